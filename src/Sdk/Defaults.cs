@@ -1,0 +1,14 @@
+using Sharptune.Pruners;
+using Sharptune.Samplers;
+
+namespace Sharptune;
+
+/// <summary>The default sampler and pruner of new studies.</summary>
+internal static class Defaults
+{
+    /// <summary>Creates the default sampler (random until the TPE sampler lands).</summary>
+    public static ISampler CreateSampler() => new RandomSampler();
+
+    /// <summary>Creates the default pruner (no pruning until the median pruner lands).</summary>
+    public static IPruner CreatePruner() => new NopPruner();
+}

@@ -1,0 +1,61 @@
+using MathNet.Numerics.Random;
+
+namespace Sharptune.Samplers;
+
+/// <summary>
+/// Draws every parameter independently and uniformly in the transformed space (Optuna's <c>RandomSampler</c>):
+/// uniform in log space for log distributions, equal mass on each grid point for discrete ones.
+/// </summary>
+public sealed class RandomSampler : ISampler
+{
+    private readonly Lock _lock = new();
+    private Xoshiro256StarStar _rng;
+
+    /// <summary>Initializes a new instance of the <see cref="RandomSampler"/> class.</summary>
+    /// <param name="seed">The seed; <see langword="null"/> for a random one.</param>
+    public RandomSampler(int? seed = null)
+    {
+        _rng = seed is { } s ? new Xoshiro256StarStar(s, threadSafe: false) : new Xoshiro256StarStar(threadSafe: false);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => FrozenTrial.EmptyDistributions;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) => FrozenTrial.EmptyInternal;
+
+    /// <inheritdoc/>
+    public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        lock (_lock)
+        {
+            return Sample(_rng, distribution);
+        }
+    }
+
+    /// <summary>Draws one value of a distribution uniformly in the transformed space.</summary>
+    /// <param name="rng">The generator.</param>
+    /// <param name="distribution">The distribution.</param>
+    /// <returns>The internal representation.</returns>
+    internal static double Sample(System.Random rng, Distribution distribution)
+    {
+        if (distribution is CategoricalDistribution c)
+        {
+            return rng.Next(c.Choices.Count);
+        }
+
+        var (lo, hi) = SearchSpaceTransform.NumericBounds(distribution);
+        double u = lo + (rng.NextDouble() * (hi - lo));
+        return SearchSpaceTransform.UntransformNumeric(distribution, u);
+    }
+
+    /// <inheritdoc/>
+    public void Reseed()
+    {
+        lock (_lock)
+        {
+            _rng = new Xoshiro256StarStar(threadSafe: false);
+        }
+    }
+}

@@ -1,0 +1,548 @@
+using System.Collections.ObjectModel;
+
+namespace Sharptune.Storages;
+
+/// <summary>
+/// A thread-safe storage in process memory (Optuna's <c>InMemoryStorage</c>), the default of
+/// <see cref="Study.Create"/>. Finished trials are frozen once and shared; the best trial of a single-objective
+/// study is tracked incrementally.
+/// </summary>
+public sealed class InMemoryStorage : IStorage
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<int, StudyRecord> _studies = [];
+    private readonly Dictionary<string, int> _studyNameToId = new(StringComparer.Ordinal);
+    private readonly List<TrialRecord?> _trialsById = [];
+    private int _maxStudyId = -1;
+
+    /// <inheritdoc/>
+    public int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null)
+    {
+        ArgumentNullException.ThrowIfNull(directions);
+        lock (_lock)
+        {
+            studyName ??= Study.DefaultStudyNamePrefix + Guid.NewGuid().ToString();
+            if (_studyNameToId.ContainsKey(studyName))
+            {
+                throw new DuplicatedStudyException($"Another study with name '{studyName}' already exists. Please specify a different name, or reuse the existing one by setting `LoadIfExists` (for Study.Create) or using Study.Load.");
+            }
+
+            int id = ++_maxStudyId;
+            _studies[id] = new StudyRecord(studyName, [.. directions]);
+            _studyNameToId[studyName] = id;
+            return id;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void DeleteStudy(int studyId)
+    {
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            foreach (var t in study.Trials)
+            {
+                _trialsById[t.TrialId] = null;
+            }
+
+            _studyNameToId.Remove(study.Name);
+            _studies.Remove(studyId);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetStudyUserAttr(int studyId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            study.UserAttrs = With(study.UserAttrs, key, value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetStudySystemAttr(int studyId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            study.SystemAttrs = With(study.SystemAttrs, key, value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public int GetStudyIdFromName(string studyName)
+    {
+        ArgumentNullException.ThrowIfNull(studyName);
+        lock (_lock)
+        {
+            return _studyNameToId.TryGetValue(studyName, out int id) ? id : throw new KeyNotFoundException($"No such study {studyName}.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public string GetStudyNameFromId(int studyId)
+    {
+        lock (_lock)
+        {
+            return GetStudy(studyId).Name;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<StudyDirection> GetStudyDirections(int studyId)
+    {
+        lock (_lock)
+        {
+            return GetStudy(studyId).Directions;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId)
+    {
+        lock (_lock)
+        {
+            return GetStudy(studyId).UserAttrs;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId)
+    {
+        lock (_lock)
+        {
+            return GetStudy(studyId).SystemAttrs;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FrozenStudy> GetAllStudies()
+    {
+        lock (_lock)
+        {
+            var result = new List<FrozenStudy>(_studies.Count);
+            foreach (var (id, s) in _studies.OrderBy(p => p.Key))
+            {
+                result.Add(new FrozenStudy(s.Name, s.Directions, s.UserAttrs, s.SystemAttrs, id));
+            }
+
+            return result;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
+    {
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            int trialId = _trialsById.Count;
+            int number = study.Trials.Count;
+            TrialRecord record;
+            if (templateTrial is null)
+            {
+                record = new TrialRecord(trialId, number, studyId) { DatetimeStart = DateTime.UtcNow };
+            }
+            else
+            {
+                record = new TrialRecord(trialId, number, studyId)
+                {
+                    State = templateTrial.State,
+                    Values = templateTrial.Values is null ? null : [.. templateTrial.Values],
+                    DatetimeStart = templateTrial.DatetimeStart,
+                    DatetimeComplete = templateTrial.DatetimeComplete,
+                    UserAttrs = Copy(templateTrial.UserAttrs),
+                    SystemAttrs = Copy(templateTrial.SystemAttrs),
+                };
+                foreach (var (name, dist) in templateTrial.Distributions)
+                {
+                    CheckAndRecordDistribution(study, name, dist);
+                    record.Distributions[name] = dist;
+                    record.Params[name] = templateTrial.InternalParams[name];
+                }
+
+                foreach (var (step, v) in templateTrial.IntermediateValues)
+                {
+                    record.Intermediate[step] = v;
+                }
+            }
+
+            study.Trials.Add(record);
+            _trialsById.Add(record);
+            if (record.State == TrialState.Waiting)
+            {
+                study.WaitingCount++;
+            }
+
+            if (record.State == TrialState.Complete)
+            {
+                UpdateBest(study, record);
+            }
+
+            return trialId;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(paramName);
+        ArgumentNullException.ThrowIfNull(distribution);
+        lock (_lock)
+        {
+            var trial = GetUpdatableTrial(trialId);
+            var study = _studies[trial.StudyId];
+            CheckAndRecordDistribution(study, paramName, distribution);
+            trial.Distributions[paramName] = distribution;
+            trial.Params[paramName] = internalValue;
+            trial.Frozen = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber)
+    {
+        lock (_lock)
+        {
+            if (!_studies.TryGetValue(studyId, out var study))
+            {
+                throw new KeyNotFoundException($"No study with study_id {studyId} exists.");
+            }
+
+            if (trialNumber < 0 || trialNumber >= study.Trials.Count)
+            {
+                throw new KeyNotFoundException($"No trial with trial number {trialNumber} exists in study with study_id {studyId}.");
+            }
+
+            return study.Trials[trialNumber].TrialId;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
+    {
+        lock (_lock)
+        {
+            var trial = GetUpdatableTrial(trialId);
+            var study = _studies[trial.StudyId];
+            if (state == TrialState.Running)
+            {
+                if (trial.State != TrialState.Waiting)
+                {
+                    return false;
+                }
+
+                study.WaitingCount--;
+                trial.DatetimeStart = DateTime.UtcNow;
+            }
+
+            if (state == TrialState.Waiting && trial.State != TrialState.Waiting)
+            {
+                study.WaitingCount++;
+            }
+
+            trial.State = state;
+            if (values is not null)
+            {
+                trial.Values = [.. values];
+            }
+
+            if (state.IsFinished())
+            {
+                trial.DatetimeComplete = DateTime.UtcNow;
+            }
+
+            trial.Frozen = null;
+            if (state == TrialState.Complete)
+            {
+                UpdateBest(study, trial);
+            }
+
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialIntermediateValue(int trialId, int step, double intermediateValue)
+    {
+        lock (_lock)
+        {
+            var trial = GetUpdatableTrial(trialId);
+            trial.Intermediate[step] = intermediateValue;
+            trial.Frozen = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialUserAttr(int trialId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            var trial = GetUpdatableTrial(trialId);
+            trial.UserAttrs = With(trial.UserAttrs, key, value);
+            trial.Frozen = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialSystemAttr(int trialId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            var trial = GetUpdatableTrial(trialId);
+            trial.SystemAttrs = With(trial.SystemAttrs, key, value);
+            trial.Frozen = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public FrozenTrial GetTrial(int trialId)
+    {
+        lock (_lock)
+        {
+            return Freeze(GetTrialRecord(trialId));
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
+    {
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            var result = new List<FrozenTrial>(study.Trials.Count);
+            foreach (var t in study.Trials)
+            {
+                if (states is null || states.Contains(t.State))
+                {
+                    result.Add(Freeze(t));
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
+    {
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            if (states is null)
+            {
+                return study.Trials.Count;
+            }
+
+            int n = 0;
+            foreach (var t in study.Trials)
+            {
+                if (states.Contains(t.State))
+                {
+                    n++;
+                }
+            }
+
+            return n;
+        }
+    }
+
+    /// <inheritdoc/>
+    public FrozenTrial GetBestTrial(int studyId)
+    {
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            if (study.BestTrialId is not { } best)
+            {
+                throw new InvalidOperationException("No trials are completed yet.");
+            }
+
+            if (study.Directions.Length > 1)
+            {
+                throw new InvalidOperationException("Best trial can be obtained only for single-objective optimization.");
+            }
+
+            return Freeze(GetTrialRecord(best));
+        }
+    }
+
+    /// <inheritdoc/>
+    public int? PopWaitingTrialId(int studyId)
+    {
+        lock (_lock)
+        {
+            var study = GetStudy(studyId);
+            if (study.WaitingCount == 0)
+            {
+                return null;
+            }
+
+            for (int i = study.FirstMaybeWaiting; i < study.Trials.Count; i++)
+            {
+                var t = study.Trials[i];
+                if (t.State == TrialState.Waiting)
+                {
+                    study.FirstMaybeWaiting = i + 1;
+                    SetTrialStateValues(t.TrialId, TrialState.Running);
+                    return t.TrialId;
+                }
+            }
+
+            study.FirstMaybeWaiting = study.Trials.Count;
+            return null;
+        }
+    }
+
+    private static void CheckAndRecordDistribution(StudyRecord study, string name, Distribution distribution)
+    {
+        if (study.ParamDistributions.TryGetValue(name, out var old))
+        {
+            Distribution.CheckCompatibility(old, distribution);
+        }
+
+        study.ParamDistributions[name] = distribution;
+    }
+
+    private static void UpdateBest(StudyRecord study, TrialRecord trial)
+    {
+        if (study.Directions.Length != 1 || trial.Values is null || trial.Values.Length != 1)
+        {
+            if (study.BestTrialId is null && trial.Values is not null)
+            {
+                study.BestTrialId = trial.TrialId;
+            }
+
+            return;
+        }
+
+        double v = trial.Values[0];
+        if (study.BestTrialId is null || study.BestValue is not { } best)
+        {
+            study.BestTrialId = trial.TrialId;
+            study.BestValue = v;
+            return;
+        }
+
+        bool better = study.Directions[0] == StudyDirection.Maximize ? v > best : v < best;
+        if (better)
+        {
+            study.BestTrialId = trial.TrialId;
+            study.BestValue = v;
+        }
+    }
+
+    private StudyRecord GetStudy(int studyId) =>
+        _studies.TryGetValue(studyId, out var s) ? s : throw new KeyNotFoundException($"No study with study_id {studyId} exists.");
+
+    private TrialRecord GetTrialRecord(int trialId) =>
+        trialId >= 0 && trialId < _trialsById.Count && _trialsById[trialId] is { } t
+            ? t
+            : throw new KeyNotFoundException($"No trial with trial_id {trialId} exists.");
+
+    private TrialRecord GetUpdatableTrial(int trialId)
+    {
+        var t = GetTrialRecord(trialId);
+        if (t.State.IsFinished())
+        {
+            throw new UpdateFinishedTrialException($"Trial#{t.Number} has already finished and can not be updated.");
+        }
+
+        return t;
+    }
+
+    private static FrozenTrial Freeze(TrialRecord t)
+    {
+        if (t.Frozen is { } f)
+        {
+            return f;
+        }
+
+        f = new FrozenTrial(
+            t.Number,
+            t.TrialId,
+            t.State,
+            t.Values is null ? null : Array.AsReadOnly(t.Values),
+            t.DatetimeStart,
+            t.DatetimeComplete,
+            t.Params.Count == 0 ? FrozenTrial.EmptyInternal : new ReadOnlyDictionary<string, double>(new Dictionary<string, double>(t.Params)),
+            t.Distributions.Count == 0 ? FrozenTrial.EmptyDistributions : new ReadOnlyDictionary<string, Distribution>(new Dictionary<string, Distribution>(t.Distributions)),
+            t.UserAttrs,
+            t.SystemAttrs,
+            t.Intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(t.Intermediate)));
+        t.Frozen = f;
+        return f;
+    }
+
+    private static IReadOnlyDictionary<string, object?> With(IReadOnlyDictionary<string, object?> attrs, string key, object? value)
+    {
+        var copy = new Dictionary<string, object?>(attrs.Count + 1);
+        foreach (var (k, v) in attrs)
+        {
+            copy[k] = v;
+        }
+
+        copy[key] = value;
+        return new ReadOnlyDictionary<string, object?>(copy);
+    }
+
+    private static IReadOnlyDictionary<string, object?> Copy(IReadOnlyDictionary<string, object?> attrs) =>
+        attrs.Count == 0 ? FrozenTrial.EmptyAttrs : new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(attrs));
+
+    private sealed class StudyRecord(string name, StudyDirection[] directions)
+    {
+        public string Name { get; } = name;
+
+        public StudyDirection[] Directions { get; } = directions;
+
+        public IReadOnlyDictionary<string, object?> UserAttrs { get; set; } = FrozenTrial.EmptyAttrs;
+
+        public IReadOnlyDictionary<string, object?> SystemAttrs { get; set; } = FrozenTrial.EmptyAttrs;
+
+        public List<TrialRecord> Trials { get; } = [];
+
+        public Dictionary<string, Distribution> ParamDistributions { get; } = new(StringComparer.Ordinal);
+
+        public int? BestTrialId { get; set; }
+
+        public double? BestValue { get; set; }
+
+        public int WaitingCount { get; set; }
+
+        public int FirstMaybeWaiting { get; set; }
+    }
+
+    private sealed class TrialRecord(int trialId, int number, int studyId)
+    {
+        public int TrialId { get; } = trialId;
+
+        public int Number { get; } = number;
+
+        public int StudyId { get; } = studyId;
+
+        public TrialState State { get; set; } = TrialState.Running;
+
+        public double[]? Values { get; set; }
+
+        public DateTime? DatetimeStart { get; set; }
+
+        public DateTime? DatetimeComplete { get; set; }
+
+        public Dictionary<string, double> Params { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Distribution> Distributions { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<int, double> Intermediate { get; } = [];
+
+        public IReadOnlyDictionary<string, object?> UserAttrs { get; set; } = FrozenTrial.EmptyAttrs;
+
+        public IReadOnlyDictionary<string, object?> SystemAttrs { get; set; } = FrozenTrial.EmptyAttrs;
+
+        public FrozenTrial? Frozen { get; set; }
+    }
+}

@@ -1,0 +1,506 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Sharptune.Internal;
+
+namespace Sharptune;
+
+public sealed partial class Study
+{
+    /// <summary>
+    /// Optimizes a single-objective function (Optuna's <c>optimize</c>). A NaN result fails the trial and the loop
+    /// goes on; an exception fails the trial and is rethrown unless its type is in <paramref name="catch"/>;
+    /// <see cref="TrialPrunedException"/> prunes the trial.
+    /// </summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="nTrials">Trials to run in this call; <see langword="null"/> runs until timeout or stop.</param>
+    /// <param name="timeout">No new trial starts after this time.</param>
+    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
+    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
+    /// <param name="callbacks">Run after each trial with the finished trial.</param>
+    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    public void Optimize(
+        Func<ITrial, double> objective,
+        int? nTrials = null,
+        TimeSpan? timeout = null,
+        int nJobs = 1,
+        IReadOnlyList<Type>? @catch = null,
+        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
+        bool gcAfterTrial = false)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        OptimizeCore(t => ObjectiveResult.Single(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+    }
+
+    /// <summary>Optimizes a multi-objective function: one value per direction.</summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="nTrials">Trials to run in this call.</param>
+    /// <param name="timeout">No new trial starts after this time.</param>
+    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
+    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
+    /// <param name="callbacks">Run after each trial.</param>
+    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    public void Optimize(
+        Func<ITrial, double[]> objective,
+        int? nTrials = null,
+        TimeSpan? timeout = null,
+        int nJobs = 1,
+        IReadOnlyList<Type>? @catch = null,
+        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
+        bool gcAfterTrial = false)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        OptimizeCore(t => ObjectiveResult.Many(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+    }
+
+    private void OptimizeCore(
+        Func<ITrial, ObjectiveResult> objective,
+        int? nTrials,
+        TimeSpan? timeout,
+        int nJobs,
+        IReadOnlyList<Type>? @catch,
+        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks,
+        bool gcAfterTrial)
+    {
+        if (nTrials is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nTrials), nTrials, "nTrials must be a non-negative integer.");
+        }
+
+        if (nJobs == -1)
+        {
+            nJobs = Environment.ProcessorCount;
+        }
+
+        if (nJobs <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nJobs), nJobs, "nJobs must be a positive integer or -1.");
+        }
+
+        if (_inOptimizeLoop.Value)
+        {
+            throw new InvalidOperationException("Nested invocation of `Study.optimize` method isn't allowed.");
+        }
+
+        var catchTypes = @catch ?? [];
+        var callbackList = callbacks ?? [];
+        _stopFlag = false;
+        var clock = Stopwatch.StartNew();
+        int claimed = 0;
+
+        bool TryClaim()
+        {
+            if (_stopFlag || (timeout is { } t && clock.Elapsed >= t))
+            {
+                return false;
+            }
+
+            if (nTrials is { } n)
+            {
+                if (Interlocked.Increment(ref claimed) > n)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        void Worker(bool reseed)
+        {
+            _inOptimizeLoop.Value = true;
+            try
+            {
+                if (reseed)
+                {
+                    Sampler.Reseed();
+                }
+
+                while (TryClaim())
+                {
+                    int trialId;
+                    try
+                    {
+                        trialId = RunTrial(objective, catchTypes);
+                    }
+                    finally
+                    {
+                        if (gcAfterTrial)
+                        {
+                            GC.Collect();
+                            GC.WaitForPendingFinalizers();
+                        }
+                    }
+
+                    if (callbackList.Count > 0)
+                    {
+                        var frozen = Storage.GetTrial(trialId);
+                        foreach (var cb in callbackList)
+                        {
+                            cb(this, frozen);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                _inOptimizeLoop.Value = false;
+                Storage.RemoveSession();
+            }
+        }
+
+        if (nJobs == 1)
+        {
+            Worker(reseed: false);
+            return;
+        }
+
+        ExceptionDispatchInfo? firstError = null;
+        var threads = new Thread[nJobs];
+        for (int i = 0; i < nJobs; i++)
+        {
+            threads[i] = new Thread(() =>
+            {
+                try
+                {
+                    Worker(reseed: true);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref firstError, ExceptionDispatchInfo.Capture(e), null);
+                    _stopFlag = true;
+                }
+            })
+            {
+                IsBackground = true,
+                Name = $"Sharptune worker {i}",
+            };
+            threads[i].Start();
+        }
+
+        foreach (var th in threads)
+        {
+            th.Join();
+        }
+
+        firstError?.Throw();
+    }
+
+    private int RunTrial(Func<ITrial, ObjectiveResult> objective, IReadOnlyList<Type> catchTypes)
+    {
+        var trial = Ask();
+        ObjectiveResult result = default;
+        TrialState? state = null;
+        Exception? error = null;
+        try
+        {
+            result = objective(trial);
+        }
+        catch (TrialPrunedException e)
+        {
+            state = TrialState.Pruned;
+            error = e;
+        }
+        catch (Exception e)
+        {
+            state = TrialState.Fail;
+            error = e;
+        }
+
+        FinishTrial(trial, result, state, error);
+        if (error is not null and not TrialPrunedException && !IsCaught(error, catchTypes))
+        {
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+
+        return trial.TrialId;
+    }
+
+    private static bool IsCaught(Exception e, IReadOnlyList<Type> catchTypes)
+    {
+        foreach (var t in catchTypes)
+        {
+            if (t.IsInstanceOfType(e))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Tells the outcome of an objective run and logs it as Optuna does.</summary>
+    private TrialState FinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
+    {
+        TrialState finalState;
+        string? warning = null;
+        try
+        {
+            (finalState, _) = TellCore(trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out warning);
+        }
+        catch
+        {
+            var frozen = Storage.GetTrial(trial.TrialId);
+            finalState = frozen.State;
+            throw;
+        }
+        finally
+        {
+            if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
+            {
+                LogOutcome(trial, result, error, failReason);
+            }
+        }
+
+        return finalState;
+
+        void LogOutcome(Trial t, ObjectiveResult r, Exception? e, string? reason)
+        {
+            var frozen = Storage.GetTrial(t.TrialId);
+            switch (frozen.State)
+            {
+                case TrialState.Complete:
+                    LogCompletedTrial(frozen);
+                    break;
+                case TrialState.Pruned:
+                    Log.TrialPruned(Logger, frozen.Number, e?.Message ?? string.Empty);
+                    break;
+                case TrialState.Fail:
+                    string message = reason ?? (e is not null ? $"{e.GetType().Name}({PyFormat.Repr(e.Message)})" : warning ?? string.Empty);
+                    Log.TrialFailed(Logger, frozen.Number, PyFormat.Repr(frozen.Params), message, e);
+                    Log.TrialFailedValue(Logger, frozen.Number, r.Repr());
+                    break;
+            }
+        }
+    }
+
+    private void LogCompletedTrial(FrozenTrial trial)
+    {
+        var values = trial.Values!;
+        var metricNames = MetricNames;
+        if (values.Count > 1)
+        {
+            string valuesText = metricNames is null
+                ? PyFormat.Repr(values)
+                : PyFormat.Repr(metricNames.Zip(values).Select(p => new KeyValuePair<string, object?>(p.First, p.Second)).ToList());
+            Log.TrialFinishedMulti(Logger, trial.Number, valuesText, PyFormat.Repr(trial.Params));
+            return;
+        }
+
+        string valueText = metricNames is null
+            ? PyFormat.FloatRepr(values[0])
+            : PyFormat.Repr(new[] { new KeyValuePair<string, object?>(metricNames[0], values[0]) });
+        FrozenTrial? best;
+        try
+        {
+            best = BestTrial;
+        }
+        catch (InvalidOperationException)
+        {
+            best = null;
+        }
+
+        if (best is null)
+        {
+            Log.TrialFinished(Logger, trial.Number, valueText, PyFormat.Repr(trial.Params));
+        }
+        else
+        {
+            Log.TrialFinishedWithBest(Logger, trial.Number, valueText, PyFormat.Repr(trial.Params), best.Number, PyFormat.FloatRepr(best.Values![0]));
+        }
+    }
+
+    // ----- async -----
+
+    /// <summary>
+    /// Optimizes an asynchronous single-objective function with at most <see cref="OptimizeOptions.Concurrency"/>
+    /// trials in flight and <see cref="OptimizeOptions.Delay"/> between trial starts. Cancellation starts no new
+    /// trial, reaches running objectives through their token, fails the trials it ends (none is left RUNNING),
+    /// and then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="cancellationToken">Cancels the optimization.</param>
+    /// <returns>A task that completes when the optimization ends.</returns>
+    public Task OptimizeAsync(Func<ITrial, CancellationToken, ValueTask<double>> objective, OptimizeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return OptimizeAsyncCore(async (t, ct) => ObjectiveResult.Single(await objective(t, ct).ConfigureAwait(false)), options, cancellationToken);
+    }
+
+    /// <summary>Optimizes an asynchronous multi-objective function (one value per direction).</summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="cancellationToken">Cancels the optimization.</param>
+    /// <returns>A task that completes when the optimization ends.</returns>
+    public Task OptimizeAsync(Func<ITrial, CancellationToken, ValueTask<double[]>> objective, OptimizeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return OptimizeAsyncCore(async (t, ct) => ObjectiveResult.Many(await objective(t, ct).ConfigureAwait(false)), options, cancellationToken);
+    }
+
+    private async Task OptimizeAsyncCore(Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, OptimizeOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= new OptimizeOptions();
+        if (options.Concurrency < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Concurrency, "concurrency must be an integer greater than 0");
+        }
+
+        if (options.NTrials is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.NTrials, "n_trials must be an integer greater than or equal to 0");
+        }
+
+        if (options.Delay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Delay, "delay must be a time span greater than or equal to 0");
+        }
+
+        if (_inOptimizeLoop.Value)
+        {
+            throw new InvalidOperationException("Nested invocation of `Study.optimize` method isn't allowed.");
+        }
+
+        _stopFlag = false;
+        var catchTypes = options.Catch;
+        var clock = Stopwatch.StartNew();
+        using var slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
+        var running = new List<Task>();
+        ExceptionDispatchInfo? firstError = null;
+        int started = 0;
+        TimeSpan lastStart = TimeSpan.MinValue;
+
+        bool MayStart() =>
+            !_stopFlag && firstError is null && !cancellationToken.IsCancellationRequested &&
+            (options.Timeout is not { } t || clock.Elapsed < t) &&
+            (options.NTrials is not { } n || started < n);
+
+        try
+        {
+            while (MayStart())
+            {
+                try
+                {
+                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                if (options.Delay > TimeSpan.Zero && started > 0)
+                {
+                    var wait = lastStart + options.Delay - clock.Elapsed;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        try
+                        {
+                            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            slots.Release();
+                            break;
+                        }
+                    }
+                }
+
+                if (!MayStart())
+                {
+                    slots.Release();
+                    break;
+                }
+
+                started++;
+                lastStart = clock.Elapsed;
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        int trialId = await RunTrialAsync(objective, catchTypes, cancellationToken).ConfigureAwait(false);
+                        if (options.GcAfterTrial)
+                        {
+                            GC.Collect();
+                            GC.WaitForPendingFinalizers();
+                        }
+
+                        if (options.Callbacks.Count > 0)
+                        {
+                            var frozen = Storage.GetTrial(trialId);
+                            foreach (var cb in options.Callbacks)
+                            {
+                                cb(this, frozen);
+                            }
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(ref firstError, ExceptionDispatchInfo.Capture(e), null);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+            Storage.RemoveSession();
+        }
+
+        firstError?.Throw();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task<int> RunTrialAsync(Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, IReadOnlyList<Type> catchTypes, CancellationToken cancellationToken)
+    {
+        _inOptimizeLoop.Value = true;
+        var trial = Ask();
+        ObjectiveResult result = default;
+        TrialState? state = null;
+        Exception? error = null;
+        string? reason = null;
+        bool cancelled = false;
+        try
+        {
+            result = await objective(trial, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TrialPrunedException e)
+        {
+            state = TrialState.Pruned;
+            error = e;
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            state = TrialState.Fail;
+            error = e;
+            cancelled = true;
+            reason = "The optimization was cancelled";
+        }
+        catch (Exception e)
+        {
+            state = TrialState.Fail;
+            error = e;
+        }
+
+        FinishTrial(trial, result, state, error, reason);
+        if (!cancelled && error is not null and not TrialPrunedException && !IsCaught(error, catchTypes))
+        {
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+
+        return trial.TrialId;
+    }
+
+    private readonly record struct ObjectiveResult(double[]? Values, bool IsSequence)
+    {
+        public static ObjectiveResult Single(double value) => new([value], false);
+
+        public static ObjectiveResult Many(double[]? values) => new(values, true);
+
+        public string Repr() => Values is null ? "None" : IsSequence ? PyFormat.Repr(Values) : PyFormat.FloatRepr(Values[0]);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using Sharptune.Pruners;
+using Sharptune.Samplers;
+using Sharptune.Storages;
+
+namespace Sharptune;
+
+/// <summary>Options of <see cref="Study.Create"/> (Optuna's <c>create_study</c> arguments).</summary>
+public sealed class StudyOptions
+{
+    /// <summary>Gets or sets the study name; <see langword="null"/> gives <c>no-name-&lt;guid&gt;</c>.</summary>
+    public string? StudyName { get; set; }
+
+    /// <summary>Gets or sets the storage; <see langword="null"/> gives a new <see cref="InMemoryStorage"/>.</summary>
+    public IStorage? Storage { get; set; }
+
+    /// <summary>Gets or sets the sampler; <see langword="null"/> gives the default sampler.</summary>
+    public ISampler? Sampler { get; set; }
+
+    /// <summary>Gets or sets the pruner; <see langword="null"/> gives the default pruner.</summary>
+    public IPruner? Pruner { get; set; }
+
+    /// <summary>Gets or sets the direction of a single-objective study (default minimize).</summary>
+    public StudyDirection? Direction { get; set; }
+
+    /// <summary>Gets or sets the directions of a multi-objective study; exclusive with <see cref="Direction"/>.</summary>
+    public IReadOnlyList<StudyDirection>? Directions { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether an existing study of the same name is loaded instead of failing.</summary>
+    public bool LoadIfExists { get; set; }
+
+    /// <summary>Gets or sets the logger factory; <see langword="null"/> disables logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}
+
+/// <summary>Options of the asynchronous optimize loop (<c>Study.OptimizeAsync</c>).</summary>
+public sealed class OptimizeOptions
+{
+    /// <summary>Gets or sets the number of trials to run in this call; <see langword="null"/> runs until timeout, stop or cancellation.</summary>
+    public int? NTrials { get; set; }
+
+    /// <summary>Gets or sets the time after which no new trial starts.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Gets or sets the maximum number of trials in flight at once (default 1).</summary>
+    public int Concurrency { get; set; } = 1;
+
+    /// <summary>Gets or sets the minimum time between the starts of two consecutive trials (default zero).</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Gets or sets the exception types that fail a trial without ending the optimization.</summary>
+    public IReadOnlyList<Type> Catch { get; set; } = [];
+
+    /// <summary>Gets or sets callbacks run after each trial: <c>(study, frozenTrial)</c>.</summary>
+    public IReadOnlyList<Action<Study, FrozenTrial>> Callbacks { get; set; } = [];
+
+    /// <summary>Gets or sets a value indicating whether to run a full garbage collection after each trial.</summary>
+    public bool GcAfterTrial { get; set; }
+}
+
+/// <summary>A summary of a study (Optuna's <c>StudySummary</c>).</summary>
+/// <param name="StudyName">The name.</param>
+/// <param name="Directions">The directions.</param>
+/// <param name="BestTrial">The best trial of a single-objective study, if any (and requested).</param>
+/// <param name="UserAttrs">The user attributes.</param>
+/// <param name="SystemAttrs">The system attributes.</param>
+/// <param name="NTrials">The number of trials.</param>
+/// <param name="DatetimeStart">When the first trial started, if any.</param>
+/// <param name="StudyId">The storage id.</param>
+public sealed record StudySummary(
+    string StudyName,
+    IReadOnlyList<StudyDirection> Directions,
+    FrozenTrial? BestTrial,
+    IReadOnlyDictionary<string, object?> UserAttrs,
+    IReadOnlyDictionary<string, object?> SystemAttrs,
+    int NTrials,
+    DateTime? DatetimeStart,
+    int StudyId)
+{
+    /// <summary>Gets the single direction.</summary>
+    /// <exception cref="InvalidOperationException">The study has several objectives.</exception>
+    public StudyDirection Direction => Directions.Count == 1
+        ? Directions[0]
+        : throw new InvalidOperationException("This attribute is not available during multi-objective optimization.");
+}
