@@ -416,6 +416,7 @@ public sealed partial class Study
                 running.RemoveAll(t => t.IsCompleted);
                 running.Add(Task.Run(async () =>
                 {
+                    _inOptimizeLoop.Value = true;
                     try
                     {
                         int trialId = await RunTrialAsync(objective, catchTypes, cancellationToken).ConfigureAwait(false);
