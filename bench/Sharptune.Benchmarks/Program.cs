@@ -9,6 +9,31 @@ if (args.Length > 0 && args[0] == "parallel")
     return;
 }
 
+if (args.Length > 0 && args[0] == "random-workload")
+{
+    // The same workload as `optuna_speed.py random`: RandomSampler(seed=0), 10000 trials of the 5-D sphere.
+    for (int rep = 0; rep < 3; rep++)
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 0) });
+        var sw = Stopwatch.StartNew();
+        study.Optimize(t =>
+        {
+            double v = 0;
+            for (int i = 0; i < 5; i++)
+            {
+                double x = t.SuggestFloat(SphereNames.Get(i), -5, 5) - 1;
+                v += x * x;
+            }
+
+            return v;
+        }, nTrials: 10000);
+        sw.Stop();
+        Console.WriteLine($"sharptune\trandom-sphere5\t10000\t{sw.Elapsed.TotalSeconds:F3}s\t{sw.Elapsed.TotalMilliseconds / 10000:F4}ms/trial");
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>
@@ -50,4 +75,11 @@ internal static class ParallelThroughput
         sw.Stop();
         Console.WriteLine($"{name}: {nTrials} trials in {sw.Elapsed.TotalSeconds:F3} s = {nTrials / sw.Elapsed.TotalSeconds:F1} trials/s");
     }
+}
+
+internal static class SphereNames
+{
+    private static readonly string[] Names = ["x0", "x1", "x2", "x3", "x4"];
+
+    public static string Get(int i) => Names[i];
 }

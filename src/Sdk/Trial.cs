@@ -101,7 +101,7 @@ public sealed class Trial : ITrial
     /// <inheritdoc/>
     public double SuggestFloat(string name, double low, double high, double? step = null, bool log = false)
     {
-        var dist = new FloatDistribution(low, high, log, step);
+        var dist = Study.Distributions.Float(name, low, high, log, step);
         WarnAdjusted(dist);
         return Suggest(name, dist);
     }
@@ -109,7 +109,7 @@ public sealed class Trial : ITrial
     /// <inheritdoc/>
     public int SuggestInt(string name, int low, int high, int step = 1, bool log = false)
     {
-        var dist = new IntDistribution(low, high, log, step);
+        var dist = Study.Distributions.Int(name, low, high, log, step);
         WarnAdjusted(dist);
         return checked((int)Suggest(name, dist));
     }
@@ -117,7 +117,7 @@ public sealed class Trial : ITrial
     /// <inheritdoc/>
     public long SuggestLong(string name, long low, long high, long step = 1, bool log = false)
     {
-        var dist = new IntDistribution(low, high, log, step);
+        var dist = Study.Distributions.Int(name, low, high, log, step);
         WarnAdjusted(dist);
         return (long)Suggest(name, dist);
     }

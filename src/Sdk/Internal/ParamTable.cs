@@ -17,7 +17,7 @@ internal sealed class ParamTable
     private int _count;
     private Dictionary<string, int>? _index;
 
-    public ParamTable(int capacity = 4)
+    public ParamTable(int capacity = 8)
     {
         _names = new string[capacity];
         _values = new double[capacity];
