@@ -4,6 +4,7 @@ using Sharptune.Samplers;
 
 namespace Sharptune.Tests.Core;
 
+[Collection(Support.TimingCollection.Name)]
 public class OptimizeAsyncTests
 {
     private static Study NewStudy() => Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 9) });
@@ -34,21 +35,26 @@ public class OptimizeAsyncTests
     public async Task DelaySeparatesEveryTrialStartAlsoAcrossSlots()
     {
         var study = NewStudy();
-        var starts = new ConcurrentBag<long>();
-        var clock = Stopwatch.StartNew();
+        int inFlight = 0, maxInFlight = 0;
         await study.OptimizeAsync(async (t, ct) =>
         {
-            starts.Add(clock.ElapsedMilliseconds);
+            int now = Interlocked.Increment(ref inFlight);
+            int seen;
+            while ((seen = Volatile.Read(ref maxInFlight)) < now && Interlocked.CompareExchange(ref maxInFlight, now, seen) != seen)
+            {
+            }
+
             await Task.Delay(300, ct);
+            Interlocked.Decrement(ref inFlight);
             return 1.0;
         }, new OptimizeOptions { NTrials = 5, Concurrency = 5, Delay = TimeSpan.FromMilliseconds(40) }, TestContext.Current.CancellationToken);
-        var sorted = starts.OrderBy(s => s).ToArray();
-        for (int i = 1; i < sorted.Length; i++)
+        var starts = study.Trials.Select(t => t.DatetimeStart!.Value).OrderBy(d => d).ToArray();
+        for (int i = 1; i < starts.Length; i++)
         {
-            Assert.True(sorted[i] - sorted[i - 1] >= 38, $"starts {string.Join(",", sorted)}");
+            Assert.True((starts[i] - starts[i - 1]).TotalMilliseconds >= 39, $"starts {string.Join(", ", starts.Select(s => s.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)))}");
         }
 
-        Assert.True(sorted[^1] < 300 + sorted[0], "with 5 slots the trials overlap");
+        Assert.True(maxInFlight > 1, "with 5 slots and 40 ms between starts, 300 ms trials overlap");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Sharptune.Samplers;
 
 namespace Sharptune.Tests.Core;
 
+[Collection(Support.TimingCollection.Name)]
 public class OptimizeTests
 {
     private static Study NewStudy(int objectives = 1) => Study.Create(new StudyOptions
