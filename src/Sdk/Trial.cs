@@ -276,7 +276,7 @@ public sealed class Trial : ITrial
     {
         ArgumentNullException.ThrowIfNull(key);
         _storage.SetTrialUserAttr(TrialId, key, value);
-        _userAttrs = With(_userAttrs, key, value);
+        _userAttrs = Attrs.With(_userAttrs, key, value);
         _snapshot = null;
     }
 
@@ -287,7 +287,7 @@ public sealed class Trial : ITrial
     {
         ArgumentNullException.ThrowIfNull(key);
         _storage.SetTrialSystemAttr(TrialId, key, value);
-        _systemAttrs = With(_systemAttrs, key, value);
+        _systemAttrs = Attrs.With(_systemAttrs, key, value);
         _snapshot = null;
     }
 
@@ -343,17 +343,6 @@ public sealed class Trial : ITrial
         return s;
     }
 
-    private static IReadOnlyDictionary<string, object?> With(IReadOnlyDictionary<string, object?> attrs, string key, object? value)
-    {
-        var copy = new Dictionary<string, object?>(attrs.Count + 1, StringComparer.Ordinal);
-        foreach (var (k, v) in attrs)
-        {
-            copy[k] = v;
-        }
-
-        copy[key] = value;
-        return new ReadOnlyDictionary<string, object?>(copy);
-    }
 
     private void WarnAdjusted(Distribution dist)
     {

@@ -58,7 +58,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock)
         {
             var study = GetStudy(studyId);
-            study.UserAttrs = With(study.UserAttrs, key, value);
+            study.UserAttrs = Attrs.With(study.UserAttrs, key, value);
         }
     }
 
@@ -69,7 +69,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock)
         {
             var study = GetStudy(studyId);
-            study.SystemAttrs = With(study.SystemAttrs, key, value);
+            study.SystemAttrs = Attrs.With(study.SystemAttrs, key, value);
         }
     }
 
@@ -282,7 +282,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock)
         {
             var trial = GetUpdatableTrial(trialId);
-            trial.UserAttrs = With(trial.UserAttrs, key, value);
+            trial.UserAttrs = Attrs.With(trial.UserAttrs, key, value);
             trial.Frozen = null;
         }
     }
@@ -294,7 +294,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock)
         {
             var trial = GetUpdatableTrial(trialId);
-            trial.SystemAttrs = With(trial.SystemAttrs, key, value);
+            trial.SystemAttrs = Attrs.With(trial.SystemAttrs, key, value);
             trial.Frozen = null;
         }
     }
@@ -478,17 +478,6 @@ public sealed class InMemoryStorage : IStorage
         return f;
     }
 
-    private static IReadOnlyDictionary<string, object?> With(IReadOnlyDictionary<string, object?> attrs, string key, object? value)
-    {
-        var copy = new Dictionary<string, object?>(attrs.Count + 1);
-        foreach (var (k, v) in attrs)
-        {
-            copy[k] = v;
-        }
-
-        copy[key] = value;
-        return new ReadOnlyDictionary<string, object?>(copy);
-    }
 
     private static IReadOnlyDictionary<string, object?> Copy(IReadOnlyDictionary<string, object?> attrs) =>
         attrs.Count == 0 ? FrozenTrial.EmptyAttrs : new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(attrs));

@@ -13,21 +13,16 @@ public class OptimizeAsyncTests
     public async Task ConcurrencyLimitsTrialsInFlight()
     {
         var study = NewStudy();
-        int inFlight = 0, max = 0;
+        var inFlight = new Support.InFlight();
         await study.OptimizeAsync(async (t, ct) =>
         {
-            int now = Interlocked.Increment(ref inFlight);
-            int seen;
-            while ((seen = Volatile.Read(ref max)) < now && Interlocked.CompareExchange(ref max, now, seen) != seen)
-            {
-            }
-
+            inFlight.Enter();
             await Task.Delay(30, ct);
-            Interlocked.Decrement(ref inFlight);
+            inFlight.Exit();
             return t.SuggestFloat("x", 0, 1);
         }, new OptimizeOptions { NTrials = 12, Concurrency = 3 }, TestContext.Current.CancellationToken);
         Assert.Equal(12, study.Trials.Count);
-        Assert.Equal(3, max);
+        Assert.Equal(3, inFlight.Max);
         Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
     }
 
@@ -35,17 +30,12 @@ public class OptimizeAsyncTests
     public async Task DelaySeparatesEveryTrialStartAlsoAcrossSlots()
     {
         var study = NewStudy();
-        int inFlight = 0, maxInFlight = 0;
+        var inFlight = new Support.InFlight();
         await study.OptimizeAsync(async (t, ct) =>
         {
-            int now = Interlocked.Increment(ref inFlight);
-            int seen;
-            while ((seen = Volatile.Read(ref maxInFlight)) < now && Interlocked.CompareExchange(ref maxInFlight, now, seen) != seen)
-            {
-            }
-
+            inFlight.Enter();
             await Task.Delay(300, ct);
-            Interlocked.Decrement(ref inFlight);
+            inFlight.Exit();
             return 1.0;
         }, new OptimizeOptions { NTrials = 5, Concurrency = 5, Delay = TimeSpan.FromMilliseconds(40) }, TestContext.Current.CancellationToken);
         var starts = study.Trials.Select(t => t.DatetimeStart!.Value).OrderBy(d => d).ToArray();
@@ -54,7 +44,7 @@ public class OptimizeAsyncTests
             Assert.True((starts[i] - starts[i - 1]).TotalMilliseconds >= 39, $"starts {string.Join(", ", starts.Select(s => s.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)))}");
         }
 
-        Assert.True(maxInFlight > 1, "with 5 slots and 40 ms between starts, 300 ms trials overlap");
+        Assert.True(inFlight.Max > 1, "with 5 slots and 40 ms between starts, 300 ms trials overlap");
     }
 
     [Fact]

@@ -163,21 +163,20 @@ public class OptimizeTests
     public void ThreadsRunExactlyNTrialsInParallel()
     {
         var study = NewStudy();
-        int inFlight = 0, maxInFlight = 0;
+        var inFlight = new Support.InFlight();
         var threads = new ConcurrentDictionary<int, bool>();
         study.Optimize(t =>
         {
-            int now = Interlocked.Increment(ref inFlight);
-            InterlockedMax(ref maxInFlight, now);
+            inFlight.Enter();
             threads[Environment.CurrentManagedThreadId] = true;
             Thread.Sleep(20);
-            Interlocked.Decrement(ref inFlight);
+            inFlight.Exit();
             return t.SuggestFloat("x", 0, 1);
         }, nTrials: 20, nJobs: 2);
         Assert.Equal(20, study.Trials.Count);
         Assert.Equal(Enumerable.Range(0, 20), study.Trials.Select(t => t.Number));
         Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
-        Assert.Equal(2, maxInFlight);
+        Assert.Equal(2, inFlight.Max);
         Assert.Equal(2, threads.Count);
     }
 
@@ -214,13 +213,5 @@ public class OptimizeTests
         }
 
         Assert.Equal(Run(), Run());
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current;
-        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-        }
     }
 }
