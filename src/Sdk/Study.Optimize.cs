@@ -86,6 +86,7 @@ public sealed partial class Study
         _stopFlag = false;
         var clock = Stopwatch.StartNew();
         int claimed = 0;
+        var claimLock = new Lock();
 
         bool TryClaim()
         {
@@ -105,6 +106,16 @@ public sealed partial class Study
             return true;
         }
 
+        // Claiming a trial and creating it form one step, so a component that stops the study while a trial is
+        // created (GridSampler handing out its last point) is seen by the next claim of every other worker.
+        Trial? ClaimAndAsk()
+        {
+            lock (claimLock)
+            {
+                return TryClaim() ? Ask() : null;
+            }
+        }
+
         void Worker(bool reseed)
         {
             _inOptimizeLoop.Value = true;
@@ -115,12 +126,12 @@ public sealed partial class Study
                     Sampler.Reseed();
                 }
 
-                while (TryClaim())
+                while (ClaimAndAsk() is { } trial)
                 {
                     int trialId;
                     try
                     {
-                        trialId = RunTrial(objective, catchTypes);
+                        trialId = RunTrial(trial, objective, catchTypes);
                     }
                     finally
                     {
@@ -185,9 +196,8 @@ public sealed partial class Study
         firstError?.Throw();
     }
 
-    private int RunTrial(Func<ITrial, ObjectiveResult> objective, IReadOnlyList<Type> catchTypes)
+    private int RunTrial(Trial trial, Func<ITrial, ObjectiveResult> objective, IReadOnlyList<Type> catchTypes)
     {
-        var trial = Ask();
         ObjectiveResult result = default;
         TrialState? state = null;
         Exception? error = null;
@@ -361,6 +371,8 @@ public sealed partial class Study
             throw new InvalidOperationException("Nested invocation of `Study.optimize` method isn't allowed.");
         }
 
+        // Trials are created in the scheduling loop below; their samplers see an optimize loop there too.
+        _inOptimizeLoop.Value = true;
         _stopFlag = false;
         var catchTypes = options.Catch;
         var clock = Stopwatch.StartNew();

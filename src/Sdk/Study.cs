@@ -192,6 +192,9 @@ public sealed partial class Study
     /// <summary>Stops the optimization from a sampler or another component, wherever it runs.</summary>
     internal void StopFromComponent() => _stopFlag = true;
 
+    /// <summary>Gets a value indicating whether the caller runs inside an optimize loop of this study (whose trials always get told).</summary>
+    internal bool InOptimizeLoop => _inOptimizeLoop.Value;
+
     internal bool StopRequested => _stopFlag;
 
     // ----- creation, loading, management -----
