@@ -140,7 +140,7 @@ public sealed class GridSampler : ISampler
         lock (_lock)
         {
             var progress = GetProgress(study);
-            Scan(progress, study.Storage.GetAllTrials(study.StudyId), runningGrids: null);
+            Scan(progress, study, runningGrids: null);
             return progress.VisitedCount == GridCount;
         }
     }
@@ -169,7 +169,7 @@ public sealed class GridSampler : ISampler
         {
             var progress = GetProgress(study);
             var running = new HashSet<int>();
-            Scan(progress, study.Storage.GetAllTrials(study.StudyId), running);
+            Scan(progress, study, running);
             int gridId = trial.Number >= 0 && trial.Number < GridCount ? trial.Number : PickGrid(study, progress, running);
             study.Storage.SetTrialSystemAttr(trial.TrialId, SearchSpaceKey, _searchSpaceAttr);
             study.Storage.SetTrialSystemAttr(trial.TrialId, GridIdKey, (long)gridId);
@@ -239,7 +239,7 @@ public sealed class GridSampler : ISampler
         {
             var progress = GetProgress(study);
             progress.InFlight.Remove(trial.TrialId);
-            Scan(progress, study.Storage.GetAllTrials(study.StudyId), runningGrids: null);
+            Scan(progress, study, runningGrids: null);
             bool stop = progress.VisitedCount == GridCount;
             if (!stop && progress.VisitedCount == GridCount - 1)
             {
@@ -340,9 +340,11 @@ public sealed class GridSampler : ISampler
     /// Folds the trials not yet known to be finished into <paramref name="progress"/>: finished points are permanent, so
     /// only the trials from the first unfinished one on are read again.
     /// </summary>
-    private void Scan(Progress progress, IReadOnlyList<FrozenTrial> trials, HashSet<int>? runningGrids)
+    private void Scan(Progress progress, Study study, HashSet<int>? runningGrids)
     {
-        for (int i = progress.ScanStart; i < trials.Count; i++)
+        int first = progress.ScanStart;
+        var trials = TrialWindow.From(study.Storage, study.StudyId, first);
+        for (int i = 0; i < trials.Count; i++)
         {
             var t = trials[i];
             bool finished = t.State.IsFinished();
@@ -362,9 +364,9 @@ public sealed class GridSampler : ISampler
                 }
             }
 
-            if (finished && i == progress.ScanStart)
+            if (finished && first + i == progress.ScanStart)
             {
-                progress.ScanStart = i + 1;
+                progress.ScanStart++;
             }
         }
     }
