@@ -22,7 +22,7 @@ public interface IPruner
 
     /// <summary>
     /// Returns the study the sampler sees while it works for <paramref name="trial"/> (Optuna's
-    /// <c>_filter_study</c>). The default returns <paramref name="study"/> itself; HyperbandPruner
+    /// <c>_filter_study</c>). The default returns <paramref name="study"/> itself; <see cref="HyperbandPruner"/>
     /// returns a view (<see cref="Study.WithTrialFilter"/>) that holds only the trials of the trial's bracket.
     /// Called before every sampler call of a trial (<c>BeforeTrial</c>, relative and independent sampling,
     /// <c>AfterTrial</c>); wrappers forward it to the pruner they wrap.
