@@ -280,7 +280,7 @@ public sealed class Trial : ITrial
     /// In a multi-objective study the vector is stored as the trial system attribute
     /// <c>intermediate_values:&lt;step&gt;</c> (a JSON list of floats, so Optuna and its dashboard can open the study)
     /// and read back through <see cref="FrozenTrial.IntermediateVectors"/>; pruners that support several objectives
-    /// (multi-objective pruners) use it, and a pruned trial keeps
+    /// (<see cref="Pruners.DominancePruner"/>, <see cref="Pruners.ObjectivePruner"/>) use it, and a pruned trial keeps
     /// its last vector as its values. A step already reported is ignored with a warning, as Optuna does.
     /// </summary>
     /// <param name="values">One value per objective (NaN and infinities allowed).</param>
@@ -332,7 +332,7 @@ public sealed class Trial : ITrial
         if (Study.Directions.Count > 1 && !Study.Pruner.SupportsMultiObjective)
         {
             throw new NotSupportedException(
-                "Trial.should_prune is not supported for multi-objective optimization. Use a pruner that supports several objectives.");
+                "Trial.should_prune is not supported for multi-objective optimization. Use a pruner that supports several objectives, such as DominancePruner or ObjectivePruner.");
         }
 
         // Pruners may record state in the trial's system attributes through the storage (SuccessiveHalvingPruner's
