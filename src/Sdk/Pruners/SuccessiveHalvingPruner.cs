@@ -98,13 +98,17 @@ public sealed class SuccessiveHalvingPruner : IPruner
             trials ??= study.GetTrials();
             string rungKey = RungKey(rung);
             study.Storage.SetTrialSystemAttr(trial.TrialId, rungKey, value);
-            var competing = CompetingValues(trials, value, rungKey);
-            if (competing.Count <= BootstrapCount)
+            var (count, better) = CompetingValues(trials, value, rungKey, study.Direction == StudyDirection.Maximize);
+            if (count <= BootstrapCount)
             {
                 return true;
             }
 
-            if (!IsPromotable(value, competing, ReductionFactor, study.Direction == StudyDirection.Maximize))
+            // Optuna sorts the values and promotes when the value is at least as good as the one at index
+            // max(count / η − 1, 0) from the best end; equivalently, when no more values than that index are
+            // strictly better. Counting avoids the sort.
+            int promotableIndex = Math.Max((count / ReductionFactor) - 1, 0);
+            if (better > promotableIndex)
             {
                 return true;
             }
@@ -170,27 +174,26 @@ public sealed class SuccessiveHalvingPruner : IPruner
         return lastStep is { } last ? Math.Max(last / 100, 1) : null;
     }
 
-    private static List<double> CompetingValues(IReadOnlyList<FrozenTrial> trials, double value, string rungKey)
+    /// <summary>
+    /// Counts the values recorded at a rung by the trials (with <paramref name="value"/> itself) and those strictly
+    /// better than <paramref name="value"/>.
+    /// </summary>
+    private static (int Count, int Better) CompetingValues(IReadOnlyList<FrozenTrial> trials, double value, string rungKey, bool maximize)
     {
-        var values = new List<double>();
+        int count = 1, better = 0;
         foreach (var t in trials)
         {
             if (t.SystemAttrs.TryGetValue(rungKey, out object? v))
             {
-                values.Add(PyJson.ToDouble(v));
+                double competing = PyJson.ToDouble(v);
+                count++;
+                if (maximize ? competing > value : competing < value)
+                {
+                    better++;
+                }
             }
         }
 
-        values.Add(value);
-        return values;
-    }
-
-    private static bool IsPromotable(double value, List<double> competing, int reductionFactor, bool maximize)
-    {
-        int promotableIndex = Math.Max((competing.Count / reductionFactor) - 1, 0);
-        competing.Sort();
-        return maximize
-            ? value >= competing[competing.Count - promotableIndex - 1]
-            : value <= competing[promotableIndex];
+        return (count, better);
     }
 }
