@@ -24,12 +24,12 @@ public class TrialTimeoutTests
             }
 
             return trial.Number;
-        }, new OptimizeOptions { NTrials = 3, TrialTimeout = TimeSpan.FromSeconds(1.5) }, TestContext.Current.CancellationToken);
+        }, new OptimizeOptions { NTrials = 3, TrialTimeout = TimeSpan.FromSeconds(0.3) }, TestContext.Current.CancellationToken);
 
         var trials = study.Trials;
         Assert.Equal([TrialState.Complete, TrialState.Pruned, TrialState.Complete], trials.Select(t => t.State));
         Assert.Equal([0.25], trials[1].Values);
-        Assert.Contains("Trial 1 pruned. The trial exceeded its timeout of 1.5 seconds.", logs.Messages);
+        Assert.Contains("Trial 1 pruned. The trial exceeded its timeout of 0.3 seconds.", logs.Messages);
     }
 
     [Fact]
