@@ -32,6 +32,9 @@ public class VectorReportTests
         // One system attribute per step, a JSON list of floats as Python's json module writes it.
         Assert.Equal("[0.5, 0.25]", PyJson.Serialize(frozen.SystemAttrs["intermediate_values:3"]));
         Assert.Equal("[NaN, Infinity]", PyJson.Serialize(frozen.SystemAttrs["intermediate_values:1"]));
+        var csv = new StringWriter();
+        study.ExportCsv(csv);
+        Assert.Contains("system_attrs_intermediate_values:3", csv.ToString(), StringComparison.Ordinal);
 
         // A storage that parsed the JSON back (lists of doubles or integers) gives the same vectors.
         var parsed = Trials.Create(TrialState.Complete, values: [1, 2], systemAttrs: new Dictionary<string, object?>
