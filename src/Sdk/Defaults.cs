@@ -9,6 +9,6 @@ internal static class Defaults
     /// <summary>Creates the default sampler (random until the TPE sampler lands).</summary>
     public static ISampler CreateSampler() => new RandomSampler();
 
-    /// <summary>Creates the default pruner (no pruning until the median pruner lands).</summary>
-    public static IPruner CreatePruner() => new NopPruner();
+    /// <summary>Creates the default pruner: <see cref="MedianPruner"/> with Optuna's defaults, as Optuna does.</summary>
+    public static IPruner CreatePruner() => new MedianPruner();
 }

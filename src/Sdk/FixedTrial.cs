@@ -6,7 +6,7 @@ namespace Sharptune;
 
 /// <summary>
 /// A trial with fixed parameter values, for running an objective outside a study, e.g. in a unit test (Optuna's
-/// <c>FixedTrial</c>). Suggestions return the given values; <see cref="Report"/> does nothing and
+/// <c>FixedTrial</c>). Suggestions return the given values; <see cref="Report(double, int)"/> does nothing and
 /// <see cref="ShouldPrune"/> returns <see langword="false"/>.
 /// </summary>
 public sealed class FixedTrial : ITrial
@@ -102,6 +102,9 @@ public sealed class FixedTrial : ITrial
     public void Report(double value, int step)
     {
     }
+
+    /// <inheritdoc/>
+    public void Report(IReadOnlyList<double> values, int step) => ArgumentNullException.ThrowIfNull(values);
 
     /// <inheritdoc/>
     public bool ShouldPrune() => false;

@@ -16,8 +16,15 @@ public sealed class FrozenTrial
     internal static readonly IReadOnlyDictionary<string, Distribution> EmptyDistributions = new ReadOnlyDictionary<string, Distribution>(new Dictionary<string, Distribution>());
     internal static readonly IReadOnlyDictionary<int, double> EmptyIntermediate = new ReadOnlyDictionary<int, double>(new Dictionary<int, double>());
 
+    /// <summary>The prefix of the system attributes that hold multi-objective intermediate values, one per step.</summary>
+    internal const string IntermediateVectorKeyPrefix = "intermediate_values:";
+
+    internal static readonly IReadOnlyDictionary<int, IReadOnlyList<double>> EmptyIntermediateVectors =
+        new ReadOnlyDictionary<int, IReadOnlyList<double>>(new Dictionary<int, IReadOnlyList<double>>());
+
     private IReadOnlyDictionary<string, object?>? _params;
     private IReadOnlyDictionary<string, double>? _constraints;
+    private IReadOnlyDictionary<int, IReadOnlyList<double>>? _intermediateVectors;
 
     /// <summary>Initializes a new instance of the <see cref="FrozenTrial"/> class (Optuna's constructor).</summary>
     /// <param name="number">The trial number (index within the study).</param>
@@ -182,6 +189,48 @@ public sealed class FrozenTrial
 
     /// <summary>Gets the reported intermediate values by step, in ascending step order.</summary>
     public IReadOnlyDictionary<int, double> IntermediateValues { get; }
+
+    /// <summary>
+    /// Gets the intermediate vectors of a multi-objective trial by step, in ascending step order: one value per
+    /// objective, reported with <see cref="Trial.Report(IReadOnlyList{double}, int)"/> and stored as the system
+    /// attributes <c>intermediate_values:&lt;step&gt;</c> (JSON lists of floats). Empty for single-objective trials,
+    /// whose values are in <see cref="IntermediateValues"/>.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<double>> IntermediateVectors
+    {
+        get
+        {
+            if (_intermediateVectors is { } cached)
+            {
+                return cached;
+            }
+
+            SortedList<int, IReadOnlyList<double>>? result = null;
+            foreach (var (key, value) in SystemAttrs)
+            {
+                if (!key.StartsWith(IntermediateVectorKeyPrefix, StringComparison.Ordinal)
+                    || !int.TryParse(key.AsSpan(IntermediateVectorKeyPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int step)
+                    || value is not System.Collections.IEnumerable items || value is string)
+                {
+                    continue;
+                }
+
+                var vector = new List<double>();
+                foreach (object? item in items)
+                {
+                    vector.Add(PyJson.ToDouble(item));
+                }
+
+                (result ??= [])[step] = vector.AsReadOnly();
+            }
+
+            _intermediateVectors = result is null ? EmptyIntermediateVectors : new ReadOnlyDictionary<int, IReadOnlyList<double>>(result);
+            return _intermediateVectors;
+        }
+    }
+
+    /// <summary>Returns the system attribute key of the intermediate vector at <paramref name="step"/>.</summary>
+    internal static string IntermediateVectorKey(int step) => IntermediateVectorKeyPrefix + step.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Gets the largest reported step, or <see langword="null"/>.</summary>
     public int? LastStep

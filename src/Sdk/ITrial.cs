@@ -63,6 +63,24 @@ public interface ITrial
     /// <param name="step">The step, ≥ 0.</param>
     void Report(double value, int step);
 
+    /// <summary>
+    /// Reports one intermediate value per objective at a step (for multi-objective pruning). The default
+    /// implementation accepts a single value and forwards it to <see cref="Report(double, int)"/>.
+    /// </summary>
+    /// <param name="values">One value per objective (NaN and infinities allowed).</param>
+    /// <param name="step">The step, ≥ 0.</param>
+    /// <exception cref="NotSupportedException">The implementation accepts one value only and got several.</exception>
+    void Report(IReadOnlyList<double> values, int step)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != 1)
+        {
+            throw new NotSupportedException($"{GetType().Name} does not support reporting several intermediate values.");
+        }
+
+        Report(values[0], step);
+    }
+
     /// <summary>Asks the study's pruner whether this trial should stop now.</summary>
     /// <returns><see langword="true"/> when the objective should throw <see cref="TrialPrunedException"/>.</returns>
     bool ShouldPrune();

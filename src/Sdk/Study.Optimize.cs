@@ -61,6 +61,7 @@ public sealed partial class Study
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks,
         bool gcAfterTrial)
     {
+        ThrowIfView("Optimize");
         if (nTrials is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(nTrials), nTrials, "nTrials must be a non-negative integer.");
@@ -350,6 +351,7 @@ public sealed partial class Study
 
     private async Task OptimizeAsyncCore(Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, OptimizeOptions? options, CancellationToken cancellationToken)
     {
+        ThrowIfView("OptimizeAsync");
         options ??= new OptimizeOptions();
         if (options.Concurrency < 1)
         {
@@ -364,6 +366,16 @@ public sealed partial class Study
         if (options.Delay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Delay, "delay must be a time span greater than or equal to 0");
+        }
+
+        if (options.TrialTimeout is { } trialTimeout && (trialTimeout <= TimeSpan.Zero || trialTimeout.TotalMilliseconds > MaxTrialTimeoutMilliseconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), trialTimeout, "trial_timeout must be a time span greater than 0 and at most 49 days");
+        }
+
+        if (options.TrialTimeoutState is not (TrialState.Pruned or TrialState.Fail))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.TrialTimeoutState, "trial_timeout_state must be TrialState.PRUNED or TrialState.FAIL");
         }
 
         if (_inOptimizeLoop.Value)
@@ -444,7 +456,7 @@ public sealed partial class Study
                     _inOptimizeLoop.Value = true;
                     try
                     {
-                        int trialId = await RunTrialAsync(trial, objective, catchTypes, cancellationToken).ConfigureAwait(false);
+                        int trialId = await RunTrialAsync(trial, objective, catchTypes, options.TrialTimeout, options.TrialTimeoutState, cancellationToken).ConfigureAwait(false);
                         if (options.GcAfterTrial)
                         {
                             GC.Collect();
@@ -481,8 +493,27 @@ public sealed partial class Study
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<int> RunTrialAsync(Trial trial, Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, IReadOnlyList<Type> catchTypes, CancellationToken cancellationToken)
+    /// <summary>The longest <see cref="OptimizeOptions.TrialTimeout"/> a timer accepts (about 49.7 days).</summary>
+    private const double MaxTrialTimeoutMilliseconds = uint.MaxValue - 1.0;
+
+    private async Task<int> RunTrialAsync(
+        Trial trial,
+        Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective,
+        IReadOnlyList<Type> catchTypes,
+        TimeSpan? trialTimeout,
+        TrialState trialTimeoutState,
+        CancellationToken cancellationToken)
     {
+        // The per-trial timeout has its own source, so that a timeout can be told apart from the cancellation of
+        // the whole optimization; the objective receives a token linked to both.
+        using var timeoutSource = trialTimeout is null ? null : new CancellationTokenSource();
+        using var linkedSource = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        if (timeoutSource is not null)
+        {
+            trial.SetTimeout(timeoutSource.Token, pruneOnTimeout: trialTimeoutState == TrialState.Pruned);
+            timeoutSource.CancelAfter(trialTimeout!.Value);
+        }
+
         ObjectiveResult result = default;
         TrialState? state = null;
         Exception? error = null;
@@ -490,7 +521,7 @@ public sealed partial class Study
         bool cancelled = false;
         try
         {
-            result = await objective(trial, cancellationToken).ConfigureAwait(false);
+            result = await objective(trial, linkedSource?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (TrialPrunedException e)
         {
@@ -503,6 +534,23 @@ public sealed partial class Study
             error = e;
             cancelled = true;
             reason = "The optimization was cancelled";
+        }
+        catch (OperationCanceledException e) when (timeoutSource is { IsCancellationRequested: true })
+        {
+            // The trial ran longer than OptimizeOptions.TrialTimeout: it ends as configured and the loop goes on.
+            string message = $"The trial exceeded its timeout of {PyFormat.FloatRepr(trialTimeout!.Value.TotalSeconds)} seconds.";
+            cancelled = true;
+            if (trialTimeoutState == TrialState.Pruned)
+            {
+                state = TrialState.Pruned;
+                error = new TrialPrunedException(message, e);
+            }
+            else
+            {
+                state = TrialState.Fail;
+                error = e;
+                reason = message;
+            }
         }
         catch (Exception e)
         {

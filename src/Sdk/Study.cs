@@ -22,6 +22,11 @@ public sealed partial class Study
     private volatile bool _stopFlag;
     private IReadOnlyList<StudyDirection>? _directions;
 
+    // Set on views only (see WithTrialFilter): the study the view reads from, and how it filters and maps trials.
+    private readonly Study? _parent;
+    private readonly Func<FrozenTrial, bool>? _trialFilter;
+    private readonly Func<FrozenTrial, FrozenTrial>? _trialProjection;
+
     private Study(string studyName, int studyId, IStorage storage, ISampler sampler, IPruner pruner, ILoggerFactory loggerFactory)
     {
         StudyName = studyName;
@@ -31,6 +36,21 @@ public sealed partial class Study
         Pruner = pruner;
         LoggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger("Sharptune");
+    }
+
+    private Study(Study parent, Func<FrozenTrial, bool>? trialFilter, Func<FrozenTrial, FrozenTrial>? trialProjection, IReadOnlyList<StudyDirection>? directions)
+    {
+        StudyName = parent.StudyName;
+        StudyId = parent.StudyId;
+        Storage = parent.Storage;
+        Sampler = parent.Sampler;
+        Pruner = parent.Pruner;
+        LoggerFactory = parent.LoggerFactory;
+        Logger = parent.Logger;
+        _parent = parent;
+        _trialFilter = trialFilter;
+        _trialProjection = trialProjection;
+        _directions = directions ?? parent.Directions;
     }
 
     /// <summary>Gets the study name.</summary>
@@ -68,14 +88,75 @@ public sealed partial class Study
     /// <summary>Gets a value indicating whether the study has several objectives.</summary>
     public bool IsMultiObjective => Directions.Count > 1;
 
-    /// <summary>Gets all trials, ordered by number.</summary>
-    public IReadOnlyList<FrozenTrial> Trials => Storage.GetAllTrials(StudyId);
+    /// <summary>Gets all trials, ordered by number (on a view, only the trials the view keeps).</summary>
+    public IReadOnlyList<FrozenTrial> Trials => _parent is null ? Storage.GetAllTrials(StudyId) : GetViewTrials(null);
 
-    /// <summary>Gets the trials in the given states, ordered by number.</summary>
+    /// <summary>Gets the trials in the given states, ordered by number (on a view, only the trials the view keeps).</summary>
     /// <param name="states">The states to keep, or <see langword="null"/> for all.</param>
     /// <returns>The trials.</returns>
-    public IReadOnlyList<FrozenTrial> GetTrials(params IReadOnlyCollection<TrialState>? states) =>
-        Storage.GetAllTrials(StudyId, states is { Count: > 0 } ? states : null);
+    public IReadOnlyList<FrozenTrial> GetTrials(params IReadOnlyCollection<TrialState>? states)
+    {
+        states = states is { Count: > 0 } ? states : null;
+        return _parent is null ? Storage.GetAllTrials(StudyId, states) : GetViewTrials(states);
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether this object is a read-only view of a study made by
+    /// <see cref="WithTrialFilter"/> (or by a pruner); views cannot ask for or run trials.
+    /// </summary>
+    public bool IsView => _parent is not null;
+
+    /// <summary>
+    /// Creates a view of this study that keeps only the trials matching <paramref name="predicate"/>: on the view,
+    /// <see cref="Trials"/>, <see cref="GetTrials"/>, <see cref="BestTrial"/> and <see cref="BestTrials"/> see those
+    /// trials only, while everything else (name, storage, sampler, pruner, attributes, <see cref="Stop"/>) is the
+    /// study's. The predicate runs at every read, so the view follows the study as it grows. This is how a pruner
+    /// gives samplers a part of the study (<see cref="IPruner.FilterStudy"/>; Optuna's <c>_BracketStudy</c>):
+    /// samplers that read trials through <see cref="GetTrials"/> honour it. <see cref="Ask"/> and the optimize
+    /// methods throw on a view.
+    /// </summary>
+    /// <param name="predicate">Keeps a trial when it returns <see langword="true"/>; must be thread-safe.</param>
+    /// <returns>The view.</returns>
+    public Study WithTrialFilter(Func<FrozenTrial, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        return new Study(this, predicate, null, null);
+    }
+
+    /// <summary>
+    /// Creates a view whose trials are mapped by <paramref name="projection"/> and whose directions are
+    /// <paramref name="directions"/> (used to show one objective of a multi-objective study to a single-objective
+    /// pruner).
+    /// </summary>
+    internal Study WithProjection(Func<FrozenTrial, FrozenTrial> projection, IReadOnlyList<StudyDirection> directions) =>
+        new(this, null, projection, directions);
+
+    private IReadOnlyList<FrozenTrial> GetViewTrials(IReadOnlyCollection<TrialState>? states)
+    {
+        var source = _parent!.GetTrials(states);
+        var result = new List<FrozenTrial>(source.Count);
+        foreach (var trial in source)
+        {
+            var t = _trialProjection is null ? trial : _trialProjection(trial);
+            if (_trialFilter is null || _trialFilter(t))
+            {
+                result.Add(t);
+            }
+        }
+
+        return result;
+    }
+
+    private void ThrowIfView(string operation)
+    {
+        if (_parent is not null)
+        {
+            throw new InvalidOperationException(
+                $"{operation} cannot be called on a view of a study; call it on the study the view was made from.");
+        }
+    }
+
+    private Study Root => _parent is null ? this : _parent.Root;
 
     /// <summary>Gets the best COMPLETE (and feasible, with constraints) trial of a single-objective study.</summary>
     /// <exception cref="InvalidOperationException">The study is multi-objective, or no (feasible) trial is complete.</exception>
@@ -89,7 +170,7 @@ public sealed partial class Study
                     "A single best trial cannot be retrieved from a multi-objective study. Consider using Study.best_trials to retrieve a list containing the best trials.");
             }
 
-            var best = Storage.GetBestTrial(StudyId);
+            var best = _parent is null ? Storage.GetBestTrial(StudyId) : ViewBestTrial();
             if (best.IsFeasible)
             {
                 return best;
@@ -113,6 +194,29 @@ public sealed partial class Study
 
             return chosen;
         }
+    }
+
+    private FrozenTrial ViewBestTrial()
+    {
+        var complete = GetTrials(TrialState.Complete);
+        if (complete.Count == 0)
+        {
+            throw new InvalidOperationException("No trials are completed yet.");
+        }
+
+        bool maximize = Direction == StudyDirection.Maximize;
+        var best = complete[0];
+        for (int i = 1; i < complete.Count; i++)
+        {
+            double v = complete[i].Values![0];
+            double b = best.Values![0];
+            if (maximize ? v > b : v < b)
+            {
+                best = complete[i];
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Gets the value of <see cref="BestTrial"/>.</summary>
@@ -181,6 +285,12 @@ public sealed partial class Study
     /// <exception cref="InvalidOperationException">Called outside an objective or callback.</exception>
     public void Stop()
     {
+        if (_parent is not null)
+        {
+            Root.Stop();
+            return;
+        }
+
         if (!_inOptimizeLoop.Value)
         {
             throw new InvalidOperationException("`Study.stop` is supposed to be invoked inside an objective function or a callback.");
@@ -190,12 +300,12 @@ public sealed partial class Study
     }
 
     /// <summary>Stops the optimization from a sampler or another component, wherever it runs.</summary>
-    internal void StopFromComponent() => _stopFlag = true;
+    internal void StopFromComponent() => Root._stopFlag = true;
 
     /// <summary>Gets a value indicating whether the caller runs inside an optimize loop of this study (whose trials always get told).</summary>
-    internal bool InOptimizeLoop => _inOptimizeLoop.Value;
+    internal bool InOptimizeLoop => Root._inOptimizeLoop.Value;
 
-    internal bool StopRequested => _stopFlag;
+    internal bool StopRequested => Root._stopFlag;
 
     // ----- creation, loading, management -----
 
@@ -489,6 +599,7 @@ public sealed partial class Study
     /// <returns>The trial.</returns>
     public Trial Ask(IReadOnlyDictionary<string, Distribution>? fixedDistributions = null)
     {
+        ThrowIfView("Ask");
         int trialId = Storage.PopWaitingTrialId(StudyId) ?? Storage.CreateNewTrial(StudyId);
         var trial = new Trial(this, trialId);
         if (fixedDistributions is not null)
@@ -598,12 +709,22 @@ public sealed partial class Study
         }
         else if (state == TrialState.Pruned)
         {
+            // A pruned trial keeps its last intermediate value (Optuna); in a multi-objective study, its last
+            // intermediate vector (see Trial.Report(IReadOnlyList<double>, int)).
             if (frozen.LastStep is { } last)
             {
                 double v = frozen.IntermediateValues[last];
                 if (CheckValues([v]) is null)
                 {
                     values = [v];
+                }
+            }
+            else if (frozen.IntermediateVectors.Count > 0)
+            {
+                var vector = frozen.IntermediateVectors[frozen.IntermediateVectors.Keys.Max()];
+                if (CheckValues(vector) is null)
+                {
+                    values = vector;
                 }
             }
         }
@@ -629,7 +750,7 @@ public sealed partial class Study
         IReadOnlyList<double>? finalValues = values?.ToArray();
         try
         {
-            Sampler.AfterTrial(this, frozen, state!.Value, finalValues);
+            Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, state!.Value, finalValues);
         }
         finally
         {

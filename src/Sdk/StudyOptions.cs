@@ -56,6 +56,22 @@ public sealed class OptimizeOptions
 
     /// <summary>Gets or sets a value indicating whether to run a full garbage collection after each trial.</summary>
     public bool GcAfterTrial { get; set; }
+
+    /// <summary>
+    /// Gets or sets the longest time one trial may run (default <see langword="null"/>: no limit). When it elapses,
+    /// the cancellation token the objective received is cancelled and, with <see cref="TrialTimeoutState"/>
+    /// PRUNED, <see cref="ITrial.ShouldPrune"/> returns <see langword="true"/>. When the objective then ends with an
+    /// <see cref="OperationCanceledException"/> (or <see cref="TrialPrunedException"/>), the trial ends in
+    /// <see cref="TrialTimeoutState"/> and the optimization goes on. An objective that returns a value despite the
+    /// timeout completes normally. Must be positive (and at most 49 days).
+    /// </summary>
+    public TimeSpan? TrialTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets the state of a trial ended by <see cref="TrialTimeout"/>: <see cref="TrialState.Pruned"/> (the
+    /// default; the trial keeps its last intermediate value, as a pruned trial does) or <see cref="TrialState.Fail"/>.
+    /// </summary>
+    public TrialState TrialTimeoutState { get; set; } = TrialState.Pruned;
 }
 
 /// <summary>A summary of a study (Optuna's <c>StudySummary</c>).</summary>

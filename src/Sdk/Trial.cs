@@ -15,12 +15,16 @@ public sealed class Trial : ITrial
     private readonly IStorage _storage;
     private readonly ParamTable _table = new();
     private readonly SortedList<int, double> _intermediate = [];
+    private readonly Dictionary<int, double[]> _intermediateVectors = [];
     private readonly IReadOnlyDictionary<string, object?>? _fixedParams;
     private IReadOnlyDictionary<string, object?> _userAttrs;
     private IReadOnlyDictionary<string, object?> _systemAttrs;
     private FrozenTrial? _snapshot;
     private IReadOnlyDictionary<string, Distribution>? _relativeSearchSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
+    private IReadOnlyDictionary<string, object?>? _storedSystemAttrs;
+    private CancellationToken _timeoutToken;
+    private bool _pruneOnTimeout;
 
     internal Trial(Study study, int trialId)
     {
@@ -40,6 +44,11 @@ public sealed class Trial : ITrial
             _intermediate[k] = v;
         }
 
+        foreach (var (k, v) in frozen.IntermediateVectors)
+        {
+            _intermediateVectors[k] = [.. v];
+        }
+
         _userAttrs = frozen.UserAttrs;
         _systemAttrs = frozen.SystemAttrs;
         if (frozen.SystemAttrs.TryGetValue("fixed_params", out object? fixedParams) && fixedParams is IReadOnlyDictionary<string, object?> fp)
@@ -52,7 +61,7 @@ public sealed class Trial : ITrial
         }
 
         _snapshot = frozen;
-        study.Sampler.BeforeTrial(study, frozen);
+        study.Sampler.BeforeTrial(SamplerStudy(frozen), frozen);
         _snapshot = null; // the sampler may have written system attributes
         var after = _storage.GetTrial(trialId);
         if (!ReferenceEquals(after, frozen))
@@ -190,7 +199,8 @@ public sealed class Trial : ITrial
         }
         else
         {
-            value = Study.Sampler.SampleIndependent(Study, Snapshot(), name, distribution);
+            var snapshot = Snapshot();
+            value = Study.Sampler.SampleIndependent(SamplerStudy(snapshot), snapshot, name, distribution);
         }
 
         if (double.IsNaN(value))
@@ -230,18 +240,23 @@ public sealed class Trial : ITrial
         }
 
         var snapshot = Snapshot();
-        _relativeSearchSpace = Study.Sampler.InferRelativeSearchSpace(Study, snapshot);
+        var samplerStudy = SamplerStudy(snapshot);
+        _relativeSearchSpace = Study.Sampler.InferRelativeSearchSpace(samplerStudy, snapshot);
         _relativeParams = _relativeSearchSpace.Count == 0
             ? FrozenTrial.EmptyInternal
-            : Study.Sampler.SampleRelative(Study, snapshot, _relativeSearchSpace);
+            : Study.Sampler.SampleRelative(samplerStudy, snapshot, _relativeSearchSpace);
     }
+
+    /// <summary>The study the sampler sees for this trial: the pruner may narrow it (HyperbandPruner's brackets).</summary>
+    private Study SamplerStudy(FrozenTrial snapshot) => Study.Pruner.FilterStudy(Study, snapshot);
 
     /// <inheritdoc/>
     public void Report(double value, int step)
     {
         if (Study.Directions.Count > 1)
         {
-            throw new NotSupportedException("Trial.report is not supported for multi-objective optimization.");
+            throw new NotSupportedException(
+                "Trial.report is not supported for multi-objective optimization. Report one value per objective with Report(IReadOnlyList<double> values, int step).");
         }
 
         if (step < 0)
@@ -260,15 +275,85 @@ public sealed class Trial : ITrial
         _snapshot = null;
     }
 
+    /// <summary>
+    /// Reports one intermediate value per objective at a step (beyond Optuna, whose <c>report</c> is
+    /// single-objective). In a single-objective study this is <see cref="Report(double, int)"/> with the only value.
+    /// In a multi-objective study the vector is stored as the trial system attribute
+    /// <c>intermediate_values:&lt;step&gt;</c> (a JSON list of floats, so Optuna and its dashboard can open the study)
+    /// and read back through <see cref="FrozenTrial.IntermediateVectors"/>; pruners that support several objectives
+    /// (<see cref="Pruners.DominancePruner"/>, <see cref="Pruners.ObjectivePruner"/>) use it, and a pruned trial keeps
+    /// its last vector as its values. A step already reported is ignored with a warning, as Optuna does.
+    /// </summary>
+    /// <param name="values">One value per objective (NaN and infinities allowed).</param>
+    /// <param name="step">The step, ≥ 0.</param>
+    /// <exception cref="ArgumentException">The number of values differs from the number of objectives.</exception>
+    public void Report(IReadOnlyList<double> values, int step)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int objectives = Study.Directions.Count;
+        if (values.Count != objectives)
+        {
+            throw new ArgumentException(
+                $"The number of the reported values {values.Count} did not match the number of the objectives {objectives}.", nameof(values));
+        }
+
+        if (objectives == 1)
+        {
+            Report(values[0], step);
+            return;
+        }
+
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, $"`step={step}` must be non-negative.");
+        }
+
+        if (_intermediateVectors.ContainsKey(step))
+        {
+            Study.Logger.LogWarning("The reported value is ignored because this `step` {Step} is already reported.", step);
+            return;
+        }
+
+        double[] copy = [.. values];
+        SetSystemAttr(FrozenTrial.IntermediateVectorKey(step), Array.AsReadOnly(copy));
+        _intermediateVectors[step] = copy;
+    }
+
     /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">
+    /// The study has several objectives and its pruner does not support them (<see cref="Pruners.IPruner.SupportsMultiObjective"/>).
+    /// </exception>
     public bool ShouldPrune()
     {
-        if (Study.Directions.Count > 1)
+        if (_pruneOnTimeout && _timeoutToken.IsCancellationRequested)
         {
-            throw new NotSupportedException("Trial.should_prune is not supported for multi-objective optimization.");
+            return true;
+        }
+
+        if (Study.Directions.Count > 1 && !Study.Pruner.SupportsMultiObjective)
+        {
+            throw new NotSupportedException(
+                "Trial.should_prune is not supported for multi-objective optimization. Use a pruner that supports several objectives, such as DominancePruner or ObjectivePruner.");
+        }
+
+        // Pruners may record state in the trial's system attributes through the storage (SuccessiveHalvingPruner's
+        // rungs); like Optuna's lazily read system attributes, the pruner sees the stored ones.
+        var stored = _storage.GetTrialSystemAttrs(TrialId);
+        if (!ReferenceEquals(stored, _storedSystemAttrs))
+        {
+            _storedSystemAttrs = stored;
+            _systemAttrs = stored;
+            _snapshot = null;
         }
 
         return Study.Pruner.Prune(Study, Snapshot());
+    }
+
+    /// <summary>Arms the per-trial timeout of the asynchronous optimize loop (<see cref="OptimizeOptions.TrialTimeout"/>).</summary>
+    internal void SetTimeout(CancellationToken timeoutToken, bool pruneOnTimeout)
+    {
+        _timeoutToken = timeoutToken;
+        _pruneOnTimeout = pruneOnTimeout;
     }
 
     /// <inheritdoc/>

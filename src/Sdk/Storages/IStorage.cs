@@ -122,6 +122,12 @@ public interface IStorage
     /// <exception cref="KeyNotFoundException">No such trial.</exception>
     FrozenTrial GetTrial(int trialId);
 
+    /// <summary>Gets the system attributes of a trial (Optuna's <c>get_trial_system_attrs</c>).</summary>
+    /// <param name="trialId">The trial id.</param>
+    /// <returns>The attributes.</returns>
+    /// <exception cref="KeyNotFoundException">No such trial.</exception>
+    IReadOnlyDictionary<string, object?> GetTrialSystemAttrs(int trialId) => GetTrial(trialId).SystemAttrs;
+
     /// <summary>Gets the trials of a study, ordered by number, optionally filtered by state.</summary>
     /// <param name="studyId">The study id.</param>
     /// <param name="states">The states to keep, or <see langword="null"/> for all.</param>

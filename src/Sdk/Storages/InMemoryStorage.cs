@@ -309,6 +309,15 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc/>
+    public IReadOnlyDictionary<string, object?> GetTrialSystemAttrs(int trialId)
+    {
+        lock (_lock)
+        {
+            return GetTrialRecord(trialId).SystemAttrs;
+        }
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
     {
         lock (_lock)
