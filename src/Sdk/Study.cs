@@ -601,16 +601,34 @@ public sealed partial class Study
     {
         ThrowIfView("Ask");
         int trialId = Storage.PopWaitingTrialId(StudyId) ?? Storage.CreateNewTrial(StudyId);
-        var trial = new Trial(this, trialId);
-        if (fixedDistributions is not null)
+        try
         {
-            foreach (var (name, dist) in fixedDistributions)
+            var trial = new Trial(this, trialId);
+            if (fixedDistributions is not null)
             {
-                trial.Suggest(name, dist);
+                foreach (var (name, dist) in fixedDistributions)
+                {
+                    trial.Suggest(name, dist);
+                }
             }
-        }
 
-        return trial;
+            return trial;
+        }
+        catch
+        {
+            // Unlike Optuna, a trial whose start fails (the sampler's BeforeTrial, an invalid fixed distribution) is
+            // not left RUNNING: it is stored FAIL before the exception propagates.
+            try
+            {
+                Storage.SetTrialStateValues(trialId, TrialState.Fail);
+            }
+            catch (Exception cleanup) when (cleanup is UpdateFinishedTrialException or StorageInternalException)
+            {
+                // Already finished, or the storage is gone: nothing more can be done here.
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Finishes a trial with one value (COMPLETE).</summary>

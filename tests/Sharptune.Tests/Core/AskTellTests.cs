@@ -131,4 +131,28 @@ public class AskTellTests
         Assert.Equal(Enumerable.Range(0, 200), claimed.OrderBy(i => i));
         Assert.Equal(200, study.Trials.Count);
     }
+
+    [Fact]
+    public void ATrialWhoseStartFailsIsStoredFail()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new ThrowingSampler() });
+        Assert.Throws<InvalidOperationException>(() => study.Ask());
+        Assert.Equal(TrialState.Fail, Assert.Single(study.Trials).State);
+
+        var ok = NewStudy();
+        ok.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 1);
+        Assert.Throws<ArgumentException>(() => ok.Ask(new Dictionary<string, Distribution> { ["x"] = new IntDistribution(0, 1) }));
+        Assert.Equal([TrialState.Complete, TrialState.Fail], ok.Trials.Select(t => t.State));
+    }
+
+    private sealed class ThrowingSampler : ISampler
+    {
+        public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => new Dictionary<string, Distribution>();
+
+        public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) => new Dictionary<string, double>();
+
+        public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution) => 0;
+
+        public void BeforeTrial(Study study, FrozenTrial trial) => throw new InvalidOperationException("sampler failure");
+    }
 }
