@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Sharptune.Internal;
+using Sharptune.Storages;
 
 namespace Sharptune;
 
@@ -187,12 +188,14 @@ public sealed partial class Study
 
     private int RunTrial(Func<ITrial, ObjectiveResult> objective, IReadOnlyList<Type> catchTypes)
     {
+        FailStaleTrialsIfHeartbeat();
         var trial = Ask();
         ObjectiveResult result = default;
         TrialState? state = null;
         Exception? error = null;
         try
         {
+            using var heartbeat = HeartbeatScope.Start(Storage, trial.TrialId, Logger);
             result = objective(trial);
         }
         catch (TrialPrunedException e)
@@ -458,6 +461,7 @@ public sealed partial class Study
     private async Task<int> RunTrialAsync(Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, IReadOnlyList<Type> catchTypes, CancellationToken cancellationToken)
     {
         _inOptimizeLoop.Value = true;
+        FailStaleTrialsIfHeartbeat();
         var trial = Ask();
         ObjectiveResult result = default;
         TrialState? state = null;
@@ -466,6 +470,7 @@ public sealed partial class Study
         bool cancelled = false;
         try
         {
+            using var heartbeat = HeartbeatScope.Start(Storage, trial.TrialId, Logger);
             result = await objective(trial, cancellationToken).ConfigureAwait(false);
         }
         catch (TrialPrunedException e)
