@@ -84,6 +84,7 @@ public sealed partial class Study
 
         var catchTypes = @catch ?? [];
         var callbackList = callbacks ?? [];
+        var gate = MaxTrialsCallback.Find(callbackList);
         _stopFlag = false;
         var clock = Stopwatch.StartNew();
         int claimed = 0;
@@ -121,7 +122,12 @@ public sealed partial class Study
                     int trialId;
                     try
                     {
-                        trialId = RunTrial(objective, catchTypes);
+                        trialId = RunTrial(objective, catchTypes, gate);
+                        if (trialId < 0)
+                        {
+                            _stopFlag = true;
+                            break;
+                        }
                     }
                     finally
                     {
@@ -186,10 +192,14 @@ public sealed partial class Study
         firstError?.Throw();
     }
 
-    private int RunTrial(Func<ITrial, ObjectiveResult> objective, IReadOnlyList<Type> catchTypes)
+    private int RunTrial(Func<ITrial, ObjectiveResult> objective, IReadOnlyList<Type> catchTypes, MaxTrialsCallback? gate)
     {
         FailStaleTrialsIfHeartbeat();
-        var trial = Ask();
+        if (AskWithinLimit(gate) is not { } trial)
+        {
+            return -1;
+        }
+
         ObjectiveResult result = default;
         TrialState? state = null;
         Exception? error = null;
@@ -366,6 +376,7 @@ public sealed partial class Study
 
         _stopFlag = false;
         var catchTypes = options.Catch;
+        var gate = MaxTrialsCallback.Find(options.Callbacks);
         var clock = Stopwatch.StartNew();
         using var slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
         var running = new List<Task>();
@@ -421,7 +432,13 @@ public sealed partial class Study
                 {
                     try
                     {
-                        int trialId = await RunTrialAsync(objective, catchTypes, cancellationToken).ConfigureAwait(false);
+                        int trialId = await RunTrialAsync(objective, catchTypes, gate, cancellationToken).ConfigureAwait(false);
+                        if (trialId < 0)
+                        {
+                            _stopFlag = true;
+                            return;
+                        }
+
                         if (options.GcAfterTrial)
                         {
                             GC.Collect();
@@ -458,11 +475,15 @@ public sealed partial class Study
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<int> RunTrialAsync(Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, IReadOnlyList<Type> catchTypes, CancellationToken cancellationToken)
+    private async Task<int> RunTrialAsync(Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, IReadOnlyList<Type> catchTypes, MaxTrialsCallback? gate, CancellationToken cancellationToken)
     {
         _inOptimizeLoop.Value = true;
         FailStaleTrialsIfHeartbeat();
-        var trial = Ask();
+        if (AskWithinLimit(gate) is not { } trial)
+        {
+            return -1;
+        }
+
         ObjectiveResult result = default;
         TrialState? state = null;
         Exception? error = null;

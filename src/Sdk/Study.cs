@@ -623,6 +623,26 @@ public sealed partial class Study
     public Trial Ask(IReadOnlyDictionary<string, Distribution>? fixedDistributions = null)
     {
         int trialId = Storage.PopWaitingTrialId(StudyId) ?? Storage.CreateNewTrial(StudyId);
+        return StartTrial(trialId, fixedDistributions);
+    }
+
+    /// <summary>
+    /// Asks for a trial in an optimize loop: an enqueued one, or a new one when the <see cref="MaxTrialsCallback"/>
+    /// cap (if any) leaves room, decided atomically by the storage; <see langword="null"/> when the cap is reached.
+    /// </summary>
+    internal Trial? AskWithinLimit(MaxTrialsCallback? gate)
+    {
+        if (gate is null)
+        {
+            return Ask();
+        }
+
+        int? trialId = Storage.PopWaitingTrialId(StudyId) ?? Storage.CreateNewTrialWithinLimit(StudyId, gate.NTrials, gate.GateStates);
+        return trialId is { } id ? StartTrial(id, null) : null;
+    }
+
+    private Trial StartTrial(int trialId, IReadOnlyDictionary<string, Distribution>? fixedDistributions)
+    {
         var trial = new Trial(this, trialId);
         if (fixedDistributions is not null)
         {

@@ -23,6 +23,15 @@ public sealed class JournalRedisBackend : IJournalBackend, IJournalHeartbeatBack
         "for i = 2, #ARGV do last = redis.call('incr', p .. ':log_number') redis.call('set', p .. ':log:' .. last, ARGV[i]) end " +
         "return last";
 
+    private const string TryAppendLua =
+        "local p = ARGV[1] " +
+        "local current = tonumber(redis.call('get', p .. ':log_number') or '-1') " +
+        "if current ~= tonumber(ARGV[2]) - 1 then return -2 end " +
+        "redis.call('setnx', p .. ':log_number', -1) " +
+        "local last = -1 " +
+        "for i = 3, #ARGV do last = redis.call('incr', p .. ':log_number') redis.call('set', p .. ':log:' .. last, ARGV[i]) end " +
+        "return last";
+
     private const string HeartbeatLua =
         "local t = redis.call('TIME') " +
         "redis.call('hset', KEYS[1], ARGV[1], t[1] .. string.format('%06d', t[2])) " +
@@ -140,6 +149,21 @@ public sealed class JournalRedisBackend : IJournalBackend, IJournalHeartbeatBack
         }
 
         _db.ScriptEvaluate(AppendLua, [], args);
+    }
+
+    /// <inheritdoc/>
+    public bool TryAppendLogs(IReadOnlyList<string> logs, long expectedLogNumber, bool durable)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        var args = new RedisValue[logs.Count + 2];
+        args[0] = _prefix;
+        args[1] = expectedLogNumber;
+        for (int i = 0; i < logs.Count; i++)
+        {
+            args[i + 2] = logs[i];
+        }
+
+        return (long)_db.ScriptEvaluate(TryAppendLua, [], args) != -2;
     }
 
     /// <inheritdoc/>

@@ -19,6 +19,16 @@ public interface IJournalBackend : IDisposable
     /// <param name="logs">The JSON text of each record (one line each, without a line break).</param>
     /// <param name="durable">Whether the records must reach stable storage before the call returns (a study change or a finished trial).</param>
     void AppendLogs(IReadOnlyList<string> logs, bool durable);
+
+    /// <summary>
+    /// Appends records only if the log holds exactly <paramref name="expectedLogNumber"/> records, that is, if no
+    /// writer appended since the caller read them all; the check and the append are atomic.
+    /// </summary>
+    /// <param name="logs">The JSON text of each record.</param>
+    /// <param name="expectedLogNumber">The number of records the caller has read.</param>
+    /// <param name="durable">Whether the records must reach stable storage before the call returns.</param>
+    /// <returns><see langword="true"/> when appended; <see langword="false"/> when other records came first.</returns>
+    bool TryAppendLogs(IReadOnlyList<string> logs, long expectedLogNumber, bool durable);
 }
 
 /// <summary>

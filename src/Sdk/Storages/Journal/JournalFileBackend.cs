@@ -134,12 +134,17 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     }
 
     /// <inheritdoc/>
-    public void AppendLogs(IReadOnlyList<string> logs, bool durable)
+    public void AppendLogs(IReadOnlyList<string> logs, bool durable) => Append(logs, expectedLogNumber: null, durable);
+
+    /// <inheritdoc/>
+    public bool TryAppendLogs(IReadOnlyList<string> logs, long expectedLogNumber, bool durable) => Append(logs, expectedLogNumber, durable);
+
+    private bool Append(IReadOnlyList<string> logs, long? expectedLogNumber, bool durable)
     {
         ArgumentNullException.ThrowIfNull(logs);
         if (logs.Count == 0)
         {
-            return;
+            return true;
         }
 
         var sb = new StringBuilder();
@@ -162,6 +167,11 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             {
                 long end = RandomAccess.GetLength(_handle);
                 end = DropTornTail(end);
+                if (expectedLogNumber is { } expected && (expected != _readLogNumber || end != _readOffset))
+                {
+                    return false;
+                }
+
                 RandomAccess.Write(_handle, bytes, end);
                 if (_sync == JournalFileSync.EveryAppend || (durable && _sync == JournalFileSync.TrialEnd))
                 {
@@ -173,6 +183,8 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
                 _lock.Release();
             }
         }
+
+        return true;
     }
 
     /// <inheritdoc/>

@@ -199,6 +199,46 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
     }
 
     /// <inheritdoc/>
+    public int? CreateNewTrialWithinLimit(int studyId, int limit, IReadOnlyCollection<TrialState> countedStates)
+    {
+        ArgumentNullException.ThrowIfNull(countedStates);
+        lock (_lock)
+        {
+            while (true)
+            {
+                var sb = Record(JournalOperation.CreateTrial, out string worker);
+                Sync(worker);
+                var study = _replay.GetStudy(studyId);
+                int counted = 0;
+                foreach (int id in study.TrialIds)
+                {
+                    if (countedStates.Contains(_replay.GetTrial(id).State))
+                    {
+                        counted++;
+                    }
+                }
+
+                if (counted >= limit)
+                {
+                    return null;
+                }
+
+                sb.Append(",\"study_id\":").Append(studyId).Append(",\"datetime_start\":");
+                AppendDate(sb, DateTime.UtcNow);
+                sb.Append('}');
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+                if (_backend.TryAppendLogs([sb.ToString()], _replay.LogNumberRead, durable: false))
+                {
+                    Sync(worker);
+                    return _replay.LastCreatedTrialId;
+                }
+
+                // Another writer appended first: read its records and decide again.
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(paramName);

@@ -5,7 +5,7 @@ namespace Sharptune.Storages;
 
 public sealed partial class RdbStorage
 {
-    /// <summary>The SQL texts of one dialect, built once.</summary>
+    /// <summary>The SQL texts of one dialect, built once. Enum columns are read through <c>CAST(… AS VARCHAR)</c>, which every engine answers with text.</summary>
     private sealed class Sql
     {
         private const string Updatable = "state IN ('RUNNING', 'WAITING')";
@@ -22,14 +22,14 @@ public sealed partial class RdbStorage
             StudyExistsForUpdate = "SELECT study_id FROM studies WHERE study_id = @s" + dialect.ForUpdate;
             StudyIdFromName = "SELECT study_id FROM studies WHERE study_name = @name";
             StudyNameFromId = "SELECT study_name FROM studies WHERE study_id = @s";
-            StudyDirections = "SELECT direction FROM study_directions WHERE study_id = @s ORDER BY objective";
+            StudyDirections = "SELECT CAST(direction AS VARCHAR(16)) FROM study_directions WHERE study_id = @s ORDER BY objective";
             StudyUserAttrs = "SELECT \"key\", value_json FROM study_user_attributes WHERE study_id = @s ORDER BY study_user_attribute_id";
             StudySystemAttrs = "SELECT \"key\", value_json FROM study_system_attributes WHERE study_id = @s ORDER BY study_system_attribute_id";
             UpsertStudyUserAttr = "INSERT INTO study_user_attributes (study_id, \"key\", value_json) VALUES (@s, @key, @value) ON CONFLICT (study_id, \"key\") DO UPDATE SET value_json = excluded.value_json";
             UpsertStudySystemAttr = "INSERT INTO study_system_attributes (study_id, \"key\", value_json) VALUES (@s, @key, @value) ON CONFLICT (study_id, \"key\") DO UPDATE SET value_json = excluded.value_json";
             AllStudies =
                 "SELECT study_id, study_name FROM studies ORDER BY study_id;" +
-                "SELECT study_id, direction FROM study_directions ORDER BY study_id, objective;" +
+                "SELECT study_id, CAST(direction AS VARCHAR(16)) FROM study_directions ORDER BY study_id, objective;" +
                 "SELECT study_id, \"key\", value_json FROM study_user_attributes ORDER BY study_user_attribute_id;" +
                 "SELECT study_id, \"key\", value_json FROM study_system_attributes ORDER BY study_system_attribute_id";
             const string OfStudy = "SELECT trial_id FROM trials WHERE study_id = @s";
@@ -51,8 +51,8 @@ public sealed partial class RdbStorage
             InsertTrial =
                 "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
                 $"VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, {E("@state", "trialstate")}, @start, @complete) RETURNING trial_id, number";
-            TrialKey = "SELECT study_id, number, state FROM trials WHERE trial_id = @t";
-            TrialKeyForUpdate = "SELECT study_id, number, state FROM trials WHERE trial_id = @t" + dialect.ForUpdate;
+            TrialKey = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t";
+            TrialKeyForUpdate = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t" + dialect.ForUpdate;
             TrialIdFromNumber = "SELECT trial_id FROM trials WHERE study_id = @s AND number = @n";
             PreviousDistribution =
                 "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
@@ -197,10 +197,10 @@ public sealed partial class RdbStorage
                 : $"SELECT COUNT(*) FROM trials WHERE study_id = @s AND state IN ({s})");
 
         private static string TrialReadStatements(string trialCondition, string childCondition) =>
-            $"SELECT trial_id, number, state, datetime_start, datetime_complete, study_id FROM trials WHERE {trialCondition} ORDER BY trial_id;" +
+            $"SELECT trial_id, number, CAST(state AS VARCHAR(16)), datetime_start, datetime_complete, study_id FROM trials WHERE {trialCondition} ORDER BY trial_id;" +
             $"SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE {childCondition} ORDER BY param_id;" +
-            $"SELECT trial_id, objective, value, value_type FROM trial_values WHERE {childCondition} ORDER BY trial_id, objective;" +
-            $"SELECT trial_id, step, intermediate_value, intermediate_value_type FROM trial_intermediate_values WHERE {childCondition} ORDER BY trial_id, step;" +
+            $"SELECT trial_id, objective, value, CAST(value_type AS VARCHAR(16)) FROM trial_values WHERE {childCondition} ORDER BY trial_id, objective;" +
+            $"SELECT trial_id, step, intermediate_value, CAST(intermediate_value_type AS VARCHAR(16)) FROM trial_intermediate_values WHERE {childCondition} ORDER BY trial_id, step;" +
             $"SELECT trial_id, \"key\", value_json FROM trial_user_attributes WHERE {childCondition} ORDER BY trial_user_attribute_id;" +
             $"SELECT trial_id, \"key\", value_json FROM trial_system_attributes WHERE {childCondition} ORDER BY trial_system_attribute_id";
 

@@ -53,6 +53,38 @@ public sealed partial class RdbStorage
     }
 
     /// <inheritdoc/>
+    public int? CreateNewTrialWithinLimit(int studyId, int limit, IReadOnlyCollection<TrialState> countedStates)
+    {
+        ArgumentNullException.ThrowIfNull(countedStates);
+        string countSql = _sql.Count(StateList(countedStates));
+        DateTime now = Now();
+        var created = Write(durable: false, c =>
+        {
+            if (c.Command(_sql.StudyExistsForUpdate).With("@s", studyId).ExecuteScalar() is null or DBNull)
+            {
+                throw StudyNotFound(studyId);
+            }
+
+            if (countedStates.Count > 0 && Convert.ToInt32(c.Command(countSql).With("@s", studyId).ExecuteScalar(), CultureInfo.InvariantCulture) >= limit)
+            {
+                return ((int, int)?)null;
+            }
+
+            using var r = c.Command(_sql.InsertTrial).With("@s", studyId).With("@state", StateName(TrialState.Running))
+                .WithDateTime(Dialect, "@start", now).WithDateTime(Dialect, "@complete", null).ExecuteReader();
+            r.Read();
+            return (r.GetInt32(0), r.GetInt32(1));
+        });
+        if (created is not { } k)
+        {
+            return null;
+        }
+
+        _trialKeys[k.Item1] = (studyId, k.Item2);
+        return k.Item1;
+    }
+
+    /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(paramName);
@@ -206,27 +238,12 @@ public sealed partial class RdbStorage
     /// <inheritdoc/>
     public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
     {
-        string stateList = string.Empty;
-        if (states is not null)
+        if (states is { Count: 0 })
         {
-            if (states.Count == 0)
-            {
-                return 0;
-            }
-
-            var sb = new StringBuilder();
-            foreach (var s in new[] { TrialState.Running, TrialState.Complete, TrialState.Pruned, TrialState.Fail, TrialState.Waiting })
-            {
-                if (states.Contains(s))
-                {
-                    sb.Append(sb.Length == 0 ? "'" : ", '").Append(StateName(s)).Append('\'');
-                }
-            }
-
-            stateList = sb.ToString();
+            return 0;
         }
 
-        string sql = _sql.Count(stateList);
+        string sql = _sql.Count(states is null ? string.Empty : StateList(states));
         return Run(c =>
         {
             int n = Convert.ToInt32(c.Command(sql).With("@s", studyId).ExecuteScalar(), CultureInfo.InvariantCulture);
@@ -295,6 +312,21 @@ public sealed partial class RdbStorage
 
             return (IReadOnlyList<int>)ids;
         });
+    }
+
+    /// <summary>The SQL list of state names (<c>'COMPLETE', 'RUNNING'</c>) in a stable order.</summary>
+    private static string StateList(IReadOnlyCollection<TrialState> states)
+    {
+        var sb = new StringBuilder();
+        foreach (var s in new[] { TrialState.Running, TrialState.Complete, TrialState.Pruned, TrialState.Fail, TrialState.Waiting })
+        {
+            if (states.Contains(s))
+            {
+                sb.Append(sb.Length == 0 ? "'" : ", '").Append(StateName(s)).Append('\'');
+            }
+        }
+
+        return sb.ToString();
     }
 
     private void SetTrialAttr(string sql, int trialId, string key, object? value)
