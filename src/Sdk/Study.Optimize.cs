@@ -447,6 +447,8 @@ public sealed partial class Study
 
                         if (options.Callbacks.Count > 0)
                         {
+                            // RunTrialAsync's AsyncLocal does not flow back here: callbacks may call Stop too.
+                            _inOptimizeLoop.Value = true;
                             var frozen = Storage.GetTrial(trialId);
                             foreach (var cb in options.Callbacks)
                             {

@@ -3,25 +3,28 @@ using Microsoft.Extensions.Logging;
 namespace Sharptune.Storages;
 
 /// <summary>
-/// Records the heartbeat of one running trial: once at once, then every interval on a timer until disposed
-/// (Optuna's <c>HeartbeatThread</c>). A failed recording is logged and retried at the next tick.
+/// Records the heartbeat of one running trial: once at once, then every interval on a dedicated background thread
+/// until disposed (Optuna's <c>HeartbeatThread</c>). A dedicated thread keeps beating when the thread pool is
+/// starved by blocking work. A failed recording is logged and retried at the next tick.
 /// </summary>
 internal sealed class HeartbeatScope : IDisposable
 {
     private readonly IHeartbeatStorage _storage;
     private readonly int _trialId;
+    private readonly TimeSpan _interval;
     private readonly ILogger _logger;
-    private readonly Timer _timer;
-    private readonly Lock _lock = new();
-    private bool _stopped;
+    private readonly ManualResetEventSlim _stop = new(false);
+    private readonly Thread _thread;
 
     private HeartbeatScope(IHeartbeatStorage storage, int trialId, TimeSpan interval, ILogger logger)
     {
         _storage = storage;
         _trialId = trialId;
+        _interval = interval;
         _logger = logger;
         Beat();
-        _timer = new Timer(static s => ((HeartbeatScope)s!).Beat(), this, interval, interval);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"Sharptune heartbeat (trial {trialId})" };
+        _thread.Start();
     }
 
     /// <summary>Starts the heartbeat of a trial when the storage has heartbeats on; returns <see langword="null"/> otherwise.</summary>
@@ -30,35 +33,28 @@ internal sealed class HeartbeatScope : IDisposable
 
     public void Dispose()
     {
-        lock (_lock)
-        {
-            _stopped = true;
-        }
+        _stop.Set();
+        _thread.Join();
+        _stop.Dispose();
+    }
 
-        using var done = new ManualResetEvent(false);
-        if (_timer.Dispose(done))
+    private void Run()
+    {
+        while (!_stop.Wait(_interval))
         {
-            done.WaitOne();
+            Beat();
         }
     }
 
     private void Beat()
     {
-        lock (_lock)
+        try
         {
-            if (_stopped)
-            {
-                return;
-            }
-
-            try
-            {
-                _storage.RecordHeartbeat(_trialId);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _logger.LogWarning(e, "Failed to record the heartbeat of trial {TrialId}; retrying at the next interval.", _trialId);
-            }
+            _storage.RecordHeartbeat(_trialId);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogWarning(e, "Failed to record the heartbeat of trial {TrialId}; retrying at the next interval.", _trialId);
         }
     }
 }

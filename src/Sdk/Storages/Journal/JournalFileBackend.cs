@@ -23,8 +23,8 @@ public enum JournalFileSync
 
 /// <summary>
 /// A journal in a file, one compact JSON record per line (Optuna's <c>JournalFileBackend</c>). Writers take the
-/// lock file <c>&lt;path&gt;.lock</c> (<see cref="JournalFileOpenLock"/>, compatible with both of Python Optuna's
-/// locks), so Python and .NET processes may share the file, also over NFS. A last line cut short by a crash is
+/// lock <c>&lt;path&gt;.lock</c> (<see cref="JournalFileSymlinkLock"/> by default, as Python Optuna; both Python
+/// locks and both .NET locks exclude each other), so Python and .NET processes may share the file, also over NFS. A last line cut short by a crash is
 /// ignored when reading and removed by the next writer; everything before it is kept. Heartbeats are kept as
 /// files in the directory <c>&lt;path&gt;.heartbeat</c>, which Python Optuna ignores.
 /// </summary>
@@ -37,6 +37,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     private readonly SafeFileHandle _handle;
     private readonly Lock _threadLock = new();
     private readonly string _heartbeatDirectory;
+    private readonly List<string> _pending = [];
     private long _readOffset;
     private long _readLogNumber;
     private byte[] _buffer = new byte[64 * 1024];
@@ -44,7 +45,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
 
     /// <summary>Initializes a new instance of the <see cref="JournalFileBackend"/> class.</summary>
     /// <param name="path">The journal file; created when absent (its directory must exist).</param>
-    /// <param name="lockObject">The inter-process lock, or <see langword="null"/> for a <see cref="JournalFileOpenLock"/> on <paramref name="path"/>.</param>
+    /// <param name="lockObject">The inter-process lock, or <see langword="null"/> for a <see cref="JournalFileSymlinkLock"/> on <paramref name="path"/>.</param>
     /// <param name="sync">When writes are forced to stable storage.</param>
     /// <exception cref="ArgumentException">The path is empty or its directory does not exist.</exception>
     public JournalFileBackend(string path, IJournalFileLock? lockObject = null, JournalFileSync sync = JournalFileSync.TrialEnd)
@@ -58,7 +59,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
         }
 
         FilePath = full;
-        _lock = lockObject ?? new JournalFileOpenLock(full);
+        _lock = lockObject ?? new JournalFileSymlinkLock(full);
         _sync = sync;
         _heartbeatDirectory = full + ".heartbeat";
         _handle = File.OpenHandle(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
@@ -77,59 +78,54 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
         lock (_threadLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (logNumberFrom < _readLogNumber)
+            if (logNumberFrom != _readLogNumber - _pending.Count)
             {
+                // Not the continuation of the last read: scan from the start.
+                _pending.Clear();
                 _readOffset = 0;
                 _readLogNumber = 0;
             }
 
-            var result = new List<string>();
-            while (true)
+            var result = new List<string>(_pending.Count + 4);
+            result.AddRange(_pending);
+            _pending.Clear();
+            long length = RandomAccess.GetLength(_handle);
+            if (length <= _readOffset)
             {
-                long length = RandomAccess.GetLength(_handle);
-                if (length <= _readOffset)
-                {
-                    return result;
-                }
-
-                int toRead = (int)Math.Min(length - _readOffset, int.MaxValue / 2);
-                if (_buffer.Length < toRead)
-                {
-                    _buffer = new byte[Math.Max(toRead, _buffer.Length * 2)];
-                }
-
-                int read = RandomAccess.Read(_handle, _buffer.AsSpan(0, toRead), _readOffset);
-                int lineStart = 0;
-                for (int i = 0; i < read; i++)
-                {
-                    if (_buffer[i] != (byte)'\n')
-                    {
-                        continue;
-                    }
-
-                    if (_readLogNumber >= logNumberFrom)
-                    {
-                        try
-                        {
-                            result.Add(Utf8.GetString(_buffer, lineStart, i - lineStart));
-                        }
-                        catch (DecoderFallbackException e)
-                        {
-                            throw new StorageInternalException($"The journal {FilePath} has an invalid record at byte {_readOffset + lineStart}.", e);
-                        }
-                    }
-
-                    _readLogNumber++;
-                    lineStart = i + 1;
-                }
-
-                _readOffset += lineStart;
-                if (read < toRead || lineStart == 0)
-                {
-                    // The rest is a record being written, or the tail of a crashed writer.
-                    return result;
-                }
+                return Skip(result, logNumberFrom);
             }
+
+            int toRead = (int)Math.Min(length - _readOffset, int.MaxValue / 2);
+            if (_buffer.Length < toRead)
+            {
+                _buffer = new byte[Math.Max(toRead, _buffer.Length * 2)];
+            }
+
+            int read = RandomAccess.Read(_handle, _buffer.AsSpan(0, toRead), _readOffset);
+            int lineStart = 0;
+            for (int i = 0; i < read; i++)
+            {
+                if (_buffer[i] != (byte)'\n')
+                {
+                    continue;
+                }
+
+                try
+                {
+                    result.Add(Utf8.GetString(_buffer, lineStart, i - lineStart));
+                }
+                catch (DecoderFallbackException e)
+                {
+                    throw new StorageInternalException($"The journal {FilePath} has an invalid record at byte {_readOffset + lineStart}.", e);
+                }
+
+                _readLogNumber++;
+                lineStart = i + 1;
+            }
+
+            // Whatever follows the last line break is a record being written, or the tail of a crashed writer.
+            _readOffset += lineStart;
+            return Skip(result, logNumberFrom);
         }
     }
 
@@ -166,13 +162,24 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             try
             {
                 long end = RandomAccess.GetLength(_handle);
-                end = DropTornTail(end);
+                if (end != _readOffset)
+                {
+                    end = DropTornTail(end);
+                }
+
                 if (expectedLogNumber is { } expected && (expected != _readLogNumber || end != _readOffset))
                 {
                     return false;
                 }
 
                 RandomAccess.Write(_handle, bytes, end);
+                if (end == _readOffset)
+                {
+                    // Nothing unread precedes these records: deliver them to the next read without reading them back.
+                    _pending.AddRange(logs);
+                    _readOffset += bytes.Length;
+                    _readLogNumber += logs.Count;
+                }
                 if (_sync == JournalFileSync.EveryAppend || (durable && _sync == JournalFileSync.TrialEnd))
                 {
                     RandomAccess.FlushToDisk(_handle);
@@ -254,6 +261,18 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             _disposed = true;
             _handle.Dispose();
         }
+    }
+
+    /// <summary>Drops the records before <paramref name="logNumberFrom"/> (the first <c>_readLogNumber - result.Count</c> records precede the result).</summary>
+    private List<string> Skip(List<string> result, long logNumberFrom)
+    {
+        long first = _readLogNumber - result.Count;
+        if (first < logNumberFrom)
+        {
+            result.RemoveRange(0, (int)Math.Min(result.Count, logNumberFrom - first));
+        }
+
+        return result;
     }
 
     private string HeartbeatPath(int trialId) =>

@@ -35,7 +35,18 @@ internal sealed class JournalReplay
         foreach (string line in logs)
         {
             LogNumberRead++;
-            if (PyJson.Parse(line) is not IDictionary<string, object?> log)
+            object? parsed;
+            try
+            {
+                parsed = PyJson.Parse(line);
+            }
+            catch (FormatException e)
+            {
+                LogNumberRead--;
+                throw new StorageInternalException($"The journal has an invalid record {LogNumberRead + 1} (a line cut short or overwritten, not at the end of the file): {e.Message}", e);
+            }
+
+            if (parsed is not IDictionary<string, object?> log)
             {
                 continue;
             }

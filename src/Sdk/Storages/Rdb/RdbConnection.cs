@@ -8,6 +8,7 @@ internal sealed class RdbConnection : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private readonly RdbDialect _dialect;
+    private bool _durable;
 
     public RdbConnection(RdbDialect dialect)
     {
@@ -35,7 +36,11 @@ internal sealed class RdbConnection : IDisposable
         return command;
     }
 
-    public void BeginWrite(bool durable) => Transaction = _dialect.BeginWriteTransaction(Connection, durable);
+    public void BeginWrite(bool durable)
+    {
+        Transaction = _dialect.BeginWriteTransaction(Connection, durable);
+        _durable = durable;
+    }
 
     public void Commit()
     {
@@ -43,6 +48,7 @@ internal sealed class RdbConnection : IDisposable
         Transaction = null;
         t.Commit();
         t.Dispose();
+        _dialect.AfterCommit(Connection, _durable);
     }
 
     public void RollbackQuietly()

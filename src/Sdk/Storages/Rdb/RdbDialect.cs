@@ -45,6 +45,16 @@ public abstract class RdbDialect : IDisposable
     /// <returns>The transaction.</returns>
     public abstract DbTransaction BeginWriteTransaction(DbConnection connection, bool durable);
 
+    /// <summary>
+    /// Runs after a write transaction committed, e.g. to return the connection to its non-durable setting so that
+    /// single-statement writes outside transactions stay fast.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="durable">Whether the transaction was begun as durable.</param>
+    public virtual void AfterCommit(DbConnection connection, bool durable)
+    {
+    }
+
     /// <summary>Runs before the schema is created or checked, inside the write transaction (e.g. takes an advisory lock).</summary>
     /// <param name="connection">The connection.</param>
     /// <param name="transaction">The transaction.</param>

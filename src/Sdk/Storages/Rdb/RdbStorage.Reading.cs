@@ -6,6 +6,11 @@ namespace Sharptune.Storages;
 
 public sealed partial class RdbStorage
 {
+    private long _trialsMaterialized;
+
+    /// <summary>Gets how many trials were built from database rows (a finished trial is built once; for tests of the cache).</summary>
+    internal long TrialsMaterialized => Interlocked.Read(ref _trialsMaterialized);
+
     /// <summary>
     /// Brings the cache of a study up to date: reads the trials created since the last read and those that were
     /// unfinished then; finished trials are kept for good.
@@ -171,6 +176,8 @@ public sealed partial class RdbStorage
         {
             result.Add((cached ?? builders[id].Build(), studyId));
         }
+
+        Interlocked.Add(ref _trialsMaterialized, builders.Count);
 
         return result;
     }

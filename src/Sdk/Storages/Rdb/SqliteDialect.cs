@@ -270,6 +270,20 @@ public sealed class SqliteDialect : RdbDialect
     }
 
     /// <inheritdoc/>
+    public override void AfterCommit(DbConnection connection, bool durable)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var level = _syncLevels.GetOrCreateValue(connection);
+        if (level.Full)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = NORMAL";
+            command.ExecuteNonQuery();
+            level.Full = false;
+        }
+    }
+
+    /// <inheritdoc/>
     public override void ConfigureDateTimeParameter(DbParameter parameter, DateTime? utc)
     {
         ArgumentNullException.ThrowIfNull(parameter);
