@@ -102,6 +102,7 @@ static void Warmup()
 static double Run(string name, int n, IStorage storage, ISampler sampler, bool askTell = false)
 {
     var study = Study.Create(new StudyOptions { Storage = storage, Sampler = sampler });
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     if (askTell)
     {
@@ -117,7 +118,8 @@ static double Run(string name, int n, IStorage storage, ISampler sampler, bool a
     }
 
     double seconds = clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"sharptune\t{name}\t{n}\t{seconds:0.000}s\t{seconds / n * 1000:0.000}ms/trial");
+    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.WriteLine($"sharptune\t{name}\t{n}\t{seconds:0.000}s\t{seconds / n * 1000:0.000}ms/trial\t(cpu {cpuSeconds / n * 1000:0.000}ms/trial)");
     (storage as IDisposable)?.Dispose();
     return seconds;
 }

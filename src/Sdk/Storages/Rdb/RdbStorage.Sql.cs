@@ -10,7 +10,10 @@ public sealed partial class RdbStorage
     {
         private const string Updatable = "state IN ('RUNNING', 'WAITING')";
         private readonly RdbDialect _d;
-        private readonly ConcurrentDictionary<int, string> _refresh = new();
+        private const string NewTrials = "trial_id > @last AND study_id = @s";
+        private readonly ConcurrentDictionary<int, string> _refreshTrials = new();
+        private readonly ConcurrentDictionary<int, string> _refreshChildren = new();
+        private readonly ConcurrentDictionary<int, string> _children = new();
         private readonly ConcurrentDictionary<string, string> _count = new(StringComparer.Ordinal);
 
         public Sql(RdbDialect dialect)
@@ -50,7 +53,7 @@ public sealed partial class RdbStorage
 
             InsertTrial =
                 "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
-                $"VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, {E("@state", "trialstate")}, @start, @complete) RETURNING trial_id, number";
+                $"VALUES (COALESCE((SELECT number FROM trials WHERE study_id = @s ORDER BY trial_id DESC LIMIT 1), -1) + 1, @s, {E("@state", "trialstate")}, @start, @complete) RETURNING trial_id, number";
             TrialKey = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t";
             TrialKeyForUpdate = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t" + dialect.ForUpdate;
             TrialIdFromNumber = "SELECT trial_id FROM trials WHERE study_id = @s AND number = @n";
@@ -82,7 +85,6 @@ public sealed partial class RdbStorage
             InsertTrialUserAttrUnchecked = "INSERT INTO trial_user_attributes (trial_id, \"key\", value_json) VALUES (@t, @key, @value)";
             InsertTrialSystemAttrUnchecked = "INSERT INTO trial_system_attributes (trial_id, \"key\", value_json) VALUES (@t, @key, @value)";
             ClaimWaiting = "UPDATE trials SET state = 'RUNNING', datetime_start = @start WHERE trial_id = @t AND state = 'WAITING'";
-            FirstWaiting = "SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' ORDER BY trial_id LIMIT 1";
             SetState = $"UPDATE trials SET state = {E("@state", "trialstate")} WHERE trial_id = @t";
             SetStateFinished = $"UPDATE trials SET state = {E("@state", "trialstate")}, datetime_complete = @complete WHERE trial_id = @t";
             BestTrial =
@@ -153,8 +155,6 @@ public sealed partial class RdbStorage
 
         public string ClaimWaiting { get; }
 
-        public string FirstWaiting { get; }
-
         public string SetState { get; }
 
         public string SetStateFinished { get; }
@@ -168,26 +168,29 @@ public sealed partial class RdbStorage
         public string OneTrial { get; }
 
         /// <summary>
-        /// The statements reading the new and unfinished trials of a study: trials with an id above <c>@last</c>
-        /// or in the list <c>@u0…</c> (padded to a power of two so that few distinct texts exist).
+        /// The trials statement of an incremental read: trials with an id above <c>@last</c> (a range on the
+        /// primary key, so the cost does not grow with the study) and those in the list <c>@u0…</c> (padded to a
+        /// power of two so that few distinct texts exist).
         /// </summary>
-        public string Refresh(int unfinishedSlots) => _refresh.GetOrAdd(unfinishedSlots, n =>
+        public string RefreshTrials(int unfinishedSlots) => _refreshTrials.GetOrAdd(unfinishedSlots, n =>
         {
-            var cond = new StringBuilder("study_id = @s AND (trial_id > @last");
-            if (n > 0)
-            {
-                cond.Append(" OR trial_id IN (");
-                for (int i = 0; i < n; i++)
-                {
-                    cond.Append(i == 0 ? "@u" : ", @u").Append(i);
-                }
+            string statements = TrialReadStatements(NewTrials, $"trial_id IN (SELECT trial_id FROM trials WHERE {NewTrials})", List("@u", n));
+            return statements[..statements.IndexOf(';', StringComparison.Ordinal)];
+        });
 
-                cond.Append(')');
-            }
+        /// <summary>The five child statements of an incremental read (by the same conditions as <see cref="RefreshTrials"/>).</summary>
+        public string RefreshChildren(int unfinishedSlots) => _refreshChildren.GetOrAdd(unfinishedSlots, n =>
+        {
+            string statements = TrialReadStatements(NewTrials, $"trial_id IN (SELECT trial_id FROM trials WHERE {NewTrials})", List("@u", n));
+            return statements[(statements.IndexOf(';', StringComparison.Ordinal) + 1)..];
+        });
 
-            cond.Append(')');
-            string c = cond.ToString();
-            return TrialReadStatements(c, $"trial_id IN (SELECT trial_id FROM trials WHERE {c})");
+        /// <summary>The five child statements for the trials in the list <c>@c0…</c> (padded to a power of two).</summary>
+        public string ChildrenOf(int slots) => _children.GetOrAdd(slots, n =>
+        {
+            string list = List("@c", n)!;
+            string statements = TrialReadStatements(list, list);
+            return statements[(statements.IndexOf(';', StringComparison.Ordinal) + 1)..];
         });
 
         /// <summary>The count query for a set of states (state names in a stable order, or empty for all).</summary>
@@ -196,13 +199,50 @@ public sealed partial class RdbStorage
                 ? "SELECT COUNT(*) FROM trials WHERE study_id = @s"
                 : $"SELECT COUNT(*) FROM trials WHERE study_id = @s AND state IN ({s})");
 
-        private static string TrialReadStatements(string trialCondition, string childCondition) =>
-            $"SELECT trial_id, number, CAST(state AS VARCHAR(16)), datetime_start, datetime_complete, study_id FROM trials WHERE {trialCondition} ORDER BY trial_id;" +
-            $"SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE {childCondition} ORDER BY param_id;" +
-            $"SELECT trial_id, objective, value, CAST(value_type AS VARCHAR(16)) FROM trial_values WHERE {childCondition} ORDER BY trial_id, objective;" +
-            $"SELECT trial_id, step, intermediate_value, CAST(intermediate_value_type AS VARCHAR(16)) FROM trial_intermediate_values WHERE {childCondition} ORDER BY trial_id, step;" +
-            $"SELECT trial_id, \"key\", value_json FROM trial_user_attributes WHERE {childCondition} ORDER BY trial_user_attribute_id;" +
-            $"SELECT trial_id, \"key\", value_json FROM trial_system_attributes WHERE {childCondition} ORDER BY trial_system_attribute_id";
+        /// <summary>
+        /// The six statements of a trial read (trials, params, values, intermediate values, user and system
+        /// attributes), each as the union of the rows selected by <paramref name="trialCondition"/> (on trials) or
+        /// <paramref name="childCondition"/> (on the other tables) and, when given, by <paramref name="listed"/>.
+        /// The last column of each statement orders the rows.
+        /// </summary>
+        private static string TrialReadStatements(string trialCondition, string childCondition, string? listed = null)
+        {
+            var sb = new StringBuilder();
+            void Statement(string columns, string table, string order, bool isTrials)
+            {
+                sb.Append("SELECT ").Append(columns).Append(" FROM ").Append(table).Append(" WHERE ").Append(isTrials ? trialCondition : childCondition);
+                if (listed is not null)
+                {
+                    sb.Append(" UNION ALL SELECT ").Append(columns).Append(" FROM ").Append(table).Append(" WHERE ").Append(listed);
+                }
+
+                sb.Append(" ORDER BY ").Append(order).Append(';');
+            }
+
+            Statement("trial_id, number, CAST(state AS VARCHAR(16)), datetime_start, datetime_complete, study_id", "trials", "1", isTrials: true);
+            Statement("trial_id, param_name, param_value, distribution_json, param_id", "trial_params", "5", isTrials: false);
+            Statement("trial_id, objective, value, CAST(value_type AS VARCHAR(16))", "trial_values", "1, 2", isTrials: false);
+            Statement("trial_id, step, intermediate_value, CAST(intermediate_value_type AS VARCHAR(16))", "trial_intermediate_values", "1, 2", isTrials: false);
+            Statement("trial_id, \"key\", value_json, trial_user_attribute_id", "trial_user_attributes", "4", isTrials: false);
+            Statement("trial_id, \"key\", value_json, trial_system_attribute_id", "trial_system_attributes", "4", isTrials: false);
+            return sb.ToString(0, sb.Length - 1);
+        }
+
+        private static string? List(string prefix, int n)
+        {
+            if (n == 0)
+            {
+                return null;
+            }
+
+            var list = new StringBuilder("trial_id IN (");
+            for (int i = 0; i < n; i++)
+            {
+                list.Append(i == 0 ? prefix : ", " + prefix).Append(i);
+            }
+
+            return list.Append(')').ToString();
+        }
 
         private string E(string parameter, string type) => _d.EnumParameter(parameter, type);
     }

@@ -51,6 +51,14 @@ public sealed partial class RdbStorage
                 c.Command(sql).With("@s", studyId).ExecuteNonQuery();
             }
         });
+        foreach (var (trialId, owned) in _owned)
+        {
+            if (owned.StudyId == studyId)
+            {
+                Disown(trialId);
+            }
+        }
+
         if (_studies.TryRemove(studyId, out var cache))
         {
             lock (cache.Lock)

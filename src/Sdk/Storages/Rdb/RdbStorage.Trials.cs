@@ -49,6 +49,11 @@ public sealed partial class RdbStorage
             return (id, num);
         });
         _trialKeys[trialId] = (studyId, number);
+        if (templateTrial is null)
+        {
+            Own(trialId, studyId, number, now);
+        }
+
         return trialId;
     }
 
@@ -81,6 +86,7 @@ public sealed partial class RdbStorage
         }
 
         _trialKeys[k.Item1] = (studyId, k.Item2);
+        Own(k.Item1, studyId, k.Item2, now);
         return k.Item1;
     }
 
@@ -97,7 +103,14 @@ public sealed partial class RdbStorage
         {
             // Not inserted: the trial is missing or finished, or the parameter exists (Optuna keeps the first value).
             ThrowIfNotUpdatable(trialId);
+            return;
         }
+
+        UpdateOwned(trialId, o =>
+        {
+            o.Params[paramName] = internalValue;
+            o.Distributions[paramName] = distribution;
+        });
     }
 
     /// <inheritdoc/>
@@ -137,6 +150,8 @@ public sealed partial class RdbStorage
         }
 
         double[]? vals = values?.ToArray();
+        Disown(trialId);
+
         Write(durable: true, c =>
         {
             using (var r = c.Command(_sql.TrialKeyForUpdate).With("@t", trialId).ExecuteReader())
@@ -183,13 +198,23 @@ public sealed partial class RdbStorage
         {
             ThrowIfNotUpdatable(trialId);
         }
+
+        UpdateOwned(trialId, o => o.Intermediate[step] = intermediateValue);
     }
 
     /// <inheritdoc/>
-    public void SetTrialUserAttr(int trialId, string key, object? value) => SetTrialAttr(_sql.UpsertTrialUserAttr, trialId, key, value);
+    public void SetTrialUserAttr(int trialId, string key, object? value)
+    {
+        SetTrialAttr(_sql.UpsertTrialUserAttr, trialId, key, value);
+        UpdateOwned(trialId, o => o.UserAttrs[key] = value);
+    }
 
     /// <inheritdoc/>
-    public void SetTrialSystemAttr(int trialId, string key, object? value) => SetTrialAttr(_sql.UpsertTrialSystemAttr, trialId, key, value);
+    public void SetTrialSystemAttr(int trialId, string key, object? value)
+    {
+        SetTrialAttr(_sql.UpsertTrialSystemAttr, trialId, key, value);
+        UpdateOwned(trialId, o => o.SystemAttrs[key] = value);
+    }
 
     /// <inheritdoc/>
     public FrozenTrial GetTrial(int trialId)
@@ -199,7 +224,12 @@ public sealed partial class RdbStorage
             return cached;
         }
 
-        var trials = Run(c => ReadTrials(c.Command(_sql.OneTrial).With("@t", trialId), null));
+        if (OwnedSnapshot(trialId) is { } owned)
+        {
+            return owned;
+        }
+
+        var trials = Run(c => ReadTrials(c.Command(_sql.OneTrial).With("@t", trialId)));
         if (trials.Count == 0)
         {
             throw TrialNotFound(trialId);
@@ -272,25 +302,46 @@ public sealed partial class RdbStorage
             : GetTrial(Convert.ToInt32(id, CultureInfo.InvariantCulture));
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Claims the oldest WAITING trial. WAITING trials are unfinished, so the incremental read of the study finds
+    /// them without scanning its trials; each candidate is claimed with a compare-and-set on its state, so exactly
+    /// one worker wins it.
+    /// </summary>
+    /// <param name="studyId">The study id.</param>
+    /// <returns>The claimed trial id, or <see langword="null"/> when none is waiting.</returns>
     public int? PopWaitingTrialId(int studyId)
     {
-        while (true)
+        var cache = Refresh(studyId);
+        List<int>? candidates = null;
+        lock (cache.Lock)
         {
-            object? id = Run(c => c.Command(_sql.FirstWaiting).With("@s", studyId).ExecuteScalar());
-            if (id is null or DBNull)
+            foreach (int id in cache.Unfinished)
             {
-                return null;
+                if (_trialKeys.TryGetValue(id, out var key) && key.Number < cache.ByNumber.Count && cache.ByNumber[key.Number] is { State: TrialState.Waiting })
+                {
+                    (candidates ??= []).Add(id);
+                }
             }
+        }
 
-            int trialId = Convert.ToInt32(id, CultureInfo.InvariantCulture);
-            DateTime now = Now();
+        if (candidates is null)
+        {
+            return null;
+        }
+
+        candidates.Sort();
+        DateTime now = Now();
+        foreach (int trialId in candidates)
+        {
             int rows = Run(c => c.Command(_sql.ClaimWaiting).With("@t", trialId).WithDateTime(Dialect, "@start", now).ExecuteNonQuery());
             if (rows == 1)
             {
                 return trialId;
             }
         }
+
+        // Every candidate was claimed by another worker meanwhile; look again.
+        return PopWaitingTrialId(studyId);
     }
 
     /// <inheritdoc/>
@@ -437,11 +488,13 @@ public sealed partial class RdbStorage
         });
         if (found is not { } f)
         {
+            Disown(trialId);
             throw TrialNotFound(trialId);
         }
 
         if (f.Item2.IsFinished())
         {
+            Disown(trialId);
             throw Unupdatable(f.Item1);
         }
     }

@@ -8,7 +8,8 @@ namespace Sharptune.Storages;
 /// A storage in a relational database with Optuna's schema (version 12, Alembic head <c>v3.2.0.a</c>), so that
 /// Python Optuna and optuna-dashboard open Sharptune studies and the reverse (Optuna's <c>RDBStorage</c> with its
 /// <c>_CachedStorage</c>). SQLite is built in; PostgreSQL comes with the package <c>Sharptune.Storage.Postgres</c>.
-/// Safe for many threads and processes: trial numbers are assigned under a per-study lock, a WAITING trial is
+/// Safe for many threads and processes: trial numbers are assigned under a per-study lock (the number after the
+/// study's latest trial, found through the index on <c>study_id</c> instead of counting), a WAITING trial is
 /// claimed by exactly one worker, and lock contention is retried with backoff. Finished trials are cached in the
 /// process, so reading a study costs only its new and unfinished trials.
 /// </summary>
