@@ -2,7 +2,11 @@ namespace Sharptune;
 
 /// <summary>
 /// Stops the study once it holds <c>nTrials</c> trials in the given states (Optuna's <c>MaxTrialsCallback</c>); a
-/// cap shared by every worker and process on the same storage.
+/// cap shared by every worker and process on the same storage. Unlike Optuna's, the cap is exact when several
+/// workers share the study: the optimize loops also consult it before starting a trial, and start one only while
+/// the counted trials plus the trials still running (which may end in a counted state) are fewer than
+/// <c>nTrials</c>, atomically with the creation of the trial
+/// (<see cref="Storages.IStorage.CreateNewTrialWithinLimit"/>). Enqueued trials always run.
 /// </summary>
 public sealed class MaxTrialsCallback
 {
@@ -27,6 +31,32 @@ public sealed class MaxTrialsCallback
     {
         _nTrials = nTrials;
         _states = countAll ? null : states;
+    }
+
+    /// <summary>Gets the largest number of counted trials.</summary>
+    internal int NTrials => _nTrials;
+
+    /// <summary>
+    /// Gets the states counted before a new trial starts: the counted states plus RUNNING when the counted states
+    /// include an outcome a running trial may reach (COMPLETE or PRUNED); every state when all are counted.
+    /// </summary>
+    internal IReadOnlyCollection<TrialState> GateStates =>
+        _states is null ? [TrialState.Running, TrialState.Complete, TrialState.Pruned, TrialState.Fail, TrialState.Waiting]
+        : Array.IndexOf(_states, TrialState.Complete) >= 0 || Array.IndexOf(_states, TrialState.Pruned) >= 0 ? [.. _states.Append(TrialState.Running).Distinct()]
+        : _states;
+
+    /// <summary>Finds the first <see cref="MaxTrialsCallback"/> among optimize callbacks.</summary>
+    internal static MaxTrialsCallback? Find(IReadOnlyList<Action<Study, FrozenTrial>> callbacks)
+    {
+        foreach (var cb in callbacks)
+        {
+            if (cb.Target is MaxTrialsCallback m)
+            {
+                return m;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Invokes the callback.</summary>

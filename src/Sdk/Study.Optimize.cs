@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Sharptune.Internal;
+using Sharptune.Storages;
 
 namespace Sharptune;
 
@@ -84,6 +85,7 @@ public sealed partial class Study
 
         var catchTypes = @catch ?? [];
         var callbackList = callbacks ?? [];
+        var gate = MaxTrialsCallback.Find(callbackList);
         _stopFlag = false;
         var clock = Stopwatch.StartNew();
         int claimed = 0;
@@ -113,7 +115,20 @@ public sealed partial class Study
         {
             lock (claimLock)
             {
-                return TryClaim() ? Ask() : null;
+                if (!TryClaim())
+                {
+                    return null;
+                }
+
+                FailStaleTrialsIfHeartbeat();
+                var trial = AskWithinLimit(gate);
+                if (trial is null)
+                {
+                    // The MaxTrialsCallback cap is reached across every worker and process.
+                    _stopFlag = true;
+                }
+
+                return trial;
             }
         }
 
@@ -204,6 +219,7 @@ public sealed partial class Study
         Exception? error = null;
         try
         {
+            using var heartbeat = HeartbeatScope.Start(Storage, trial.TrialId, Logger);
             result = objective(trial);
         }
         catch (TrialPrunedException e)
@@ -387,6 +403,7 @@ public sealed partial class Study
         _inOptimizeLoop.Value = true;
         _stopFlag = false;
         var catchTypes = options.Catch;
+        var gate = MaxTrialsCallback.Find(options.Callbacks);
         var clock = Stopwatch.StartNew();
         using var slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
         var running = new List<Task>();
@@ -435,11 +452,19 @@ public sealed partial class Study
                     break;
                 }
 
-                Trial trial;
+                Trial? asked;
                 try
                 {
                     // The trial starts here, in the scheduling loop, so that Delay separates the starts exactly.
-                    trial = Ask();
+                    FailStaleTrialsIfHeartbeat();
+                    asked = AskWithinLimit(gate);
+                    if (asked is null)
+                    {
+                        // The MaxTrialsCallback cap is reached across every worker and process.
+                        slots.Release();
+                        _stopFlag = true;
+                        break;
+                    }
                 }
                 catch (Exception e)
                 {
@@ -448,6 +473,7 @@ public sealed partial class Study
                     break;
                 }
 
+                Trial trial = asked;
                 started++;
                 lastStart = clock.Elapsed;
                 running.RemoveAll(t => t.IsCompleted);
@@ -521,6 +547,7 @@ public sealed partial class Study
         bool cancelled = false;
         try
         {
+            using var heartbeat = HeartbeatScope.Start(Storage, trial.TrialId, Logger);
             result = await objective(trial, linkedSource?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (TrialPrunedException e)

@@ -71,6 +71,20 @@ public interface IStorage
     /// <returns>The trial id.</returns>
     int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null);
 
+    /// <summary>
+    /// Creates a RUNNING trial unless the study already holds <paramref name="limit"/> trials in
+    /// <paramref name="countedStates"/>; the count and the creation are one atomic step with respect to every
+    /// other creator of the storage (threads and, for persistent storages, processes). The optimize loops use it to
+    /// make <see cref="MaxTrialsCallback"/> exact across workers. The default implementation counts and then
+    /// creates, which is exact only for one creator at a time.
+    /// </summary>
+    /// <param name="studyId">The study id.</param>
+    /// <param name="limit">The largest number of counted trials the study may hold before the new one.</param>
+    /// <param name="countedStates">The states counted.</param>
+    /// <returns>The new trial id, or <see langword="null"/> when the limit is reached.</returns>
+    int? CreateNewTrialWithinLimit(int studyId, int limit, IReadOnlyCollection<TrialState> countedStates) =>
+        GetNTrials(studyId, countedStates) < limit ? CreateNewTrial(studyId) : null;
+
     /// <summary>Records a parameter of a running trial.</summary>
     /// <param name="trialId">The trial id.</param>
     /// <param name="paramName">The name.</param>

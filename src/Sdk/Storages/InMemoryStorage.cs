@@ -187,6 +187,16 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc/>
+    public int? CreateNewTrialWithinLimit(int studyId, int limit, IReadOnlyCollection<TrialState> countedStates)
+    {
+        ArgumentNullException.ThrowIfNull(countedStates);
+        lock (_lock)
+        {
+            return GetNTrials(studyId, countedStates) < limit ? CreateNewTrial(studyId) : null;
+        }
+    }
+
+    /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(paramName);

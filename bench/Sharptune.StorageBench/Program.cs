@@ -1,0 +1,191 @@
+// Storage speed of Sharptune, in the workloads of /work/shared/bench/optuna_speed.py (random sampler, 5-dimensional
+// sphere): wall time per trial of Study.Optimize, and trials per second for 4 worker processes on PostgreSQL.
+//   dotnet run -c Release --project bench/Sharptune.StorageBench -- sqlite|journal|journal-everyappend|journal-never|memory|cache|postgres [url]
+using System.Diagnostics;
+using System.Globalization;
+using Sharptune;
+using Sharptune.Samplers;
+using Sharptune.Storages;
+using Sharptune.Storages.Journal;
+using Sharptune.StorageBench;
+
+string workload = args.Length > 0 ? args[0] : "sqlite";
+int trials = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out int t) ? t : 1000;
+string tmp = Path.Combine(Path.GetTempPath(), "sharptune-bench-" + Guid.NewGuid().ToString("N")[..8]);
+Directory.CreateDirectory(tmp);
+try
+{
+    switch (workload)
+    {
+        case "memory":
+            Run("random-sphere5-memory", trials, new InMemoryStorage(), new RandomSampler(0));
+            break;
+        case "sqlite":
+            Warmup();
+            Run("random-sphere5-sqlite", trials, new RdbStorage($"sqlite:///{tmp}/o.db"), new RandomSampler(0));
+            break;
+        case "journal":
+            Warmup();
+            Run("random-sphere5-journal (fsync at trial end)", trials, new JournalStorage(new JournalFileBackend($"{tmp}/j.log")), new RandomSampler(0));
+            break;
+        case "journal-everyappend":
+            Warmup();
+            Run("random-sphere5-journal (fsync every record, as Optuna)", trials, new JournalStorage(new JournalFileBackend($"{tmp}/j.log", sync: JournalFileSync.EveryAppend)), new RandomSampler(0));
+            break;
+        case "journal-never":
+            Warmup();
+            Run("random-sphere5-journal (no fsync)", trials, new JournalStorage(new JournalFileBackend($"{tmp}/j.log", sync: JournalFileSync.Never)), new RandomSampler(0));
+            break;
+        case "cache":
+            // Ask + tell with a sampler that reads the study's finished trials on every ask, as TPE does
+            // (the TPE sampler has not landed yet): in memory, then on SQLite through the client-side cache.
+            Warmup();
+            double memory = Run("history-reading-memory", trials, new InMemoryStorage(), new HistoryReadingSampler(0), askTell: true);
+            double sqlite = Run("history-reading-sqlite", trials, new RdbStorage($"sqlite:///{tmp}/c.db"), new HistoryReadingSampler(0), askTell: true);
+            Console.WriteLine($"sqlite / memory = {sqlite / memory:0.00}");
+            break;
+        case "postgres":
+            Postgres(args.Length > 1 ? args[1] : "postgresql://sharptune:sharptune@127.0.0.1:5432/sharptune_test", workers: 4, trialsPerWorker: 250);
+            break;
+        case "postgres-worker":
+            PostgresWorker(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            break;
+        default:
+            Console.Error.WriteLine("unknown workload");
+            return 2;
+    }
+}
+finally
+{
+    Directory.Delete(tmp, recursive: true);
+}
+
+return 0;
+
+static double Sphere(ITrial t)
+{
+    double s = 0;
+    for (int i = 0; i < 5; i++)
+    {
+        double x = t.SuggestFloat("x" + i.ToString(CultureInfo.InvariantCulture), -5, 5);
+        s += (x - 1) * (x - 1);
+    }
+
+    return s;
+}
+
+static void Warmup()
+{
+    // JIT the storage paths once, outside the measurement.
+    string dir = Path.Combine(Path.GetTempPath(), "sharptune-bench-warmup-" + Guid.NewGuid().ToString("N")[..8]);
+    Directory.CreateDirectory(dir);
+    try
+    {
+        using (var s = new RdbStorage($"sqlite:///{dir}/w.db"))
+        {
+            Study.Create(new StudyOptions { Storage = s }).Optimize(Sphere, nTrials: 300);
+        }
+
+        using (var j = new JournalStorage(new JournalFileBackend($"{dir}/w.log")))
+        {
+            Study.Create(new StudyOptions { Storage = j }).Optimize(Sphere, nTrials: 300);
+        }
+
+        Study.Create().Optimize(Sphere, nTrials: 300);
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+}
+
+static double Run(string name, int n, IStorage storage, ISampler sampler, bool askTell = false)
+{
+    var study = Study.Create(new StudyOptions { Storage = storage, Sampler = sampler });
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    if (askTell)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            var trial = study.Ask();
+            study.Tell(trial, Sphere(trial));
+        }
+    }
+    else
+    {
+        study.Optimize(Sphere, nTrials: n);
+    }
+
+    double seconds = clock.Elapsed.TotalSeconds;
+    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.WriteLine($"sharptune\t{name}\t{n}\t{seconds:0.000}s\t{seconds / n * 1000:0.000}ms/trial\t(cpu {cpuSeconds / n * 1000:0.000}ms/trial)");
+    (storage as IDisposable)?.Dispose();
+    return seconds;
+}
+
+static void Postgres(string baseUrl, int workers, int trialsPerWorker)
+{
+    string schema = "bench_" + Guid.NewGuid().ToString("N")[..10];
+    using (var admin = new Npgsql.NpgsqlConnection(Sharptune.Storages.Postgres.PostgresUrl.ToConnectionString(baseUrl)))
+    {
+        admin.Open();
+        using var cmd = admin.CreateCommand();
+        cmd.CommandText = $"CREATE SCHEMA {schema}";
+        cmd.ExecuteNonQuery();
+    }
+
+    string url = baseUrl + "?options=-csearch_path%3D" + schema;
+    try
+    {
+        using (var storage = Sharptune.Storages.Postgres.PostgresStorage.Open(url))
+        {
+            Study.Create(new StudyOptions { Storage = storage, StudyName = "bench" });
+        }
+
+        string self = Environment.ProcessPath!;
+        string dll = typeof(Sharptune.StorageBench.HistoryReadingSampler).Assembly.Location;
+        var clock = Stopwatch.StartNew();
+        var procs = new List<Process>();
+        for (int i = 0; i < workers; i++)
+        {
+            var psi = new ProcessStartInfo(self) { UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            {
+                psi.ArgumentList.Add(dll);
+            }
+
+            psi.ArgumentList.Add("postgres-worker");
+            psi.ArgumentList.Add(url);
+            psi.ArgumentList.Add("bench");
+            psi.ArgumentList.Add(trialsPerWorker.ToString(CultureInfo.InvariantCulture));
+            procs.Add(Process.Start(psi)!);
+        }
+
+        foreach (var p in procs)
+        {
+            p.WaitForExit();
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        int total = workers * trialsPerWorker;
+        Console.WriteLine($"sharptune\trandom-sphere5-postgres-{workers}workers\t{total}\t{seconds:0.000}s\t{total / seconds:0.0} trials/s (process start included)");
+    }
+    finally
+    {
+        using var admin = new Npgsql.NpgsqlConnection(Sharptune.Storages.Postgres.PostgresUrl.ToConnectionString(baseUrl));
+        admin.Open();
+        using var cmd = admin.CreateCommand();
+        cmd.CommandText = $"DROP SCHEMA {schema} CASCADE";
+        cmd.ExecuteNonQuery();
+    }
+}
+
+static void PostgresWorker(string url, string studyName, int n)
+{
+    using var storage = Sharptune.Storages.Postgres.PostgresStorage.Open(url);
+    var study = Study.Load(studyName, storage, new RandomSampler());
+    var clock = Stopwatch.StartNew();
+    study.Optimize(Sphere, nTrials: n);
+    Console.WriteLine($"  worker {Environment.ProcessId}: {n} trials in {clock.Elapsed.TotalSeconds:0.000}s ({n / clock.Elapsed.TotalSeconds:0.0} trials/s)");
+}

@@ -1,0 +1,234 @@
+using System.Text;
+using Sharptune.Internal;
+using Sharptune.Storages.Journal;
+using Sharptune.Storages.Tests.Support;
+
+namespace Sharptune.Storages.Tests.Journal;
+
+public sealed class JournalFileTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Records_AreOptunaOpCodeLines_WithNaNAndInfinityTokens()
+    {
+        string path = _dir.File("format.log");
+        using (var s = new JournalStorage(path))
+        {
+            int study = s.CreateNewStudy([StudyDirection.Minimize, StudyDirection.Maximize], "fmt");
+            s.SetStudyUserAttr(study, "k", new List<object?> { 1, "two" });
+            int t = s.CreateNewTrial(study);
+            s.SetTrialParam(t, "x", 0.25, new FloatDistribution(0, 1));
+            s.SetTrialIntermediateValue(t, 3, double.NaN);
+            s.SetTrialSystemAttr(t, "s", null);
+            s.SetTrialStateValues(t, TrialState.Complete, [double.PositiveInfinity, double.NegativeInfinity]);
+        }
+
+        string[] lines = File.ReadAllLines(path);
+        Assert.Equal(7, lines.Length);
+        Assert.All(lines, l => Assert.Equal(l, PyJson.Serialize(PyJson.Parse(l), compact: true))); // Python's json.dumps(separators=(",", ":"))
+        var records = lines.Select(l => (IDictionary<string, object?>)PyJson.Parse(l)!).ToList();
+        Assert.Equal([0L, 2L, 4L, 5L, 7L, 9L, 6L], records.Select(r => r["op_code"]));
+        Assert.All(records, r => Assert.Matches(@"^[0-9a-f-]{36}-\d+$", (string)r["worker_id"]!));
+        Assert.Equal("{\"op_code\":0,\"worker_id\":\"" + records[0]["worker_id"] + "\",\"study_name\":\"fmt\",\"directions\":[1,2]}", lines[0]);
+        Assert.Matches(@"""datetime_start"":""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00""", lines[2]);
+        Assert.Equal("{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": null, \"low\": 0.0, \"high\": 1.0, \"log\": false}}", records[3]["distribution"]);
+        Assert.EndsWith("\"step\":3,\"intermediate_value\":NaN}", lines[4], StringComparison.Ordinal);
+        Assert.Contains("\"state\":1,\"values\":[Infinity,-Infinity],\"datetime_complete\":\"", lines[6], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PythonStyleRecords_AreReplayedWithOptunasRules()
+    {
+        string path = _dir.File("python.log");
+        const string W = "11111111-2222-3333-4444-555555555555-140000";
+        string[] lines =
+        [
+            $"{{\"op_code\": 0, \"worker_id\": \"{W}\", \"study_name\": \"py\", \"directions\": [2]}}",
+            $"{{\"op_code\": 0, \"worker_id\": \"{W}\", \"study_name\": \"py\", \"directions\": [1]}}",
+            $"{{\"op_code\": 4, \"worker_id\": \"{W}\", \"study_id\": 0, \"datetime_start\": \"2023-01-02T03:04:05.123456\"}}",
+            $"{{\"op_code\": 5, \"worker_id\": \"{W}\", \"trial_id\": 0, \"param_name\": \"x\", \"param_value_internal\": 1, \"distribution\": \"{{\\\"name\\\": \\\"IntDistribution\\\", \\\"attributes\\\": {{\\\"log\\\": false, \\\"step\\\": 1, \\\"low\\\": 0, \\\"high\\\": 3}}}}\"}}",
+            $"{{\"op_code\": 7, \"worker_id\": \"{W}\", \"trial_id\": 0, \"step\": 0, \"intermediate_value\": -Infinity}}",
+            $"{{\"op_code\": 6, \"worker_id\": \"{W}\", \"trial_id\": 0, \"state\": 1, \"values\": [Infinity], \"datetime_complete\": \"2023-01-02T03:04:06.123456\"}}",
+            $"{{\"op_code\": 8, \"worker_id\": \"{W}\", \"trial_id\": 0, \"user_attr\": {{\"late\": 1}}}}",
+            $"{{\"op_code\": 10, \"worker_id\": \"{W}\", \"study_id\": 0, \"trial_ids\": [0]}}",
+            $"{{\"op_code\": 4, \"worker_id\": \"{W}\", \"study_id\": 7, \"datetime_start\": null}}",
+            $"{{\"op_code\": 4, \"worker_id\": \"{W}\", \"study_id\": 0, \"datetime_start\": null, \"state\": 4, \"value\": null, \"values\": null, \"distributions\": {{}}, \"params\": {{}}, \"user_attrs\": {{}}, \"system_attrs\": {{\"fixed_params\": {{\"x\": 2}}}}, \"intermediate_values\": {{\"2\": 0.5}}}}",
+        ];
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        using var s = new JournalStorage(path);
+        var study = Assert.Single(s.GetAllStudies());
+        Assert.Equal(StudyDirection.Maximize, study.Direction);
+        var trials = s.GetAllTrials(study.StudyId);
+        Assert.Equal(2, trials.Count);
+        var t0 = trials[0];
+        Assert.Equal(TrialState.Complete, t0.State);
+        Assert.Equal([double.PositiveInfinity], t0.Values);
+        Assert.Equal(1L, t0.Params["x"]);
+        Assert.Equal(double.NegativeInfinity, t0.IntermediateValues[0]);
+        Assert.Empty(t0.UserAttrs);
+        Assert.Equal(TimeSpan.FromSeconds(1), t0.Duration);
+        Assert.Equal(TrialState.Waiting, trials[1].State);
+        Assert.Equal(1, trials[1].TrialId);
+        Assert.Equal(0.5, trials[1].IntermediateValues[2]);
+        Assert.Equal(1, s.PopWaitingTrialId(study.StudyId));
+    }
+
+    [Fact]
+    public void TruncatedLastLine_IsIgnored_ThenRemovedByTheNextWriter()
+    {
+        string path = _dir.File("torn.log");
+        using (var s = new JournalStorage(path))
+        {
+            int study = s.CreateNewStudy([StudyDirection.Minimize], "torn");
+            int t = s.CreateNewTrial(study);
+            s.SetTrialStateValues(t, TrialState.Complete, [1.5]);
+        }
+
+        string complete = File.ReadAllText(path);
+        File.AppendAllText(path, "{\"op_code\":4,\"worker_id\":\"dead\",\"study_id\":0,\"datetime_st");
+        using (var s = new JournalStorage(path))
+        {
+            int study = s.GetStudyIdFromName("torn");
+            Assert.Equal([1.5], Assert.Single(s.GetAllTrials(study)).Values);
+            int t = s.CreateNewTrial(study);
+            s.SetTrialStateValues(t, TrialState.Complete, [2.5]);
+        }
+
+        string after = File.ReadAllText(path);
+        Assert.StartsWith(complete, after, StringComparison.Ordinal);
+        Assert.DoesNotContain("dead", after, StringComparison.Ordinal);
+        Assert.All(after.TrimEnd('\n').Split('\n'), l => PyJson.Parse(l));
+        using var again = new JournalStorage(path);
+        Assert.Equal([1.5, 2.5], again.GetAllTrials(0).Select(t => t.Values![0]));
+    }
+
+    [Fact]
+    public void CorruptRecordInTheMiddle_IsReportedWithItsPosition()
+    {
+        string path = _dir.File("corrupt.log");
+        File.WriteAllText(path, "{\"op_code\":0,\"worker_id\":\"w\",\"study_name\":\"a\",\"directions\":[1]}\n{not json}\n{\"op_code\":0,\"worker_id\":\"w\",\"study_name\":\"b\",\"directions\":[1]}\n");
+        var e = Assert.Throws<StorageInternalException>(() => new JournalStorage(path));
+        Assert.Contains("record 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RecordsOfOtherWorkers_ThatAreInvalid_AreIgnored_OwnOnesThrow()
+    {
+        string path = _dir.File("invalid.log");
+        using var s = new JournalStorage(path);
+        int study = s.CreateNewStudy([StudyDirection.Minimize], "inv");
+        int t = s.CreateNewTrial(study);
+        s.SetTrialStateValues(t, TrialState.Complete, [1]);
+        File.AppendAllText(path, $"{{\"op_code\":5,\"worker_id\":\"other-1\",\"trial_id\":{t},\"param_name\":\"x\",\"param_value_internal\":0.5,\"distribution\":\"{{\\\"name\\\": \\\"FloatDistribution\\\", \\\"attributes\\\": {{\\\"step\\\": null, \\\"low\\\": 0.0, \\\"high\\\": 1.0, \\\"log\\\": false}}}}\"}}\n");
+        File.AppendAllText(path, "{\"op_code\":0,\"worker_id\":\"other-1\",\"study_name\":\"inv\",\"directions\":[2]}\n");
+        Assert.Empty(s.GetTrial(t).Params);
+        Assert.Single(s.GetAllStudies());
+        Assert.Throws<UpdateFinishedTrialException>(() => s.SetTrialUserAttr(t, "k", 1));
+        Assert.Throws<DuplicatedStudyException>(() => s.CreateNewStudy([StudyDirection.Minimize], "inv"));
+    }
+
+    [Fact]
+    public void StaleLockFile_IsRemovedAfterTheGracePeriod()
+    {
+        string path = _dir.File("stale.log");
+        File.WriteAllText(path + ".lock", string.Empty);
+        var backend = new JournalFileBackend(path, new JournalFileOpenLock(path, TimeSpan.FromMilliseconds(400)));
+        using var s = new JournalStorage(backend);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        s.CreateNewStudy([StudyDirection.Minimize], "after-stale");
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5));
+        Assert.False(File.Exists(path + ".lock"));
+    }
+
+    [Fact]
+    public async Task SymlinkAndOpenLocks_ExcludeEachOther()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string path = _dir.File("locks.log");
+        File.WriteAllText(path, string.Empty);
+        var symlink = new JournalFileSymlinkLock(path);
+        var open = new JournalFileOpenLock(path);
+        symlink.Acquire();
+        Assert.NotNull(new FileInfo(path + ".lock").LinkTarget);
+        var other = Task.Run(
+            () =>
+            {
+                open.Acquire();
+                open.Release();
+            },
+            ct);
+        await Task.Delay(300, ct);
+        Assert.False(other.IsCompleted);
+        symlink.Release();
+        await other.WaitAsync(TimeSpan.FromSeconds(5), ct);
+        Assert.False(File.Exists(path + ".lock"));
+        Assert.Throws<InvalidOperationException>(open.Release);
+    }
+
+    [Fact]
+    public void ConcurrentWriters_OnOneFile_KeepEveryRecord()
+    {
+        string path = _dir.File("writers.log");
+        var storages = Enumerable.Range(0, 4).Select(_ => new JournalStorage(path)).ToList();
+        try
+        {
+            int study = storages[0].CreateNewStudy([StudyDirection.Minimize], "w");
+            Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            {
+                for (int k = 0; k < 20; k++)
+                {
+                    int t = storages[i].CreateNewTrial(study);
+                    storages[i].SetTrialStateValues(t, TrialState.Complete, [k]);
+                }
+            });
+            using var check = new JournalStorage(path);
+            var trials = check.GetAllTrials(study);
+            Assert.Equal(Enumerable.Range(0, 80), trials.Select(t => t.Number));
+            Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+            Assert.Equal(1 + 160, File.ReadAllLines(path).Length);
+        }
+        finally
+        {
+            storages.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public void HeartbeatsNeedABackendThatKeepsThem()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new JournalStorage(new ListBackend(), new JournalStorageOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) }));
+        Assert.Contains(nameof(IJournalHeartbeatBackend), e.Message, StringComparison.Ordinal);
+        using var plain = new JournalStorage(new ListBackend());
+        var study = Study.Create(new StudyOptions { Storage = plain });
+        study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 3);
+        Assert.Equal(3, study.Trials.Count);
+    }
+
+    /// <summary>A backend in a list: the minimal implementation a third party would write.</summary>
+    private sealed class ListBackend : IJournalBackend
+    {
+        private readonly List<string> _logs = [];
+
+        public IReadOnlyList<string> ReadLogs(long logNumberFrom) => _logs.Skip((int)logNumberFrom).ToList();
+
+        public void AppendLogs(IReadOnlyList<string> logs, bool durable) => _logs.AddRange(logs);
+
+        public bool TryAppendLogs(IReadOnlyList<string> logs, long expectedLogNumber, bool durable)
+        {
+            if (_logs.Count != expectedLogNumber)
+            {
+                return false;
+            }
+
+            _logs.AddRange(logs);
+            return true;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
