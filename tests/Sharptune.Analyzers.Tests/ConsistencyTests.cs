@@ -33,6 +33,8 @@ public partial class ConsistencyTests
         "public partial class Ptr { [FloatParam(0, 1)] public double X { get; set; } private Ptr(int a) { } public Ptr() { } }",
         "public partial class Iface { [FloatParam(0, 1)] public double X { get; set; } } public partial interface IBad { [FloatParam(0, 1)] double X { get; set; } }",
         "public partial class Base { [FloatParam(0, 1)] public double X { get; set; } } public partial class Derived : Base { [FloatParam(0, 1)] public double Y { get; set; } }",
+        "public partial record Pos([property: FloatParam(0, 1)] double X) { public Pos() : this(0) { } [FloatParam(0, 1)] public double Y { get; set; } }",
+        "public partial record Pos2([property: FloatParam(0, 1)] double X);",
     ];
 
     public static TheoryData<string> Corpus()

@@ -392,6 +392,16 @@ internal static class SpaceReader
                 return p;
             }
 
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(_ct) is ParameterSyntax)
+                {
+                    Report(DiagnosticIds.NotConstructible, location, type.Name, $"'{property.Name}' is a positional record parameter; declare parameters as properties in the body");
+                    p.Valid = false;
+                    return p;
+                }
+            }
+
             if (property.SetMethod is null)
             {
                 ReportWith(DiagnosticIds.NoSetter, location, Fix("AddSetter"), property.Name, "it has no set or init accessor");
