@@ -157,6 +157,12 @@ public class OptimizerTests
         Assert.StartsWith("`low >= 1` must hold for `log=True`, but got (low=0, high=3).", Assert.Throws<ArgumentException>(() => Suggest.Int(0, 3, log: true)).Message);
         Assert.StartsWith("The `choices` must contain one or more elements.", Assert.Throws<ArgumentException>(() => Suggest.Category()).Message);
         Assert.Equal("FloatDistribution(high=1.0, log=False, low=0.0, step=0.5)", Suggest.Float(0, 1, 0.5).ToString());
+
+        // A single string is one choice, not a sequence of characters; arrays and lists are sequences of choices.
+        Assert.Equal(["adam"], Suggest.Category("adam").Choices);
+        Assert.Equal([16, 32], Suggest.Category(new[] { 16, 32 }).Choices);
+        Assert.Equal([true, false], Suggest.Category(new List<bool> { true, false }).Choices);
+        Assert.Equal(["a", null], Suggest.Category("a", null).Choices);
     }
 
     [Fact]

@@ -181,7 +181,7 @@ public static class Suggest
     /// <param name="choices">The choices, at least one.</param>
     /// <returns>The suggestion.</returns>
     /// <exception cref="ArgumentException">No choice is given.</exception>
-    public static CategorySuggestion Category<T>(IEnumerable<T> choices)
+    public static CategorySuggestion Category<T>(IReadOnlyList<T> choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
         var list = new List<object?>();
