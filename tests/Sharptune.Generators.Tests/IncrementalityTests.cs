@@ -116,6 +116,21 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void AnEditInAnotherPartOfTheTypeRegeneratesIt()
+    {
+        const string first = "using Sharptune; namespace Demo; public partial class Split { [FloatParam(0, 1)] public double A { get; set; } }";
+        const string second = "using Sharptune; namespace Demo; public partial class Split { [IntParam(0, 3)] public int B { get; set; } }";
+        var compilation = TestCompiler.Compile(first, second);
+        var driver = TestCompiler.CreateDriver().RunGenerators(compilation, TestContext.Current.CancellationToken);
+        Assert.Contains("SuggestInt(\"B\", 0, 3, 1, false)", driver.GetRunResult().GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
+
+        // The model is produced from A (file 0); an edit of B in file 1 must still reach the output.
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Single(t => t.FilePath == "Input1.cs"), TestCompiler.Parse(second.Replace("(0, 3)", "(0, 7)", StringComparison.Ordinal), "Input1.cs"));
+        driver = driver.RunGenerators(edited, TestContext.Current.CancellationToken);
+        Assert.Contains("SuggestInt(\"B\", 0, 7, 1, false)", driver.GetRunResult().GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ModelsHoldNoSymbolCompilationOrSyntax()
     {
         var (driver, _) = FirstRun();
