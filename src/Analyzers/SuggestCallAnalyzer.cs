@@ -233,6 +233,12 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            if (Exclusive(earlier.Location.SourceTree?.GetRoot(context.CancellationToken).FindNode(earlier.Location.SourceSpan), call.Location.SourceTree?.GetRoot(context.CancellationToken).FindNode(call.Location.SourceSpan)))
+            {
+                // Different branches of one if/switch/conditional never run in the same trial.
+                continue;
+            }
+
             string? reason = null;
             if (earlier.Kind != call.Kind)
             {
@@ -251,6 +257,45 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallIncompatibleDistributions, call.Location, call.Name, reason));
             }
+        }
+    }
+
+    /// <summary>Tells whether two calls sit in different branches of the same if, switch or conditional.</summary>
+    private static bool Exclusive(SyntaxNode? a, SyntaxNode? b)
+    {
+        if (a is null || b is null)
+        {
+            return false;
+        }
+
+        SyntaxNode? common = null;
+        foreach (var ancestor in b.Ancestors())
+        {
+            if (ancestor.Span.Contains(a.Span))
+            {
+                common = ancestor;
+                break;
+            }
+        }
+
+        static bool Split(SyntaxNode? x, SyntaxNode? y, SyntaxNode a, SyntaxNode b) =>
+            x is not null && y is not null &&
+            ((x.Span.Contains(a.Span) && y.Span.Contains(b.Span)) || (x.Span.Contains(b.Span) && y.Span.Contains(a.Span)));
+
+        switch (common)
+        {
+            case IfStatementSyntax ifStatement:
+                return Split(ifStatement.Statement, ifStatement.Else, a, b);
+            case ConditionalExpressionSyntax conditional:
+                return Split(conditional.WhenTrue, conditional.WhenFalse, a, b);
+            case SwitchStatementSyntax switchStatement:
+                return switchStatement.Sections.FirstOrDefault(s => s.Span.Contains(a.Span)) is { } sa &&
+                       switchStatement.Sections.FirstOrDefault(s => s.Span.Contains(b.Span)) is { } sb && sa != sb;
+            case SwitchExpressionSyntax switchExpression:
+                return switchExpression.Arms.FirstOrDefault(s => s.Span.Contains(a.Span)) is { } ea &&
+                       switchExpression.Arms.FirstOrDefault(s => s.Span.Contains(b.Span)) is { } eb && ea != eb;
+            default:
+                return false;
         }
     }
 

@@ -93,6 +93,33 @@ public class CallDiagnosticTests
         """);
 
     [Fact]
+    public Task ExclusiveBranchesAreNotIncompatible() => Verify.Analyzer(
+        """
+        public static class Objective
+        {
+            public static double Run(ITrial t, bool flag, int mode)
+            {
+                double a;
+                if (flag) { a = t.SuggestFloat("x", 0, 1); }
+                else if (mode > 1) { a = t.SuggestInt("x", 0, 3); }
+                else { a = t.SuggestFloat("x", 1e-3, 1, log: true); }
+
+                double b = flag ? t.SuggestFloat("y", 0, 1) : t.SuggestInt("y", 0, 1);
+                switch (mode)
+                {
+                    case 0: b += t.SuggestFloat("z", 0, 1); break;
+                    default: b += t.SuggestInt("z", 0, 1); break;
+                }
+
+                b += mode switch { 0 => t.SuggestFloat("w", 0, 1), _ => t.SuggestInt("w", 0, 1) };
+                if (flag) { b += t.SuggestFloat("v", 0, 1); }
+                b += {|STN2007:t.SuggestInt("v", 0, 1)|};
+                return a + b;
+            }
+        }
+        """);
+
+    [Fact]
     public Task MessagesStateTheDetails() => Verify.Analyzer(
         Method("t.SuggestInt(\"n\", 0, 10, 3); t.SuggestFloat(\"x\", 0, 1); t.SuggestInt(\"x\", 0, 1);"),
         new Microsoft.CodeAnalysis.Testing.DiagnosticResult("STN2006", Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
