@@ -70,9 +70,11 @@ public partial class MetaTests
             fixable);
         Assert.All(fixers, f => Assert.Same(Microsoft.CodeAnalysis.CodeFixes.WellKnownFixAllProviders.BatchFixer, f.GetFixAllProvider()));
 
-        // Pages of fixable diagnostics name their fix.
+        // Every fixable diagnostic has a fix test, and its page names the fix.
+        string fixTests = File.ReadAllText(Path.Combine(RepoRoot(), "tests", "Sharptune.Analyzers.Tests", "CodeFixTests.cs"));
         foreach (string id in fixable)
         {
+            Assert.Contains("{|" + id + ":", fixTests, StringComparison.Ordinal);
             string text = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics", id + ".md"));
             Assert.DoesNotMatch(CodeFixNone(), text);
         }
