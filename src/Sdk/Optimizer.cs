@@ -62,6 +62,21 @@ public sealed class Optimizer<TConfig>
         _many = (t, ct) => objective(TConfig.Suggest(t), ct);
     }
 
+    /// <summary>Initializes a new instance of the <see cref="Optimizer{TConfig}"/> class for a multi-objective function that also receives the trial.</summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="concurrency">The maximum number of trials in flight, greater than 0.</param>
+    /// <param name="nTrials">The number of trials per <see cref="RunAsync"/>, greater than 0.</param>
+    /// <param name="study">The study; <see langword="null"/> creates an in-memory minimization study.</param>
+    /// <param name="delay">The minimum time between the starts of two consecutive trials, ≥ 0.</param>
+    /// <param name="catch">Exception types that fail a trial without ending the run.</param>
+    /// <exception cref="ArgumentOutOfRangeException">concurrency, nTrials or delay is out of range.</exception>
+    public Optimizer(Func<TConfig, ITrial, CancellationToken, ValueTask<double[]>> objective, int concurrency, int nTrials, Study? study = null, TimeSpan delay = default, IReadOnlyList<Type>? @catch = null)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        _core = new OptimizerCore(concurrency, nTrials, study, delay, @catch, singleValue: false);
+        _many = (t, ct) => objective(TConfig.Suggest(t), t, ct);
+    }
+
     /// <summary>Gets the study the trials are told to.</summary>
     public Study Study => _core.Study;
 
@@ -137,6 +152,21 @@ public sealed class Optimizer
         ArgumentNullException.ThrowIfNull(objective);
         _core = new OptimizerCore(concurrency, nTrials, study, delay, @catch, singleValue: false);
         _many = (inputs, _, ct) => objective(inputs, ct);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Optimizer"/> class for a multi-objective function that also receives the trial.</summary>
+    /// <param name="objective">The objective; it receives the resolved inputs and the trial.</param>
+    /// <param name="concurrency">The maximum number of trials in flight, greater than 0.</param>
+    /// <param name="nTrials">The number of trials per <see cref="RunAsync"/>, greater than 0.</param>
+    /// <param name="study">The study; <see langword="null"/> creates an in-memory minimization study.</param>
+    /// <param name="delay">The minimum time between the starts of two consecutive trials, ≥ 0.</param>
+    /// <param name="catch">Exception types that fail a trial without ending the run.</param>
+    /// <exception cref="ArgumentOutOfRangeException">concurrency, nTrials or delay is out of range.</exception>
+    public Optimizer(Func<IReadOnlyDictionary<string, object?>, ITrial, CancellationToken, ValueTask<double[]>> objective, int concurrency, int nTrials, Study? study = null, TimeSpan delay = default, IReadOnlyList<Type>? @catch = null)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        _core = new OptimizerCore(concurrency, nTrials, study, delay, @catch, singleValue: false);
+        _many = objective;
     }
 
     /// <summary>Gets the study the trials are told to.</summary>

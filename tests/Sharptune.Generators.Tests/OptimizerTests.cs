@@ -192,6 +192,24 @@ public class OptimizerTests
     }
 
     [Fact]
+    public async Task MultiObjectiveOptimizersTellOneValuePerDirection()
+    {
+        var typed = new Optimizer<Point>((p, trial, ct) =>
+        {
+            trial.SetUserAttr("x", p.X);
+            return ValueTask.FromResult(new[] { p.X * p.X, p.Y * p.Y });
+        }, 2, 4, NewStudy(StudyDirection.Minimize, StudyDirection.Minimize));
+        await typed.RunAsync(TestContext.Current.CancellationToken);
+        Assert.All(typed.Study.Trials, t => Assert.Equal(2, t.Values!.Count));
+        Assert.All(typed.Study.Trials, t => Assert.Equal(t.Params["X"], t.UserAttrs["x"]));
+
+        var dynamic = new Optimizer((inputs, trial, ct) => ValueTask.FromResult(new[] { (double)inputs["a"]!, (double)inputs["b"]! }), 1, 3, NewStudy(StudyDirection.Maximize, StudyDirection.Minimize));
+        await dynamic.RunAsync(new Dictionary<string, object?> { ["a"] = Suggest.Float(0, 1), ["b"] = 2.0 }, TestContext.Current.CancellationToken);
+        Assert.All(dynamic.Study.Trials, t => Assert.Equal(2.0, t.Values![1]));
+        Assert.Equal(3, dynamic.Study.GetTrials(TrialState.Complete).Count);
+    }
+
+    [Fact]
     public async Task ExceptionsFailTheTrialAndFollowCatchRules()
     {
         var study = NewStudy();
