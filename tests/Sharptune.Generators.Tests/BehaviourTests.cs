@@ -252,6 +252,26 @@ public class BehaviourTests
     }
 
     [Fact]
+    public void HandWrittenSpacesNestInGeneratedOnes()
+    {
+        Assert.Equal(["Rate", "layer.units"], WithHandWritten.Distributions.Keys);
+        var trial = new FixedTrial(new Dictionary<string, object?> { ["Rate"] = 0.5, ["layer.units"] = 32 });
+        var cfg = WithHandWritten.Suggest(trial);
+        Assert.Equal((0.5, 32), (cfg.Rate, cfg.Layer.Units));
+        Assert.Equal(new Dictionary<string, object?> { ["Rate"] = 0.5, ["layer.units"] = 32 }, cfg.ToParams());
+        Assert.Equal(32, WithHandWritten.FromParams(cfg.ToParams()).Layer.Units);
+    }
+
+    [Fact]
+    public void TypedObjectivesRunOnSeveralThreads()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 2) });
+        study.Optimize<SvmConfig>(cfg => cfg.C + cfg.Adam.Lr, nTrials: 40, nJobs: 2);
+        Assert.Equal(40, study.GetTrials(TrialState.Complete).Count);
+        Assert.All(study.Trials, t => Assert.Equal(t.Values![0], t.As<SvmConfig>().C + t.As<SvmConfig>().Adam.Lr, 12));
+    }
+
+    [Fact]
     public void SuggestAndFromParamsCheckForNull()
     {
         Assert.Throws<ArgumentNullException>(() => SvmConfig.Suggest(null!));

@@ -95,3 +95,28 @@ public partial class Pipeline
     [FloatParam(0.1, 1), ActiveWhen(nameof(Bootstrap), true)]
     public double MaxSamples { get; set; } = 1;
 }
+
+/// <summary>A search space written by hand (no attributes), nested in a generated one.</summary>
+public sealed class HandWritten : ISearchSpace<HandWritten>
+{
+    private static readonly Dictionary<string, Distribution> Space = new() { ["units"] = new IntDistribution(8, 64, log: true) };
+
+    public int Units { get; init; } = 8;
+
+    public static IReadOnlyDictionary<string, Distribution> Distributions => Space;
+
+    public static HandWritten Suggest(ITrial trial) => new() { Units = trial.SuggestInt("units", 8, 64, log: true) };
+
+    public static HandWritten FromParams(IReadOnlyDictionary<string, object?> parameters) => new() { Units = Convert.ToInt32(parameters["units"], System.Globalization.CultureInfo.InvariantCulture) };
+
+    public IReadOnlyDictionary<string, object?> ToParams() => new Dictionary<string, object?> { ["units"] = Units };
+}
+
+public partial class WithHandWritten
+{
+    [FloatParam(0, 1)]
+    public double Rate { get; set; }
+
+    [NestedSpace(Prefix = "layer.")]
+    public HandWritten Layer { get; set; } = new();
+}
