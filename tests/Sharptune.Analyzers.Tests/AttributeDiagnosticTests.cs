@@ -72,8 +72,8 @@ public class AttributeDiagnosticTests
         },
         {
             "STN1014",
-            "public partial class C { [{|STN1014:FloatParam(0, 1)|}] public double X { get; } [Categorical(\"a\", \"b\")] public string K { get; set; } = \"a\"; [{|STN1014:IntParam(0, 3)|}, ActiveWhen(nameof(K), \"b\")] public int N { get; init; } }",
-            "public partial class C { [FloatParam(0, 1)] public double X { get; set; } [Categorical(\"a\", \"b\")] public string K { get; set; } = \"a\"; [IntParam(0, 3), ActiveWhen(nameof(K), \"b\")] public int N { get; set; } } public partial record R { [Categorical(\"a\", \"b\")] public string K { get; init; } = \"a\"; [IntParam(0, 3), ActiveWhen(nameof(K), \"b\")] public int N { get; init; } }"
+            "public partial class C { [{|STN1014:FloatParam(0, 1)|}] public double X { get; } [Categorical(\"a\", \"b\")] public string K { get; set; } = \"a\"; [{|STN1014:IntParam(0, 3)|}, ActiveWhen(nameof(K), \"b\")] public int N { get; init; } } public partial class PB { [FloatParam(0, 1)] public double X { get; private set; } } public partial class {|STN1014:PD|} : PB { [FloatParam(0, 1)] public double Y { get; set; } }",
+            "public partial class C { [FloatParam(0, 1)] public double X { get; set; } [Categorical(\"a\", \"b\")] public string K { get; set; } = \"a\"; [IntParam(0, 3), ActiveWhen(nameof(K), \"b\")] public int N { get; set; } } public partial record R { [Categorical(\"a\", \"b\")] public string K { get; init; } = \"a\"; [IntParam(0, 3), ActiveWhen(nameof(K), \"b\")] public int N { get; init; } } public partial class PB { [FloatParam(0, 1)] public double X { get; protected set; } } public partial class PD : PB { [FloatParam(0, 1)] public double Y { get; set; } }"
         },
         {
             "STN1015",

@@ -33,6 +33,10 @@ public partial class ConsistencyTests
         "public partial class Ptr { [FloatParam(0, 1)] public double X { get; set; } private Ptr(int a) { } public Ptr() { } }",
         "public partial class Iface { [FloatParam(0, 1)] public double X { get; set; } } public partial interface IBad { [FloatParam(0, 1)] double X { get; set; } }",
         "public partial class Base { [FloatParam(0, 1)] public double X { get; set; } } public partial class Derived : Base { [FloatParam(0, 1)] public double Y { get; set; } }",
+        "public partial class PBase { [FloatParam(0, 1)] public double X { get; private set; } } public partial class PDerived : PBase { [FloatParam(0, 1)] public double Y { get; set; } }",
+        "public partial class BadBase { [FloatParam(1, 0)] public double X { get; set; } } public partial class OnBadBase : BadBase { [FloatParam(0, 1)] public double Y { get; set; } }",
+        "public partial class DupBase { [FloatParam(0, 1)] public double X { get; set; } } public partial class DupDerived : DupBase { [FloatParam(0, 1, Name = \"X\")] public double Y { get; set; } }",
+        "public abstract class Plain { public int Id { get; set; } } public partial class OnPlain : Plain { [FloatParam(0, 1)] public double Y { get; set; } }",
         "public partial record Pos([property: FloatParam(0, 1)] double X) { public Pos() : this(0) { } [FloatParam(0, 1)] public double Y { get; set; } }",
         "public partial record Pos2([property: FloatParam(0, 1)] double X);",
     ];
@@ -104,13 +108,18 @@ public partial class ConsistencyTests
         }
     }
 
-    /// <summary>The type, its containing types, and the types of its nested spaces.</summary>
+    /// <summary>The type, its containing types, its base types, and the types of its nested spaces.</summary>
     private static List<Microsoft.CodeAnalysis.Text.TextSpan> RelatedSpans(INamedTypeSymbol type, CancellationToken ct)
     {
         var spans = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
         for (var t = type; t is not null; t = t.ContainingType)
         {
             spans.AddRange(t.DeclaringSyntaxReferences.Select(r => r.Span));
+        }
+
+        for (var b = type.BaseType; b is not null; b = b.BaseType)
+        {
+            spans.AddRange(b.DeclaringSyntaxReferences.Select(r => r.Span));
         }
 
         foreach (var p in type.GetMembers().OfType<IPropertySymbol>())

@@ -272,6 +272,28 @@ public class BehaviourTests
     }
 
     [Fact]
+    public void DerivedSpacesIncludeTheirBaseParameters()
+    {
+        Assert.Equal(["Optimizer", "Lr"], BaseSpace.Distributions.Keys);
+        Assert.Equal(["Optimizer", "Lr", "Momentum"], DerivedSpace.Distributions.Keys);
+        var trial = new FixedTrial(new Dictionary<string, object?> { ["Optimizer"] = "sgd", ["Lr"] = 0.1, ["Momentum"] = 0.6 });
+        var derived = DerivedSpace.Suggest(trial);
+        Assert.Equal(("sgd", 0.1, 0.6), (derived.Optimizer, derived.Lr, derived.Momentum));
+        Assert.Equal(3, derived.ToParams().Count);
+        Assert.Equivalent(derived, DerivedSpace.FromParams(derived.ToParams()), strict: true);
+
+        var adam = DerivedSpace.FromParams(new Dictionary<string, object?> { ["Optimizer"] = "adam", ["Lr"] = 0.001 });
+        Assert.Equal(0.9, adam.Momentum);
+        BaseSpace asBase = adam;
+        Assert.Equal(2, asBase.ToParams().Count);
+
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 4) });
+        study.Optimize<DerivedSpace>(d => d.Lr + d.Momentum, nTrials: 10);
+        study.Optimize<BaseSpace>(b => b.Lr, nTrials: 2);
+        Assert.Equal(12, study.GetTrials(TrialState.Complete).Count);
+    }
+
+    [Fact]
     public void SuggestAndFromParamsCheckForNull()
     {
         Assert.Throws<ArgumentNullException>(() => SvmConfig.Suggest(null!));

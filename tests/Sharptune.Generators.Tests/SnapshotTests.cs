@@ -205,6 +205,21 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Inheritance() => Check(nameof(Inheritance), """
+        using Sharptune;
+        namespace Demo;
+        public partial class BaseSpace
+        {
+            [Categorical("sgd", "adam")] public string Optimizer { get; set; } = "sgd";
+            [FloatParam(1e-4, 1, Log = true)] public double Lr { get; protected set; } = 0.01;
+        }
+        public partial class DerivedSpace : BaseSpace
+        {
+            [FloatParam(0.5, 0.99), ActiveWhen(nameof(Optimizer), "sgd")] public double Momentum { get; set; } = 0.9;
+        }
+        """);
+
+    [Fact]
     public void InvalidInputIsSkipped() => Check(nameof(InvalidInputIsSkipped), """
         using Sharptune;
         namespace Demo;

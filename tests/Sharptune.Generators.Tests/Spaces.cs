@@ -120,3 +120,18 @@ public partial class WithHandWritten
     [NestedSpace(Prefix = "layer.")]
     public HandWritten Layer { get; set; } = new();
 }
+
+public partial class BaseSpace
+{
+    [Categorical("sgd", "adam")]
+    public string Optimizer { get; set; } = "sgd";
+
+    [FloatParam(1e-4, 1, Log = true)]
+    public double Lr { get; protected set; } = 0.01;
+}
+
+public partial class DerivedSpace : BaseSpace
+{
+    [FloatParam(0.5, 0.99), ActiveWhen(nameof(Optimizer), "sgd")]
+    public double Momentum { get; set; } = 0.9;
+}

@@ -166,6 +166,73 @@ internal static class SpaceReader
         private readonly ImmutableHashSet<INamedTypeSymbol> _visiting;
         private bool _failed;
 
+        private INamedTypeSymbol? _type;
+        private int _inheritedCount;
+
+        /// <summary>Gets a value indicating whether a base type is itself a search space (generated members hide its members).</summary>
+        public bool NeedsNew { get; private set; }
+
+        /// <summary>
+        /// Reads the parameters a type inherits, base-most first. Each base space is validated on its own (and reports
+        /// its own diagnostics); an invalid base makes this space fail silently.
+        /// </summary>
+        private List<Param>? ReadInherited(INamedTypeSymbol type, Location? location)
+        {
+            var result = new List<Param>();
+            var bases = new List<INamedTypeSymbol>();
+            for (var b = type.BaseType; b is not null; b = b.BaseType)
+            {
+                if (b.AllInterfaces.Any(IsSearchSpaceInterface))
+                {
+                    NeedsNew = true;
+                }
+
+                if (HasParamProperties(b))
+                {
+                    NeedsNew = true;
+                    bases.Insert(0, b);
+                }
+            }
+
+            foreach (var b in bases)
+            {
+                var sub = new Reader(null, _ct, _visiting);
+                sub._type = b;
+                foreach (var member in b.GetMembers())
+                {
+                    if (member is IPropertySymbol property && sub.ReadProperty(b, property) is { } p)
+                    {
+                        result.Add(p);
+                    }
+                }
+
+                if (sub._failed || result.Any(p => !p.Valid))
+                {
+                    _failed = true;
+                    return null;
+                }
+
+                foreach (var p in result.Where(p => SymbolEqualityComparer.Default.Equals(p.Property.ContainingType, b)))
+                {
+                    if (!Accessible(p.Property.SetMethod, type) || !Accessible(p.Property.GetMethod, type))
+                    {
+                        Report(DiagnosticIds.NoSetter, location, p.Property.Name, $"it is inherited from '{b.Name}' and its accessors are not accessible from '{type.Name}'");
+                        p.Valid = false;
+                    }
+                }
+            }
+
+            _inheritedCount = result.Count;
+            return result;
+        }
+
+        private static bool Accessible(IMethodSymbol? accessor, INamedTypeSymbol from) => accessor is not null && accessor.DeclaredAccessibility switch
+        {
+            Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal => true,
+            Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(accessor.ContainingAssembly, from.ContainingAssembly),
+            _ => false,
+        };
+
         /// <summary>Gets every parameter name of the space read, nested ones included with their prefixes.</summary>
         public List<string> AllNames { get; } = new();
 
@@ -189,7 +256,13 @@ internal static class SpaceReader
                 return null;
             }
 
-            var parameters = new List<Param>();
+            _type = type;
+            var parameters = ReadInherited(type, typeLocation);
+            if (parameters is null)
+            {
+                return null;
+            }
+
             foreach (var member in type.GetMembers())
             {
                 _ct.ThrowIfCancellationRequested();
@@ -210,7 +283,7 @@ internal static class SpaceReader
                 }
             }
 
-            if (parameters.Count == 0)
+            if (parameters.Count == _inheritedCount)
             {
                 return null;
             }
@@ -282,17 +355,6 @@ internal static class SpaceReader
             {
                 reason = "it has no parameterless constructor";
             }
-            else
-            {
-                for (var b = type.BaseType; b is not null; b = b.BaseType)
-                {
-                    if (HasParamProperties(b) || b.AllInterfaces.Any(IsSearchSpaceInterface))
-                    {
-                        reason = $"it derives from the search space '{b.Name}' (derive from a plain type, or nest the base space with [NestedSpace])";
-                        break;
-                    }
-                }
-            }
 
             if (reason is not null)
             {
@@ -332,7 +394,7 @@ internal static class SpaceReader
                         IFieldSymbol f => f.IsRequired,
                         _ => false,
                     };
-                    if (required && !(ReferenceEquals(t, type) && names.Contains(member.Name)))
+                    if (required && !(member is IPropertySymbol && parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Property, member))))
                     {
                         Report(DiagnosticIds.NotConstructible, location, type.Name, $"its required member '{member.Name}' is not a search-space parameter");
                     }
@@ -696,7 +758,7 @@ internal static class SpaceReader
             }
 
             var plain = (INamedTypeSymbol)nested.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-            if (_visiting.Contains(plain.OriginalDefinition) || SymbolEqualityComparer.Default.Equals(plain.OriginalDefinition, p.Property.ContainingType.OriginalDefinition))
+            if (_visiting.Contains(plain.OriginalDefinition) || SymbolEqualityComparer.Default.Equals(plain.OriginalDefinition, (_type ?? p.Property.ContainingType).OriginalDefinition))
             {
                 Report(DiagnosticIds.NestedNotSearchSpace, location, p.Property.Name, plain.ToDisplayString(), "it contains itself (recursive nesting)");
                 p.Valid = false;
@@ -705,7 +767,7 @@ internal static class SpaceReader
 
             if (HasParamProperties(plain))
             {
-                var innerReader = new Reader(null, _ct, _visiting.Add(p.Property.ContainingType.OriginalDefinition));
+                var innerReader = new Reader(null, _ct, _visiting.Add((_type ?? p.Property.ContainingType).OriginalDefinition));
                 var inner = innerReader.Read(plain);
                 if (inner is null)
                 {
@@ -939,7 +1001,7 @@ internal static class SpaceReader
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 type.Name,
                 type.IsRecord,
-                false,
+                NeedsNew,
                 models.ToEquatableArray());
         }
 
