@@ -43,7 +43,7 @@ public class OptimizerTests
         {
             int now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref maxInFlight, now);
-            await Task.Delay(40, ct);
+            await Task.Delay(100, ct);
             Interlocked.Decrement(ref inFlight);
             return p.X;
         }, concurrency: 2, nTrials: 8, study: NewStudy());
@@ -69,11 +69,12 @@ public class OptimizerTests
         Assert.Equal(4, sorted.Count);
         for (int i = 1; i < sorted.Count; i++)
         {
-            // Tolerance: the objective runs on the thread pool a little after the loop starts the trial.
-            Assert.True(sorted[i] - sorted[i - 1] >= delay - TimeSpan.FromMilliseconds(25), $"starts {sorted[i - 1]} and {sorted[i]} are closer than {delay}");
+            // The objective runs on the thread pool a little after the loop starts its trial, so a single gap may
+            // look shorter on a loaded machine; without the delay the starts would be a few milliseconds apart.
+            Assert.True(sorted[i] - sorted[i - 1] >= delay / 2, $"starts {sorted[i - 1]} and {sorted[i]} are closer than {delay}");
         }
 
-        Assert.True(sorted[^1] - sorted[0] >= (3 * delay) - TimeSpan.FromMilliseconds(25), $"first and last start are {sorted[^1] - sorted[0]} apart");
+        Assert.True(sorted[^1] - sorted[0] >= (3 * delay) - TimeSpan.FromMilliseconds(40), $"first and last start are {sorted[^1] - sorted[0]} apart");
 
         // Three slots: the fourth trial overlaps the first ones, so the total is far below 4 × 200 ms.
         Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(780), $"took {clock.Elapsed}");
