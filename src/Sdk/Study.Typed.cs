@@ -157,6 +157,28 @@ public sealed partial class Study
         return OptimizeAsync((t, ct) => objective(TConfig.Suggest(t), t, ct), options, cancellationToken);
     }
 
+    /// <summary>
+    /// Starts a trial for the ask-and-tell interface and suggests a <typeparamref name="TConfig"/> from it (conditional
+    /// parameters only when active). Finish it with <see cref="Tell(ITrial, double)"/>.
+    /// </summary>
+    /// <typeparam name="TConfig">The search-space type.</typeparam>
+    /// <returns>The trial and its configuration.</returns>
+    public (Trial Trial, TConfig Config) Ask<TConfig>()
+        where TConfig : ISearchSpace<TConfig>
+    {
+        var trial = Ask();
+        try
+        {
+            return (trial, TConfig.Suggest(trial));
+        }
+        catch
+        {
+            // Leave nothing RUNNING: a suggestion that throws (e.g. an enqueued value outside the space) fails the trial.
+            TellCore(trial.TrialId, null, TrialState.Fail, skipIfFinished: true, suppressWarning: true, out _);
+            throw;
+        }
+    }
+
     /// <summary>Rebuilds the configuration of <see cref="BestTrial"/>.</summary>
     /// <typeparam name="TConfig">The search-space type.</typeparam>
     /// <returns>The best configuration.</returns>

@@ -294,6 +294,25 @@ public class BehaviourTests
     }
 
     [Fact]
+    public void AskAndTellWithATypedSpace()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 8) });
+        for (int i = 0; i < 5; i++)
+        {
+            var (trial, cfg) = study.Ask<SvmConfig>();
+            Assert.Equal(cfg.Kernel == "poly", trial.Params.ContainsKey("Degree"));
+            study.Tell(trial, cfg.C);
+        }
+
+        Assert.Equal(5, study.GetTrials(TrialState.Complete).Count);
+
+        // A suggestion that throws leaves the trial FAIL, not RUNNING.
+        study.EnqueueTrial(new Dictionary<string, object?> { ["Kernel"] = "sigmoid" });
+        Assert.Throws<ArgumentException>(() => study.Ask<SvmConfig>());
+        Assert.Equal(TrialState.Fail, study.Trials[^1].State);
+    }
+
+    [Fact]
     public void SuggestAndFromParamsCheckForNull()
     {
         Assert.Throws<ArgumentNullException>(() => SvmConfig.Suggest(null!));
