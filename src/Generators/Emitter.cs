@@ -52,6 +52,17 @@ internal static class Emitter
             }
         }
 
+        for (int i = 0; i < model.Params.Count; i++)
+        {
+            var p = model.Params[i];
+            if (p.Kind == ParamKind.Nested && p.Prefix.Length > 0)
+            {
+                w.WriteLine(GeneratedCode);
+                w.WriteLine($"private static readonly global::Sharptune.SearchSpaces.NamePrefix {NamePrefix(i)} = new global::Sharptune.SearchSpaces.NamePrefix({Literals.String(p.Prefix)});");
+                w.WriteLine();
+            }
+        }
+
         w.WriteLine(GeneratedCode);
         w.WriteLine($"private static {DistributionsDictionary}? {Prefix}distributions;");
         w.WriteLine();
@@ -71,6 +82,8 @@ internal static class Emitter
     }
 
     private static string Choices(int i) => $"{Prefix}Choices{i.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string NamePrefix(int i) => $"{Prefix}Prefix{i.ToString(CultureInfo.InvariantCulture)}";
 
     private static string Local(int i) => "p" + i.ToString(CultureInfo.InvariantCulture);
 
@@ -151,7 +164,7 @@ internal static class Emitter
                 ParamKind.Int32 => $"trial.SuggestInt({name}, {Literals.Int32(p.IntLow)}, {Literals.Int32(p.IntHigh)}, {Literals.Int32(p.IntStep)}, {Literals.Bool(p.Log)})",
                 ParamKind.Int64 => $"trial.SuggestLong({name}, {Literals.Int64(p.IntLow)}, {Literals.Int64(p.IntHigh)}, {Literals.Int64(p.IntStep)}, {Literals.Bool(p.Log)})",
                 ParamKind.Categorical => $"trial.SuggestCategorical<{p.ElementType}>({name}, {Choices(i)})",
-                _ => $"{NestedType(p)}.Suggest({Support}.Prefix(trial, {Literals.String(p.Prefix)}))",
+                _ => p.Prefix.Length == 0 ? $"{NestedType(p)}.Suggest(trial)" : $"{NestedType(p)}.Suggest({Support}.Prefix(trial, {NamePrefix(i)}))",
             };
         });
         EmitConstruction(w, model);

@@ -313,6 +313,20 @@ public class BehaviourTests
     }
 
     [Fact]
+    public void NamePrefixReusesItsNamesAndIsThreadSafe()
+    {
+        var prefix = new Sharptune.SearchSpaces.NamePrefix("adam.");
+        string first = prefix.Apply("Lr");
+        Assert.Equal("adam.Lr", first);
+        Assert.Same(first, prefix.Apply("Lr"));
+        Assert.Equal("adam.Beta1", prefix.Apply(string.Concat("Be", "ta1")));
+        var results = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 2000, i => results.Add(prefix.Apply("n" + (i % 50).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(results, r => Assert.StartsWith("adam.n", r, StringComparison.Ordinal));
+        Assert.Equal(50, results.Distinct().Count());
+    }
+
+    [Fact]
     public void SuggestAndFromParamsCheckForNull()
     {
         Assert.Throws<ArgumentNullException>(() => SvmConfig.Suggest(null!));

@@ -128,7 +128,21 @@ public static class SearchSpaceSupport
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(prefix);
-        return prefix.Length == 0 ? trial : new PrefixedTrial(trial, prefix);
+        return prefix.Length == 0 ? trial : new PrefixedTrial(trial, new NamePrefix(prefix));
+    }
+
+    /// <summary>
+    /// Returns a trial that prefixes every parameter name with <paramref name="prefix"/>, reusing the prefixed names
+    /// the <see cref="NamePrefix"/> has already built (generated code keeps one per nested property).
+    /// </summary>
+    /// <param name="trial">The trial.</param>
+    /// <param name="prefix">The prefix.</param>
+    /// <returns>The prefixing trial, or <paramref name="trial"/> itself for an empty prefix.</returns>
+    public static ITrial Prefix(ITrial trial, NamePrefix prefix)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentNullException.ThrowIfNull(prefix);
+        return prefix.Prefix.Length == 0 ? trial : new PrefixedTrial(trial, prefix);
     }
 
     /// <summary>Returns the parameters whose names start with <paramref name="prefix"/>, with the prefix removed.</summary>
@@ -287,28 +301,28 @@ public static class SearchSpaceSupport
     }
 
     /// <summary>A trial that prefixes every parameter name; everything else goes to the inner trial.</summary>
-    private sealed class PrefixedTrial(ITrial inner, string prefix) : ITrial
+    private sealed class PrefixedTrial(ITrial inner, NamePrefix names) : ITrial
     {
         public int Number => inner.Number;
 
-        public IReadOnlyDictionary<string, object?> Params => new PrefixedView<object?>(inner.Params, prefix);
+        public IReadOnlyDictionary<string, object?> Params => new PrefixedView<object?>(inner.Params, names.Prefix);
 
-        public IReadOnlyDictionary<string, Distribution> Distributions => new PrefixedView<Distribution>(inner.Distributions, prefix);
+        public IReadOnlyDictionary<string, Distribution> Distributions => new PrefixedView<Distribution>(inner.Distributions, names.Prefix);
 
         public IReadOnlyDictionary<string, object?> UserAttrs => inner.UserAttrs;
 
         public DateTime? DatetimeStart => inner.DatetimeStart;
 
         public double SuggestFloat(string name, double low, double high, double? step = null, bool log = false) =>
-            inner.SuggestFloat(prefix + name, low, high, step, log);
+            inner.SuggestFloat(names.Apply(name), low, high, step, log);
 
         public int SuggestInt(string name, int low, int high, int step = 1, bool log = false) =>
-            inner.SuggestInt(prefix + name, low, high, step, log);
+            inner.SuggestInt(names.Apply(name), low, high, step, log);
 
         public long SuggestLong(string name, long low, long high, long step = 1, bool log = false) =>
-            inner.SuggestLong(prefix + name, low, high, step, log);
+            inner.SuggestLong(names.Apply(name), low, high, step, log);
 
-        public T SuggestCategorical<T>(string name, IReadOnlyList<T> choices) => inner.SuggestCategorical(prefix + name, choices);
+        public T SuggestCategorical<T>(string name, IReadOnlyList<T> choices) => inner.SuggestCategorical(names.Apply(name), choices);
 
         public void Report(double value, int step) => inner.Report(value, step);
 
@@ -318,4 +332,56 @@ public static class SearchSpaceSupport
 
         public void SetConstraint(string key, double value) => inner.SetConstraint(key, value);
     }
+}
+
+/// <summary>
+/// A name prefix of a nested search space that remembers the prefixed names it has built, so that suggesting a
+/// nested space allocates no new name strings (names are matched by reference: generated code passes literals).
+/// Thread-safe. Not meant to be used directly.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class NamePrefix
+{
+    private const int MaxCached = 256;
+    private Entry[] _cache = [];
+
+    /// <summary>Initializes a new instance of the <see cref="NamePrefix"/> class.</summary>
+    /// <param name="prefix">The prefix.</param>
+    public NamePrefix(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        Prefix = prefix;
+    }
+
+    /// <summary>Gets the prefix.</summary>
+    public string Prefix { get; }
+
+    /// <summary>Returns <see cref="Prefix"/> followed by <paramref name="name"/>.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The prefixed name.</returns>
+    public string Apply(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var cache = Volatile.Read(ref _cache);
+        foreach (var entry in cache)
+        {
+            if (ReferenceEquals(entry.Name, name))
+            {
+                return entry.Full;
+            }
+        }
+
+        string full = Prefix + name;
+        if (cache.Length < MaxCached)
+        {
+            var grown = new Entry[cache.Length + 1];
+            cache.CopyTo(grown, 0);
+            grown[^1] = new Entry(name, full);
+            Interlocked.CompareExchange(ref _cache, grown, cache);
+        }
+
+        return full;
+    }
+
+    private sealed record Entry(string Name, string Full);
 }
