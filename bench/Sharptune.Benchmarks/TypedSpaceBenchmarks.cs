@@ -9,10 +9,11 @@ namespace Sharptune.Benchmarks;
 /// space written as define-by-run calls. Target: at most 5 % overhead.
 /// <c>dotnet run -c Release --project bench/Sharptune.Benchmarks -- --filter *TypedSpace*</c>
 /// <para>
-/// Measured 2026-11 on the shared 2-core build machine (load average above 10, so BenchmarkDotNet's sequential runs
-/// drifted by ±40 %): an interleaved A/B of these two methods (400 rounds, order alternated, a GC before each run)
-/// gave a median per-round ratio Typed/DefineByRun of 1.012 (+1.2 %), 1.008 on the fastest quartile; allocations
-/// differ by about 1 % (the prefixing trial of the nested space and the configuration objects).
+/// Measured 2026-11 on the shared 2-core build machine (load average around 10, so BenchmarkDotNet's sequential runs
+/// drifted by ±40 %): an interleaved A/B of these two methods (400 rounds of 200 trials, order alternated, a GC
+/// before each run) gave a median per-round ratio Typed/DefineByRun of 1.015 (+1.5 %), 1.015 on the fastest
+/// quartile and 1.011 between the fastest runs; the remaining cost is the configuration objects and the prefixing
+/// trial of the nested space.
 /// </para>
 /// </summary>
 [MemoryDiagnoser]
