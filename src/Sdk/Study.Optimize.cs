@@ -411,14 +411,28 @@ public sealed partial class Study
                     break;
                 }
 
+                Trial trial;
+                try
+                {
+                    // The trial starts here, in the scheduling loop, so that Delay separates the starts exactly.
+                    trial = Ask();
+                }
+                catch (Exception e)
+                {
+                    slots.Release();
+                    firstError = ExceptionDispatchInfo.Capture(e);
+                    break;
+                }
+
                 started++;
                 lastStart = clock.Elapsed;
                 running.RemoveAll(t => t.IsCompleted);
                 running.Add(Task.Run(async () =>
                 {
+                    _inOptimizeLoop.Value = true;
                     try
                     {
-                        int trialId = await RunTrialAsync(objective, catchTypes, cancellationToken).ConfigureAwait(false);
+                        int trialId = await RunTrialAsync(trial, objective, catchTypes, cancellationToken).ConfigureAwait(false);
                         if (options.GcAfterTrial)
                         {
                             GC.Collect();
@@ -455,10 +469,8 @@ public sealed partial class Study
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<int> RunTrialAsync(Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, IReadOnlyList<Type> catchTypes, CancellationToken cancellationToken)
+    private async Task<int> RunTrialAsync(Trial trial, Func<ITrial, CancellationToken, ValueTask<ObjectiveResult>> objective, IReadOnlyList<Type> catchTypes, CancellationToken cancellationToken)
     {
-        _inOptimizeLoop.Value = true;
-        var trial = Ask();
         ObjectiveResult result = default;
         TrialState? state = null;
         Exception? error = null;

@@ -53,6 +53,9 @@ public sealed partial class Study
 
     internal ILogger Logger { get; }
 
+    /// <summary>Gets the per-study cache that reuses identical distribution instances across trials.</summary>
+    internal DistributionCache Distributions { get; } = new();
+
     /// <summary>Gets the directions, one per objective.</summary>
     public IReadOnlyList<StudyDirection> Directions => _directions ??= Storage.GetStudyDirections(StudyId);
 

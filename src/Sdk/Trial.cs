@@ -13,12 +13,11 @@ namespace Sharptune;
 public sealed class Trial : ITrial
 {
     private readonly IStorage _storage;
-    private readonly Dictionary<string, double> _params = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Distribution> _distributions = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, double> _intermediate = [];
+    private readonly ParamTable _table = new();
+    private readonly SortedList<int, double> _intermediate = [];
     private readonly IReadOnlyDictionary<string, object?>? _fixedParams;
-    private Dictionary<string, object?> _userAttrs;
-    private Dictionary<string, object?> _systemAttrs;
+    private IReadOnlyDictionary<string, object?> _userAttrs;
+    private IReadOnlyDictionary<string, object?> _systemAttrs;
     private FrozenTrial? _snapshot;
     private IReadOnlyDictionary<string, Distribution>? _relativeSearchSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
@@ -33,8 +32,7 @@ public sealed class Trial : ITrial
         DatetimeStart = frozen.DatetimeStart;
         foreach (var (k, v) in frozen.InternalParams)
         {
-            _params[k] = v;
-            _distributions[k] = frozen.Distributions[k];
+            _table.Set(k, v, frozen.Distributions[k]);
         }
 
         foreach (var (k, v) in frozen.IntermediateValues)
@@ -42,8 +40,8 @@ public sealed class Trial : ITrial
             _intermediate[k] = v;
         }
 
-        _userAttrs = new Dictionary<string, object?>(frozen.UserAttrs);
-        _systemAttrs = new Dictionary<string, object?>(frozen.SystemAttrs);
+        _userAttrs = frozen.UserAttrs;
+        _systemAttrs = frozen.SystemAttrs;
         if (frozen.SystemAttrs.TryGetValue("fixed_params", out object? fixedParams) && fixedParams is IReadOnlyDictionary<string, object?> fp)
         {
             _fixedParams = fp;
@@ -56,7 +54,11 @@ public sealed class Trial : ITrial
         _snapshot = frozen;
         study.Sampler.BeforeTrial(study, frozen);
         _snapshot = null; // the sampler may have written system attributes
-        _systemAttrs = new Dictionary<string, object?>(_storage.GetTrial(trialId).SystemAttrs);
+        var after = _storage.GetTrial(trialId);
+        if (!ReferenceEquals(after, frozen))
+        {
+            _systemAttrs = after.SystemAttrs;
+        }
     }
 
     /// <summary>Gets the study this trial belongs to.</summary>
@@ -99,7 +101,7 @@ public sealed class Trial : ITrial
     /// <inheritdoc/>
     public double SuggestFloat(string name, double low, double high, double? step = null, bool log = false)
     {
-        var dist = new FloatDistribution(low, high, log, step);
+        var dist = Study.Distributions.Float(name, low, high, log, step);
         WarnAdjusted(dist);
         return Suggest(name, dist);
     }
@@ -107,7 +109,7 @@ public sealed class Trial : ITrial
     /// <inheritdoc/>
     public int SuggestInt(string name, int low, int high, int step = 1, bool log = false)
     {
-        var dist = new IntDistribution(low, high, log, step);
+        var dist = Study.Distributions.Int(name, low, high, log, step);
         WarnAdjusted(dist);
         return checked((int)Suggest(name, dist));
     }
@@ -115,7 +117,7 @@ public sealed class Trial : ITrial
     /// <inheritdoc/>
     public long SuggestLong(string name, long low, long high, long step = 1, bool log = false)
     {
-        var dist = new IntDistribution(low, high, log, step);
+        var dist = Study.Distributions.Int(name, low, high, log, step);
         WarnAdjusted(dist);
         return (long)Suggest(name, dist);
     }
@@ -154,7 +156,7 @@ public sealed class Trial : ITrial
     internal double Suggest(string name, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_distributions.TryGetValue(name, out var existing))
+        if (_table.TryGet(name, out double existingValue, out var existing))
         {
             Distribution.CheckCompatibility(existing, distribution);
             if (!existing.Equals(distribution))
@@ -164,7 +166,7 @@ public sealed class Trial : ITrial
                     name, existing.ToString());
             }
 
-            return _params[name];
+            return existingValue;
         }
 
         double value;
@@ -197,8 +199,7 @@ public sealed class Trial : ITrial
         }
 
         _storage.SetTrialParam(TrialId, name, value, distribution);
-        _params[name] = value;
-        _distributions[name] = distribution;
+        _table.Set(name, value, distribution);
         _snapshot = null;
         return value;
     }
@@ -275,7 +276,7 @@ public sealed class Trial : ITrial
     {
         ArgumentNullException.ThrowIfNull(key);
         _storage.SetTrialUserAttr(TrialId, key, value);
-        _userAttrs[key] = value;
+        _userAttrs = With(_userAttrs, key, value);
         _snapshot = null;
     }
 
@@ -286,7 +287,7 @@ public sealed class Trial : ITrial
     {
         ArgumentNullException.ThrowIfNull(key);
         _storage.SetTrialSystemAttr(TrialId, key, value);
-        _systemAttrs[key] = value;
+        _systemAttrs = With(_systemAttrs, key, value);
         _snapshot = null;
     }
 
@@ -316,7 +317,7 @@ public sealed class Trial : ITrial
     internal void Invalidate()
     {
         _snapshot = null;
-        _systemAttrs = new Dictionary<string, object?>(_storage.GetTrial(TrialId).SystemAttrs);
+        _systemAttrs = _storage.GetTrial(TrialId).SystemAttrs;
     }
 
     private FrozenTrial Snapshot()
@@ -333,13 +334,25 @@ public sealed class Trial : ITrial
             null,
             DatetimeStart,
             null,
-            _params.Count == 0 ? FrozenTrial.EmptyInternal : new ReadOnlyDictionary<string, double>(new Dictionary<string, double>(_params)),
-            _distributions.Count == 0 ? FrozenTrial.EmptyDistributions : new ReadOnlyDictionary<string, Distribution>(new Dictionary<string, Distribution>(_distributions)),
-            _userAttrs.Count == 0 ? FrozenTrial.EmptyAttrs : new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(_userAttrs)),
-            _systemAttrs.Count == 0 ? FrozenTrial.EmptyAttrs : new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(_systemAttrs)),
+            _table.Values,
+            _table.Distributions,
+            _userAttrs,
+            _systemAttrs,
             _intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate)));
         _snapshot = s;
         return s;
+    }
+
+    private static IReadOnlyDictionary<string, object?> With(IReadOnlyDictionary<string, object?> attrs, string key, object? value)
+    {
+        var copy = new Dictionary<string, object?>(attrs.Count + 1, StringComparer.Ordinal);
+        foreach (var (k, v) in attrs)
+        {
+            copy[k] = v;
+        }
+
+        copy[key] = value;
+        return new ReadOnlyDictionary<string, object?>(copy);
     }
 
     private void WarnAdjusted(Distribution dist)

@@ -45,6 +45,7 @@ public sealed class FloatDistribution : Distribution
             throw new ArgumentException("`low` and `high` must not be NaN.", double.IsNaN(low) ? nameof(low) : nameof(high));
         }
 
+        double requestedHigh = high;
         if (step is { } st)
         {
             double adjusted = AdjustHigh(low, high, st);
@@ -57,11 +58,19 @@ public sealed class FloatDistribution : Distribution
             }
         }
 
+        RequestedHigh = requestedHigh;
         Low = low;
         High = high;
         Log = log;
         Step = step;
     }
+
+    /// <summary>Gets the high bound as given to the constructor, before adjustment to the step grid.</summary>
+    internal double RequestedHigh { get; }
+
+    /// <summary>Returns whether this distribution is what the constructor makes of these arguments.</summary>
+    internal bool IsMadeOf(double low, double high, bool log, double? step) =>
+        Low.Equals(low) && RequestedHigh.Equals(high) && Log == log && Nullable.Equals(Step, step);
 
     /// <summary>Gets the lower bound.</summary>
     public double Low { get; }

@@ -39,6 +39,7 @@ public sealed class IntDistribution : Distribution
             throw new ArgumentException($"`step > 0` must hold, but got step={step}.", nameof(step));
         }
 
+        RequestedHigh = high;
         long r = high - low;
         if (r % step != 0)
         {
@@ -54,6 +55,13 @@ public sealed class IntDistribution : Distribution
         Log = log;
         Step = step;
     }
+
+    /// <summary>Gets the high bound as given to the constructor, before adjustment to the step grid.</summary>
+    internal long RequestedHigh { get; }
+
+    /// <summary>Returns whether this distribution is what the constructor makes of these arguments.</summary>
+    internal bool IsMadeOf(long low, long high, bool log, long step) =>
+        Low == low && RequestedHigh == high && Log == log && Step == step;
 
     /// <summary>Gets the lower bound.</summary>
     public long Low { get; }

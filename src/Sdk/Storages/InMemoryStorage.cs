@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using Sharptune.Internal;
 
 namespace Sharptune.Storages;
 
@@ -160,8 +161,7 @@ public sealed class InMemoryStorage : IStorage
                 foreach (var (name, dist) in templateTrial.Distributions)
                 {
                     CheckAndRecordDistribution(study, name, dist);
-                    record.Distributions[name] = dist;
-                    record.Params[name] = templateTrial.InternalParams[name];
+                    record.Params.Set(name, templateTrial.InternalParams[name], dist);
                 }
 
                 foreach (var (step, v) in templateTrial.IntermediateValues)
@@ -196,8 +196,7 @@ public sealed class InMemoryStorage : IStorage
             var trial = GetUpdatableTrial(trialId);
             var study = _studies[trial.StudyId];
             CheckAndRecordDistribution(study, paramName, distribution);
-            trial.Distributions[paramName] = distribution;
-            trial.Params[paramName] = internalValue;
+            trial.Params.Set(paramName, internalValue, distribution);
             trial.Frozen = null;
         }
     }
@@ -470,8 +469,8 @@ public sealed class InMemoryStorage : IStorage
             t.Values is null ? null : Array.AsReadOnly(t.Values),
             t.DatetimeStart,
             t.DatetimeComplete,
-            t.Params.Count == 0 ? FrozenTrial.EmptyInternal : new ReadOnlyDictionary<string, double>(new Dictionary<string, double>(t.Params)),
-            t.Distributions.Count == 0 ? FrozenTrial.EmptyDistributions : new ReadOnlyDictionary<string, Distribution>(new Dictionary<string, Distribution>(t.Distributions)),
+            t.Params.Values,
+            t.Params.Distributions,
             t.UserAttrs,
             t.SystemAttrs,
             t.Intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(t.Intermediate)));
@@ -533,9 +532,7 @@ public sealed class InMemoryStorage : IStorage
 
         public DateTime? DatetimeComplete { get; set; }
 
-        public Dictionary<string, double> Params { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, Distribution> Distributions { get; } = new(StringComparer.Ordinal);
+        public ParamTable Params { get; } = new();
 
         public Dictionary<int, double> Intermediate { get; } = [];
 

@@ -1,0 +1,197 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Sharptune.Internal;
+
+/// <summary>
+/// The parameters of one trial as append-only parallel arrays. Snapshots (<see cref="Values"/>,
+/// <see cref="Distributions"/>) are O(1): they share the arrays and see a fixed prefix, because appending never
+/// writes below the current count and overwriting copies first. One writer at a time (callers lock); any number
+/// of readers of earlier snapshots.
+/// </summary>
+internal sealed class ParamTable
+{
+    private string[] _names;
+    private double[] _values;
+    private Distribution[] _dists;
+    private int _count;
+    private Dictionary<string, int>? _index;
+
+    public ParamTable(int capacity = 8)
+    {
+        _names = new string[capacity];
+        _values = new double[capacity];
+        _dists = new Distribution[capacity];
+    }
+
+    public int Count => _count;
+
+    public bool TryGet(string name, out double value, [NotNullWhen(true)] out Distribution? distribution)
+    {
+        int i = IndexOf(name);
+        if (i < 0)
+        {
+            value = 0;
+            distribution = null;
+            return false;
+        }
+
+        value = _values[i];
+        distribution = _dists[i];
+        return true;
+    }
+
+    public bool Contains(string name) => IndexOf(name) >= 0;
+
+    public void Set(string name, double value, Distribution distribution)
+    {
+        int i = IndexOf(name);
+        if (i >= 0)
+        {
+            // Copy on write: earlier snapshots keep the old arrays.
+            _names = (string[])_names.Clone();
+            _values = (double[])_values.Clone();
+            _dists = (Distribution[])_dists.Clone();
+            _values[i] = value;
+            _dists[i] = distribution;
+            return;
+        }
+
+        if (_count == _names.Length)
+        {
+            int n = Math.Max(4, _count * 2);
+            Array.Resize(ref _names, n);
+            Array.Resize(ref _values, n);
+            Array.Resize(ref _dists, n);
+        }
+
+        _names[_count] = name;
+        _values[_count] = value;
+        _dists[_count] = distribution;
+        _count++;
+        if (_index is not null)
+        {
+            _index[name] = _count - 1;
+        }
+        else if (_count > 8)
+        {
+            _index = new Dictionary<string, int>(_count * 2, StringComparer.Ordinal);
+            for (int k = 0; k < _count; k++)
+            {
+                _index[_names[k]] = k;
+            }
+        }
+    }
+
+    public IReadOnlyDictionary<string, double> Values =>
+        _count == 0 ? FrozenTrial.EmptyInternal : new PrefixView<double>(_names, _values, _count);
+
+    public IReadOnlyDictionary<string, Distribution> Distributions =>
+        _count == 0 ? FrozenTrial.EmptyDistributions : new PrefixView<Distribution>(_names, _dists, _count);
+
+    private int IndexOf(string name)
+    {
+        if (_index is not null)
+        {
+            return _index.TryGetValue(name, out int i) ? i : -1;
+        }
+
+        for (int k = 0; k < _count; k++)
+        {
+            if (string.Equals(_names[k], name, StringComparison.Ordinal))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A read-only dictionary over the first <c>count</c> entries of shared arrays, in insertion order.</summary>
+    private sealed class PrefixView<TValue>(string[] names, TValue[] values, int count) : IReadOnlyDictionary<string, TValue>
+    {
+        private Dictionary<string, int>? _lookup;
+
+        public int Count => count;
+
+        public IEnumerable<string> Keys
+        {
+            get
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    yield return names[i];
+                }
+            }
+        }
+
+        public IEnumerable<TValue> Values
+        {
+            get
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    yield return values[i];
+                }
+            }
+        }
+
+        public TValue this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"The given key '{key}' was not present in the dictionary.");
+
+        public bool ContainsKey(string key) => Find(key) >= 0;
+
+        public bool TryGetValue(string key, [MaybeNullWhen(false)] out TValue value)
+        {
+            int i = Find(key);
+            if (i < 0)
+            {
+                value = default;
+                return false;
+            }
+
+            value = values[i];
+            return true;
+        }
+
+        public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator()
+        {
+            for (int i = 0; i < count; i++)
+            {
+                yield return new KeyValuePair<string, TValue>(names[i], values[i]);
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private int Find(string key)
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            if (count <= 8)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    if (string.Equals(names[i], key, StringComparison.Ordinal))
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            }
+
+            var lookup = _lookup;
+            if (lookup is null)
+            {
+                lookup = new Dictionary<string, int>(count, StringComparer.Ordinal);
+                for (int i = 0; i < count; i++)
+                {
+                    lookup[names[i]] = i;
+                }
+
+                _lookup = lookup;
+            }
+
+            return lookup.TryGetValue(key, out int k) ? k : -1;
+        }
+    }
+}

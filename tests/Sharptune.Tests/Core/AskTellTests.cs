@@ -1,0 +1,134 @@
+using Sharptune.Samplers;
+using Sharptune.Tests.Support;
+
+namespace Sharptune.Tests.Core;
+
+public class AskTellTests
+{
+    private static Study NewStudy(CollectingLoggerFactory? logs = null) =>
+        Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 11), LoggerFactory = logs });
+
+    [Fact]
+    public void AskThenTellCompletes()
+    {
+        var study = NewStudy();
+        var trial = study.Ask();
+        double x = trial.SuggestFloat("x", 0, 1);
+        var frozen = study.Tell(trial, x * 2);
+        Assert.Equal(TrialState.Complete, frozen.State);
+        Assert.Equal(x * 2, frozen.Value);
+        Assert.Equal(x, frozen.Params["x"]);
+    }
+
+    [Fact]
+    public void AskWithFixedDistributionsSuggestsThemAtOnce()
+    {
+        var study = NewStudy();
+        var trial = study.Ask(new Dictionary<string, Distribution> { ["lr"] = new FloatDistribution(1e-5, 1, log: true), ["opt"] = new CategoricalDistribution(["sgd", "adam"]) });
+        Assert.Equal(["lr", "opt"], trial.Params.Keys);
+        Assert.InRange((double)trial.Params["lr"]!, 1e-5, 1);
+    }
+
+    [Fact]
+    public void TellRulesAndMessages()
+    {
+        var study = NewStudy();
+        var t = study.Ask();
+        Assert.Equal("No values were told. Values are required when state is TrialState.COMPLETE.",
+            Assert.Throws<ArgumentException>(() => study.Tell(t, state: TrialState.Complete)).Message);
+        Assert.Equal("Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.",
+            Assert.Throws<ArgumentException>(() => study.Tell(t, [1.0], TrialState.Pruned)).Message);
+        Assert.Equal("Cannot tell with state TrialState.WAITING.",
+            Assert.Throws<ArgumentException>(() => study.Tell(t, state: TrialState.Waiting)).Message);
+        Assert.Equal("The value nan is not acceptable",
+            Assert.Throws<ArgumentException>(() => study.Tell(t, [double.NaN], TrialState.Complete)).Message);
+        Assert.Equal("The number of the values 2 did not match the number of the objectives 1",
+            Assert.Throws<ArgumentException>(() => study.Tell(t, [1.0, 2.0], TrialState.Complete)).Message);
+        Assert.Equal(TrialState.Running, study.Trials[0].State);
+
+        study.Tell(t, state: TrialState.Fail);
+        Assert.Equal("Cannot tell a FAIL trial.", Assert.Throws<ArgumentException>(() => study.Tell(t, 1.0)).Message);
+        Assert.Equal(TrialState.Fail, study.Tell(t, [1.0], skipIfFinished: true).State);
+        Assert.StartsWith("Cannot tell for trial with number 999 since it has not been created.",
+            Assert.Throws<ArgumentException>(() => study.Tell(999, [1.0])).Message);
+        Assert.StartsWith("Trial must be a trial object or trial number.",
+            Assert.Throws<ArgumentException>(() => study.Tell(new FixedTrial(new Dictionary<string, object?>()), 1.0)).Message);
+    }
+
+    [Fact]
+    public void TellWithoutStateFailsInvalidValuesWithAWarning()
+    {
+        var logs = new CollectingLoggerFactory();
+        var study = NewStudy(logs);
+        Assert.Equal(TrialState.Fail, study.Tell(study.Ask(), [double.NaN]).State);
+        Assert.Equal(TrialState.Fail, study.Tell(study.Ask()).State);
+        Assert.Contains("The value nan is not acceptable", logs.Messages);
+        Assert.Contains("The value None could not be cast to float.", logs.Messages);
+    }
+
+    [Fact]
+    public void TellByNumberAndPrunedWithLastValue()
+    {
+        var study = NewStudy();
+        var t = study.Ask();
+        t.Report(0.7, 1);
+        t.Report(0.4, 3);
+        var frozen = study.Tell(t.Number, state: TrialState.Pruned);
+        Assert.Equal(TrialState.Pruned, frozen.State);
+        Assert.Equal([0.4], frozen.Values);
+    }
+
+    [Fact]
+    public void EnqueuedTrialsAreClaimedOnceAndUseTheirParams()
+    {
+        var study = NewStudy();
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 0.25, ["c"] = "b" }, userAttrs: new Dictionary<string, object?> { ["src"] = "manual" });
+        Assert.Equal(TrialState.Waiting, study.Trials[0].State);
+        Assert.Null(study.Trials[0].DatetimeStart);
+        var t = study.Ask();
+        Assert.Equal(0, t.Number);
+        Assert.Equal(0.25, t.SuggestFloat("x", 0, 1));
+        Assert.Equal("b", t.SuggestCategorical("c", ["a", "b"]));
+        double y = t.SuggestFloat("y", 0, 1); // not fixed: sampled
+        Assert.InRange(y, 0, 1);
+        Assert.Equal("manual", t.UserAttrs["src"]);
+        study.Tell(t, 1.0);
+        Assert.Equal(1, study.Ask().Number);
+    }
+
+    [Fact]
+    public void EnqueueSkipIfExistsComparesNumbersByValue()
+    {
+        var study = NewStudy();
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 1.0, ["n"] = 2L });
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 1.0, ["n"] = 2L }, skipIfExists: true);
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = double.NaN }, skipIfExists: true);
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = double.NaN }, skipIfExists: true);
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 1.5, ["n"] = 2L }, skipIfExists: true);
+        Assert.Equal(3, study.Trials.Count);
+        Assert.Throws<ArgumentNullException>(() => study.EnqueueTrial(null!));
+    }
+
+    [Fact]
+    public void EnqueuedWaitingTrialsAreClaimedByExactlyOneThread()
+    {
+        var study = NewStudy();
+        for (int i = 0; i < 200; i++)
+        {
+            study.EnqueueTrial(new Dictionary<string, object?> { ["i"] = (long)i });
+        }
+
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, 4, _ =>
+        {
+            for (int k = 0; k < 50; k++)
+            {
+                var t = study.Ask();
+                claimed.Add(t.SuggestInt("i", 0, 1000));
+                study.Tell(t, 0.0);
+            }
+        });
+        Assert.Equal(Enumerable.Range(0, 200), claimed.OrderBy(i => i));
+        Assert.Equal(200, study.Trials.Count);
+    }
+}

@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using Sharptune.Samplers;
+
+namespace Sharptune.Tests.Core;
+
+[Collection(Support.TimingCollection.Name)]
+public class OptimizeTests
+{
+    private static Study NewStudy(int objectives = 1) => Study.Create(new StudyOptions
+    {
+        Sampler = new RandomSampler(seed: 3),
+        Directions = Enumerable.Repeat(StudyDirection.Minimize, objectives).ToList(),
+    });
+
+    [Fact]
+    public void NaNFailsTheTrialAndTheLoopContinues()
+    {
+        var study = NewStudy();
+        int calls = 0;
+        study.Optimize(_ => ++calls == 2 ? double.NaN : calls, nTrials: 3);
+        Assert.Equal([TrialState.Complete, TrialState.Fail, TrialState.Complete], study.Trials.Select(t => t.State));
+        Assert.Null(study.Trials[1].Values);
+        Assert.NotNull(study.Trials[1].DatetimeComplete);
+    }
+
+    [Fact]
+    public void InfinitiesComplete()
+    {
+        var study = NewStudy();
+        study.Optimize(t => t.Number == 0 ? double.PositiveInfinity : double.NegativeInfinity, nTrials: 2);
+        Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal(1, study.BestTrial.Number);
+        Assert.Equal(double.NegativeInfinity, study.BestValue);
+    }
+
+    [Fact]
+    public void AnExceptionFailsTheTrialAndIsRethrownUnlessCaught()
+    {
+        var study = NewStudy();
+        var e = Assert.Throws<InvalidOperationException>(() => study.Optimize((Func<ITrial, double>)(_ => throw new InvalidOperationException("boom")), nTrials: 5));
+        Assert.Equal("boom", e.Message);
+        Assert.Equal(TrialState.Fail, Assert.Single(study.Trials).State);
+
+        int callbackCalls = 0;
+        study.Optimize(
+            t => t.Number % 2 == 0 ? throw new ArgumentException("caught") : 1.0,
+            nTrials: 4,
+            @catch: [typeof(ArgumentException)],
+            callbacks: [(_, _) => callbackCalls++]);
+        Assert.Equal(5, study.Trials.Count);
+        Assert.Equal(4, callbackCalls);
+        Assert.Equal(3, study.GetTrials(TrialState.Fail).Count);
+    }
+
+    [Fact]
+    public void PrunedTrialsKeepTheirLastIntermediateValue()
+    {
+        var study = NewStudy();
+        study.Optimize((Func<ITrial, double>)(t =>
+        {
+            t.Report(5.0, 0);
+            t.Report(3.5, 2);
+            if (t.Number == 0)
+            {
+                throw new TrialPrunedException();
+            }
+
+            t.Report(double.NaN, 3);
+            throw new TrialPrunedException();
+        }), nTrials: 2);
+        Assert.Equal(TrialState.Pruned, study.Trials[0].State);
+        Assert.Equal([3.5], study.Trials[0].Values);
+        Assert.Equal(2, study.Trials[0].LastStep);
+        Assert.Equal(TrialState.Pruned, study.Trials[1].State);
+        Assert.Null(study.Trials[1].Values);
+    }
+
+    [Fact]
+    public void WrongNumberOfValuesFails()
+    {
+        var logs = new Support.CollectingLoggerFactory();
+        var study = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize], LoggerFactory = logs });
+        study.Optimize(_ => new[] { 1.0 }, nTrials: 1);
+        study.Optimize(_ => new[] { 1.0, 2.0 }, nTrials: 1);
+        Assert.Equal([TrialState.Fail, TrialState.Complete], study.Trials.Select(t => t.State));
+        Assert.Contains("Trial 0 failed with parameters: {} because of the following error: The number of the values 1 did not match the number of the objectives 2.", logs.Messages);
+        Assert.Contains("Trial 0 failed with value [1.0].", logs.Messages);
+        Assert.Contains("Trial 1 finished with values: [1.0, 2.0] and parameters: {}.", logs.Messages);
+    }
+
+    [Fact]
+    public void CallbacksReceiveTheFinishedTrialAndCanStop()
+    {
+        var study = NewStudy();
+        var seen = new List<int>();
+        study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 100, callbacks: [(s, t) =>
+        {
+            Assert.True(t.State.IsFinished());
+            seen.Add(t.Number);
+            if (t.Number == 4)
+            {
+                s.Stop();
+            }
+        }]);
+        Assert.Equal([0, 1, 2, 3, 4], seen);
+    }
+
+    [Fact]
+    public void StopFromTheObjectiveLetsTheTrialFinish()
+    {
+        var study = NewStudy();
+        study.Optimize(t =>
+        {
+            if (t.Number == 2)
+            {
+                study.Stop();
+            }
+
+            return 1.0;
+        });
+        Assert.Equal(3, study.Trials.Count);
+        Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
+    public void MaxTrialsCallbackCountsCompleteTrialsByDefault()
+    {
+        var study = NewStudy();
+        study.Optimize(t => t.Number % 3 == 0 ? double.NaN : 1.0, nTrials: 100, callbacks: [new MaxTrialsCallback(5)]);
+        Assert.Equal(5, study.GetTrials(TrialState.Complete).Count);
+        Assert.Equal(8, study.Trials.Count); // trials 0, 3 and 6 fail
+
+        var all = NewStudy();
+        all.Optimize(t => t.Number % 3 == 0 ? double.NaN : 1.0, nTrials: 100, callbacks: [MaxTrialsCallback.CountingAllStates(5)]);
+        Assert.Equal(5, all.Trials.Count);
+    }
+
+    [Fact]
+    public void NestedOptimizeIsRejected()
+    {
+        var study = NewStudy();
+        var e = Assert.Throws<InvalidOperationException>(() => study.Optimize(_ =>
+        {
+            study.Optimize(_ => 1.0, nTrials: 1);
+            return 1.0;
+        }, nTrials: 1));
+        Assert.Equal("Nested invocation of `Study.optimize` method isn't allowed.", e.Message);
+    }
+
+    [Fact]
+    public void TimeoutIsCheckedBetweenTrials()
+    {
+        var study = NewStudy();
+        study.Optimize(_ =>
+        {
+            Thread.Sleep(30);
+            return 1.0;
+        }, timeout: TimeSpan.FromMilliseconds(100));
+        Assert.InRange(study.Trials.Count, 2, 6);
+    }
+
+    [Fact]
+    public void ThreadsRunExactlyNTrialsInParallel()
+    {
+        var study = NewStudy();
+        int inFlight = 0, maxInFlight = 0;
+        var threads = new ConcurrentDictionary<int, bool>();
+        study.Optimize(t =>
+        {
+            int now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref maxInFlight, now);
+            threads[Environment.CurrentManagedThreadId] = true;
+            Thread.Sleep(20);
+            Interlocked.Decrement(ref inFlight);
+            return t.SuggestFloat("x", 0, 1);
+        }, nTrials: 20, nJobs: 2);
+        Assert.Equal(20, study.Trials.Count);
+        Assert.Equal(Enumerable.Range(0, 20), study.Trials.Select(t => t.Number));
+        Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal(2, maxInFlight);
+        Assert.Equal(2, threads.Count);
+    }
+
+    [Fact]
+    public void AnUncaughtExceptionInAWorkerThreadIsRethrownAndNothingIsLeftRunning()
+    {
+        var study = NewStudy();
+        Assert.Throws<InvalidOperationException>(() => study.Optimize(t =>
+        {
+            Thread.Sleep(5);
+            return t.Number == 5 ? throw new InvalidOperationException("x") : 1.0;
+        }, nTrials: 50, nJobs: 2));
+        Assert.InRange(study.Trials.Count, 6, 8);
+        Assert.DoesNotContain(study.Trials, t => t.State == TrialState.Running);
+    }
+
+    [Fact]
+    public void ArgumentsAreValidated()
+    {
+        var study = NewStudy();
+        Assert.Throws<ArgumentOutOfRangeException>(() => study.Optimize(_ => 1.0, nTrials: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => study.Optimize(_ => 1.0, nTrials: 1, nJobs: 0));
+        Assert.Throws<ArgumentNullException>(() => study.Optimize((Func<ITrial, double>)null!, nTrials: 1));
+    }
+
+    [Fact]
+    public void SeededSequentialRunsAreReproducible()
+    {
+        static IEnumerable<object?> Run()
+        {
+            var s = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 42) });
+            s.Optimize(t => t.SuggestFloat("x", -1, 1) + t.SuggestInt("n", 0, 5) + (t.SuggestCategorical("c", [true, false]) ? 1 : 0), nTrials: 20);
+            return s.Trials.SelectMany(t => t.Params.Values);
+        }
+
+        Assert.Equal(Run(), Run());
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
