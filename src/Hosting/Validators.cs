@@ -153,9 +153,10 @@ internal static class OptionsMessages
                 return full;
             });
 
-            // The generator's text wraps the rule ("DataAnnotation validation failed for ... with the error: '...'").
-            var inner = Regex.Match(message, @"with the error: '(?<rule>.*)'\.?$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
-            failures.Add(inner.Success ? $"{key}: {inner.Groups["rule"].Value}" : $"{key}: {message}");
+            // The generated text is "Member: rule"; the rule names the member by its full key already.
+            string member = key[(key.LastIndexOf(':') + 1)..];
+            string rule = message.StartsWith(member + ": ", StringComparison.Ordinal) ? message[(member.Length + 2)..] : message;
+            failures.Add($"{key}: {rule}");
         }
     }
 
