@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Sharptune.Internal;
+using Sharptune.Storages;
 
 namespace Sharptune;
 
@@ -187,12 +188,14 @@ public sealed partial class Study
 
     private int RunTrial(Func<ITrial, ObjectiveResult> objective, IReadOnlyList<Type> catchTypes)
     {
+        FailStaleTrialsIfHeartbeat();
         var trial = Ask();
         ObjectiveResult result = default;
         TrialState? state = null;
         Exception? error = null;
         try
         {
+            using var heartbeat = HeartbeatScope.Start(Storage, trial.TrialId, Logger);
             result = objective(trial);
         }
         catch (TrialPrunedException e)
@@ -415,6 +418,7 @@ public sealed partial class Study
                 try
                 {
                     // The trial starts here, in the scheduling loop, so that Delay separates the starts exactly.
+                    FailStaleTrialsIfHeartbeat();
                     trial = Ask();
                 }
                 catch (Exception e)
@@ -478,6 +482,7 @@ public sealed partial class Study
         bool cancelled = false;
         try
         {
+            using var heartbeat = HeartbeatScope.Start(Storage, trial.TrialId, Logger);
             result = await objective(trial, cancellationToken).ConfigureAwait(false);
         }
         catch (TrialPrunedException e)

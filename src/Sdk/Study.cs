@@ -224,7 +224,12 @@ public sealed partial class Study
             }
         }
 
-        var storage = options.Storage ?? new InMemoryStorage();
+        if (options.Storage is not null && options.StorageUrl is not null)
+        {
+            throw new ArgumentException("Specify only one of `Storage` and `StorageUrl`.", nameof(options));
+        }
+
+        var storage = options.Storage ?? (options.StorageUrl is { } url ? Storages.Storages.FromUrl(url) : new InMemoryStorage());
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Sharptune");
         int studyId;
@@ -276,6 +281,78 @@ public sealed partial class Study
 
         int studyId = storage.GetStudyIdFromName(studyName);
         return new Study(studyName, studyId, storage, sampler ?? Defaults.CreateSampler(), pruner ?? Defaults.CreatePruner(), loggerFactory ?? NullLoggerFactory.Instance);
+    }
+
+    /// <summary>Loads an existing study from the storage a URL names (see <see cref="Storages.Storages.FromUrl"/>).</summary>
+    /// <param name="studyName">The name; <see langword="null"/> loads the only study of the storage.</param>
+    /// <param name="storageUrl">The storage URL, e.g. <c>sqlite:///sharptune.db</c>.</param>
+    /// <param name="sampler">The sampler, or <see langword="null"/> for the default.</param>
+    /// <param name="pruner">The pruner, or <see langword="null"/> for the default.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <returns>The study.</returns>
+    /// <exception cref="KeyNotFoundException">No study has that name.</exception>
+    public static Study Load(string? studyName, string storageUrl, ISampler? sampler = null, IPruner? pruner = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(storageUrl);
+        var storage = Storages.Storages.FromUrl(storageUrl);
+        try
+        {
+            return Load(studyName, storage, sampler, pruner, loggerFactory);
+        }
+        catch
+        {
+            (storage as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a study and its trials from the storage a URL names.</summary>
+    /// <param name="studyName">The name.</param>
+    /// <param name="storageUrl">The storage URL.</param>
+    /// <exception cref="KeyNotFoundException">No study has that name.</exception>
+    public static void Delete(string studyName, string storageUrl) => WithUrl(storageUrl, s => Delete(studyName, s));
+
+    /// <summary>Copies a study between the storages two URLs name (Optuna's <c>copy_study</c>).</summary>
+    /// <param name="fromStudyName">The source study name.</param>
+    /// <param name="fromStorageUrl">The source storage URL.</param>
+    /// <param name="toStorageUrl">The destination storage URL.</param>
+    /// <param name="toStudyName">The destination name; <see langword="null"/> keeps the source name.</param>
+    public static void Copy(string fromStudyName, string fromStorageUrl, string toStorageUrl, string? toStudyName = null) =>
+        WithUrl(fromStorageUrl, from => WithUrl(toStorageUrl, to => Copy(fromStudyName, from, to, toStudyName)));
+
+    /// <summary>Summarizes every study of the storage a URL names.</summary>
+    /// <param name="storageUrl">The storage URL.</param>
+    /// <param name="includeBestTrial">Whether to find the best trial of single-objective studies.</param>
+    /// <returns>The summaries, in creation order.</returns>
+    public static IReadOnlyList<StudySummary> GetAllStudySummaries(string storageUrl, bool includeBestTrial = true)
+    {
+        IReadOnlyList<StudySummary> result = [];
+        WithUrl(storageUrl, s => result = GetAllStudySummaries(s, includeBestTrial));
+        return result;
+    }
+
+    /// <summary>Lists the names of every study of the storage a URL names.</summary>
+    /// <param name="storageUrl">The storage URL.</param>
+    /// <returns>The names, in creation order.</returns>
+    public static IReadOnlyList<string> GetAllStudyNames(string storageUrl)
+    {
+        IReadOnlyList<string> result = [];
+        WithUrl(storageUrl, s => result = GetAllStudyNames(s));
+        return result;
+    }
+
+    private static void WithUrl(string storageUrl, Action<IStorage> action)
+    {
+        ArgumentNullException.ThrowIfNull(storageUrl);
+        var storage = Storages.Storages.FromUrl(storageUrl);
+        try
+        {
+            action(storage);
+        }
+        finally
+        {
+            (storage as IDisposable)?.Dispose();
+        }
     }
 
     /// <summary>Deletes a study and its trials (Optuna's <c>delete_study</c>).</summary>
@@ -367,9 +444,71 @@ public sealed partial class Study
         return storage.GetAllStudies().Select(s => s.StudyName).ToList();
     }
 
+    /// <summary>
+    /// Fails the RUNNING trials of the study whose heartbeat is older than the storage's grace period, then runs
+    /// the storage's <see cref="IHeartbeatStorage.StaleTrialCallback"/> for each (Optuna's <c>fail_stale_trials</c>).
+    /// The optimize loops call it before each new trial when the storage has heartbeats on; a trial that another
+    /// worker failed first is skipped.
+    /// </summary>
+    /// <returns>The trials this call failed, as they were stored.</returns>
+    public IReadOnlyList<FrozenTrial> FailStaleTrials()
+    {
+        if (Storage is not IHeartbeatStorage { HeartbeatInterval: not null } heartbeat)
+        {
+            return [];
+        }
+
+        var failedIds = new List<int>();
+        foreach (int trialId in heartbeat.GetStaleTrialIds(StudyId))
+        {
+            try
+            {
+                if (heartbeat.SetTrialStateValues(trialId, TrialState.Fail))
+                {
+                    failedIds.Add(trialId);
+                }
+            }
+            catch (UpdateFinishedTrialException)
+            {
+                // Another worker failed (or finished) it first.
+            }
+        }
+
+        var failed = new List<FrozenTrial>(failedIds.Count);
+        foreach (int trialId in failedIds)
+        {
+            var trial = Storage.GetTrial(trialId);
+            failed.Add(trial);
+            Logger.LogWarning(
+                "Trial {Number} was failed because its heartbeat stopped for more than {GracePeriod} s.",
+                trial.Number,
+                heartbeat.GracePeriod.TotalSeconds);
+        }
+
+        if (heartbeat.StaleTrialCallback is { } callback)
+        {
+            foreach (var trial in failed)
+            {
+                callback(this, trial);
+            }
+        }
+
+        return failed;
+    }
+
+    private void FailStaleTrialsIfHeartbeat()
+    {
+        if (Storage is IHeartbeatStorage { HeartbeatInterval: not null })
+        {
+            FailStaleTrials();
+        }
+    }
+
     private static string StorageKind(IStorage storage) => storage switch
     {
         InMemoryStorage => "memory",
+        JournalStorage => "Journal",
+        RdbStorage => "RDB",
         _ when storage.GetType().Name.Contains("Journal", StringComparison.Ordinal) => "Journal",
         _ => "RDB",
     };

@@ -11,8 +11,14 @@ public sealed class StudyOptions
     /// <summary>Gets or sets the study name; <see langword="null"/> gives <c>no-name-&lt;guid&gt;</c>.</summary>
     public string? StudyName { get; set; }
 
-    /// <summary>Gets or sets the storage; <see langword="null"/> gives a new <see cref="InMemoryStorage"/>.</summary>
+    /// <summary>Gets or sets the storage; <see langword="null"/> gives a new <see cref="InMemoryStorage"/> (or the storage of <see cref="StorageUrl"/>).</summary>
     public IStorage? Storage { get; set; }
+
+    /// <summary>
+    /// Gets or sets the URL of the storage, opened with <see cref="Storages.Storages.FromUrl"/> (e.g.
+    /// <c>sqlite:///sharptune.db</c>, <c>postgresql://user:pass@host/db</c>); exclusive with <see cref="Storage"/>.
+    /// </summary>
+    public string? StorageUrl { get; set; }
 
     /// <summary>Gets or sets the sampler; <see langword="null"/> gives the default sampler.</summary>
     public ISampler? Sampler { get; set; }

@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Sharptune.Storages.Journal;
+
+/// <summary>When <see cref="JournalFileBackend"/> forces its writes to stable storage (fsync).</summary>
+public enum JournalFileSync
+{
+    /// <summary>
+    /// After the records that change a study or finish a trial (and everything written before them). The other
+    /// records reach the operating system at once, so they survive a crash of the process, and become durable with
+    /// the next synced record. The default.
+    /// </summary>
+    TrialEnd = 0,
+
+    /// <summary>After every record, as Python Optuna does: slowest, and a power loss loses nothing acknowledged.</summary>
+    EveryAppend = 1,
+
+    /// <summary>Never: fastest; a crash of the process loses nothing, a power loss may lose the last records.</summary>
+    Never = 2,
+}
+
+/// <summary>
+/// A journal in a file, one compact JSON record per line (Optuna's <c>JournalFileBackend</c>). Writers take the
+/// lock file <c>&lt;path&gt;.lock</c> (<see cref="JournalFileOpenLock"/>, compatible with both of Python Optuna's
+/// locks), so Python and .NET processes may share the file, also over NFS. A last line cut short by a crash is
+/// ignored when reading and removed by the next writer; everything before it is kept. Heartbeats are kept as
+/// files in the directory <c>&lt;path&gt;.heartbeat</c>, which Python Optuna ignores.
+/// </summary>
+public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBackend
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly IJournalFileLock _lock;
+    private readonly JournalFileSync _sync;
+    private readonly SafeFileHandle _handle;
+    private readonly Lock _threadLock = new();
+    private readonly string _heartbeatDirectory;
+    private long _readOffset;
+    private long _readLogNumber;
+    private byte[] _buffer = new byte[64 * 1024];
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="JournalFileBackend"/> class.</summary>
+    /// <param name="path">The journal file; created when absent (its directory must exist).</param>
+    /// <param name="lockObject">The inter-process lock, or <see langword="null"/> for a <see cref="JournalFileOpenLock"/> on <paramref name="path"/>.</param>
+    /// <param name="sync">When writes are forced to stable storage.</param>
+    /// <exception cref="ArgumentException">The path is empty or its directory does not exist.</exception>
+    public JournalFileBackend(string path, IJournalFileLock? lockObject = null, JournalFileSync sync = JournalFileSync.TrialEnd)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = System.IO.Path.GetFullPath(path);
+        string? directory = System.IO.Path.GetDirectoryName(full);
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new ArgumentException($"The directory of the journal file '{path}' does not exist.", nameof(path));
+        }
+
+        FilePath = full;
+        _lock = lockObject ?? new JournalFileOpenLock(full);
+        _sync = sync;
+        _heartbeatDirectory = full + ".heartbeat";
+        _handle = File.OpenHandle(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+    }
+
+    /// <summary>Gets the full path of the journal file.</summary>
+    public string FilePath { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => FilePath;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ReadLogs(long logNumberFrom)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(logNumberFrom);
+        lock (_threadLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (logNumberFrom < _readLogNumber)
+            {
+                _readOffset = 0;
+                _readLogNumber = 0;
+            }
+
+            var result = new List<string>();
+            while (true)
+            {
+                long length = RandomAccess.GetLength(_handle);
+                if (length <= _readOffset)
+                {
+                    return result;
+                }
+
+                int toRead = (int)Math.Min(length - _readOffset, int.MaxValue / 2);
+                if (_buffer.Length < toRead)
+                {
+                    _buffer = new byte[Math.Max(toRead, _buffer.Length * 2)];
+                }
+
+                int read = RandomAccess.Read(_handle, _buffer.AsSpan(0, toRead), _readOffset);
+                int lineStart = 0;
+                for (int i = 0; i < read; i++)
+                {
+                    if (_buffer[i] != (byte)'\n')
+                    {
+                        continue;
+                    }
+
+                    if (_readLogNumber >= logNumberFrom)
+                    {
+                        try
+                        {
+                            result.Add(Utf8.GetString(_buffer, lineStart, i - lineStart));
+                        }
+                        catch (DecoderFallbackException e)
+                        {
+                            throw new StorageInternalException($"The journal {FilePath} has an invalid record at byte {_readOffset + lineStart}.", e);
+                        }
+                    }
+
+                    _readLogNumber++;
+                    lineStart = i + 1;
+                }
+
+                _readOffset += lineStart;
+                if (read < toRead || lineStart == 0)
+                {
+                    // The rest is a record being written, or the tail of a crashed writer.
+                    return result;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void AppendLogs(IReadOnlyList<string> logs, bool durable)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        if (logs.Count == 0)
+        {
+            return;
+        }
+
+        var sb = new StringBuilder();
+        foreach (string log in logs)
+        {
+            if (log.Contains('\n', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("A journal record cannot contain a line break.", nameof(logs));
+            }
+
+            sb.Append(log).Append('\n');
+        }
+
+        byte[] bytes = Utf8.GetBytes(sb.ToString());
+        lock (_threadLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _lock.Acquire();
+            try
+            {
+                long end = RandomAccess.GetLength(_handle);
+                end = DropTornTail(end);
+                RandomAccess.Write(_handle, bytes, end);
+                if (_sync == JournalFileSync.EveryAppend || (durable && _sync == JournalFileSync.TrialEnd))
+                {
+                    RandomAccess.FlushToDisk(_handle);
+                }
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void RecordHeartbeat(int trialId)
+    {
+        string path = HeartbeatPath(trialId);
+        var now = DateTime.UtcNow;
+        try
+        {
+            File.SetLastWriteTimeUtc(path, now);
+        }
+        catch (FileNotFoundException)
+        {
+            Directory.CreateDirectory(_heartbeatDirectory);
+            File.WriteAllBytes(path, []);
+            File.SetLastWriteTimeUtc(path, now);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(_heartbeatDirectory);
+            File.WriteAllBytes(path, []);
+            File.SetLastWriteTimeUtc(path, now);
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<int, TimeSpan> GetHeartbeatAges(IReadOnlyCollection<int> trialIds)
+    {
+        ArgumentNullException.ThrowIfNull(trialIds);
+        var result = new Dictionary<int, TimeSpan>();
+        var now = DateTime.UtcNow;
+        foreach (int id in trialIds)
+        {
+            var info = new FileInfo(HeartbeatPath(id));
+            if (info.Exists)
+            {
+                result[id] = now - info.LastWriteTimeUtc;
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void RemoveHeartbeat(int trialId)
+    {
+        try
+        {
+            File.Delete(HeartbeatPath(trialId));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No heartbeat was ever recorded.
+        }
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose()
+    {
+        lock (_threadLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _handle.Dispose();
+        }
+    }
+
+    private string HeartbeatPath(int trialId) =>
+        System.IO.Path.Combine(_heartbeatDirectory, trialId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Under the lock: when the file does not end with a line break, a writer died in the middle of a record; that
+    /// record was never acknowledged, so it is cut off before appending (otherwise it would corrupt the next one).
+    /// </summary>
+    private long DropTornTail(long length)
+    {
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        Span<byte> last = stackalloc byte[1];
+        RandomAccess.Read(_handle, last, length - 1);
+        if (last[0] == (byte)'\n')
+        {
+            return length;
+        }
+
+        long pos = length;
+        var chunk = new byte[4096];
+        while (pos > 0)
+        {
+            int n = (int)Math.Min(chunk.Length, pos);
+            pos -= n;
+            RandomAccess.Read(_handle, chunk.AsSpan(0, n), pos);
+            int i = chunk.AsSpan(0, n).LastIndexOf((byte)'\n');
+            if (i >= 0)
+            {
+                long keep = pos + i + 1;
+                RandomAccess.SetLength(_handle, keep);
+                return keep;
+            }
+        }
+
+        RandomAccess.SetLength(_handle, 0);
+        return 0;
+    }
+}

@@ -1,0 +1,215 @@
+using System.Data;
+using System.Data.Common;
+
+namespace Sharptune.Storages;
+
+/// <summary>An open connection with its prepared commands, rented from <see cref="RdbConnectionPool"/> by one thread at a time.</summary>
+internal sealed class RdbConnection : IDisposable
+{
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly RdbDialect _dialect;
+
+    public RdbConnection(RdbDialect dialect)
+    {
+        _dialect = dialect;
+        Connection = dialect.OpenConnection();
+    }
+
+    public DbConnection Connection { get; }
+
+    public DbTransaction? Transaction { get; private set; }
+
+    public bool IsBroken => Connection.State is ConnectionState.Broken or ConnectionState.Closed;
+
+    /// <summary>Returns the cached command for an SQL text, bound to the current transaction.</summary>
+    public DbCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Transaction = Transaction;
+        return command;
+    }
+
+    public void BeginWrite(bool durable) => Transaction = _dialect.BeginWriteTransaction(Connection, durable);
+
+    public void Commit()
+    {
+        var t = Transaction ?? throw new InvalidOperationException("No transaction.");
+        Transaction = null;
+        t.Commit();
+        t.Dispose();
+    }
+
+    public void RollbackQuietly()
+    {
+        var t = Transaction;
+        Transaction = null;
+        if (t is null)
+        {
+            return;
+        }
+
+        try
+        {
+            t.Rollback();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            // The connection is broken or the engine already rolled back; the pool drops broken connections.
+        }
+        finally
+        {
+            t.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        RollbackQuietly();
+        foreach (var c in _commands.Values)
+        {
+            c.Dispose();
+        }
+
+        _commands.Clear();
+        Connection.Dispose();
+    }
+}
+
+/// <summary>A pool of open connections, at most <see cref="RdbDialect.MaxConnections"/> at once.</summary>
+internal sealed class RdbConnectionPool : IDisposable
+{
+    private readonly RdbDialect _dialect;
+    private readonly Stack<RdbConnection> _idle = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    public RdbConnectionPool(RdbDialect dialect)
+    {
+        _dialect = dialect;
+        _slots = new SemaphoreSlim(dialect.MaxConnections, dialect.MaxConnections);
+    }
+
+    public RdbConnection Rent()
+    {
+        _slots.Wait();
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_idle.TryPop(out var c))
+            {
+                return c;
+            }
+        }
+
+        try
+        {
+            return new RdbConnection(_dialect);
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+    }
+
+    public void Return(RdbConnection connection, bool discard)
+    {
+        connection.RollbackQuietly();
+        bool dispose = discard || connection.IsBroken;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                dispose = true;
+            }
+            else if (!dispose)
+            {
+                _idle.Push(connection);
+            }
+        }
+
+        if (dispose)
+        {
+            connection.Dispose();
+        }
+
+        _slots.Release();
+    }
+
+    /// <summary>Closes the idle connections (those in use close when returned).</summary>
+    public void Dispose()
+    {
+        RdbConnection[] idle;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var c in idle)
+        {
+            c.Dispose();
+        }
+    }
+}
+
+/// <summary>Parameter helpers for cached commands.</summary>
+internal static class DbCommandExtensions
+{
+    public static DbCommand With(this DbCommand command, string name, int value) => Set(command, name, value, DbType.Int32);
+
+    public static DbCommand With(this DbCommand command, string name, long value) => Set(command, name, value, DbType.Int64);
+
+    public static DbCommand With(this DbCommand command, string name, double? value) => Set(command, name, value, DbType.Double);
+
+    public static DbCommand With(this DbCommand command, string name, string? value) => Set(command, name, value, DbType.String);
+
+    public static DbCommand WithDateTime(this DbCommand command, RdbDialect dialect, string name, DateTime? utc)
+    {
+        var p = GetOrAdd(command, name);
+        dialect.ConfigureDateTimeParameter(p, utc);
+        return command;
+    }
+
+    private static DbCommand Set(DbCommand command, string name, object? value, DbType type)
+    {
+        var p = GetOrAdd(command, name);
+        if (p.DbType != type)
+        {
+            p.DbType = type;
+        }
+
+        p.Value = value ?? DBNull.Value;
+        return command;
+    }
+
+    private static DbParameter GetOrAdd(DbCommand command, string name)
+    {
+        var parameters = command.Parameters;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            if (string.Equals(parameters[i].ParameterName, name, StringComparison.Ordinal))
+            {
+                return parameters[i];
+            }
+        }
+
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        parameters.Add(p);
+        return p;
+    }
+}

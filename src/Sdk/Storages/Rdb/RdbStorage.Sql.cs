@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Sharptune.Storages;
+
+public sealed partial class RdbStorage
+{
+    /// <summary>The SQL texts of one dialect, built once.</summary>
+    private sealed class Sql
+    {
+        private const string Updatable = "state IN ('RUNNING', 'WAITING')";
+        private readonly RdbDialect _d;
+        private readonly ConcurrentDictionary<int, string> _refresh = new();
+        private readonly ConcurrentDictionary<string, string> _count = new(StringComparer.Ordinal);
+
+        public Sql(RdbDialect dialect)
+        {
+            _d = dialect;
+            InsertStudy = "INSERT INTO studies (study_name) VALUES (@name) RETURNING study_id";
+            InsertDirection = $"INSERT INTO study_directions (direction, study_id, objective) VALUES ({E("@direction", "studydirection")}, @s, @objective)";
+            StudyExists = "SELECT study_id FROM studies WHERE study_id = @s";
+            StudyExistsForUpdate = "SELECT study_id FROM studies WHERE study_id = @s" + dialect.ForUpdate;
+            StudyIdFromName = "SELECT study_id FROM studies WHERE study_name = @name";
+            StudyNameFromId = "SELECT study_name FROM studies WHERE study_id = @s";
+            StudyDirections = "SELECT direction FROM study_directions WHERE study_id = @s ORDER BY objective";
+            StudyUserAttrs = "SELECT \"key\", value_json FROM study_user_attributes WHERE study_id = @s ORDER BY study_user_attribute_id";
+            StudySystemAttrs = "SELECT \"key\", value_json FROM study_system_attributes WHERE study_id = @s ORDER BY study_system_attribute_id";
+            UpsertStudyUserAttr = "INSERT INTO study_user_attributes (study_id, \"key\", value_json) VALUES (@s, @key, @value) ON CONFLICT (study_id, \"key\") DO UPDATE SET value_json = excluded.value_json";
+            UpsertStudySystemAttr = "INSERT INTO study_system_attributes (study_id, \"key\", value_json) VALUES (@s, @key, @value) ON CONFLICT (study_id, \"key\") DO UPDATE SET value_json = excluded.value_json";
+            AllStudies =
+                "SELECT study_id, study_name FROM studies ORDER BY study_id;" +
+                "SELECT study_id, direction FROM study_directions ORDER BY study_id, objective;" +
+                "SELECT study_id, \"key\", value_json FROM study_user_attributes ORDER BY study_user_attribute_id;" +
+                "SELECT study_id, \"key\", value_json FROM study_system_attributes ORDER BY study_system_attribute_id";
+            const string OfStudy = "SELECT trial_id FROM trials WHERE study_id = @s";
+            DeleteStudy =
+            [
+                $"DELETE FROM trial_params WHERE trial_id IN ({OfStudy})",
+                $"DELETE FROM trial_values WHERE trial_id IN ({OfStudy})",
+                $"DELETE FROM trial_intermediate_values WHERE trial_id IN ({OfStudy})",
+                $"DELETE FROM trial_user_attributes WHERE trial_id IN ({OfStudy})",
+                $"DELETE FROM trial_system_attributes WHERE trial_id IN ({OfStudy})",
+                $"DELETE FROM trial_heartbeats WHERE trial_id IN ({OfStudy})",
+                "DELETE FROM trials WHERE study_id = @s",
+                "DELETE FROM study_directions WHERE study_id = @s",
+                "DELETE FROM study_user_attributes WHERE study_id = @s",
+                "DELETE FROM study_system_attributes WHERE study_id = @s",
+                "DELETE FROM studies WHERE study_id = @s",
+            ];
+
+            InsertTrial =
+                "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
+                $"VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, {E("@state", "trialstate")}, @start, @complete) RETURNING trial_id, number";
+            TrialKey = "SELECT study_id, number, state FROM trials WHERE trial_id = @t";
+            TrialKeyForUpdate = "SELECT study_id, number, state FROM trials WHERE trial_id = @t" + dialect.ForUpdate;
+            TrialIdFromNumber = "SELECT trial_id FROM trials WHERE study_id = @s AND number = @n";
+            PreviousDistribution =
+                "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
+                "WHERE t.study_id = @s AND p.param_name = @name ORDER BY p.param_id LIMIT 1";
+            InsertParam =
+                "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) SELECT @t, @name, @value, @dist " +
+                $"WHERE EXISTS (SELECT 1 FROM trials WHERE trial_id = @t AND {Updatable}) ON CONFLICT (trial_id, param_name) DO NOTHING";
+            InsertParamUnchecked =
+                "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @name, @value, @dist)";
+            UpsertValue =
+                $"INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (@t, @objective, @value, {E("@type", "trialvaluetype")}) " +
+                "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, value_type = excluded.value_type";
+            UpsertIntermediate =
+                $"INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) SELECT @t, @step, @value, {E("@type", "trialintermediatevaluetype")} " +
+                $"WHERE EXISTS (SELECT 1 FROM trials WHERE trial_id = @t AND {Updatable}) " +
+                "ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = excluded.intermediate_value, intermediate_value_type = excluded.intermediate_value_type";
+            InsertIntermediateUnchecked =
+                $"INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (@t, @step, @value, {E("@type", "trialintermediatevaluetype")})";
+            UpsertTrialUserAttr =
+                "INSERT INTO trial_user_attributes (trial_id, \"key\", value_json) SELECT @t, @key, @value " +
+                $"WHERE EXISTS (SELECT 1 FROM trials WHERE trial_id = @t AND {Updatable}) " +
+                "ON CONFLICT (trial_id, \"key\") DO UPDATE SET value_json = excluded.value_json";
+            UpsertTrialSystemAttr =
+                "INSERT INTO trial_system_attributes (trial_id, \"key\", value_json) SELECT @t, @key, @value " +
+                $"WHERE EXISTS (SELECT 1 FROM trials WHERE trial_id = @t AND {Updatable}) " +
+                "ON CONFLICT (trial_id, \"key\") DO UPDATE SET value_json = excluded.value_json";
+            InsertTrialUserAttrUnchecked = "INSERT INTO trial_user_attributes (trial_id, \"key\", value_json) VALUES (@t, @key, @value)";
+            InsertTrialSystemAttrUnchecked = "INSERT INTO trial_system_attributes (trial_id, \"key\", value_json) VALUES (@t, @key, @value)";
+            ClaimWaiting = "UPDATE trials SET state = 'RUNNING', datetime_start = @start WHERE trial_id = @t AND state = 'WAITING'";
+            FirstWaiting = "SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' ORDER BY trial_id LIMIT 1";
+            SetState = $"UPDATE trials SET state = {E("@state", "trialstate")} WHERE trial_id = @t";
+            SetStateFinished = $"UPDATE trials SET state = {E("@state", "trialstate")}, datetime_complete = @complete WHERE trial_id = @t";
+            BestTrial =
+                "SELECT t.trial_id FROM trials t JOIN trial_values v ON v.trial_id = t.trial_id " +
+                "WHERE t.study_id = @s AND t.state = 'COMPLETE' AND v.objective = 0 " +
+                "ORDER BY CASE v.value_type WHEN 'INF_NEG' THEN -1 WHEN 'FINITE' THEN 0 ELSE 1 END {0}, v.value {0}, t.trial_id LIMIT 1";
+            RecordHeartbeat =
+                $"INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, {dialect.NowSql}) ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat";
+            StaleTrials =
+                "SELECT t.trial_id FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id " +
+                $"WHERE t.study_id = @s AND t.state = 'RUNNING' AND h.heartbeat < {dialect.NowMinusSecondsSql("@grace")} ORDER BY t.trial_id";
+            OneTrial = TrialReadStatements("trial_id = @t", "trial_id = @t");
+        }
+
+        public string InsertStudy { get; }
+
+        public string InsertDirection { get; }
+
+        public string StudyExists { get; }
+
+        public string StudyExistsForUpdate { get; }
+
+        public string StudyIdFromName { get; }
+
+        public string StudyNameFromId { get; }
+
+        public string StudyDirections { get; }
+
+        public string StudyUserAttrs { get; }
+
+        public string StudySystemAttrs { get; }
+
+        public string UpsertStudyUserAttr { get; }
+
+        public string UpsertStudySystemAttr { get; }
+
+        public string AllStudies { get; }
+
+        public string[] DeleteStudy { get; }
+
+        public string InsertTrial { get; }
+
+        public string TrialKey { get; }
+
+        public string TrialKeyForUpdate { get; }
+
+        public string TrialIdFromNumber { get; }
+
+        public string PreviousDistribution { get; }
+
+        public string InsertParam { get; }
+
+        public string InsertParamUnchecked { get; }
+
+        public string UpsertValue { get; }
+
+        public string UpsertIntermediate { get; }
+
+        public string InsertIntermediateUnchecked { get; }
+
+        public string UpsertTrialUserAttr { get; }
+
+        public string UpsertTrialSystemAttr { get; }
+
+        public string InsertTrialUserAttrUnchecked { get; }
+
+        public string InsertTrialSystemAttrUnchecked { get; }
+
+        public string ClaimWaiting { get; }
+
+        public string FirstWaiting { get; }
+
+        public string SetState { get; }
+
+        public string SetStateFinished { get; }
+
+        public string BestTrial { get; }
+
+        public string RecordHeartbeat { get; }
+
+        public string StaleTrials { get; }
+
+        public string OneTrial { get; }
+
+        /// <summary>
+        /// The statements reading the new and unfinished trials of a study: trials with an id above <c>@last</c>
+        /// or in the list <c>@u0…</c> (padded to a power of two so that few distinct texts exist).
+        /// </summary>
+        public string Refresh(int unfinishedSlots) => _refresh.GetOrAdd(unfinishedSlots, n =>
+        {
+            var cond = new StringBuilder("study_id = @s AND (trial_id > @last");
+            if (n > 0)
+            {
+                cond.Append(" OR trial_id IN (");
+                for (int i = 0; i < n; i++)
+                {
+                    cond.Append(i == 0 ? "@u" : ", @u").Append(i);
+                }
+
+                cond.Append(')');
+            }
+
+            cond.Append(')');
+            string c = cond.ToString();
+            return TrialReadStatements(c, $"trial_id IN (SELECT trial_id FROM trials WHERE {c})");
+        });
+
+        /// <summary>The count query for a set of states (state names in a stable order, or empty for all).</summary>
+        public string Count(string stateList) => _count.GetOrAdd(stateList, static s =>
+            s.Length == 0
+                ? "SELECT COUNT(*) FROM trials WHERE study_id = @s"
+                : $"SELECT COUNT(*) FROM trials WHERE study_id = @s AND state IN ({s})");
+
+        private static string TrialReadStatements(string trialCondition, string childCondition) =>
+            $"SELECT trial_id, number, state, datetime_start, datetime_complete, study_id FROM trials WHERE {trialCondition} ORDER BY trial_id;" +
+            $"SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE {childCondition} ORDER BY param_id;" +
+            $"SELECT trial_id, objective, value, value_type FROM trial_values WHERE {childCondition} ORDER BY trial_id, objective;" +
+            $"SELECT trial_id, step, intermediate_value, intermediate_value_type FROM trial_intermediate_values WHERE {childCondition} ORDER BY trial_id, step;" +
+            $"SELECT trial_id, \"key\", value_json FROM trial_user_attributes WHERE {childCondition} ORDER BY trial_user_attribute_id;" +
+            $"SELECT trial_id, \"key\", value_json FROM trial_system_attributes WHERE {childCondition} ORDER BY trial_system_attribute_id";
+
+        private string E(string parameter, string type) => _d.EnumParameter(parameter, type);
+    }
+}

@@ -1,0 +1,257 @@
+using System.Collections.ObjectModel;
+using Sharptune.Internal;
+
+namespace Sharptune.Storages;
+
+public sealed partial class RdbStorage
+{
+    /// <inheritdoc/>
+    public int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null)
+    {
+        ArgumentNullException.ThrowIfNull(directions);
+        string name = studyName ?? Study.DefaultStudyNamePrefix + Guid.NewGuid().ToString();
+        if (name.Length > 512)
+        {
+            throw new ArgumentException($"The study name is {name.Length} characters long; Optuna's schema allows at most 512.", nameof(studyName));
+        }
+
+        StudyDirection[] dirs = [.. directions];
+        int studyId = Write(durable: true, c =>
+        {
+            int id;
+            try
+            {
+                id = Convert.ToInt32(c.Command(_sql.InsertStudy).With("@name", name).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (Dialect.IsUniqueViolation(e))
+            {
+                throw new DuplicatedStudyException($"Another study with name '{name}' already exists. Please specify a different name, or reuse the existing one by setting `LoadIfExists` (for Study.Create) or using Study.Load.", e);
+            }
+
+            for (int i = 0; i < dirs.Length; i++)
+            {
+                c.Command(_sql.InsertDirection).With("@direction", DirectionName(dirs[i])).With("@s", id).With("@objective", i).ExecuteNonQuery();
+            }
+
+            return id;
+        });
+        var cache = new StudyCache { Directions = dirs, Name = name };
+        _studies[studyId] = cache;
+        return studyId;
+    }
+
+    /// <inheritdoc/>
+    public void DeleteStudy(int studyId)
+    {
+        Write(durable: true, c =>
+        {
+            EnsureStudy(c, studyId);
+            foreach (string sql in _sql.DeleteStudy)
+            {
+                c.Command(sql).With("@s", studyId).ExecuteNonQuery();
+            }
+        });
+        if (_studies.TryRemove(studyId, out var cache))
+        {
+            lock (cache.Lock)
+            {
+                foreach (var t in cache.ByNumber)
+                {
+                    if (t is not null)
+                    {
+                        _finished.TryRemove(t.TrialId, out _);
+                        _trialKeys.TryRemove(t.TrialId, out _);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetStudyUserAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudyUserAttr, studyId, key, value);
+
+    /// <inheritdoc/>
+    public void SetStudySystemAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudySystemAttr, studyId, key, value);
+
+    /// <inheritdoc/>
+    public int GetStudyIdFromName(string studyName)
+    {
+        ArgumentNullException.ThrowIfNull(studyName);
+        object? id = Run(c => c.Command(_sql.StudyIdFromName).With("@name", studyName).ExecuteScalar());
+        return id is null or DBNull
+            ? throw new KeyNotFoundException($"No such study {studyName}.")
+            : Convert.ToInt32(id, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc/>
+    public string GetStudyNameFromId(int studyId)
+    {
+        if (_studies.TryGetValue(studyId, out var cache) && cache.Name is { } cached)
+        {
+            return cached;
+        }
+
+        object? name = Run(c => c.Command(_sql.StudyNameFromId).With("@s", studyId).ExecuteScalar());
+        if (name is not string s)
+        {
+            throw StudyNotFound(studyId);
+        }
+
+        GetCache(studyId).Name = s;
+        return s;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<StudyDirection> GetStudyDirections(int studyId)
+    {
+        if (_studies.TryGetValue(studyId, out var cache) && cache.Directions is { } cached)
+        {
+            return cached;
+        }
+
+        var directions = Run(c =>
+        {
+            var list = new List<StudyDirection>();
+            using (var r = c.Command(_sql.StudyDirections).With("@s", studyId).ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    list.Add(ParseDirection(r.GetString(0)));
+                }
+            }
+
+            if (list.Count == 0)
+            {
+                EnsureStudy(c, studyId);
+            }
+
+            return list.ToArray();
+        });
+        GetCache(studyId).Directions = directions;
+        return directions;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId) => ReadStudyAttrs(_sql.StudyUserAttrs, studyId);
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId) => ReadStudyAttrs(_sql.StudySystemAttrs, studyId);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FrozenStudy> GetAllStudies() => Run(c =>
+    {
+        var names = new List<(int Id, string Name)>();
+        var directions = new Dictionary<int, List<StudyDirection>>();
+        var user = new Dictionary<int, Dictionary<string, object?>>();
+        var system = new Dictionary<int, Dictionary<string, object?>>();
+        using (var r = c.Command(_sql.AllStudies).ExecuteReader())
+        {
+            while (r.Read())
+            {
+                names.Add((r.GetInt32(0), r.GetString(1)));
+            }
+
+            r.NextResult();
+            while (r.Read())
+            {
+                int id = r.GetInt32(0);
+                if (!directions.TryGetValue(id, out var list))
+                {
+                    directions[id] = list = [];
+                }
+
+                list.Add(ParseDirection(r.GetString(1)));
+            }
+
+            foreach (var target in new[] { user, system })
+            {
+                r.NextResult();
+                while (r.Read())
+                {
+                    int id = r.GetInt32(0);
+                    if (!target.TryGetValue(id, out var attrs))
+                    {
+                        target[id] = attrs = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    }
+
+                    attrs[r.GetString(1)] = ParseJson(r, 2);
+                }
+            }
+        }
+
+        var result = new List<FrozenStudy>(names.Count);
+        foreach (var (id, name) in names)
+        {
+            result.Add(new FrozenStudy(
+                name,
+                directions.TryGetValue(id, out var d) ? d.ToArray() : [],
+                Freeze(user.GetValueOrDefault(id)),
+                Freeze(system.GetValueOrDefault(id)),
+                id));
+        }
+
+        return (IReadOnlyList<FrozenStudy>)result;
+    });
+
+    private void SetStudyAttr(string sql, int studyId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string json = PyJson.Serialize(value);
+        Write(durable: true, c =>
+        {
+            EnsureStudy(c, studyId);
+            c.Command(sql).With("@s", studyId).With("@key", key).With("@value", json).ExecuteNonQuery();
+        });
+    }
+
+    private IReadOnlyDictionary<string, object?> ReadStudyAttrs(string sql, int studyId) => Run(c =>
+    {
+        var attrs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        using (var r = c.Command(sql).With("@s", studyId).ExecuteReader())
+        {
+            while (r.Read())
+            {
+                attrs[r.GetString(0)] = ParseJson(r, 1);
+            }
+        }
+
+        if (attrs.Count == 0)
+        {
+            EnsureStudy(c, studyId);
+        }
+
+        return Freeze(attrs);
+    });
+
+    private void EnsureStudy(RdbConnection c, int studyId)
+    {
+        if (c.Command(_sql.StudyExists).With("@s", studyId).ExecuteScalar() is null or DBNull)
+        {
+            throw StudyNotFound(studyId);
+        }
+    }
+
+    private StudyCache GetCache(int studyId) => _studies.GetOrAdd(studyId, static _ => new StudyCache());
+
+    private static KeyNotFoundException StudyNotFound(int studyId) => new($"No study with study_id {studyId} exists.");
+
+    private static IReadOnlyDictionary<string, object?> Freeze(Dictionary<string, object?>? attrs) =>
+        attrs is null || attrs.Count == 0 ? FrozenTrial.EmptyAttrs : new ReadOnlyDictionary<string, object?>(attrs);
+
+    private static object? ParseJson(System.Data.Common.DbDataReader r, int ordinal) =>
+        r.IsDBNull(ordinal) ? null : PyJson.Parse(r.GetString(ordinal));
+
+    private static string DirectionName(StudyDirection d) => d switch
+    {
+        StudyDirection.Minimize => "MINIMIZE",
+        StudyDirection.Maximize => "MAXIMIZE",
+        _ => "NOT_SET",
+    };
+
+    private static StudyDirection ParseDirection(string name) => name switch
+    {
+        "MINIMIZE" => StudyDirection.Minimize,
+        "MAXIMIZE" => StudyDirection.Maximize,
+        _ => StudyDirection.NotSet,
+    };
+}

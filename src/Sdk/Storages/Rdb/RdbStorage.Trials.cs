@@ -1,0 +1,447 @@
+using System.Globalization;
+using System.Text;
+using Sharptune.Internal;
+
+namespace Sharptune.Storages;
+
+public sealed partial class RdbStorage
+{
+    /// <inheritdoc/>
+    public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
+    {
+        DateTime now = Now();
+        TrialState state = templateTrial?.State ?? TrialState.Running;
+        DateTime? start = templateTrial is null ? now : templateTrial.DatetimeStart;
+        DateTime? complete = templateTrial?.DatetimeComplete;
+        string[]? distributionJson = null;
+        if (templateTrial is not null)
+        {
+            distributionJson = new string[templateTrial.Distributions.Count];
+            int i = 0;
+            foreach (var (name, dist) in templateTrial.Distributions)
+            {
+                CheckDistribution(studyId, name, dist, connection: null);
+                distributionJson[i++] = dist.ToJson();
+            }
+        }
+
+        var (trialId, number) = Write(durable: templateTrial is not null, c =>
+        {
+            if (c.Command(_sql.StudyExistsForUpdate).With("@s", studyId).ExecuteScalar() is null or DBNull)
+            {
+                throw StudyNotFound(studyId);
+            }
+
+            int id, num;
+            using (var r = c.Command(_sql.InsertTrial).With("@s", studyId).With("@state", StateName(state))
+                .WithDateTime(Dialect, "@start", start).WithDateTime(Dialect, "@complete", complete).ExecuteReader())
+            {
+                r.Read();
+                id = r.GetInt32(0);
+                num = r.GetInt32(1);
+            }
+
+            if (templateTrial is not null)
+            {
+                WriteTemplateChildren(c, id, templateTrial, distributionJson!);
+            }
+
+            return (id, num);
+        });
+        _trialKeys[trialId] = (studyId, number);
+        return trialId;
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(paramName);
+        ArgumentNullException.ThrowIfNull(distribution);
+        int studyId = StudyOfTrial(trialId);
+        CheckDistribution(studyId, paramName, distribution, connection: null);
+        string json = distribution.ToJson();
+        int rows = Run(c => c.Command(_sql.InsertParam).With("@t", trialId).With("@name", paramName).With("@value", internalValue).With("@dist", json).ExecuteNonQuery());
+        if (rows == 0)
+        {
+            // Not inserted: the trial is missing or finished, or the parameter exists (Optuna keeps the first value).
+            ThrowIfNotUpdatable(trialId);
+        }
+    }
+
+    /// <inheritdoc/>
+    public int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber)
+    {
+        if (_studies.TryGetValue(studyId, out var cache))
+        {
+            lock (cache.Lock)
+            {
+                if (trialNumber >= 0 && trialNumber < cache.ByNumber.Count && cache.ByNumber[trialNumber] is { } t)
+                {
+                    return t.TrialId;
+                }
+            }
+        }
+
+        object? id = Run(c => c.Command(_sql.TrialIdFromNumber).With("@s", studyId).With("@n", trialNumber).ExecuteScalar());
+        return id is null or DBNull
+            ? throw new KeyNotFoundException($"No trial with trial number {trialNumber} exists in study with study_id {studyId}.")
+            : Convert.ToInt32(id, CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc/>
+    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
+    {
+        DateTime now = Now();
+        if (state == TrialState.Running)
+        {
+            int rows = Run(c => c.Command(_sql.ClaimWaiting).With("@t", trialId).WithDateTime(Dialect, "@start", now).ExecuteNonQuery());
+            if (rows == 1)
+            {
+                return true;
+            }
+
+            ThrowIfNotUpdatable(trialId);
+            return false;
+        }
+
+        double[]? vals = values?.ToArray();
+        Write(durable: true, c =>
+        {
+            using (var r = c.Command(_sql.TrialKeyForUpdate).With("@t", trialId).ExecuteReader())
+            {
+                if (!r.Read())
+                {
+                    throw TrialNotFound(trialId);
+                }
+
+                var current = ParseState(r.GetString(2));
+                if (current.IsFinished())
+                {
+                    throw Unupdatable(r.GetInt32(1));
+                }
+            }
+
+            if (vals is not null)
+            {
+                for (int i = 0; i < vals.Length; i++)
+                {
+                    var (stored, type) = StoredValue(vals[i]);
+                    c.Command(_sql.UpsertValue).With("@t", trialId).With("@objective", i).With("@value", stored).With("@type", type).ExecuteNonQuery();
+                }
+            }
+
+            if (state.IsFinished())
+            {
+                c.Command(_sql.SetStateFinished).With("@t", trialId).With("@state", StateName(state)).WithDateTime(Dialect, "@complete", now).ExecuteNonQuery();
+            }
+            else
+            {
+                c.Command(_sql.SetState).With("@t", trialId).With("@state", StateName(state)).ExecuteNonQuery();
+            }
+        });
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialIntermediateValue(int trialId, int step, double intermediateValue)
+    {
+        var (stored, type) = StoredIntermediate(intermediateValue);
+        int rows = Run(c => c.Command(_sql.UpsertIntermediate).With("@t", trialId).With("@step", step).With("@value", stored).With("@type", type).ExecuteNonQuery());
+        if (rows == 0)
+        {
+            ThrowIfNotUpdatable(trialId);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialUserAttr(int trialId, string key, object? value) => SetTrialAttr(_sql.UpsertTrialUserAttr, trialId, key, value);
+
+    /// <inheritdoc/>
+    public void SetTrialSystemAttr(int trialId, string key, object? value) => SetTrialAttr(_sql.UpsertTrialSystemAttr, trialId, key, value);
+
+    /// <inheritdoc/>
+    public FrozenTrial GetTrial(int trialId)
+    {
+        if (_finished.TryGetValue(trialId, out var cached))
+        {
+            return cached;
+        }
+
+        var trials = Run(c => ReadTrials(c.Command(_sql.OneTrial).With("@t", trialId), null));
+        if (trials.Count == 0)
+        {
+            throw TrialNotFound(trialId);
+        }
+
+        var trial = trials[0].Trial;
+        int studyId = trials[0].StudyId;
+        _trialKeys[trialId] = (studyId, trial.Number);
+        if (trial.State.IsFinished())
+        {
+            _finished[trialId] = trial;
+        }
+
+        return trial;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
+    {
+        var cache = Refresh(studyId);
+        lock (cache.Lock)
+        {
+            var result = new List<FrozenTrial>(cache.ByNumber.Count);
+            foreach (var t in cache.ByNumber)
+            {
+                if (t is not null && (states is null || states.Contains(t.State)))
+                {
+                    result.Add(t);
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
+    {
+        string stateList = string.Empty;
+        if (states is not null)
+        {
+            if (states.Count == 0)
+            {
+                return 0;
+            }
+
+            var sb = new StringBuilder();
+            foreach (var s in new[] { TrialState.Running, TrialState.Complete, TrialState.Pruned, TrialState.Fail, TrialState.Waiting })
+            {
+                if (states.Contains(s))
+                {
+                    sb.Append(sb.Length == 0 ? "'" : ", '").Append(StateName(s)).Append('\'');
+                }
+            }
+
+            stateList = sb.ToString();
+        }
+
+        string sql = _sql.Count(stateList);
+        return Run(c =>
+        {
+            int n = Convert.ToInt32(c.Command(sql).With("@s", studyId).ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (n == 0)
+            {
+                EnsureStudy(c, studyId);
+            }
+
+            return n;
+        });
+    }
+
+    /// <inheritdoc/>
+    public FrozenTrial GetBestTrial(int studyId)
+    {
+        var directions = GetStudyDirections(studyId);
+        if (directions.Count > 1)
+        {
+            throw new InvalidOperationException("Best trial can be obtained only for single-objective optimization.");
+        }
+
+        string sql = string.Format(CultureInfo.InvariantCulture, _sql.BestTrial, directions[0] == StudyDirection.Maximize ? "DESC" : "ASC");
+        object? id = Run(c => c.Command(sql).With("@s", studyId).ExecuteScalar());
+        return id is null or DBNull
+            ? throw new InvalidOperationException("No trials are completed yet.")
+            : GetTrial(Convert.ToInt32(id, CultureInfo.InvariantCulture));
+    }
+
+    /// <inheritdoc/>
+    public int? PopWaitingTrialId(int studyId)
+    {
+        while (true)
+        {
+            object? id = Run(c => c.Command(_sql.FirstWaiting).With("@s", studyId).ExecuteScalar());
+            if (id is null or DBNull)
+            {
+                return null;
+            }
+
+            int trialId = Convert.ToInt32(id, CultureInfo.InvariantCulture);
+            DateTime now = Now();
+            int rows = Run(c => c.Command(_sql.ClaimWaiting).With("@t", trialId).WithDateTime(Dialect, "@start", now).ExecuteNonQuery());
+            if (rows == 1)
+            {
+                return trialId;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void RecordHeartbeat(int trialId) =>
+        Run(c => c.Command(_sql.RecordHeartbeat).With("@t", trialId).ExecuteNonQuery());
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> GetStaleTrialIds(int studyId)
+    {
+        double grace = GracePeriod.TotalSeconds;
+        return Run(c =>
+        {
+            var ids = new List<int>();
+            using var r = c.Command(_sql.StaleTrials).With("@s", studyId).With("@grace", grace).ExecuteReader();
+            while (r.Read())
+            {
+                ids.Add(r.GetInt32(0));
+            }
+
+            return (IReadOnlyList<int>)ids;
+        });
+    }
+
+    private void SetTrialAttr(string sql, int trialId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string json = PyJson.Serialize(value);
+        int rows = Run(c => c.Command(sql).With("@t", trialId).With("@key", key).With("@value", json).ExecuteNonQuery());
+        if (rows == 0)
+        {
+            ThrowIfNotUpdatable(trialId);
+        }
+    }
+
+    private void WriteTemplateChildren(RdbConnection c, int trialId, FrozenTrial template, string[] distributionJson)
+    {
+        int i = 0;
+        foreach (var (name, _) in template.Distributions)
+        {
+            c.Command(_sql.InsertParamUnchecked).With("@t", trialId).With("@name", name).With("@value", template.InternalParams[name]).With("@dist", distributionJson[i++]).ExecuteNonQuery();
+        }
+
+        if (template.Values is { } values)
+        {
+            for (int k = 0; k < values.Count; k++)
+            {
+                var (stored, type) = StoredValue(values[k]);
+                c.Command(_sql.UpsertValue).With("@t", trialId).With("@objective", k).With("@value", stored).With("@type", type).ExecuteNonQuery();
+            }
+        }
+
+        foreach (var (key, value) in template.UserAttrs)
+        {
+            c.Command(_sql.InsertTrialUserAttrUnchecked).With("@t", trialId).With("@key", key).With("@value", PyJson.Serialize(value)).ExecuteNonQuery();
+        }
+
+        foreach (var (key, value) in template.SystemAttrs)
+        {
+            c.Command(_sql.InsertTrialSystemAttrUnchecked).With("@t", trialId).With("@key", key).With("@value", PyJson.Serialize(value)).ExecuteNonQuery();
+        }
+
+        foreach (var (step, value) in template.IntermediateValues)
+        {
+            var (stored, type) = StoredIntermediate(value);
+            c.Command(_sql.InsertIntermediateUnchecked).With("@t", trialId).With("@step", step).With("@value", stored).With("@type", type).ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Checks a distribution against the one recorded earlier for the name in the study (cached per process).</summary>
+    private void CheckDistribution(int studyId, string name, Distribution distribution, RdbConnection? connection)
+    {
+        var cache = GetCache(studyId);
+        Distribution? previous;
+        lock (cache.Lock)
+        {
+            cache.ParamDistributions.TryGetValue(name, out previous);
+        }
+
+        if (previous is null)
+        {
+            object? json = connection is not null
+                ? connection.Command(_sql.PreviousDistribution).With("@s", studyId).With("@name", name).ExecuteScalar()
+                : Run(c => c.Command(_sql.PreviousDistribution).With("@s", studyId).With("@name", name).ExecuteScalar());
+            if (json is string s)
+            {
+                previous = ParseDistribution(s);
+            }
+        }
+
+        if (previous is not null)
+        {
+            Distribution.CheckCompatibility(previous, distribution);
+        }
+
+        lock (cache.Lock)
+        {
+            cache.ParamDistributions.TryAdd(name, previous ?? distribution);
+        }
+    }
+
+    private int StudyOfTrial(int trialId)
+    {
+        if (_trialKeys.TryGetValue(trialId, out var key))
+        {
+            return key.StudyId;
+        }
+
+        var found = Run(c =>
+        {
+            using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
+            return r.Read() ? (r.GetInt32(0), r.GetInt32(1)) : ((int, int)?)null;
+        });
+        if (found is not { } k)
+        {
+            throw TrialNotFound(trialId);
+        }
+
+        _trialKeys[trialId] = k;
+        return k.Item1;
+    }
+
+    /// <summary>Explains a write that changed no row: a missing trial, or a finished one (otherwise nothing to report).</summary>
+    private void ThrowIfNotUpdatable(int trialId)
+    {
+        var found = Run(c =>
+        {
+            using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
+            return r.Read() ? (r.GetInt32(1), ParseState(r.GetString(2))) : ((int, TrialState)?)null;
+        });
+        if (found is not { } f)
+        {
+            throw TrialNotFound(trialId);
+        }
+
+        if (f.Item2.IsFinished())
+        {
+            throw Unupdatable(f.Item1);
+        }
+    }
+
+    private static DateTime Now()
+    {
+        // Microsecond resolution, as every engine stores it, so that cached and re-read trials are equal.
+        long ticks = DateTime.UtcNow.Ticks;
+        return new DateTime(ticks - (ticks % 10), DateTimeKind.Utc);
+    }
+
+    private static KeyNotFoundException TrialNotFound(int trialId) => new($"No trial with trial_id {trialId} exists.");
+
+    private static UpdateFinishedTrialException Unupdatable(int number) => new($"Trial#{number} has already finished and can not be updated.");
+
+    private static (double? Value, string Type) StoredValue(double v) =>
+        double.IsPositiveInfinity(v) ? (null, "INF_POS")
+        : double.IsNegativeInfinity(v) ? (null, "INF_NEG")
+        : (v, "FINITE");
+
+    private static (double? Value, string Type) StoredIntermediate(double v) =>
+        double.IsNaN(v) ? (null, "NAN") : StoredValue(v);
+
+    internal static string StateName(TrialState s) => s.ToOptunaName();
+
+    internal static TrialState ParseState(string name) => name switch
+    {
+        "RUNNING" => TrialState.Running,
+        "COMPLETE" => TrialState.Complete,
+        "PRUNED" => TrialState.Pruned,
+        "FAIL" => TrialState.Fail,
+        "WAITING" => TrialState.Waiting,
+        _ => throw new FormatException($"Unknown trial state '{name}'."),
+    };
+}

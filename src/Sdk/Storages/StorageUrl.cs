@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Sharptune.Storages;
+
+/// <summary>Parsing helpers for storage URLs.</summary>
+internal static class StorageUrl
+{
+    /// <summary>Masks the password of a URL for messages (<c>scheme://user:***@host</c>).</summary>
+    public static string Redact(string url)
+    {
+        int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+        int at = url.IndexOf('@', start);
+        if (at < 0)
+        {
+            return url;
+        }
+
+        int colon = url.IndexOf(':', start);
+        return colon >= 0 && colon < at ? string.Concat(url.AsSpan(0, colon + 1), "***", url.AsSpan(at)) : url;
+    }
+
+    /// <summary>
+    /// Parses an SQLite URL as SQLAlchemy does: <c>sqlite:///relative.db</c>, <c>sqlite:////absolute.db</c>,
+    /// <c>sqlite:///:memory:</c> or <c>sqlite://</c> (memory); the query may set <c>timeout</c> (seconds).
+    /// </summary>
+    /// <exception cref="ArgumentException">The URL is not an SQLite URL or has an unknown query argument.</exception>
+    public static (string Path, TimeSpan? Timeout) ParseSqlite(string url)
+    {
+        const string Prefix = "sqlite://";
+        string rest;
+        if (url.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            rest = url[Prefix.Length..];
+        }
+        else if (url.StartsWith("sqlite+", StringComparison.OrdinalIgnoreCase) && url.IndexOf("://", StringComparison.Ordinal) is int i and > 0)
+        {
+            rest = url[(i + 3)..];
+        }
+        else
+        {
+            throw new ArgumentException($"'{url}' is not an SQLite storage URL (sqlite:///path.db).", nameof(url));
+        }
+
+        TimeSpan? timeout = null;
+        int q = rest.IndexOf('?', StringComparison.Ordinal);
+        if (q >= 0)
+        {
+            foreach (string pair in rest[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = pair.IndexOf('=', StringComparison.Ordinal);
+                string key = eq < 0 ? pair : pair[..eq];
+                string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..]);
+                if (key == "timeout" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
+                {
+                    timeout = TimeSpan.FromSeconds(seconds);
+                }
+                else
+                {
+                    throw new ArgumentException($"Unsupported argument '{pair}' in the SQLite storage URL '{url}'; the only one supported is timeout=<seconds>.", nameof(url));
+                }
+            }
+
+            rest = rest[..q];
+        }
+
+        if (rest.Length == 0 || rest == "/" || rest == "/:memory:")
+        {
+            return (":memory:", timeout);
+        }
+
+        if (rest[0] != '/')
+        {
+            throw new ArgumentException($"The SQLite storage URL '{url}' has a host part; use sqlite:///relative.db or sqlite:////absolute/path.db.", nameof(url));
+        }
+
+        return (Uri.UnescapeDataString(rest[1..]), timeout);
+    }
+}
