@@ -18,6 +18,13 @@ public sealed class SharptuneOptions
     /// </summary>
     public string? Storage { get; set; }
 
+    /// <summary>
+    /// Gets or sets the default heartbeat of storages opened from a URL (off unless
+    /// <see cref="HeartbeatOptions.Interval"/> is set); a study's own <see cref="HostedStudyOptions.Heartbeat"/> wins.
+    /// </summary>
+    [ValidateObjectMembers]
+    public HeartbeatOptions Heartbeat { get; set; } = new();
+
     /// <summary>Gets or sets the default sampler of studies that name none.</summary>
     public ComponentOptions Sampler { get; set; } = new();
 
@@ -86,6 +93,14 @@ public sealed class HostedStudyOptions
     /// </summary>
     public string? Storage { get; set; }
 
+    /// <summary>
+    /// Gets or sets the heartbeat of this study's storage (only for a storage opened from a URL: the study's
+    /// <see cref="Storage"/> or <see cref="SharptuneOptions.Storage"/>). When its interval is unset,
+    /// <see cref="SharptuneOptions.Heartbeat"/> applies.
+    /// </summary>
+    [ValidateObjectMembers]
+    public HeartbeatOptions Heartbeat { get; set; } = new();
+
     /// <summary>Gets or sets the sampler of this study (its <see cref="ComponentOptions.Type"/> and settings).</summary>
     public ComponentOptions Sampler { get; set; } = new();
 
@@ -108,4 +123,35 @@ public sealed class ComponentOptions
     /// are strings, parsed by the type's factory with <see cref="ComponentSettings"/>.
     /// </summary>
     public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// The heartbeat of a persistent storage (Optuna's <c>heartbeat_interval</c>, <c>grace_period</c> and
+/// <c>failed_trial_callback</c>): running trials record a heartbeat every <see cref="Interval"/>, and before each
+/// new trial the RUNNING trials whose heartbeat is older than <see cref="GracePeriod"/> (those of a crashed or
+/// killed process) are failed and, with <see cref="MaxRetry"/>, enqueued again with the same parameters.
+/// </summary>
+public sealed class HeartbeatOptions
+{
+    /// <summary>Gets or sets the heartbeat interval (positive); <see langword="null"/> turns heartbeats off.</summary>
+    public TimeSpan? Interval { get; set; }
+
+    /// <summary>
+    /// Gets or sets the time without heartbeat after which a RUNNING trial is failed (positive, at least
+    /// <see cref="Interval"/>); <see langword="null"/> means twice the interval.
+    /// </summary>
+    public TimeSpan? GracePeriod { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many times a trial failed for a stale heartbeat is enqueued again (≥ 0);
+    /// <see langword="null"/> does not retry.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int? MaxRetry { get; set; }
+
+    /// <summary>Gets a value indicating whether heartbeats are on.</summary>
+    internal bool IsOn => Interval is not null;
+
+    /// <summary>Gets a key that tells heartbeat settings apart (storages are shared per URL and settings).</summary>
+    internal string Key => IsOn ? $"{Interval}|{GracePeriod}|{MaxRetry}" : string.Empty;
 }

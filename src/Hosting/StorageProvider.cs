@@ -15,19 +15,22 @@ internal sealed class StorageProvider : IAsyncDisposable
     /// <summary>Gets the in-memory storage shared by the studies that name no storage.</summary>
     public IStorage Memory => _memory.Value;
 
-    /// <summary>Opens (or returns the already opened) storage of a URL.</summary>
+    /// <summary>Opens (or returns the already opened) storage of a URL with the given heartbeat.</summary>
     /// <param name="url">The URL, e.g. <c>sqlite:///tuning.db</c>.</param>
+    /// <param name="heartbeat">The heartbeat settings.</param>
     /// <returns>The storage.</returns>
-    public IStorage Open(string url)
+    public IStorage Open(string url, HeartbeatOptions heartbeat)
     {
-        var lazy = _byUrl.GetOrAdd(url.Trim(), static u => new Lazy<IStorage>(() => OpenUrl(u), LazyThreadSafetyMode.ExecutionAndPublication));
+        url = url.Trim();
+        string key = url + "\n" + heartbeat.Key;
+        var lazy = _byUrl.GetOrAdd(key, _ => new Lazy<IStorage>(() => OpenUrl(url, heartbeat), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;
         }
         catch
         {
-            _byUrl.TryRemove(new KeyValuePair<string, Lazy<IStorage>>(url.Trim(), lazy));
+            _byUrl.TryRemove(new KeyValuePair<string, Lazy<IStorage>>(key, lazy));
             throw;
         }
     }
@@ -56,6 +59,26 @@ internal sealed class StorageProvider : IAsyncDisposable
         _byUrl.Clear();
     }
 
-    private static IStorage OpenUrl(string url) =>
-        throw new NotSupportedException($"No storage driver understands the URL '{url}': persistent storages are not available in this build.");
+    private static IStorage OpenUrl(string url, HeartbeatOptions heartbeat)
+    {
+        if (!heartbeat.IsOn)
+        {
+            return Sharptune.Storages.Storages.FromUrl(url);
+        }
+
+        // Redis URLs name a journal; every other scheme (sqlite, postgresql) a relational database.
+        StorageOptions options = IsJournalUrl(url) ? new JournalStorageOptions() : new RdbStorageOptions();
+        options.HeartbeatInterval = heartbeat.Interval;
+        options.GracePeriod = heartbeat.GracePeriod;
+        if (heartbeat.MaxRetry is { } maxRetry)
+        {
+            options.StaleTrialCallback = new RetryFailedTrialCallback(maxRetry);
+        }
+
+        return Sharptune.Storages.Storages.FromUrl(url, options);
+    }
+
+    private static bool IsJournalUrl(string url) =>
+        url.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase) ||
+        url.StartsWith("redis+", StringComparison.OrdinalIgnoreCase);
 }

@@ -94,38 +94,48 @@ internal sealed class StudyOpener
 
     private (IStorage Storage, string Description) ResolveStorage(string name, string path, HostedStudyOptions options, SharptuneOptions shared)
     {
-        if (_services.GetKeyedService<IStorage>(name) is { } keyed)
+        var heartbeat = options.Heartbeat.IsOn ? options.Heartbeat : shared.Heartbeat;
+        if (!string.IsNullOrWhiteSpace(options.Storage) && _services.GetKeyedService<IStorage>(name) is null)
         {
-            return (keyed, $"the IStorage service keyed '{name}'");
+            return (OpenUrl(options.Storage, path + ":Storage", heartbeat), Describe(options.Storage, heartbeat));
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Storage))
+        // The study's own heartbeat needs a storage opened from a URL; an IStorage instance carries its own settings.
+        IStorage? instance = _services.GetKeyedService<IStorage>(name);
+        string description = $"the IStorage service keyed '{name}'";
+        if (instance is null && _services.GetService<IStorage>() is { } unkeyed)
         {
-            return (OpenUrl(options.Storage, path + ":Storage"), $"'{options.Storage}'");
+            instance = unkeyed;
+            description = "the IStorage service";
         }
 
-        if (_services.GetService<IStorage>() is { } unkeyed)
+        if (instance is null && !string.IsNullOrWhiteSpace(shared.Storage))
         {
-            return (unkeyed, "the IStorage service");
+            return (OpenUrl(shared.Storage, SharptuneOptions.SectionName + ":Storage", heartbeat), Describe(shared.Storage, heartbeat));
         }
 
-        if (!string.IsNullOrWhiteSpace(shared.Storage))
+        if (options.Heartbeat.IsOn)
         {
-            return (OpenUrl(shared.Storage, SharptuneOptions.SectionName + ":Storage"), $"'{shared.Storage}'");
+            throw new InvalidOperationException(
+                $"{path}:Heartbeat:Interval: a heartbeat needs a storage opened from a URL ({path}:Storage or Sharptune:Storage); " +
+                $"the study uses {(instance is null ? "memory" : description)}, which takes its heartbeat settings where it is created.");
         }
 
-        return (_storages.Memory, "memory");
+        return instance is null ? (_storages.Memory, "memory") : (instance, description);
     }
 
-    private IStorage OpenUrl(string url, string key)
+    private static string Describe(string url, HeartbeatOptions heartbeat) =>
+        heartbeat.IsOn ? $"'{OptionsMessages.Redact(url)}' (heartbeat every {heartbeat.Interval})" : $"'{OptionsMessages.Redact(url)}'";
+
+    private IStorage OpenUrl(string url, string key, HeartbeatOptions heartbeat)
     {
         try
         {
-            return _storages.Open(url);
+            return _storages.Open(url, heartbeat);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"{key}: the storage '{url}' cannot be opened: {e.Message}", e);
+            throw new InvalidOperationException($"{key}: the storage '{OptionsMessages.Redact(url)}' cannot be opened: {e.Message}", e);
         }
     }
 

@@ -96,6 +96,7 @@ internal sealed class HostedStudyOptionsValidator : IValidateOptions<HostedStudy
 
         OptionsMessages.CheckType(failures, options.Sampler, path + ":Sampler", _types.Value.Samplers.Keys, "sampler");
         OptionsMessages.CheckType(failures, options.Pruner, path + ":Pruner", _types.Value.Pruners.Keys, "pruner");
+        OptionsMessages.CheckHeartbeat(failures, options.Heartbeat, path + ":Heartbeat");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
@@ -124,6 +125,7 @@ internal sealed class SharptuneOptionsValidator : IValidateOptions<SharptuneOpti
         OptionsMessages.AddDataFailures(failures, _data.Validate(path, options), path);
         OptionsMessages.CheckType(failures, options.Sampler, path + ":Sampler", _types.Value.Samplers.Keys, "sampler");
         OptionsMessages.CheckType(failures, options.Pruner, path + ":Pruner", _types.Value.Pruners.Keys, "pruner");
+        OptionsMessages.CheckHeartbeat(failures, options.Heartbeat, path + ":Heartbeat");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
@@ -159,6 +161,45 @@ internal static class OptionsMessages
             failures.Add($"{key}: {rule}");
         }
     }
+
+    public static void CheckHeartbeat(List<string> failures, HeartbeatOptions heartbeat, string path)
+    {
+        if (heartbeat is null)
+        {
+            failures.Add($"{path}: must not be null.");
+            return;
+        }
+
+        if (heartbeat.Interval is { } interval && interval <= TimeSpan.Zero)
+        {
+            failures.Add($"{path}:Interval: must be a positive time span such as 00:01:00; got {interval}.");
+        }
+
+        if (heartbeat.GracePeriod is { } grace)
+        {
+            if (grace <= TimeSpan.Zero)
+            {
+                failures.Add($"{path}:GracePeriod: must be a positive time span such as 00:02:00; got {grace}.");
+            }
+            else if (heartbeat.Interval is null)
+            {
+                failures.Add($"{path}:GracePeriod: has no effect without {path}:Interval.");
+            }
+            else if (heartbeat.Interval is { } i && i > TimeSpan.Zero && grace < i)
+            {
+                failures.Add($"{path}:GracePeriod: must be at least the interval ({i}), or live trials would be failed between two heartbeats; got {grace}.");
+            }
+        }
+
+        if (heartbeat.MaxRetry is not null && heartbeat.Interval is null)
+        {
+            failures.Add($"{path}:MaxRetry: has no effect without {path}:Interval.");
+        }
+    }
+
+    /// <summary>Hides the password of a storage URL (<c>scheme://user:password@host</c>).</summary>
+    public static string Redact(string url) =>
+        Regex.Replace(url, @"(?<=://[^:/@]*:)[^@/]*(?=@)", "***", RegexOptions.CultureInvariant);
 
     public static void CheckType(List<string> failures, ComponentOptions component, string path, IEnumerable<string> registered, string kind)
     {

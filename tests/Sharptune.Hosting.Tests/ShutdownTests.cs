@@ -15,10 +15,13 @@ public sealed class ShutdownTests
     /// Two hosts over one storage, as two runs of a process over a persistent storage: the first is stopped while
     /// one objective honours the token and another ignores it; the second resumes the budget.
     /// </summary>
-    [Fact]
-    public async Task StoppingMidRunLeavesNoRunningTrialAndTheRerunResumes()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task StoppingMidRunLeavesNoRunningTrialAndTheRerunResumes(string kind)
     {
-        var storage = new InMemoryStorage();
+        using var files = new TempDirectory();
+        var storage = new StorageUnderTest(kind, files);
         var stubborn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bothBlocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int blocked = 0;
@@ -63,7 +66,7 @@ public sealed class ShutdownTests
         await first.StopAsync(CancellationToken.None);
         clock.Stop();
 
-        var trials = storage.GetAllTrials(storage.GetStudyIdFromName("s"));
+        var trials = storage.Trials();
         Assert.Equal(7, trials.Count);
         Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
         Assert.All(trials.Take(5), t => Assert.Equal(TrialState.Complete, t.State));
@@ -82,14 +85,14 @@ public sealed class ShutdownTests
         // The abandoned objective finishing later changes nothing.
         stubborn.SetResult();
         await Task.Delay(50, Ct);
-        Assert.Equal(TrialState.Fail, storage.GetTrial(trials[6].TrialId).State);
         first.Dispose();
+        Assert.Equal(TrialState.Fail, storage.Trials()[6].State);
 
         // The rerun needs 10 - 5 = 5 more COMPLETE trials; numbering goes on.
         using var second = HostWith(storage, (trial, _, _) => ValueTask.FromResult(trial.SuggestFloat("x", 0, 1)));
         await TestHost.RunToEndAsync(second);
 
-        trials = storage.GetAllTrials(storage.GetStudyIdFromName("s"));
+        trials = storage.Trials();
         Assert.Equal(12, trials.Count);
         Assert.Equal(10, trials.Count(t => t.State == TrialState.Complete));
         Assert.All(trials.Skip(7), t => Assert.Equal(TrialState.Complete, t.State));
@@ -102,14 +105,14 @@ public sealed class ShutdownTests
         // A third run has nothing left to do.
         using var third = HostWith(storage, (_, _, _) => throw new InvalidOperationException("must not run"));
         await TestHost.RunToEndAsync(third);
-        Assert.Equal(12, storage.GetAllTrials(storage.GetStudyIdFromName("s")).Count);
+        Assert.Equal(12, storage.Trials().Count);
         Assert.Contains(third.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 1002);
     }
 
     [Fact]
     public async Task StoppingDuringTheDelayBetweenTrialsEndsCleanly()
     {
-        var storage = new InMemoryStorage();
+        var storage = new StorageUnderTest("memory", null);
         using var host = HostWith(storage, (trial, _, ct) => ValueTask.FromResult(trial.SuggestFloat("x", 0, 1)), delay: TimeSpan.FromHours(1));
         await host.StartAsync(Ct);
         var monitor = host.Services.GetRequiredService<IStudyMonitor>();
@@ -120,24 +123,61 @@ public sealed class ShutdownTests
 
         // The second trial waits for the one-hour delay; stopping cancels the wait.
         await host.StopAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        var trials = storage.GetAllTrials(storage.GetStudyIdFromName("s"));
+        var trials = storage.Trials();
         Assert.Single(trials);
         Assert.Equal(TrialState.Complete, trials[0].State);
         Assert.Equal(HostedStudyState.Stopped, monitor.GetStatus("s").State);
     }
 
-    private static IHost HostWith(IStorage storage, Func<ITrial, IServiceProvider, CancellationToken, ValueTask<double>> objective, TimeSpan? delay = null)
+    private static IHost HostWith(StorageUnderTest storage, Func<ITrial, IServiceProvider, CancellationToken, ValueTask<double>> objective, TimeSpan? delay = null)
     {
-        var builder = TestHost.Builder(
-            new Dictionary<string, string?>
-            {
-                ["Sharptune:Studies:s:NTrials"] = "10",
-                ["Sharptune:Studies:s:Concurrency"] = "2",
-                ["Sharptune:Studies:s:Delay"] = (delay ?? TimeSpan.Zero).ToString(),
-            },
-            shutdownTimeout: TimeSpan.FromMilliseconds(300));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sharptune:Studies:s:NTrials"] = "10",
+            ["Sharptune:Studies:s:Concurrency"] = "2",
+            ["Sharptune:Studies:s:Delay"] = (delay ?? TimeSpan.Zero).ToString(),
+        };
+        if (storage.Url is { } url)
+        {
+            settings["Sharptune:Storage"] = url;
+        }
+
+        var builder = TestHost.Builder(settings, shutdownTimeout: TimeSpan.FromMilliseconds(300));
         builder.Logging.AddFakeLogging();
-        builder.Services.AddSharptune().UseStorage(storage).AddStudy("s", objective);
+        var sharptune = builder.Services.AddSharptune();
+        if (storage.Memory is { } memory)
+        {
+            sharptune.UseStorage(memory);
+        }
+
+        sharptune.AddStudy("s", objective);
         return builder.Build();
+    }
+
+    /// <summary>The storage the runs share: one in-memory instance, or a SQLite file each host opens by URL.</summary>
+    private sealed class StorageUnderTest(string kind, TempDirectory? files)
+    {
+        public InMemoryStorage? Memory { get; } = kind == "memory" ? new InMemoryStorage() : null;
+
+        public string? Url { get; } = kind == "sqlite" ? "sqlite:///" + Path.Combine(files!.Path, "study.db") : null;
+
+        /// <summary>Reads the trials of study "s" (through a separate connection for SQLite).</summary>
+        public IReadOnlyList<FrozenTrial> Trials()
+        {
+            if (Memory is not null)
+            {
+                return Memory.GetAllTrials(Memory.GetStudyIdFromName("s"));
+            }
+
+            var storage = Sharptune.Storages.Storages.FromUrl(Url!);
+            try
+            {
+                return storage.GetAllTrials(storage.GetStudyIdFromName("s"));
+            }
+            finally
+            {
+                (storage as IDisposable)?.Dispose();
+            }
+        }
     }
 }

@@ -104,3 +104,21 @@ public static class TestHost
         await host.StopAsync(cts.Token);
     }
 }
+
+/// <summary>A temporary directory removed at the end of a test.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("sharptune-hosting-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
