@@ -20,10 +20,13 @@ internal static class TestCompiler
         return [.. refs];
     });
 
+    public static SyntaxTree Parse(string text, string path) =>
+        CSharpSyntaxTree.ParseText(text, ParseOptions, path, cancellationToken: TestContext.Current.CancellationToken);
+
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create(
             "TestAssembly",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Input{i}.cs")),
+            sources.Select((s, i) => Parse(s, $"Input{i}.cs")),
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 

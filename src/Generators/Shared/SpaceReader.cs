@@ -648,12 +648,13 @@ internal static class SpaceReader
             }
 
             var unique = new HashSet<string>();
+            var bad = new List<string>();
             foreach (var choice in declared)
             {
                 string? literal = ChoiceLiteral(choice, type);
                 if (literal is null)
                 {
-                    Report(DiagnosticIds.CategoricalType, location, p.Property.Name, $"the choice {Show(choice)} cannot be converted to {type.ToDisplayString()}");
+                    bad.Add(Show(choice));
                     p.Valid = false;
                     continue;
                 }
@@ -664,6 +665,11 @@ internal static class SpaceReader
                 }
 
                 p.Choices.Add(literal);
+            }
+
+            if (bad.Count > 0)
+            {
+                Report(DiagnosticIds.CategoricalType, location, p.Property.Name, $"the choice{(bad.Count > 1 ? "s" : string.Empty)} {string.Join(", ", bad)} cannot be converted to {type.ToDisplayString()}");
             }
         }
 

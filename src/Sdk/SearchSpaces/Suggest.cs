@@ -102,8 +102,8 @@ public sealed class IntSuggestion : Suggestion
     {
         ArgumentNullException.ThrowIfNull(trial);
         return Is64Bit
-            ? trial.SuggestLong(name, Low, High, Step, Log)
-            : trial.SuggestInt(name, (int)Low, (int)High, (int)Step, Log);
+            ? (object)trial.SuggestLong(name, Low, High, Step, Log)
+            : (object)trial.SuggestInt(name, (int)Low, (int)High, (int)Step, Log);
     }
 }
 
