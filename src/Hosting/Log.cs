@@ -6,8 +6,8 @@ namespace Sharptune.Hosting;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1001, EventName = "StudyStarting", Level = LogLevel.Information,
-        Message = "Study '{StudyName}' starts: {Finished} trials stored, {Remaining} to run (objective {Objective}, concurrency {Concurrency}).")]
-    public static partial void StudyStarting(ILogger logger, string studyName, int finished, string remaining, string objective, int concurrency);
+        Message = "Study '{StudyName}' starts: {Done} COMPLETE or PRUNED trials stored, {Remaining} to run (objective {Objective}, concurrency {Concurrency}).")]
+    public static partial void StudyStarting(ILogger logger, string studyName, int done, string remaining, string objective, int concurrency);
 
     [LoggerMessage(EventId = 1002, EventName = "StudyBudgetReached", Level = LogLevel.Information,
         Message = "Study '{StudyName}' already has {Done} COMPLETE or PRUNED trials of the {NTrials} asked; no trial to run.")]
