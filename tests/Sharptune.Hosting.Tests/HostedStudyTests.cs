@@ -231,6 +231,42 @@ public sealed class HostedStudyTests
     }
 
     [Fact]
+    public async Task DiRegisteredPrunersAreUsedKeyedFirst()
+    {
+        var keyed = new RecordingPruner();
+        var unkeyed = new RecordingPruner();
+        var builder = TestHost.Builder();
+        builder.Services.AddKeyedSingleton<Pruners.IPruner>("a", keyed);
+        builder.Services.AddSharptune()
+            .UsePruner(_ => unkeyed)
+            .AddStudy("a", Reporting, o => o.NTrials = 2)
+            .AddStudy("b", Reporting, o => o.NTrials = 3);
+        using var host = builder.Build();
+
+        await TestHost.RunToEndAsync(host);
+
+        Assert.Equal(2, keyed.Calls);
+        Assert.Equal(3, unkeyed.Calls);
+        Assert.Same(unkeyed, host.Services.GetRequiredService<IStudyMonitor>().GetStudy("b")!.Pruner);
+
+        static ValueTask<double> Reporting(ITrial trial, IServiceProvider services, CancellationToken ct)
+        {
+            trial.Report(1.0, 0);
+            return ValueTask.FromResult(trial.ShouldPrune() ? 1.0 : 0.0);
+        }
+    }
+
+    [Fact]
+    public void AddSharptuneTwiceRegistersOneBackgroundService()
+    {
+        var services = new ServiceCollection();
+        services.AddSharptune();
+        services.AddSharptune(o => o.HealthFailureThreshold = 2);
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Single(services, d => d.ServiceType == typeof(IStudyMonitor));
+    }
+
+    [Fact]
     public void AddStudyRejectsBadNames()
     {
         var builder = new ServiceCollection().AddSharptune().AddStudy("a", (_, _, _) => ValueTask.FromResult(0.0));
@@ -240,5 +276,18 @@ public sealed class HostedStudyTests
         Assert.Contains("cannot contain ':'", colon.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => builder.AddStudy(" ", (_, _, _) => ValueTask.FromResult(0.0)));
         Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddSharptune());
+    }
+
+    private sealed class RecordingPruner : Pruners.IPruner
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public bool Prune(Study study, FrozenTrial trial)
+        {
+            Interlocked.Increment(ref _calls);
+            return false;
+        }
     }
 }
