@@ -52,7 +52,10 @@ public sealed class SharptuneOptions
 /// </summary>
 public sealed class HostedStudyOptions
 {
-    /// <summary>Gets or sets a value indicating whether the study runs (default <see langword="true"/>).</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether the study runs (default <see langword="true"/>); the other options
+    /// of a disabled study are not validated.
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>

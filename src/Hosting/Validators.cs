@@ -44,6 +44,12 @@ internal sealed class HostedStudyOptionsValidator : IValidateOptions<HostedStudy
             return ValidateOptionsResult.Skip;
         }
 
+        // A disabled study never runs, so its other settings may be incomplete (that is often why it is disabled).
+        if (!options.Enabled)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
         string path = registration.ConfigurationPath;
         var failures = new List<string>();
         OptionsMessages.AddDataFailures(failures, _data.Validate(path, options), path);

@@ -185,7 +185,13 @@ public sealed class HostedStudyTests
     public async Task FailingTrialsDoNotStopTheStudyAndDisabledStudiesDoNotRun()
     {
         var storage = new InMemoryStorage();
-        var builder = TestHost.Builder(new Dictionary<string, string?> { ["Sharptune:Studies:off:Enabled"] = "false" });
+        var builder = TestHost.Builder(new Dictionary<string, string?>
+        {
+            ["Sharptune:Studies:off:Enabled"] = "false",
+
+            // Not validated: the study is disabled.
+            ["Sharptune:Studies:off:Concurrency"] = "0",
+        });
         builder.Services.AddSharptune()
             .UseStorage(storage)
             .AddStudy("flaky", (trial, _, _) =>
