@@ -129,30 +129,29 @@ public class OptimizeAsyncTests
     [Fact]
     public async Task CpuBoundTrialsRunInParallel()
     {
-        // Two slots must give clearly more throughput than one on a machine with at least two cores.
-        if (Environment.ProcessorCount < 2)
-        {
-            return;
-        }
+        // Synchronous CPU-bound objectives still overlap: each trial runs on its own thread-pool thread. (The
+        // throughput figure, >= 1.8x with two slots, is measured by bench/Sharptune.Benchmarks, not asserted here,
+        // because test assemblies run side by side.)
+        var inFlight = new Support.InFlight();
+        var threads = new ConcurrentDictionary<int, bool>();
 
-        static double Spin(ITrial t)
+        double Spin(ITrial t)
         {
+            inFlight.Enter();
+            threads[Environment.CurrentManagedThreadId] = true;
             var sw = Stopwatch.StartNew();
             double acc = 0;
-            while (sw.ElapsedMilliseconds < 20)
+            while (sw.ElapsedMilliseconds < 40)
             {
                 acc += Math.Sqrt(acc + 1);
             }
 
-            return acc * 0 + t.SuggestFloat("x", 0, 1);
+            inFlight.Exit();
+            return (acc * 0) + t.SuggestFloat("x", 0, 1);
         }
 
-        var one = Stopwatch.StartNew();
-        await NewStudy().OptimizeAsync((t, _) => ValueTask.FromResult(Spin(t)), new OptimizeOptions { NTrials = 10, Concurrency = 1 }, TestContext.Current.CancellationToken);
-        one.Stop();
-        var two = Stopwatch.StartNew();
-        await NewStudy().OptimizeAsync((t, _) => ValueTask.FromResult(Spin(t)), new OptimizeOptions { NTrials = 10, Concurrency = 2 }, TestContext.Current.CancellationToken);
-        two.Stop();
-        Assert.True(two.Elapsed.TotalMilliseconds < one.Elapsed.TotalMilliseconds * 0.8, $"1 slot {one.ElapsedMilliseconds} ms, 2 slots {two.ElapsedMilliseconds} ms");
+        await NewStudy().OptimizeAsync((t, _) => ValueTask.FromResult(Spin(t)), new OptimizeOptions { NTrials = 6, Concurrency = 2 }, TestContext.Current.CancellationToken);
+        Assert.Equal(2, inFlight.Max);
+        Assert.True(threads.Count >= 2);
     }
 }
