@@ -411,6 +411,25 @@ public sealed partial class Study
         int started = 0;
         TimeSpan lastStart = TimeSpan.MinValue;
 
+        // Waits until the clock reaches the time (timers may fire a little early); false when cancelled.
+        async Task<bool> WaitUntilAsync(TimeSpan due)
+        {
+            TimeSpan wait;
+            while ((wait = due - clock.Elapsed) > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         bool MayStart() =>
             !_stopFlag && firstError is null && !cancellationToken.IsCancellationRequested &&
             (options.Timeout is not { } t || clock.Elapsed < t) &&
@@ -429,21 +448,10 @@ public sealed partial class Study
                     break;
                 }
 
-                if (options.Delay > TimeSpan.Zero && started > 0)
+                if (options.Delay > TimeSpan.Zero && started > 0 && !await WaitUntilAsync(lastStart + options.Delay).ConfigureAwait(false))
                 {
-                    var wait = lastStart + options.Delay - clock.Elapsed;
-                    if (wait > TimeSpan.Zero)
-                    {
-                        try
-                        {
-                            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            slots.Release();
-                            break;
-                        }
-                    }
+                    slots.Release();
+                    break;
                 }
 
                 if (!MayStart())
