@@ -56,7 +56,6 @@ public sealed partial class RdbStorage
                 $"VALUES (COALESCE((SELECT number FROM trials WHERE study_id = @s ORDER BY trial_id DESC LIMIT 1), -1) + 1, @s, {E("@state", "trialstate")}, @start, @complete) RETURNING trial_id, number";
             TrialKey = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t";
             TrialKeyForUpdate = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t" + dialect.ForUpdate;
-            TrialIdFromNumber = "SELECT trial_id FROM trials WHERE study_id = @s AND number = @n";
             PreviousDistribution =
                 "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
                 "WHERE t.study_id = @s AND p.param_name = @name ORDER BY p.param_id LIMIT 1";
@@ -130,8 +129,6 @@ public sealed partial class RdbStorage
         public string TrialKey { get; }
 
         public string TrialKeyForUpdate { get; }
-
-        public string TrialIdFromNumber { get; }
 
         public string PreviousDistribution { get; }
 
