@@ -231,7 +231,7 @@ public sealed partial class RdbStorage
     {
         if (_finished.TryGetValue(trialId, out var cached))
         {
-            return cached;
+            return cached.Trial;
         }
 
         if (OwnedSnapshot(trialId) is { } owned)
@@ -250,7 +250,7 @@ public sealed partial class RdbStorage
         _trialKeys[trialId] = (studyId, trial.Number);
         if (trial.State.IsFinished())
         {
-            _finished[trialId] = trial;
+            _finished[trialId] = (studyId, trial);
         }
 
         return trial;
