@@ -309,11 +309,22 @@ public sealed partial class RdbStorage
             throw new InvalidOperationException("Best trial can be obtained only for single-objective optimization.");
         }
 
-        string sql = string.Format(CultureInfo.InvariantCulture, _sql.BestTrial, directions[0] == StudyDirection.Maximize ? "DESC" : "ASC");
-        object? id = Run(c => c.Command(sql).With("@s", studyId).ExecuteScalar());
-        return id is null or DBNull
-            ? throw new InvalidOperationException("No trials are completed yet.")
-            : GetTrial(Convert.ToInt32(id, CultureInfo.InvariantCulture));
+        // From the incremental cache: the COMPLETE trials are all cached, so no query scans the study.
+        bool maximize = directions[0] == StudyDirection.Maximize;
+        var cache = Refresh(studyId);
+        lock (cache.Lock)
+        {
+            FrozenTrial? best = null;
+            foreach (var t in cache.ByNumber)
+            {
+                if (t is { State: TrialState.Complete, Values: { Count: > 0 } values } && (best is null || (maximize ? values[0] > best.Values![0] : values[0] < best.Values![0])))
+                {
+                    best = t;
+                }
+            }
+
+            return best ?? throw new InvalidOperationException("No trials are completed yet.");
+        }
     }
 
     /// <summary>
