@@ -99,6 +99,31 @@ public abstract class PersistentStorageContractTests : StorageContractTests
     }
 
     [Fact]
+    public void TwoInstances_PoppingWaitingTrials_ClaimEachExactlyOnce()
+    {
+        var a = NewStorage();
+        var b = Reopen();
+        int study = a.CreateNewStudy([StudyDirection.Minimize], "enqueued");
+        for (int i = 0; i < 20; i++)
+        {
+            a.CreateNewTrial(study, Trials.Create(state: TrialState.Waiting));
+        }
+
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, w =>
+        {
+            var s = w % 2 == 0 ? a : b;
+            while (s.PopWaitingTrialId(study) is { } id)
+            {
+                claimed.Add(id);
+            }
+        });
+        Assert.Equal(20, claimed.Count);
+        Assert.Equal(20, claimed.Distinct().Count());
+        Assert.All(Reopen().GetAllTrials(study), t => Assert.Equal(TrialState.Running, t.State));
+    }
+
+    [Fact]
     public void Heartbeat_StaleRunningTrialsAreDetected_OthersAreNot()
     {
         var options = CreateOptions();

@@ -2,7 +2,6 @@ using Sharptune.Storages.Journal;
 using Sharptune.Storages.Redis;
 using Sharptune.Storages.Testing;
 using Sharptune.Storages.Tests.Support;
-using StackExchange.Redis;
 
 namespace Sharptune.Storages.Tests.Contract;
 
@@ -95,22 +94,5 @@ public sealed class JournalRedisStorageContractTests : PersistentStorageContract
 
     protected override StorageOptions CreateOptions() => new JournalStorageOptions();
 
-    protected override void DisposeResources()
-    {
-        if (_prefixes.Count == 0)
-        {
-            return;
-        }
-
-        using var m = ConnectionMultiplexer.Connect(TestServers.RedisConfiguration + ",allowAdmin=true");
-        var db = m.GetDatabase();
-        var server = m.GetServers()[0];
-        foreach (string prefix in _prefixes)
-        {
-            foreach (var key in server.Keys(pattern: prefix + ":*"))
-            {
-                db.KeyDelete(key);
-            }
-        }
-    }
+    protected override void DisposeResources() => RedisKeys.Delete(_prefixes);
 }

@@ -4,7 +4,6 @@ using System.Globalization;
 using Sharptune.Internal;
 using Sharptune.Samplers;
 using Sharptune.Storages.Tests.Support;
-using StackExchange.Redis;
 
 namespace Sharptune.Storages.Tests.Interop;
 
@@ -100,18 +99,7 @@ public sealed class PythonInteropTests : IDisposable
             c.Dispose();
         }
 
-        if (_redisPrefixes.Count > 0)
-        {
-            using var m = ConnectionMultiplexer.Connect(TestServers.RedisConfiguration);
-            foreach (string prefix in _redisPrefixes)
-            {
-                foreach (var key in m.GetServers()[0].Keys(pattern: prefix + ":*"))
-                {
-                    m.GetDatabase().KeyDelete(key);
-                }
-            }
-        }
-
+        RedisKeys.Delete(_redisPrefixes);
         _dir.Dispose();
     }
 

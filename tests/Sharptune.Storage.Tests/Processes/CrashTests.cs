@@ -14,6 +14,7 @@ public sealed class CrashTests : IDisposable
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1.5);
     private readonly TempDirectory _dir = new();
     private readonly List<IDisposable> _cleanup = [];
+    private readonly List<string> _redisPrefixes = [];
 
     [Fact]
     public void KilledWorker_Sqlite()
@@ -37,6 +38,15 @@ public sealed class CrashTests : IDisposable
         Run("journal:" + path, o => new JournalStorage(path, (JournalStorageOptions?)o), () => new JournalStorageOptions());
     }
 
+    [Fact]
+    public void KilledWorker_JournalRedis()
+    {
+        string prefix = "sharptune-crash-" + Guid.NewGuid().ToString("N")[..10];
+        _redisPrefixes.Add(prefix);
+        string url = TestServers.RequireRedis() + "?prefix=" + prefix;
+        Run(url, o => Storages.FromUrl(url, o), () => new JournalStorageOptions());
+    }
+
     public void Dispose()
     {
         foreach (var c in _cleanup)
@@ -44,6 +54,7 @@ public sealed class CrashTests : IDisposable
             c.Dispose();
         }
 
+        RedisKeys.Delete(_redisPrefixes);
         _dir.Dispose();
     }
 

@@ -17,6 +17,7 @@ public sealed class DistributedTests : IDisposable
     private const int Cap = 200;
     private readonly TempDirectory _dir = new();
     private readonly List<IDisposable> _cleanup = [];
+    private readonly List<string> _redisPrefixes = [];
 
     [Fact]
     public void FourWorkers_Sqlite()
@@ -44,6 +45,7 @@ public sealed class DistributedTests : IDisposable
     public void FourWorkers_JournalRedis()
     {
         string prefix = "sharptune-dist-" + Guid.NewGuid().ToString("N")[..10];
+        _redisPrefixes.Add(prefix);
         string url = TestServers.RequireRedis() + "?prefix=" + prefix;
         Run(url, () => Storages.FromUrl(url));
     }
@@ -55,6 +57,7 @@ public sealed class DistributedTests : IDisposable
             c.Dispose();
         }
 
+        RedisKeys.Delete(_redisPrefixes);
         _dir.Dispose();
     }
 

@@ -183,6 +183,41 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public void IdsReusedAfterAnotherProcessDeletesAStudy_DoNotServeStaleCache()
+    {
+        string url = "sqlite:///" + _dir.File("reuse.db");
+        using var a = new RdbStorage(url);
+        using var b = new RdbStorage(url);
+        int keep = a.CreateNewStudy([StudyDirection.Minimize], "keep");
+        a.SetTrialStateValues(a.CreateNewTrial(keep), TrialState.Complete, [0]);
+        int old = a.CreateNewStudy([StudyDirection.Minimize], "s");
+        for (int i = 0; i < 3; i++)
+        {
+            a.SetTrialStateValues(a.CreateNewTrial(old), TrialState.Complete, [i]);
+        }
+
+        Assert.Equal(3, a.GetAllTrials(old).Count);
+
+        // Another process deletes the newest study and creates one of the same name: SQLite gives it the same
+        // study id and the same trial ids.
+        b.DeleteStudy(b.GetStudyIdFromName("s"));
+        int recreated = b.CreateNewStudy([StudyDirection.Maximize], "s");
+        Assert.Equal(old, recreated);
+        int t = b.CreateNewTrial(recreated);
+        b.SetTrialParam(t, "x", 0.5, X);
+        b.SetTrialStateValues(t, TrialState.Complete, [42]);
+        int other = b.CreateNewStudy([StudyDirection.Minimize], "other");
+        b.SetTrialStateValues(b.CreateNewTrial(other), TrialState.Complete, [7]);
+        b.SetTrialStateValues(b.CreateNewTrial(other), TrialState.Complete, [8]);
+
+        var study = Study.Load("s", a);
+        Assert.Equal(StudyDirection.Maximize, study.Direction);
+        Assert.Equal([42.0], study.Trials.Select(x => x.Values![0]));
+        Assert.Equal(0.5, study.Trials[0].Params["x"]);
+        Assert.Equal([7.0, 8.0], a.GetAllTrials(other).Select(x => x.Values![0]));
+    }
+
+    [Fact]
     public void MemoryDatabase_WorksThroughOneConnection()
     {
         using var s = (RdbStorage)Storages.FromUrl("sqlite:///:memory:");

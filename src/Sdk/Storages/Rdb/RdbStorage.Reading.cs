@@ -57,9 +57,10 @@ public sealed partial class RdbStorage
                 for (int i = 0; i < rows.Count; i++)
                 {
                     var row = rows[i];
-                    if (_finished.TryGetValue(row.TrialId, out var done))
+                    if (_finished.TryGetValue(row.TrialId, out var done) && done.StudyId == row.StudyId && done.Trial.Number == row.Number)
                     {
-                        result[i] = done;
+                        // (An SQLite row id is reused after the newest rows are deleted: the study and number tell.)
+                        result[i] = done.Trial;
                     }
                     else if (row.State == TrialState.Running && OwnedSnapshot(row.TrialId) is { } mine && mine.Number == row.Number)
                     {
@@ -119,7 +120,7 @@ public sealed partial class RdbStorage
                 if (trial.State.IsFinished())
                 {
                     cache.Unfinished.Remove(trial.TrialId);
-                    _finished[trial.TrialId] = trial;
+                    _finished[trial.TrialId] = (studyId, trial);
                 }
                 else
                 {

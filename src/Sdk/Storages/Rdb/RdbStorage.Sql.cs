@@ -56,7 +56,6 @@ public sealed partial class RdbStorage
                 $"VALUES (COALESCE((SELECT number FROM trials WHERE study_id = @s ORDER BY trial_id DESC LIMIT 1), -1) + 1, @s, {E("@state", "trialstate")}, @start, @complete) RETURNING trial_id, number";
             TrialKey = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t";
             TrialKeyForUpdate = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t" + dialect.ForUpdate;
-            TrialIdFromNumber = "SELECT trial_id FROM trials WHERE study_id = @s AND number = @n";
             PreviousDistribution =
                 "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
                 "WHERE t.study_id = @s AND p.param_name = @name ORDER BY p.param_id LIMIT 1";
@@ -87,10 +86,6 @@ public sealed partial class RdbStorage
             ClaimWaiting = "UPDATE trials SET state = 'RUNNING', datetime_start = @start WHERE trial_id = @t AND state = 'WAITING'";
             SetState = $"UPDATE trials SET state = {E("@state", "trialstate")} WHERE trial_id = @t";
             SetStateFinished = $"UPDATE trials SET state = {E("@state", "trialstate")}, datetime_complete = @complete WHERE trial_id = @t";
-            BestTrial =
-                "SELECT t.trial_id FROM trials t JOIN trial_values v ON v.trial_id = t.trial_id " +
-                "WHERE t.study_id = @s AND t.state = 'COMPLETE' AND v.objective = 0 " +
-                "ORDER BY CASE v.value_type WHEN 'INF_NEG' THEN -1 WHEN 'FINITE' THEN 0 ELSE 1 END {0}, v.value {0}, t.trial_id LIMIT 1";
             RecordHeartbeat =
                 $"INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, {dialect.NowSql}) ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat";
             StaleTrials =
@@ -131,8 +126,6 @@ public sealed partial class RdbStorage
 
         public string TrialKeyForUpdate { get; }
 
-        public string TrialIdFromNumber { get; }
-
         public string PreviousDistribution { get; }
 
         public string InsertParam { get; }
@@ -158,8 +151,6 @@ public sealed partial class RdbStorage
         public string SetState { get; }
 
         public string SetStateFinished { get; }
-
-        public string BestTrial { get; }
 
         public string RecordHeartbeat { get; }
 

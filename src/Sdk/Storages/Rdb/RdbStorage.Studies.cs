@@ -59,6 +59,40 @@ public sealed partial class RdbStorage
             }
         }
 
+        Forget(studyId);
+    }
+
+    /// <inheritdoc/>
+    public void SetStudyUserAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudyUserAttr, studyId, key, value);
+
+    /// <inheritdoc/>
+    public void SetStudySystemAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudySystemAttr, studyId, key, value);
+
+    /// <summary>
+    /// Finds a study id by name. Opening a study by name also forgets what this instance cached about that id: on
+    /// SQLite the id of a deleted study is given to the next one created, so the cache may describe a study that
+    /// another process deleted and created again.
+    /// </summary>
+    /// <param name="studyName">The name.</param>
+    /// <returns>The id.</returns>
+    /// <exception cref="KeyNotFoundException">No such study.</exception>
+    public int GetStudyIdFromName(string studyName)
+    {
+        ArgumentNullException.ThrowIfNull(studyName);
+        object? found = Run(c => c.Command(_sql.StudyIdFromName).With("@name", studyName).ExecuteScalar());
+        if (found is null or DBNull)
+        {
+            throw new KeyNotFoundException($"No such study {studyName}.");
+        }
+
+        int id = Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture);
+        Forget(id);
+        return id;
+    }
+
+    /// <summary>Drops the cached state of a study (its name, directions and finished trials).</summary>
+    private void Forget(int studyId)
+    {
         if (_studies.TryRemove(studyId, out var cache))
         {
             lock (cache.Lock)
@@ -73,22 +107,6 @@ public sealed partial class RdbStorage
                 }
             }
         }
-    }
-
-    /// <inheritdoc/>
-    public void SetStudyUserAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudyUserAttr, studyId, key, value);
-
-    /// <inheritdoc/>
-    public void SetStudySystemAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudySystemAttr, studyId, key, value);
-
-    /// <inheritdoc/>
-    public int GetStudyIdFromName(string studyName)
-    {
-        ArgumentNullException.ThrowIfNull(studyName);
-        object? id = Run(c => c.Command(_sql.StudyIdFromName).With("@name", studyName).ExecuteScalar());
-        return id is null or DBNull
-            ? throw new KeyNotFoundException($"No such study {studyName}.")
-            : Convert.ToInt32(id, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc/>

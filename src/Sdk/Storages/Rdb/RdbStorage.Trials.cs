@@ -116,6 +116,19 @@ public sealed partial class RdbStorage
     /// <inheritdoc/>
     public int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber)
     {
+        if (TryGetCachedTrialId(studyId, trialNumber) is { } cached)
+        {
+            return cached;
+        }
+
+        // The incremental read brings every trial created since the last one into the cache.
+        Refresh(studyId);
+        return TryGetCachedTrialId(studyId, trialNumber)
+            ?? throw new KeyNotFoundException($"No trial with trial number {trialNumber} exists in study with study_id {studyId}.");
+    }
+
+    private int? TryGetCachedTrialId(int studyId, int trialNumber)
+    {
         if (_studies.TryGetValue(studyId, out var cache))
         {
             lock (cache.Lock)
@@ -127,10 +140,7 @@ public sealed partial class RdbStorage
             }
         }
 
-        object? id = Run(c => c.Command(_sql.TrialIdFromNumber).With("@s", studyId).With("@n", trialNumber).ExecuteScalar());
-        return id is null or DBNull
-            ? throw new KeyNotFoundException($"No trial with trial number {trialNumber} exists in study with study_id {studyId}.")
-            : Convert.ToInt32(id, CultureInfo.InvariantCulture);
+        return null;
     }
 
     /// <inheritdoc/>
@@ -221,7 +231,7 @@ public sealed partial class RdbStorage
     {
         if (_finished.TryGetValue(trialId, out var cached))
         {
-            return cached;
+            return cached.Trial;
         }
 
         if (OwnedSnapshot(trialId) is { } owned)
@@ -240,7 +250,7 @@ public sealed partial class RdbStorage
         _trialKeys[trialId] = (studyId, trial.Number);
         if (trial.State.IsFinished())
         {
-            _finished[trialId] = trial;
+            _finished[trialId] = (studyId, trial);
         }
 
         return trial;
@@ -265,25 +275,29 @@ public sealed partial class RdbStorage
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Counts the trials of a study, optionally by state: an incremental read of the study (its new and unfinished
+    /// trials) and a count in the cache, so the cost does not grow with the study.
+    /// </summary>
+    /// <param name="studyId">The study id.</param>
+    /// <param name="states">The states to count, or <see langword="null"/> for all.</param>
+    /// <returns>The count.</returns>
     public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
     {
-        if (states is { Count: 0 })
+        var cache = Refresh(studyId);
+        lock (cache.Lock)
         {
-            return 0;
-        }
-
-        string sql = _sql.Count(states is null ? string.Empty : StateList(states));
-        return Run(c =>
-        {
-            int n = Convert.ToInt32(c.Command(sql).With("@s", studyId).ExecuteScalar(), CultureInfo.InvariantCulture);
-            if (n == 0)
+            int n = 0;
+            foreach (var t in cache.ByNumber)
             {
-                EnsureStudy(c, studyId);
+                if (t is not null && (states is null || states.Contains(t.State)))
+                {
+                    n++;
+                }
             }
 
             return n;
-        });
+        }
     }
 
     /// <inheritdoc/>
@@ -295,11 +309,22 @@ public sealed partial class RdbStorage
             throw new InvalidOperationException("Best trial can be obtained only for single-objective optimization.");
         }
 
-        string sql = string.Format(CultureInfo.InvariantCulture, _sql.BestTrial, directions[0] == StudyDirection.Maximize ? "DESC" : "ASC");
-        object? id = Run(c => c.Command(sql).With("@s", studyId).ExecuteScalar());
-        return id is null or DBNull
-            ? throw new InvalidOperationException("No trials are completed yet.")
-            : GetTrial(Convert.ToInt32(id, CultureInfo.InvariantCulture));
+        // From the incremental cache: the COMPLETE trials are all cached, so no query scans the study.
+        bool maximize = directions[0] == StudyDirection.Maximize;
+        var cache = Refresh(studyId);
+        lock (cache.Lock)
+        {
+            FrozenTrial? best = null;
+            foreach (var t in cache.ByNumber)
+            {
+                if (t is { State: TrialState.Complete, Values: { Count: > 0 } values } && (best is null || (maximize ? values[0] > best.Values![0] : values[0] < best.Values![0])))
+                {
+                    best = t;
+                }
+            }
+
+            return best ?? throw new InvalidOperationException("No trials are completed yet.");
+        }
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
     private readonly RdbStorageOptions _options;
     private readonly bool _ownsDialect;
     private readonly ConcurrentDictionary<int, StudyCache> _studies = new();
-    private readonly ConcurrentDictionary<int, FrozenTrial> _finished = new();
+    private readonly ConcurrentDictionary<int, (int StudyId, FrozenTrial Trial)> _finished = new();
     private readonly ConcurrentDictionary<int, (int StudyId, int Number)> _trialKeys = new();
     private readonly ConcurrentDictionary<string, Distribution> _distributionJson = new(StringComparer.Ordinal);
     private readonly Sql _sql;
