@@ -30,7 +30,7 @@ internal static class StableMath
     /// <summary>exp(t²)·erfc(t), accurate for large t.</summary>
     public static double Erfcx(double t)
     {
-        if (t < 5)
+        if (t < 10)
         {
             return Math.Exp(t * t) * SpecialFunctions.Erfc(t);
         }
@@ -45,10 +45,13 @@ internal static class StableMath
         return 1 / (Math.Sqrt(Math.PI) * f);
     }
 
-    /// <summary>log(φ(z) + z·Φ(z)), the log of E[max(0, z + N(0, 1))].</summary>
+    /// <summary>
+    /// log(φ(z) + z·Φ(z)), the log of E[max(0, z + N(0, 1))]. Below −1 it is computed as
+    /// log φ(z) + log(1 + z·Φ(z)/φ(z)) with Φ/φ from erfcx, which avoids the cancellation of the direct formula.
+    /// </summary>
     public static double LogH(double z)
     {
-        if (z >= -25)
+        if (z >= -1)
         {
             return Math.Log((0.5 * z * SpecialFunctions.Erfc(-SqrtHalf * z)) + (Math.Exp(-0.5 * z * z) * InvSqrt2Pi));
         }
@@ -59,7 +62,7 @@ internal static class StableMath
     /// <summary>d/dz log h(z) = Φ(z) / h(z).</summary>
     public static double DLogH(double z)
     {
-        if (z >= -25)
+        if (z >= -1)
         {
             double cdf = 0.5 * SpecialFunctions.Erfc(-SqrtHalf * z);
             double h = (z * cdf) + (Math.Exp(-0.5 * z * z) * InvSqrt2Pi);

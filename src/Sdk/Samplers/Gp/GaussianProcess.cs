@@ -303,6 +303,86 @@ internal sealed class GaussianProcess
         return new DenseMatrix(n, n, data);
     }
 
+    /// <summary>
+    /// The loss the fit minimises, −(log marginal likelihood + log prior), and its gradient with respect to the raw
+    /// parameters (log λ₁…λ_d, log scale, log(noise − minimum noise)).
+    /// </summary>
+    internal static double NegativeLogPosterior(double[][] x, double[] y, bool[] categorical, double[] raw, bool deterministic, double[] gradient) =>
+        NegativeLogPosterior(SquaredDifferences(x, x, categorical), x.Length, categorical.Length, y, raw, deterministic, gradient, new double[x.Length * x.Length]);
+
+    private static double NegativeLogPosterior(double[] sqd, int n, int d, double[] y, double[] raw, bool deterministic, double[] grad, double[] r2)
+    {
+        double minNoise = DefaultMinimumNoise;
+        var lam = new double[d];
+        for (int k = 0; k < d; k++)
+        {
+            lam[k] = Math.Exp(raw[k]);
+        }
+
+        double scale = Math.Exp(raw[d]);
+        double noiseRaw = Math.Exp(raw[d + 1]);
+        double noise = deterministic ? minNoise : noiseRaw + minNoise;
+        var kmat = KernelMatrix(sqd, n, d, lam, scale, noise, r2);
+        var chol = kmat.Cholesky();
+        var yv = Vector<double>.Build.Dense(y);
+        var alpha = chol.Solve(yv);
+        double logDet = 0;
+        var factor = chol.Factor;
+        for (int i = 0; i < n; i++)
+        {
+            logDet += Math.Log(factor[i, i]);
+        }
+
+        double mll = -logDet - (0.5 * yv.DotProduct(alpha));
+        double prior = Math.Log(scale) - scale + (0.1 * Math.Log(noise)) - (30 * noise);
+        for (int k = 0; k < d; k++)
+        {
+            prior -= (0.1 / lam[k]) + (0.1 * lam[k]);
+        }
+
+        double loss = -mll - prior;
+        if (!double.IsFinite(loss))
+        {
+            throw new ArithmeticException("The marginal likelihood is not finite.");
+        }
+
+        // d(mll)/dθ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ)
+        var kinv = ((DenseMatrix)chol.Solve(DenseMatrix.CreateIdentity(n))).Values;
+        var alphaArr = alpha.ToArray();
+        Array.Clear(grad);
+        double traceW = 0;
+        double wScale = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double w = (alphaArr[i] * alphaArr[j]) - kinv[(i * n) + j];
+                double r = r2[(i * n) + j];
+                wScale += w * scale * Matern52(r);
+                double g = w * scale * Matern52Derivative(r);
+                int o = ((i * n) + j) * d;
+                for (int k = 0; k < d; k++)
+                {
+                    grad[k] += g * sqd[o + k];
+                }
+
+                if (i == j)
+                {
+                    traceW += w;
+                }
+            }
+        }
+
+        for (int k = 0; k < d; k++)
+        {
+            grad[k] = -(0.5 * grad[k] * lam[k]) - ((0.1 / lam[k]) - (0.1 * lam[k]));
+        }
+
+        grad[d] = -(0.5 * wScale) - (1 - scale);
+        grad[d + 1] = deterministic ? 0 : -(0.5 * traceW * noiseRaw) - (((0.1 / noise) - 30) * noiseRaw);
+        return loss;
+    }
+
     private static KernelParams Optimize(double[][] x, double[] y, bool[] categorical, double[] sqd, KernelParams start, bool deterministic)
     {
         int n = x.Length, d = categorical.Length;
@@ -315,83 +395,19 @@ internal sealed class GaussianProcess
 
         raw0[d] = Math.Log(start.KernelScale);
         raw0[d + 1] = Math.Log(Math.Max(start.NoiseVariance - (0.99 * minNoise), 1e-300));
-        var yv = Vector<double>.Build.Dense(y);
         var r2 = new double[n * n];
         double bestLoss = double.PositiveInfinity;
         double[] bestRaw = raw0;
 
         (double, Vector<double>) LossAndGradient(Vector<double> raw)
         {
-            var lam = new double[d];
-            for (int k = 0; k < d; k++)
-            {
-                lam[k] = Math.Exp(raw[k]);
-            }
-
-            double scale = Math.Exp(raw[d]);
-            double noiseRaw = Math.Exp(raw[d + 1]);
-            double noise = deterministic ? minNoise : noiseRaw + minNoise;
-            var kmat = KernelMatrix(sqd, n, d, lam, scale, noise, r2);
-            var chol = kmat.Cholesky();
-            var alpha = chol.Solve(yv);
-            double logDet = 0;
-            var factor = chol.Factor;
-            for (int i = 0; i < n; i++)
-            {
-                logDet += Math.Log(factor[i, i]);
-            }
-
-            double mll = -logDet - (0.5 * yv.DotProduct(alpha));
-            double prior = (1 * Math.Log(scale)) - scale + (0.1 * Math.Log(noise)) - (30 * noise);
-            for (int k = 0; k < d; k++)
-            {
-                prior -= (0.1 / lam[k]) + (0.1 * lam[k]);
-            }
-
-            double loss = -mll - prior;
-            if (!double.IsFinite(loss))
-            {
-                throw new ArithmeticException("The marginal likelihood is not finite.");
-            }
-
-            // d(mll)/dθ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ)
-            var kinv = ((DenseMatrix)chol.Solve(DenseMatrix.CreateIdentity(n))).Values;
-            var alphaArr = alpha.ToArray();
+            var rawArr = raw.ToArray();
             var grad = new double[d + 2];
-            double traceW = 0;
-            double wScale = 0;
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    double w = (alphaArr[i] * alphaArr[j]) - kinv[(i * n) + j];
-                    double r = r2[(i * n) + j];
-                    wScale += w * scale * Matern52(r);
-                    double g = w * scale * Matern52Derivative(r);
-                    int o = ((i * n) + j) * d;
-                    for (int k = 0; k < d; k++)
-                    {
-                        grad[k] += g * sqd[o + k];
-                    }
-
-                    if (i == j)
-                    {
-                        traceW += w;
-                    }
-                }
-            }
-
-            for (int k = 0; k < d; k++)
-            {
-                grad[k] = -(0.5 * grad[k] * lam[k]) - ((0.1 / lam[k]) - (0.1 * lam[k]));
-            }
-
-            grad[d] = -(0.5 * wScale) - (1 - scale);
-            grad[d + 1] = deterministic ? 0 : -(0.5 * traceW * noiseRaw) - (((0.1 / noise) - 30) * noiseRaw);
+            double loss = NegativeLogPosterior(sqd, n, d, y, rawArr, deterministic, grad, r2);
             if (loss < bestLoss)
             {
                 bestLoss = loss;
-                bestRaw = raw.ToArray();
+                bestRaw = rawArr;
             }
 
             return (loss, Vector<double>.Build.Dense(grad));
