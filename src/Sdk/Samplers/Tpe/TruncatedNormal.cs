@@ -133,7 +133,17 @@ internal static class TruncatedNormal
         }
 
         double x;
-        if (a < 0)
+        if (a > -30 && b < 30)
+        {
+            // Linear space is exact enough here (no CDF value underflows): Φ(x) = Φ(a) + q·mass, inverted on the
+            // side where the probability is small, with the complement computed without cancellation.
+            double mass = Math.Exp(logMass);
+            double p = Ndtr(a) + (q * mass);
+            x = p <= 0.5
+                ? -Sqrt2 * SpecialFunctions.ErfcInv(2 * p)
+                : Sqrt2 * SpecialFunctions.ErfcInv(2 * (Ndtr(-b) + ((1 - q) * mass)));
+        }
+        else if (a < 0)
         {
             x = NdtriExp(LogAddExp(LogNdtr(a), Math.Log(q) + logMass));
         }
