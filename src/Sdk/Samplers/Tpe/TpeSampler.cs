@@ -141,6 +141,9 @@ public sealed class TpeSampler : ISampler
     /// <summary>Gets a value indicating whether falling back to independent sampling logs a warning.</summary>
     public bool WarnIndependentSampling { get; }
 
+    /// <summary>Gets the observation counts of the below and above estimators of the last sampling (for tests).</summary>
+    internal (int Below, int Above) LastObservationCounts { get; private set; }
+
     /// <summary>Gets the weight of the prior kernel.</summary>
     public double PriorWeight => _settings.PriorWeight;
 
@@ -402,6 +405,7 @@ public sealed class TpeSampler : ISampler
         var below = BuildBelow(state, dims, columns, anyMissing, multiObjective);
         var above = BuildAbove(study, state, trial, dims, columns, anyMissing);
 
+        LastObservationCounts = (below.KernelCount - 1, above.KernelCount - 1);
         var candidates = below.Sample(_rng, NEiCandidates);
         var logL = new double[candidates.Count];
         var logG = new double[candidates.Count];
