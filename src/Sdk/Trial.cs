@@ -233,6 +233,10 @@ public sealed class Trial : ITrial
         _relativeParams = _relativeSearchSpace.Count == 0
             ? FrozenTrial.EmptyInternal
             : Study.Sampler.SampleRelative(Study, snapshot, _relativeSearchSpace);
+        if (_relativeParams.Count > 0)
+        {
+            Invalidate(); // the sampler may have written system attributes (TPE's constant liar publishes its point)
+        }
     }
 
     /// <inheritdoc/>
