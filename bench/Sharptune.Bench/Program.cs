@@ -16,6 +16,7 @@ try
         "quality" => Quality(new Options(args[1..])),
         "speed" => Speed(new Options(args[1..])),
         "scale" => Scale(new Options(args[1..])),
+        "hypervolume" => HypervolumeSuite.Run(new Options(args[1..]), Version()),
         "-h" or "--help" or "help" => Usage(),
         _ => throw new BenchException($"unknown command '{args[0]}'"),
     };
@@ -37,12 +38,17 @@ static int Usage()
               With --concurrency C > 1, trials run through OptimizeAsync with C in flight; --objective-ms keeps each
               trial RUNNING that long after its suggestions (so parallel workers really overlap).
           speed WORKLOAD [--repeat 1]
-              WORKLOAD: random | tpe | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | all
+              WORKLOAD: random | tpe | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | gp | all
               Prints: version, workload, trials, total seconds, ms per trial (the first repeat includes JIT).
           scale [--sampler tpe] [--trials 10000] [--at 1000,2000,5000,10000] [--window 100] [--seed 0]
               Per-trial time (ask + 5 suggestions + tell on sphere5) averaged over the window before each checkpoint.
 
-        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, random (cmaes, gp, nsga2, qmc once they exist).
+          hypervolume [--sampler nsga2] [--trials 5000] [--seeds 5] [--fn zdt1,zdt2,zdt3]
+              Multi-objective quality (mirrors bench/optuna_hypervolume.py): one JSON line per ZDT function (10-D)
+              with the median hypervolume of the Pareto front, reference point [1.1, 11].
+
+        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
+        cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.
         """);
     return 0;
 }
@@ -160,6 +166,7 @@ static void RunWorkload(string w)
         case "nsga2": Run("nsga2-zdt1", "nsga2", 5000, "memory", tmp, multiObjective: true); break;
         case "tpe-mo": Run("tpe-zdt1", "tpe", 300, "memory", tmp, multiObjective: true); break;
         case "cmaes": Run("cmaes-sphere5", "cmaes", 1000, "memory", tmp); break;
+        case "gp": GpSpeed.Run(Version()); break;
         default: throw new BenchException($"unknown workload '{w}'");
     }
 }

@@ -18,10 +18,18 @@ internal static class Registry
         ["tpe-independent"] = seed => new TpeSampler(seed: seed, multivariate: false),
         ["tpe-group"] = seed => new TpeSampler(seed: seed, multivariate: true, group: true),
         ["random"] = seed => new RandomSampler(seed),
-        ["cmaes"] = null,
-        ["gp"] = null,
-        ["nsga2"] = null,
-        ["qmc"] = null,
+        ["cmaes"] = seed => new CmaEsSampler(seed: seed),
+        ["cmaes-ipop"] = seed => new CmaEsSampler(seed: seed, restartStrategy: CmaRestartStrategy.Ipop),
+        ["cmaes-bipop"] = seed => new CmaEsSampler(seed: seed, restartStrategy: CmaRestartStrategy.Bipop),
+        ["cmaes-sep"] = seed => new CmaEsSampler(seed: seed, useSeparableCma: true),
+        ["cmaes-lra"] = seed => new CmaEsSampler(seed: seed, lrAdapt: true),
+        ["cmaes-margin"] = seed => new CmaEsSampler(seed: seed, withMargin: true),
+        ["gp"] = seed => new GpSampler(seed: seed),
+        ["nsga2"] = seed => new NsgaIISampler(seed: seed),
+        ["nsga3"] = seed => new NsgaIIISampler(seed: seed),
+        ["qmc"] = seed => new QmcSampler(seed: seed),
+        ["qmc-scrambled"] = seed => new QmcSampler(scramble: true, seed: seed),
+        ["qmc-halton"] = seed => new QmcSampler(QmcType.Halton, seed: seed),
     };
 
     /// <summary>Gets the storages by name: a factory from a scratch directory (null: not available in this build).</summary>

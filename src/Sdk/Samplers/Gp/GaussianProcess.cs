@@ -239,16 +239,7 @@ internal sealed class GaussianProcess
     {
         var k = KernelMatrix(SquaredDifferences(_x, _x, _categorical), _n, _d, Params.InverseSquaredLengthscales, Params.KernelScale, Params.NoiseVariance, null);
         var chol = k.Cholesky();
-        var factor = chol.Factor;
-        _chol = new double[_n * _n];
-        for (int i = 0; i < _n; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                _chol[(i * _n) + j] = factor[i, j];
-            }
-        }
-
+        _chol = LowerRowMajor(chol.Factor, _n);
         _alpha = chol.Solve(Vector<double>.Build.Dense(Y)).ToArray();
     }
 
@@ -273,7 +264,7 @@ internal sealed class GaussianProcess
         return sqd;
     }
 
-    private static DenseMatrix KernelMatrix(double[] sqd, int n, int d, double[] lam, double scale, double noise, double[]? r2Out)
+    private static DenseMatrix KernelMatrix(double[] sqd, int n, int d, double[] lam, double scale, double noise, double[]? r2Out, double[]? derivativeOut = null)
     {
         var data = new double[n * n];
         for (int i = 0; i < n; i++)
@@ -287,13 +278,22 @@ internal sealed class GaussianProcess
                     r2 += lam[k] * sqd[o + k];
                 }
 
-                double v = scale * Matern52(r2);
+                double sq = Math.Sqrt(5 * r2);
+                double e = Math.Exp(-sq);
+                double v = scale * e * ((5.0 / 3.0 * r2) + sq + 1);
                 data[(i * n) + j] = v;
                 data[(j * n) + i] = v;
                 if (r2Out is not null)
                 {
                     r2Out[(i * n) + j] = r2;
                     r2Out[(j * n) + i] = r2;
+                }
+
+                if (derivativeOut is not null)
+                {
+                    double dv = -5.0 / 6.0 * (sq + 1) * e;
+                    derivativeOut[(i * n) + j] = dv;
+                    derivativeOut[(j * n) + i] = dv;
                 }
             }
 
@@ -322,18 +322,26 @@ internal sealed class GaussianProcess
         double scale = Math.Exp(raw[d]);
         double noiseRaw = Math.Exp(raw[d + 1]);
         double noise = deterministic ? minNoise : noiseRaw + minNoise;
-        var kmat = KernelMatrix(sqd, n, d, lam, scale, noise, r2);
+        var derivative = new double[n * n];
+        var kmat = KernelMatrix(sqd, n, d, lam, scale, noise, r2, derivative);
+        var kf = kmat.Values; // K with noise on the diagonal; Kf = K − noise·I
         var chol = kmat.Cholesky();
+        var lower = LowerRowMajor(chol.Factor, n);
         var yv = Vector<double>.Build.Dense(y);
-        var alpha = chol.Solve(yv);
+        var alpha = chol.Solve(yv).ToArray();
         double logDet = 0;
-        var factor = chol.Factor;
         for (int i = 0; i < n; i++)
         {
-            logDet += Math.Log(factor[i, i]);
+            logDet += Math.Log(lower[(i * n) + i]);
         }
 
-        double mll = -logDet - (0.5 * yv.DotProduct(alpha));
+        double quad = 0;
+        for (int i = 0; i < n; i++)
+        {
+            quad += y[i] * alpha[i];
+        }
+
+        double mll = -logDet - (0.5 * quad);
         double prior = Math.Log(scale) - scale + (0.1 * Math.Log(noise)) - (30 * noise);
         for (int k = 0; k < d; k++)
         {
@@ -346,21 +354,22 @@ internal sealed class GaussianProcess
             throw new ArithmeticException("The marginal likelihood is not finite.");
         }
 
-        // d(mll)/dθ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ)
-        var kinv = ((DenseMatrix)chol.Solve(DenseMatrix.CreateIdentity(n))).Values;
-        var alphaArr = alpha.ToArray();
+        // d(mll)/dθ = ½ tr(W ∂K/∂θ) with W = ααᵀ − K⁻¹, summed over the lower triangle (off-diagonal terms twice).
+        var kinv = InverseFromCholesky(lower, n);
         Array.Clear(grad);
         double traceW = 0;
         double wScale = 0;
         for (int i = 0; i < n; i++)
         {
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j <= i; j++)
             {
-                double w = (alphaArr[i] * alphaArr[j]) - kinv[(i * n) + j];
-                double r = r2[(i * n) + j];
-                wScale += w * scale * Matern52(r);
-                double g = w * scale * Matern52Derivative(r);
-                int o = ((i * n) + j) * d;
+                double factor = i == j ? 1 : 2;
+                int ij = (i * n) + j;
+                double w = factor * ((alpha[i] * alpha[j]) - kinv[ij]);
+                double kfij = i == j ? kf[ij] - noise : kf[ij];
+                wScale += w * kfij;
+                double g = w * scale * derivative[ij];
+                int o = ij * d;
                 for (int k = 0; k < d; k++)
                 {
                     grad[k] += g * sqd[o + k];
@@ -381,6 +390,55 @@ internal sealed class GaussianProcess
         grad[d] = -(0.5 * wScale) - (1 - scale);
         grad[d + 1] = deterministic ? 0 : -(0.5 * traceW * noiseRaw) - (((0.1 / noise) - 30) * noiseRaw);
         return loss;
+    }
+
+    /// <summary>Copies the Cholesky factor into a row-major array (zeros above the diagonal).</summary>
+    private static double[] LowerRowMajor(Matrix<double> factor, int n)
+    {
+        var values = factor is DenseMatrix dense ? dense.Values : factor.ToColumnMajorArray();
+        var lower = new double[n * n];
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = j; i < n; i++)
+            {
+                lower[(i * n) + j] = values[(j * n) + i];
+            }
+        }
+
+        return lower;
+    }
+
+    /// <summary>
+    /// K⁻¹ = L⁻ᵀL⁻¹ from the row-major Cholesky factor L, in about n³/3 operations (MathNet only offers a solve
+    /// against the identity, three times the work). Returns a full symmetric row-major matrix.
+    /// </summary>
+    private static double[] InverseFromCholesky(double[] lower, int n)
+    {
+        // Columns of M = L⁻¹ (lower triangular), each stored contiguously: mcol[j][k] = M[k, j] for k ≥ j.
+        var mcol = new double[n * n];
+        for (int j = 0; j < n; j++)
+        {
+            int cj = j * n;
+            mcol[cj + j] = 1 / lower[(j * n) + j];
+            for (int i = j + 1; i < n; i++)
+            {
+                double s = Dot(lower.AsSpan((i * n) + j, i - j), mcol.AsSpan(cj + j, i - j));
+                mcol[cj + i] = -s / lower[(i * n) + i];
+            }
+        }
+
+        var inv = new double[n * n];
+        for (int a = 0; a < n; a++)
+        {
+            for (int b = 0; b <= a; b++)
+            {
+                double v = Dot(mcol.AsSpan((a * n) + a, n - a), mcol.AsSpan((b * n) + a, n - a));
+                inv[(a * n) + b] = v;
+                inv[(b * n) + a] = v;
+            }
+        }
+
+        return inv;
     }
 
     private static KernelParams Optimize(double[][] x, double[] y, bool[] categorical, double[] sqd, KernelParams start, bool deterministic)
