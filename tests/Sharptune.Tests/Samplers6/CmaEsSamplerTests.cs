@@ -330,4 +330,49 @@ public class CmaEsSamplerTests
         Assert.Equal(0.8, opt.Mean[2], 1e-4);
         Assert.Throws<ArgumentException>(() => opt.Tell([([0.1, 0.1, 0.1], 1.0)]));
     }
+
+    public static TheoryData<string> ReferenceVariants => new() { "cma", "sep", "lra", "margin" };
+
+    [Theory]
+    [MemberData(nameof(ReferenceVariants))]
+    public void UpdatesMatchTheCmaesPackageOnFixedSolutions(string variant)
+    {
+        // Reference: cmaes (CyberAgentAILab, HEAD) told the same three generations, see bench/cma_reference.py.
+        var expected = new Dictionary<string, (double[] Mean, double Sigma, double[] Diag, double[] Ps, double[] Pc)>
+        {
+            ["cma"] = ([0.3668445514077114, 0.5859119336213321, 0.5121567625800704], 0.12393681845859941, [0.9066431882536903, 0.783966018129417, 0.8747224220634038],
+                [-0.06421100499263088, 0.7995483746185419, 0.4636912872836439], [0.09280459291108134, 0.7199682157779081, 0.4973138806490457]),
+            ["sep"] = ([0.3668445514077114, 0.5859119336213321, 0.5121567625800704], 0.12214224136150029, [1.1126166424171129, 0.6894464777980833, 0.9453215988001653],
+                [0.018874710681919704, 0.850754708735913, 0.514702664188344], [0.11661927445300391, 0.7220987312442563, 0.5069259073370279]),
+            ["lra"] = ([0.3573957484717258, 0.5712782612171343, 0.4994480076918912], 0.14954686393728495, [1.0808252786616186, 0.9205142423196296, 1.0148802756006747],
+                [-0.25343424504447004, 0.7496293490571002, 0.3646458788820853], [-0.08122616409307865, 0.7269029686792097, 0.4400061083978774]),
+            ["margin"] = ([0.3668445514077114, 0.5859119336213321, 0.5121567625800703], 0.12393681845859941, [0.9066431882536902, 0.7839660181294166, 0.8747224220634033], [], []),
+        };
+        var opt = new CmaOptimizer(
+            [0.5, 0.5, 0.5], 1.0 / 6, [0, 0, 0], [1, 1, 1], null, separable: variant == "sep", lrAdapt: variant == "lra", steps: variant == "margin" ? [0.0, 0.25, 0.1] : null);
+        for (int g = 0; g < 3; g++)
+        {
+            var solutions = new List<(double[], double)>();
+            for (int k = 0; k < opt.PopulationSize; k++)
+            {
+                var x = Enumerable.Range(0, 3).Select(i => ((0.137 * (k + 1) * (i + 2)) + (0.05 * g)) % 1.0).ToArray();
+                solutions.Add((x, x.Sum(v => (v - 0.3) * (v - 0.3))));
+            }
+
+            opt.Tell(solutions);
+        }
+
+        var state = opt.ToJsonObject();
+        var (mean, sigma, diag, ps, pc) = expected[variant];
+        Assert.Equal(mean, (double[])state["mean"]!, (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(sigma, (double)state["sigma"]!, 12);
+        var c = (double[])state["C"]!;
+        double[] actualDiag = variant == "sep" ? c : [c[0], c[3], c[5]]; // packed upper triangle of a 3×3 matrix
+        Assert.Equal(diag, actualDiag, (a, b) => Math.Abs(a - b) < 1e-12);
+        if (ps.Length > 0)
+        {
+            Assert.Equal(ps, (double[])state["p_sigma"]!, (a, b) => Math.Abs(a - b) < 1e-12);
+            Assert.Equal(pc, (double[])state["pc"]!, (a, b) => Math.Abs(a - b) < 1e-12);
+        }
+    }
 }

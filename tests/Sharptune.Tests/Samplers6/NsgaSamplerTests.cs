@@ -257,4 +257,25 @@ public class NsgaSamplerTests
         var e = Assert.Throws<ArgumentException>(() => study.Optimize(t => Zdt1(t, 2), nTrials: 8));
         Assert.Equal("The dimension of reference points vectors must be the same as the number of objectives of the study.", e.Message);
     }
+
+    [Theory]
+    [InlineData(4, new[] { 0, 3, 8, 9 })]
+    [InlineData(7, new[] { 0, 1, 3, 4, 8, 9, 11 })]
+    public void EliteSelectionMatchesOptuna(int populationSize, int[] expected)
+    {
+        // Optuna 5's NSGAIIElitePopulationSelectionStrategy on the same trials (minimize, maximize), tie at trial 2/5.
+        double[][] values =
+        [
+            [0.238, 0.544], [0.37, 0.604], [0.626, 0.066], [0.013, 0.837], [0.259, 0.234], [0.626, 0.066], [0.836, 0.476],
+            [0.639, 0.151], [0.635, 0.868], [0.523, 0.741], [0.671, 0.064], [0.758, 0.591], [0.301, 0.031], [0.866, 0.473],
+        ];
+        var study = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Maximize] });
+        foreach (var v in values)
+        {
+            study.AddTrial(Trials.Create(values: v));
+        }
+
+        var elite = new NsgaIISampler(populationSize: populationSize).SelectElite(study, study.Trials);
+        Assert.Equal(expected, elite.Select(t => t.Number).Order().ToArray());
+    }
 }

@@ -95,7 +95,7 @@ public sealed class NsgaIISampler : ISampler
         _engine.Reseed();
     }
 
-    private IReadOnlyList<FrozenTrial> SelectElite(Study study, IReadOnlyList<FrozenTrial> population)
+    internal IReadOnlyList<FrozenTrial> SelectElite(Study study, IReadOnlyList<FrozenTrial> population)
     {
         bool constrained = Constraints.IsConstrained(population);
         if (constrained)

@@ -82,43 +82,76 @@ internal static class ParetoMath
         return ranks;
     }
 
-    /// <summary>Assigns ranks from <paramref name="start"/> by repeatedly removing the non-dominated subset.</summary>
+    /// <summary>
+    /// Assigns ranks from <paramref name="start"/> with Deb's fast non-dominated sort: one pass counts, for each
+    /// point, how many points dominate it and lists the points it dominates; fronts are then peeled in O(N²) total.
+    /// </summary>
     /// <returns>The largest rank assigned, or start − 1 when <paramref name="indices"/> is empty.</returns>
     private static int PeelFronts(IReadOnlyList<double[]> loss, int[] indices, int[] ranks, int start)
     {
-        var remaining = new List<int>(indices);
-        int rank = start - 1;
-        var front = new List<int>();
-        var rest = new List<int>();
-        while (remaining.Count > 0)
+        int n = indices.Length;
+        if (n == 0)
         {
-            rank++;
-            front.Clear();
-            rest.Clear();
-            foreach (int i in remaining)
-            {
-                bool dominated = false;
-                foreach (int j in remaining)
-                {
-                    if (i != j && Dominates(loss[j], loss[i]))
-                    {
-                        dominated = true;
-                        break;
-                    }
-                }
-
-                (dominated ? rest : front).Add(i);
-            }
-
-            foreach (int i in front)
-            {
-                ranks[i] = rank;
-            }
-
-            (remaining, rest) = (rest, remaining);
+            return start - 1;
         }
 
-        return rank;
+        var dominatedBy = new int[n];
+        var dominates = new List<int>[n];
+        for (int a = 0; a < n; a++)
+        {
+            dominates[a] = [];
+        }
+
+        for (int a = 0; a < n; a++)
+        {
+            var la = loss[indices[a]];
+            for (int b = a + 1; b < n; b++)
+            {
+                var lb = loss[indices[b]];
+                if (Dominates(la, lb))
+                {
+                    dominates[a].Add(b);
+                    dominatedBy[b]++;
+                }
+                else if (Dominates(lb, la))
+                {
+                    dominates[b].Add(a);
+                    dominatedBy[a]++;
+                }
+            }
+        }
+
+        var front = new List<int>();
+        for (int a = 0; a < n; a++)
+        {
+            if (dominatedBy[a] == 0)
+            {
+                front.Add(a);
+            }
+        }
+
+        int rank = start;
+        var next = new List<int>();
+        while (front.Count > 0)
+        {
+            next.Clear();
+            foreach (int a in front)
+            {
+                ranks[indices[a]] = rank;
+                foreach (int b in dominates[a])
+                {
+                    if (--dominatedBy[b] == 0)
+                    {
+                        next.Add(b);
+                    }
+                }
+            }
+
+            (front, next) = (next, front);
+            rank++;
+        }
+
+        return rank - 1;
     }
 
     /// <summary>Returns which points are not dominated by any other point (duplicates all stay on the front).</summary>
