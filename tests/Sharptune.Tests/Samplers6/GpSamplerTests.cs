@@ -80,6 +80,18 @@ public class GpSamplerTests
     }
 
     [Fact]
+    public void FailedFitsFallBackToTheDefaultHyperparameters()
+    {
+        var (x, y) = Data(6, 2, 5);
+        y[2] = double.NaN;
+        var gp = GaussianProcess.Fit(x, y, [false, false], null, false, out string? failure);
+        Assert.NotNull(failure);
+        Assert.Equal([1.0, 1.0], gp.Params.InverseSquaredLengthscales);
+        Assert.Equal(1.0, gp.Params.KernelScale);
+        Assert.Equal(1.0, gp.Params.NoiseVariance);
+    }
+
+    [Fact]
     public void PosteriorGradientMatchesFiniteDifferences()
     {
         var (x, y) = Data(15, 3, 3);

@@ -59,11 +59,12 @@ internal sealed class GaussianProcess
     /// <param name="categorical">Which dimensions are categorical.</param>
     /// <param name="initial">The previous fit, or <see langword="null"/>.</param>
     /// <param name="deterministic">Fix the noise at the minimum (noise-free objective).</param>
-    /// <param name="failure">Set to the error message when the fit failed.</param>
+    /// <param name="failure">Set to the last error message when every start failed and the defaults are used unfitted.</param>
     /// <returns>The fitted process, ready for predictions.</returns>
     public static GaussianProcess Fit(double[][] x, double[] y, bool[] categorical, KernelParams? initial, bool deterministic, out string? failure)
     {
         failure = null;
+        string? lastError = null;
         int d = categorical.Length;
         var sqd = SquaredDifferences(x, x, categorical);
         foreach (var start in initial is null ? new[] { KernelParams.Default(d) } : [initial, KernelParams.Default(d)])
@@ -77,10 +78,12 @@ internal sealed class GaussianProcess
             }
             catch (Exception e) when (e is OptimizationException or ArgumentException or InvalidOperationException or ArithmeticException)
             {
-                failure = e.Message;
+                lastError = e.Message;
             }
         }
 
+        // Every start failed: use the default hyperparameters unfitted, as Optuna does.
+        failure = lastError;
         var fallback = new GaussianProcess(x, y, categorical, KernelParams.Default(d));
         fallback.Cache();
         return fallback;

@@ -241,7 +241,7 @@ public sealed class GpSampler : ISampler
     private GaussianProcess Fit(Study study, double[][] x, double[] y, GpSearchSpace space, KernelParams? initial)
     {
         var gp = GaussianProcess.Fit(x, y, space.IsCategorical, initial, _deterministic, out string? failure);
-        if (failure is not null && gp.Params == KernelParams.Default(space.Dimension))
+        if (failure is not null)
         {
             SamplerLog.GpKernelFitFailed(study.Logger, failure);
         }
