@@ -203,13 +203,13 @@ public class CmaEsSamplerTests
         double Spread(CmaEsSampler sampler)
         {
             var target = Create(sampler);
-            target.Optimize(t => Math.Pow(t.SuggestFloat("x", -5, 5) - 3.2, 2) + Math.Pow(t.SuggestFloat("y", -5, 5) + 2.1, 2), nTrials: 7);
+            target.Optimize(t => Math.Pow(t.SuggestFloat("x", -5, 5) - 3.2, 2) + Math.Pow(t.SuggestFloat("y", -5, 5) + 2.1, 2), nTrials: 13);
             return target.Trials.Skip(1).Average(t => Math.Sqrt(Math.Pow((double)t.Params["x"]! - 3, 2) + Math.Pow((double)t.Params["y"]! + 2, 2)));
         }
 
         double warm = Spread(new CmaEsSampler(seed: 10, sourceTrials: source.Trials));
         double cold = Spread(new CmaEsSampler(seed: 10));
-        Assert.True(warm < 1.5 && warm < cold / 2, $"warm {warm}, cold {cold}");
+        Assert.True(warm < 2.5 && warm < cold * 0.6, $"warm {warm}, cold {cold}");
     }
 
     [Fact]
