@@ -167,6 +167,13 @@ public class GpSamplerTests
             var g = new double[2];
             double v = acq.ValueAndGradient(p, g);
             Assert.Equal(acq.Value(p), v, 12);
+            var batch = Enumerable.Range(0, 300).Select(i => new[] { (i * 0.37) % 1.3, (i * 0.71) % 1.2 }).ToList();
+            var values = acq.Values(batch);
+            for (int i = 0; i < batch.Count; i += 37)
+            {
+                Assert.True(Math.Abs(acq.Value(batch[i]) - values[i]) <= 1e-9 * Math.Max(1, Math.Abs(values[i])), $"{acq.GetType().Name}: {acq.Value(batch[i])} vs {values[i]}");
+            }
+
             for (int k = 0; k < 2; k++)
             {
                 double h = 1e-7;

@@ -15,6 +15,9 @@ internal interface IAcquisition
 
     double Value(double[] x);
 
+    /// <summary>Evaluates many points (the quasi-random preliminary batch).</summary>
+    double[] Values(IReadOnlyList<double[]> xs);
+
     /// <summary>Returns the value and writes its gradient (categorical entries are ignored by the caller).</summary>
     double ValueAndGradient(double[] x, double[] gradient);
 }
@@ -160,6 +163,34 @@ internal sealed class LogEi : IAcquisition
         return v;
     }
 
+    public double[] Values(IReadOnlyList<double[]> xs)
+    {
+        int m = xs.Count;
+        var result = new double[m];
+        var mean = new double[m];
+        var variance = new double[m];
+        if (!double.IsNegativeInfinity(_threshold))
+        {
+            _gp.PosteriorBatch(xs, mean, variance);
+            for (int p = 0; p < m; p++)
+            {
+                double sigma = Math.Sqrt(variance[p] + StabilizingNoise);
+                result[p] = StableMath.LogH((mean[p] - _threshold) / sigma) + Math.Log(sigma);
+            }
+        }
+
+        foreach (var (gp, thr) in _constraints)
+        {
+            gp.PosteriorBatch(xs, mean, variance);
+            for (int p = 0; p < m; p++)
+            {
+                result[p] += StableMath.LogNdtr((mean[p] - thr) / Math.Sqrt(variance[p] + StabilizingNoise));
+            }
+        }
+
+        return result;
+    }
+
     public double ValueAndGradient(double[] x, double[] gradient)
     {
         int d = x.Length;
@@ -278,6 +309,83 @@ internal sealed class LogEhvi : IAcquisition
 
     public double ValueAndGradient(double[] x, double[] gradient) => Evaluate(x, gradient);
 
+    public double[] Values(IReadOnlyList<double[]> xs)
+    {
+        int count = xs.Count, m = _gps.Length;
+        var result = new double[count];
+        var means = new double[m][];
+        var sigmas = new double[m][];
+        for (int i = 0; i < m; i++)
+        {
+            means[i] = new double[count];
+            sigmas[i] = new double[count];
+            _gps[i].PosteriorBatch(xs, means[i], sigmas[i]);
+            for (int p = 0; p < count; p++)
+            {
+                sigmas[i][p] = Math.Sqrt(sigmas[i][p] + StabilizingNoise);
+            }
+        }
+
+        var mean = new double[m];
+        var sigma = new double[m];
+        var terms = new double[_samples.Length * _boxLower.Length];
+        for (int p = 0; p < count; p++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                mean[i] = means[i][p];
+                sigma[i] = sigmas[i][p];
+            }
+
+            result[p] = _hasFront && _boxLower.Length > 0 ? LogHvi(mean, sigma, terms, out _, out _) : 0;
+        }
+
+        var cm = new double[count];
+        var cv = new double[count];
+        foreach (var (gp, thr) in _constraints)
+        {
+            gp.PosteriorBatch(xs, cm, cv);
+            for (int p = 0; p < count; p++)
+            {
+                result[p] += StableMath.LogNdtr((cm[p] - thr) / Math.Sqrt(cv[p] + StabilizingNoise));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>log E[HVI] for the given per-objective posteriors; also returns the log-sum-exp pieces for gradients.</summary>
+    private double LogHvi(double[] mean, double[] sigma, double[] terms, out double max, out double sum)
+    {
+        int m = mean.Length, s = _samples.Length, nb = _boxLower.Length;
+        max = double.NegativeInfinity;
+        for (int k = 0; k < s; k++)
+        {
+            var sample = _samples[k];
+            for (int b = 0; b < nb; b++)
+            {
+                var lower = _boxLower[b];
+                var interval = _boxInterval[b];
+                double t = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    t += Math.Log(Math.Clamp(mean[i] + (sigma[i] * sample[i]) - lower[i], Eps, interval[i]));
+                }
+
+                terms[(k * nb) + b] = t;
+                max = Math.Max(max, t);
+            }
+        }
+
+        sum = 0;
+        foreach (double t in terms)
+        {
+            sum += Math.Exp(t - max);
+        }
+
+        return max + Math.Log(sum) - Math.Log(s);
+    }
+
     private double Evaluate(double[] x, double[]? gradient)
     {
         int m = _gps.Length, d = x.Length, s = _samples.Length, nb = _boxLower.Length;
@@ -319,37 +427,10 @@ internal sealed class LogEhvi : IAcquisition
                 }
             }
 
-            // terms[t] = Σ_i log clamp(y_si − lower_bi, ε, interval_bi) for t = (sample, box)
             var terms = new double[s * nb];
-            double max = double.NegativeInfinity;
             var y = new double[m];
-            for (int k = 0; k < s; k++)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    y[i] = mean[i] + (sigma[i] * _samples[k][i]);
-                }
+            value = LogHvi(mean, sigma, terms, out double max, out double sum);
 
-                for (int b = 0; b < nb; b++)
-                {
-                    double t = 0;
-                    for (int i = 0; i < m; i++)
-                    {
-                        t += Math.Log(Math.Clamp(y[i] - _boxLower[b][i], Eps, _boxInterval[b][i]));
-                    }
-
-                    terms[(k * nb) + b] = t;
-                    max = Math.Max(max, t);
-                }
-            }
-
-            double sum = 0;
-            foreach (double t in terms)
-            {
-                sum += Math.Exp(t - max);
-            }
-
-            value = max + Math.Log(sum) - Math.Log(s);
             if (gradient is not null)
             {
                 // dValue/dy_ki = Σ_b softmax_kb / diff_kbi where the clamp is inactive.

@@ -18,11 +18,10 @@ internal static class AcquisitionOptimizer
     public static (double[] X, double Value) Maximize(IAcquisition acq, IReadOnlyList<double[]> warmStarts, int nPreliminary, int nLocalSearch, double tol, Random rng)
     {
         var sampled = acq.Space.SampleNormalized(nPreliminary, rng);
-        var values = new double[sampled.Length];
+        var values = acq.Values(sampled);
         int best = 0;
         for (int i = 0; i < sampled.Length; i++)
         {
-            values[i] = acq.Value(sampled[i]);
             if (values[i] > values[best])
             {
                 best = i;
