@@ -224,6 +224,7 @@ public sealed class CmaEsSampler : ISampler
             var key = (run.Restarts, run.Optimizer.Generation);
             if (_solutions.TryGetValue(key, out var members) && members.Count >= run.Optimizer.PopulationSize)
             {
+                run = run.Clone(); // the cached run stays as stored: another trial may still need to restore it
                 members.Sort(static (a, b) => a.Number.CompareTo(b.Number));
                 var solutions = new List<(double[] X, double Value)>(run.Optimizer.PopulationSize);
                 bool maximize = study.Direction == StudyDirection.Maximize;
@@ -482,7 +483,8 @@ public sealed class CmaEsSampler : ISampler
             Remember(_holderNumber, cached);
         }
 
-        return cached.Clone();
+        // Asking does not change a prepared optimizer, so the cached run is shared until a tell needs a copy.
+        return cached;
     }
 
     private void Remember(int trialNumber, Run run)
