@@ -22,6 +22,7 @@ public class NsgaSamplerTests
             Message(() => new NsgaIISampler(populationSize: 2, crossover: new SpxCrossover())),
             StringComparison.Ordinal);
         Assert.StartsWith("`population_size` must be greater than or equal to 2.", Message(() => new NsgaIIISampler(populationSize: 0)), StringComparison.Ordinal);
+        Assert.StartsWith("`dividing_parameter` must be a positive integer.", Message(() => new NsgaIIISampler(dividingParameter: 0)), StringComparison.Ordinal);
         Assert.StartsWith("The value of `eta` must be greater than or equal to 0.0.", Message(() => new SbxCrossover(eta: -1)), StringComparison.Ordinal);
         Assert.StartsWith("The value of `uniform_crossover_prob` must be in the range [0.0, 1.0].", Message(() => new VsbxCrossover(uniformCrossoverProb: 3)), StringComparison.Ordinal);
         Assert.StartsWith("The value of `use_child_gene_prob` must be in the range (0.0, 1.0].", Message(() => new SbxCrossover(useChildGeneProb: 0)), StringComparison.Ordinal);

@@ -234,4 +234,16 @@ public class QmcSamplerTests
         var e = Assert.Throws<ArgumentException>(() => new QmcSampler((QmcType)7));
         Assert.StartsWith("The `qmc_type='7'` is invalid. Choose either `halton` or `sobol`.", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void MultiObjectiveStudiesAreSampledToo()
+    {
+        var study = Create(new QmcSampler(QmcType.Halton, seed: 2), StudyDirection.Minimize, StudyDirection.Maximize);
+        study.Optimize(t => Zdt1(t, 3), nTrials: 20);
+        Assert.Equal(20, study.Trials.Count(t => t.State == TrialState.Complete));
+        var engine = new HaltonEngine(3, false, null);
+        var p = new double[3];
+        engine.Point(5, p);
+        Assert.Equal(p[0], (double)study.Trials[6].Params["x0"]!, 12);
+    }
 }
