@@ -33,6 +33,9 @@ internal sealed class ParamColumn
     /// <summary>Gets the (value, trial number) pairs sorted by value then number (numeric parameters only).</summary>
     public List<(double Value, int Number)> Sorted { get; } = [];
 
+    /// <summary>Gets the values by trial number (NaN when absent); numbers past the end are absent too.</summary>
+    public double[] Values => _values;
+
     /// <summary>Gets the stored value of a trial, NaN when absent.</summary>
     /// <param name="number">The trial number.</param>
     /// <returns>The transformed value or NaN.</returns>
@@ -87,6 +90,59 @@ internal sealed class ParamColumn
         _cacheSigma[number] = sigma;
         _cache[number] = kc;
         return kc;
+    }
+
+    /// <summary>
+    /// Fills the constants of many kernels of this column (trial numbers, or −1 for a kernel without cache entry),
+    /// reusing cached ones whose bandwidth is unchanged.
+    /// </summary>
+    /// <param name="numbers">The trial number of each kernel, −1 when not cached.</param>
+    /// <param name="mu">The kernel means.</param>
+    /// <param name="sigma">The kernel bandwidths.</param>
+    /// <param name="low">The transformed low bound.</param>
+    /// <param name="high">The transformed high bound.</param>
+    /// <param name="target">Receives the constants.</param>
+    public void FillConstants(ReadOnlySpan<int> numbers, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
+    {
+        if (low != _cacheLow || high != _cacheHigh)
+        {
+            Array.Fill(_cacheSigma, double.NaN);
+            _cacheLow = low;
+            _cacheHigh = high;
+        }
+
+        var cacheSigma = _cacheSigma;
+        var cache = _cache;
+        var logNorm = target.LogNorm;
+        var inv = target.ScaledInvSigma;
+        var baseLog = target.BaseLog;
+        bool continuous = target.Continuous;
+        for (int k = 0; k < numbers.Length; k++)
+        {
+            int number = numbers[k];
+            KernelConstants kc;
+            if ((uint)number < (uint)cacheSigma.Length)
+            {
+                if (cacheSigma[number] == sigma[k])
+                {
+                    kc = cache[number];
+                }
+                else
+                {
+                    kc = KernelConstants.Compute(mu[k], sigma[k], low, high);
+                    cacheSigma[number] = sigma[k];
+                    cache[number] = kc;
+                }
+            }
+            else
+            {
+                kc = KernelConstants.Compute(mu[k], sigma[k], low, high);
+            }
+
+            logNorm[k] = kc.LogNorm;
+            inv[k] = kc.ScaledInvSigma;
+            baseLog[k] -= continuous ? TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm : kc.LogNorm;
+        }
     }
 
     private void EnsureCapacity(int size)

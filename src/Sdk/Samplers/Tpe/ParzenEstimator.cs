@@ -15,10 +15,18 @@ internal readonly record struct ParzenSettings(double PriorWeight, bool Consider
 /// </summary>
 internal interface IKernelHints
 {
-    /// <summary>Returns the observation indices sorted by value (stable) for a numeric dimension, or null.</summary>
+    /// <summary>
+    /// Computes the bandwidths of the observations of a numeric dimension without sorting them (from an order kept
+    /// elsewhere), or returns false to let the estimator sort.
+    /// </summary>
     /// <param name="dimension">The dimension index.</param>
-    /// <returns>An array whose first m entries are the order, or <see langword="null"/> to let the estimator sort.</returns>
-    int[]? SortedOrder(int dimension);
+    /// <param name="mu">The observations.</param>
+    /// <param name="low">The transformed low bound.</param>
+    /// <param name="high">The transformed high bound.</param>
+    /// <param name="settings">The options.</param>
+    /// <param name="sigma">Receives one bandwidth per observation.</param>
+    /// <returns>Whether the bandwidths were computed.</returns>
+    bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma);
 
     /// <summary>Fills the constants of the observation kernels of a numeric dimension, possibly from a cache.</summary>
     /// <param name="dimension">The dimension index.</param>
@@ -223,36 +231,95 @@ internal sealed class ParzenEstimator
     /// <param name="sigmas">Receives one bandwidth per observation.</param>
     public static void ComputeSigmas(ReadOnlySpan<double> mus, ReadOnlySpan<int> order, double low, double high, ParzenSettings settings, Span<double> sigmas)
     {
-        int m = order.Length;
-        if (m == 0)
+        var writer = new SigmaWriter(sigmas, order.Length, low, high, settings);
+        foreach (int i in order)
         {
-            return;
+            writer.Push(i, mus[i]);
         }
 
-        double maxSigma = high - low;
-        double minSigma = settings.ConsiderMagicClip ? (high - low) / Math.Min(100.0, m + 2.0) : Eps;
-        double previous = low;
-        double current = mus[order[0]];
-        for (int j = 0; j < m; j++)
+        writer.Finish();
+    }
+
+    /// <summary>
+    /// Computes bandwidths from observations pushed in ascending order: each one is the larger gap to its
+    /// neighbours (the range bounds at the ends), the outermost ones use their inner gap only unless endpoints are
+    /// considered, and all are clipped to [range / min(100, m + 2), range] (the "magic clip").
+    /// </summary>
+    internal ref struct SigmaWriter
+    {
+        private readonly Span<double> _sigmas;
+        private readonly int _count;
+        private readonly double _high;
+        private readonly double _minSigma;
+        private readonly double _maxSigma;
+        private readonly bool _innerOnly;
+        private double _previous;
+        private double _current;
+        private int _currentIndex;
+        private int _emitted;
+
+        /// <summary>Initializes a new instance of the <see cref="SigmaWriter"/> struct.</summary>
+        /// <param name="sigmas">Receives the bandwidths by observation index.</param>
+        /// <param name="count">The number of observations that will be pushed.</param>
+        /// <param name="low">The low bound.</param>
+        /// <param name="high">The high bound.</param>
+        /// <param name="settings">The options.</param>
+        public SigmaWriter(Span<double> sigmas, int count, double low, double high, ParzenSettings settings)
         {
-            double next = j == m - 1 ? high : mus[order[j + 1]];
-            double sigma = Math.Max(current - previous, next - current);
-            if (!settings.ConsiderEndpoints && m >= 2)
+            _sigmas = sigmas;
+            _count = count;
+            _high = high;
+            _maxSigma = high - low;
+            _minSigma = settings.ConsiderMagicClip ? (high - low) / Math.Min(100.0, count + 2.0) : Eps;
+            _innerOnly = !settings.ConsiderEndpoints && count >= 2;
+            _previous = low;
+            _current = 0;
+            _currentIndex = -1;
+            _emitted = 0;
+        }
+
+        /// <summary>Adds the next observation in ascending order.</summary>
+        /// <param name="index">Its index.</param>
+        /// <param name="value">Its value.</param>
+        public void Push(int index, double value)
+        {
+            if (_currentIndex >= 0)
             {
-                if (j == 0)
+                Emit(value);
+                _previous = _current;
+            }
+
+            _currentIndex = index;
+            _current = value;
+        }
+
+        /// <summary>Emits the last observation.</summary>
+        public void Finish()
+        {
+            if (_currentIndex >= 0)
+            {
+                Emit(_high);
+            }
+        }
+
+        private void Emit(double next)
+        {
+            double sigma = Math.Max(_current - _previous, next - _current);
+            if (_innerOnly)
+            {
+                if (_emitted == 0)
                 {
-                    sigma = next - current;
+                    sigma = next - _current;
                 }
-                else if (j == m - 1)
+                else if (_emitted == _count - 1)
                 {
-                    sigma = current - previous;
+                    sigma = _current - _previous;
                 }
             }
 
             // np.clip semantics: the upper bound wins when the bounds cross.
-            sigmas[order[j]] = Math.Min(Math.Max(sigma, minSigma), maxSigma);
-            previous = current;
-            current = next;
+            _sigmas[_currentIndex] = Math.Min(Math.Max(sigma, _minSigma), _maxSigma);
+            _emitted++;
         }
     }
 
@@ -318,12 +385,10 @@ internal sealed class ParzenEstimator
         }
 
         var sigma = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Sigma, d, kernels);
-        if (m > 0)
+        if (m > 0 && (hints is null || !hints.TryComputeSigmas(d, mu.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m))))
         {
-            int[]? order = hints?.SortedOrder(d);
-            if (order is null)
             {
-                order = TpeWorkspace.Ints(_workspace, TpeWorkspace.Order, d, m);
+                var order = TpeWorkspace.Ints(_workspace, TpeWorkspace.Order, d, m);
                 var keys = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Keys, 0, m);
                 for (int i = 0; i < m; i++)
                 {
@@ -332,9 +397,8 @@ internal sealed class ParzenEstimator
                 }
 
                 SortStable(keys.AsSpan(0, m), order.AsSpan(0, m));
+                ComputeSigmas(mu.AsSpan(0, m), order.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m));
             }
-
-            ComputeSigmas(mu.AsSpan(0, m), order.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m));
         }
 
         mu[kernels - 1] = 0.5 * (low + high);
@@ -529,6 +593,37 @@ internal sealed class ParzenEstimator
             packed.SetStart(_baseLog);
         }
 
+        if (!anyTable && continuousCount > 0)
+        {
+            // Every dimension is continuous: all points share the kernel constants, so evaluate them in batches.
+            var xs = new double[n * continuousCount];
+            var inside = new bool[n];
+            for (int c = 0; c < n; c++)
+            {
+                bool ok = true;
+                for (int j = 0; j < continuousCount; j++)
+                {
+                    var dim = _dims[continuousDims[j]];
+                    double t = dim.Transform(points.Values[continuousDims[j]][c]);
+                    ok &= t >= dim.AdaptedLow && t <= dim.AdaptedHigh;
+                    xs[(c * continuousCount) + j] = t;
+                }
+
+                inside[c] = ok;
+            }
+
+            packed.LogSumBatch(xs, n, result);
+            for (int c = 0; c < n; c++)
+            {
+                if (!inside[c])
+                {
+                    result[c] = double.NegativeInfinity;
+                }
+            }
+
+            return;
+        }
+
         var x = new double[continuousCount];
         for (int c = 0; c < n; c++)
         {
@@ -689,6 +784,7 @@ internal sealed class PackedKernels
     private readonly double[] _packed;
     private readonly double[] _start;
     private readonly double[] _terms;
+    private readonly TpeWorkspace? _workspace;
 
     /// <summary>Initializes a new instance of the <see cref="PackedKernels"/> class.</summary>
     /// <param name="kernels">The number of kernels.</param>
@@ -698,6 +794,7 @@ internal sealed class PackedKernels
     public PackedKernels(int kernels, double[][] mus, double[][] invs, TpeWorkspace? workspace)
     {
         _kernels = kernels;
+        _workspace = workspace;
         _dims = mus.Length;
         _blocks = (kernels + Width - 1) / Width;
         int stride = Width * 2 * _dims;
@@ -726,6 +823,132 @@ internal sealed class PackedKernels
     /// <summary>Sets the per-kernel constant terms.</summary>
     /// <param name="start">One value per kernel.</param>
     public void SetStart(double[] start) => Array.Copy(start, _start, _kernels);
+
+    /// <summary>
+    /// <see cref="LogSum"/> for many points sharing the start terms: the first pass handles four points per sweep
+    /// over the kernels, so every block of means and bandwidths is loaded once for the four.
+    /// </summary>
+    /// <param name="xs">The points, row-major (point × continuous dimension).</param>
+    /// <param name="n">The number of points.</param>
+    /// <param name="result">Receives one log-sum per point.</param>
+    public void LogSumBatch(double[] xs, int n, Span<double> result)
+    {
+        if (Width == 1)
+        {
+            var x = new double[_dims];
+            var starts = _start.AsSpan(0, _kernels).ToArray();
+            var mus = new double[_dims][];
+            var invs = new double[_dims][];
+            for (int j = 0; j < _dims; j++)
+            {
+                mus[j] = new double[_kernels];
+                invs[j] = new double[_kernels];
+                for (int k = 0; k < _kernels; k++)
+                {
+                    mus[j][k] = _packed[(k * 2 * _dims) + (2 * j)];
+                    invs[j][k] = _packed[(k * 2 * _dims) + (2 * j) + 1];
+                }
+            }
+
+            for (int c = 0; c < n; c++)
+            {
+                Array.Copy(xs, c * _dims, x, 0, _dims);
+                result[c] = LogSum(x, starts, mus, invs);
+            }
+
+            return;
+        }
+
+        int padded = _blocks * Width;
+        var terms = _workspace is null ? new double[4 * padded] : _workspace.Doubles(TpeWorkspace.PackedTerms, 1, 4 * padded);
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        ref double termRef = ref MemoryMarshal.GetArrayDataReference(terms);
+        nuint width = (nuint)Width;
+        nuint rowStride = (nuint)padded;
+        for (int c0 = 0; c0 < n; c0 += 4)
+        {
+            int group = Math.Min(4, n - c0);
+
+            // Missing points of a short group repeat the first one.
+            int i0 = c0 * _dims;
+            int i1 = (c0 + Math.Min(1, group - 1)) * _dims;
+            int i2 = (c0 + Math.Min(2, group - 1)) * _dims;
+            int i3 = (c0 + Math.Min(3, group - 1)) * _dims;
+            var m0 = new Vector<double>(double.NegativeInfinity);
+            var m1 = m0;
+            var m2 = m0;
+            var m3 = m0;
+            nuint offset = 0;
+            for (int b = 0; b < _blocks; b++)
+            {
+                nuint at = (nuint)b * width;
+                var start = Vector.LoadUnsafe(ref startRef, at);
+                Vector<double> s0 = start, s1 = start, s2 = start, s3 = start;
+                for (int j = 0; j < _dims; j++)
+                {
+                    var mu = Vector.LoadUnsafe(ref packed, offset);
+                    var inv = Vector.LoadUnsafe(ref packed, offset + width);
+                    offset += 2 * width;
+                    var t0 = (new Vector<double>(xs[i0 + j]) - mu) * inv;
+                    var t1 = (new Vector<double>(xs[i1 + j]) - mu) * inv;
+                    var t2 = (new Vector<double>(xs[i2 + j]) - mu) * inv;
+                    var t3 = (new Vector<double>(xs[i3 + j]) - mu) * inv;
+                    s0 -= t0 * t0;
+                    s1 -= t1 * t1;
+                    s2 -= t2 * t2;
+                    s3 -= t3 * t3;
+                }
+
+                s0.StoreUnsafe(ref termRef, at);
+                s1.StoreUnsafe(ref termRef, rowStride + at);
+                s2.StoreUnsafe(ref termRef, (2 * rowStride) + at);
+                s3.StoreUnsafe(ref termRef, (3 * rowStride) + at);
+                m0 = Vector.Max(m0, s0);
+                m1 = Vector.Max(m1, s1);
+                m2 = Vector.Max(m2, s2);
+                m3 = Vector.Max(m3, s3);
+            }
+
+            for (int g = 0; g < group; g++)
+            {
+                var vMax = g switch { 0 => m0, 1 => m1, 2 => m2, _ => m3 };
+                result[c0 + g] = SumExp(terms.AsSpan(g * padded, padded), vMax);
+            }
+        }
+    }
+
+    /// <summary>The second pass: max + log Σ exp(term − max) over blocks within 50 of the maximum.</summary>
+    private double SumExp(Span<double> terms, Vector<double> vMax)
+    {
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < Width; i++)
+        {
+            max = Math.Max(max, vMax[i]);
+        }
+
+        if (double.IsNegativeInfinity(max) || double.IsNaN(max) || double.IsPositiveInfinity(max))
+        {
+            return max;
+        }
+
+        ref double termRef = ref MemoryMarshal.GetReference(terms);
+        nuint width = (nuint)Width;
+        var vShift = new Vector<double>(max);
+        var vCut = new Vector<double>(max - 50.0);
+        var vFloor = new Vector<double>(-60.0);
+        var acc = Vector<double>.Zero;
+        for (int b = 0; b < _blocks; b++)
+        {
+            var s = Vector.LoadUnsafe(ref termRef, (nuint)b * width);
+            if (Vector.GreaterThanAny(s, vCut))
+            {
+                acc += Vector.Exp(Vector.Max(s - vShift, vFloor));
+            }
+        }
+
+        return max + Math.Log(Vector.Sum(acc));
+    }
 
     /// <summary>
     /// Computes log Σ_k exp(start[k] − Σ_j ((x_j − mu_jk) · inv_jk)²) in two streaming passes: the terms and their
@@ -785,30 +1008,6 @@ internal sealed class PackedKernels
             vMax = Vector.Max(vMax, s);
         }
 
-        double max = double.NegativeInfinity;
-        for (int i = 0; i < Width; i++)
-        {
-            max = Math.Max(max, vMax[i]);
-        }
-
-        if (double.IsNegativeInfinity(max) || double.IsNaN(max) || double.IsPositiveInfinity(max))
-        {
-            return max;
-        }
-
-        var vShift = new Vector<double>(max);
-        var vCut = new Vector<double>(max - 50.0);
-        var vFloor = new Vector<double>(-60.0);
-        var acc = Vector<double>.Zero;
-        for (int b = 0; b < _blocks; b++)
-        {
-            var s = Vector.LoadUnsafe(ref termRef, (nuint)b * width);
-            if (Vector.GreaterThanAny(s, vCut))
-            {
-                acc += Vector.Exp(Vector.Max(s - vShift, vFloor));
-            }
-        }
-
-        return max + Math.Log(Vector.Sum(acc));
+        return SumExp(_terms.AsSpan(0, _blocks * Width), vMax);
     }
 }

@@ -440,12 +440,13 @@ public sealed class TpeSampler : ISampler
         }
 
         var kernelNumber = _belowWorkspace.Ints(TpeWorkspace.KernelNumber, 0, belowNumbers.Length);
+        var raw = RawColumns(columns);
         int m = 0;
         if (!anyMissing)
         {
             foreach (int number in belowNumbers)
             {
-                if (TryRow(columns, number, obs, m))
+                if (TryRow(raw, number, obs, m))
                 {
                     kernelNumber[m++] = number;
                 }
@@ -467,11 +468,12 @@ public sealed class TpeSampler : ISampler
         return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _belowWorkspace);
     }
 
-    private static bool TryRow(ParamColumn?[] columns, int number, double[][] obs, int row)
+    private static bool TryRow(double[][] values, int number, double[][] obs, int row)
     {
-        for (int d = 0; d < columns.Length; d++)
+        for (int d = 0; d < values.Length; d++)
         {
-            double v = columns[d]![number];
+            var column = values[d];
+            double v = (uint)number < (uint)column.Length ? column[number] : double.NaN;
             if (double.IsNaN(v))
             {
                 return false;
@@ -481,6 +483,17 @@ public sealed class TpeSampler : ISampler
         }
 
         return true;
+    }
+
+    private static double[][] RawColumns(ParamColumn?[] columns)
+    {
+        var raw = new double[columns.Length][];
+        for (int d = 0; d < columns.Length; d++)
+        {
+            raw[d] = columns[d]?.Values ?? [];
+        }
+
+        return raw;
     }
 
     private ParzenEstimator BuildAbove(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing)
@@ -532,6 +545,7 @@ public sealed class TpeSampler : ISampler
 
         // Kernel k comes from trial kernelNumber[k] (−1: a running trial, not cached).
         var kernelNumber = _aboveWorkspace.Ints(TpeWorkspace.KernelNumber, 0, capacity);
+        var raw = RawColumns(columns);
         int m = 0;
         int r = 0;
         int runningCount = running?.Count ?? 0;
@@ -559,7 +573,7 @@ public sealed class TpeSampler : ISampler
                 continue;
             }
 
-            if (TryRow(columns, number, obs, m))
+            if (TryRow(raw, number, obs, m))
             {
                 kernelNumber[m++] = number;
             }
@@ -627,12 +641,12 @@ public sealed class TpeSampler : ISampler
         private int[]? _kernelOfNumber;
         private List<int>? _runningKernels;
 
-        public int[]? SortedOrder(int dimension)
+        public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma)
         {
             var column = columns[dimension];
             if (!sortFromColumns || column is null || count == 0)
             {
-                return null;
+                return false;
             }
 
             if (_kernelOfNumber is null)
@@ -652,24 +666,24 @@ public sealed class TpeSampler : ISampler
                 }
             }
 
-            // Running kernels, sorted by (value, kernel index), merged into the column's sorted finished values.
-            var values = obs[dimension];
+            // Running kernels sorted by (value, kernel index), merged into the column's sorted finished values.
             var running = _runningKernels;
+            var values = obs[dimension]; // the array behind mu
             running?.Sort((x, y) =>
             {
                 int c = values[x].CompareTo(values[y]);
                 return c != 0 ? c : x.CompareTo(y);
             });
 
-            var order = workspace.Ints(TpeWorkspace.Order, dimension, count);
-            var kernelOf = _kernelOfNumber;
-            int p = 0, q = 0;
+            var writer = new ParzenEstimator.SigmaWriter(sigma, count, low, high, settings);
+            var kernelOf = _kernelOfNumber.AsSpan(0, knownTrials);
+            int pushed = 0, q = 0;
             int runningCount = running?.Count ?? 0;
             var sorted = CollectionsMarshal.AsSpan(column.Sorted);
             for (int i = 0; i < sorted.Length; i++)
             {
                 int number = sorted[i].Number;
-                int k = number < knownTrials ? kernelOf[number] : -1;
+                int k = (uint)number < (uint)kernelOf.Length ? kernelOf[number] : -1;
                 if (k < 0)
                 {
                     continue;
@@ -679,10 +693,11 @@ public sealed class TpeSampler : ISampler
                 while (q < runningCount)
                 {
                     int rk = running![q];
-                    double rv = values[rk];
+                    double rv = mu[rk];
                     if (rv < value || (rv == value && rk < k))
                     {
-                        order[p++] = rk;
+                        writer.Push(rk, rv);
+                        pushed++;
                         q++;
                     }
                     else
@@ -691,27 +706,40 @@ public sealed class TpeSampler : ISampler
                     }
                 }
 
-                order[p++] = k;
+                writer.Push(k, value);
+                pushed++;
             }
 
             while (q < runningCount)
             {
-                order[p++] = running![q++];
+                int rk = running![q++];
+                writer.Push(rk, mu[rk]);
+                pushed++;
             }
 
-            return p == count ? order : null;
+            if (pushed != count)
+            {
+                return false;
+            }
+
+            writer.Finish();
+            return true;
         }
 
         public void FillConstants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
         {
             var column = columns[dimension];
-            for (int k = 0; k < mu.Length; k++)
+            if (column is null)
             {
-                int number = kernelNumber[k];
-                target.Set(k, number < 0 || column is null
-                    ? KernelConstants.Compute(mu[k], sigma[k], low, high)
-                    : column.Constants(number, low, high, sigma[k]));
+                for (int k = 0; k < mu.Length; k++)
+                {
+                    target.Set(k, KernelConstants.Compute(mu[k], sigma[k], low, high));
+                }
+
+                return;
             }
+
+            column.FillConstants(kernelNumber.AsSpan(0, mu.Length), mu, sigma, low, high, target);
         }
     }
 }
