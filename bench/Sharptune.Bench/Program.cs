@@ -40,7 +40,8 @@ static int Usage()
               WORKLOAD: random | tpe | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | all
               Prints: version, workload, trials, total seconds, ms per trial (the first repeat includes JIT).
           scale [--sampler tpe] [--trials 10000] [--at 1000,2000,5000,10000] [--window 100] [--seed 0]
-              Per-trial time (ask + 5 suggestions + tell on sphere5) averaged over the window before each checkpoint.
+              Per-trial wall and CPU time (ask + 5 suggestions + tell on sphere5), averaged over the window before each
+              checkpoint (CPU time is the process's, so it stays meaningful on a busy machine).
 
         Samplers: tpe, tpe-mv, tpe-independent, tpe-group, random (cmaes, gp, nsga2, qmc once they exist).
         """);
@@ -205,32 +206,47 @@ static int Scale(Options o)
     var at = (o.TryGet("at") ?? "1000,2000,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Where(c => c <= n).ToArray();
     var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
     var perTrial = new double[n];
+    var windowCpu = new Dictionary<int, double>();
+    var process = Process.GetCurrentProcess();
+    TimeSpan cpuAtWindowStart = TimeSpan.Zero;
     var total = Stopwatch.StartNew();
     for (int i = 0; i < n; i++)
     {
+        if (at.Contains(i + window))
+        {
+            process.Refresh();
+            cpuAtWindowStart = process.TotalProcessorTime;
+        }
+
         long t0 = Stopwatch.GetTimestamp();
         var trial = study.Ask();
         double value = BenchFunctions.Sphere(trial, 5);
         study.Tell(trial, value);
         perTrial[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        if (at.Contains(i + 1))
+        {
+            process.Refresh();
+            windowCpu[i + 1] = (process.TotalProcessorTime - cpuAtWindowStart).TotalMilliseconds / window;
+        }
     }
 
     Console.WriteLine($"{Version()}\t{sampler}-sphere5 scale\t{n} trials\t{total.Elapsed.TotalSeconds:F3}s total\tbest {study.BestValue:G6}");
-    Console.WriteLine("trials\tms/trial (mean of the previous window)\tratio to first checkpoint\tratio / trial-count ratio");
+    Console.WriteLine("trials\twall ms/trial\tcpu ms/trial\tcpu ratio to first\tcpu ratio / trial-count ratio");
     double? first = null;
     int firstAt = 0;
     foreach (int c in at)
     {
         int from = Math.Max(0, c - window);
         double mean = perTrial[from..c].Average();
+        double cpu = windowCpu.GetValueOrDefault(c, double.NaN);
         if (first is null)
         {
-            first = mean;
+            first = cpu;
             firstAt = c;
         }
 
-        double ratio = mean / first.Value;
-        Console.WriteLine($"{c}\t{mean:F4}\t{ratio:F2}\t{ratio / ((double)c / firstAt):F2}");
+        double ratio = cpu / first.Value;
+        Console.WriteLine($"{c}\t{mean:F4}\t{cpu:F4}\t{ratio:F2}\t{ratio / ((double)c / firstAt):F2}");
     }
 
     return 0;

@@ -9,7 +9,12 @@ internal sealed class ParamColumn
 {
     private double[] _values = [];
     private double[] _cacheSigma = [];
-    private KernelConstants[] _cache = [];
+    private double[] _cacheLogNorm = [];
+    private double[] _cacheLogSigma = [];
+    private double[] _cacheInv = [];
+    private double[] _cachePhiA = [];
+    private double[] _cachePhiNegB = [];
+    private double[] _cacheMass = [];
     private double _cacheLow = double.NaN;
     private double _cacheHigh = double.NaN;
 
@@ -74,22 +79,36 @@ internal sealed class ParamColumn
     /// <returns>The constants.</returns>
     public KernelConstants Constants(int number, double low, double high, double sigma)
     {
+        CheckBounds(low, high);
+        if (_cacheSigma[number] == sigma)
+        {
+            return new(_cacheLogNorm[number], _cacheLogSigma[number], _cacheInv[number], _cachePhiA[number], _cachePhiNegB[number], _cacheMass[number]);
+        }
+
+        var kc = KernelConstants.Compute(_values[number], sigma, low, high);
+        Store(number, sigma, kc);
+        return kc;
+    }
+
+    private void CheckBounds(double low, double high)
+    {
         if (low != _cacheLow || high != _cacheHigh)
         {
             Array.Fill(_cacheSigma, double.NaN);
             _cacheLow = low;
             _cacheHigh = high;
         }
+    }
 
-        if (_cacheSigma[number] == sigma)
-        {
-            return _cache[number];
-        }
-
-        var kc = KernelConstants.Compute(_values[number], sigma, low, high);
+    private void Store(int number, double sigma, in KernelConstants kc)
+    {
         _cacheSigma[number] = sigma;
-        _cache[number] = kc;
-        return kc;
+        _cacheLogNorm[number] = kc.LogNorm;
+        _cacheLogSigma[number] = kc.LogSigma;
+        _cacheInv[number] = kc.ScaledInvSigma;
+        _cachePhiA[number] = kc.PhiA;
+        _cachePhiNegB[number] = kc.PhiNegB;
+        _cacheMass[number] = kc.Mass;
     }
 
     /// <summary>
@@ -104,44 +123,40 @@ internal sealed class ParamColumn
     /// <param name="target">Receives the constants.</param>
     public void FillConstants(ReadOnlySpan<int> numbers, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
     {
-        if (low != _cacheLow || high != _cacheHigh)
-        {
-            Array.Fill(_cacheSigma, double.NaN);
-            _cacheLow = low;
-            _cacheHigh = high;
-        }
-
+        CheckBounds(low, high);
         var cacheSigma = _cacheSigma;
-        var cache = _cache;
+        var cacheLogNorm = _cacheLogNorm;
+        var cacheLogSigma = _cacheLogSigma;
+        var cacheInv = _cacheInv;
         var logNorm = target.LogNorm;
         var inv = target.ScaledInvSigma;
         var baseLog = target.BaseLog;
         bool continuous = target.Continuous;
+        var sampling = target.Sampling;
         for (int k = 0; k < numbers.Length; k++)
         {
             int number = numbers[k];
-            KernelConstants kc;
-            if ((uint)number < (uint)cacheSigma.Length)
+            if ((uint)number >= (uint)cacheSigma.Length)
             {
-                if (cacheSigma[number] == sigma[k])
-                {
-                    kc = cache[number];
-                }
-                else
-                {
-                    kc = KernelConstants.Compute(mu[k], sigma[k], low, high);
-                    cacheSigma[number] = sigma[k];
-                    cache[number] = kc;
-                }
-            }
-            else
-            {
-                kc = KernelConstants.Compute(mu[k], sigma[k], low, high);
+                target.Set(k, KernelConstants.Compute(mu[k], sigma[k], low, high));
+                continue;
             }
 
-            logNorm[k] = kc.LogNorm;
-            inv[k] = kc.ScaledInvSigma;
-            baseLog[k] -= continuous ? TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm : kc.LogNorm;
+            if (cacheSigma[number] != sigma[k])
+            {
+                Store(number, sigma[k], KernelConstants.Compute(mu[k], sigma[k], low, high));
+            }
+
+            double ln = cacheLogNorm[number];
+            logNorm[k] = ln;
+            inv[k] = cacheInv[number];
+            baseLog[k] -= continuous ? TruncatedNormal.LogSqrt2Pi + cacheLogSigma[number] + ln : ln;
+            if (sampling is not null)
+            {
+                sampling[3 * k] = _cachePhiA[number];
+                sampling[(3 * k) + 1] = _cachePhiNegB[number];
+                sampling[(3 * k) + 2] = _cacheMass[number];
+            }
         }
     }
 
@@ -156,7 +171,12 @@ internal sealed class ParamColumn
         int old = _values.Length;
         Array.Resize(ref _values, capacity);
         Array.Resize(ref _cacheSigma, capacity);
-        Array.Resize(ref _cache, capacity);
+        Array.Resize(ref _cacheLogNorm, capacity);
+        Array.Resize(ref _cacheLogSigma, capacity);
+        Array.Resize(ref _cacheInv, capacity);
+        Array.Resize(ref _cachePhiA, capacity);
+        Array.Resize(ref _cachePhiNegB, capacity);
+        Array.Resize(ref _cacheMass, capacity);
         _values.AsSpan(old).Fill(double.NaN);
         _cacheSigma.AsSpan(old).Fill(double.NaN);
     }

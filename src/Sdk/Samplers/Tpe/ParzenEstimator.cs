@@ -25,8 +25,9 @@ internal interface IKernelHints
     /// <param name="high">The transformed high bound.</param>
     /// <param name="settings">The options.</param>
     /// <param name="sigma">Receives one bandwidth per observation.</param>
+    /// <param name="order">Receives the observation indices in ascending order of value.</param>
     /// <returns>Whether the bandwidths were computed.</returns>
-    bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma);
+    bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order);
 
     /// <summary>Fills the constants of the observation kernels of a numeric dimension, possibly from a cache.</summary>
     /// <param name="dimension">The dimension index.</param>
@@ -43,7 +44,8 @@ internal interface IKernelHints
 /// <param name="ScaledInvSigma">√½ / sigma.</param>
 /// <param name="BaseLog">The per-kernel constant term, reduced by each kernel's normalization.</param>
 /// <param name="Continuous">Whether the dimension is continuous (density) rather than discrete (mass).</param>
-internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledInvSigma, double[] BaseLog, bool Continuous)
+/// <param name="Sampling">When the estimator draws points: Φ(a), Φ(−b) and the mass of each kernel, three per kernel.</param>
+internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledInvSigma, double[] BaseLog, bool Continuous, double[]? Sampling)
 {
     /// <summary>Stores the constants of kernel <paramref name="k"/>.</summary>
     /// <param name="k">The kernel index.</param>
@@ -53,6 +55,12 @@ internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledIn
         LogNorm[k] = kc.LogNorm;
         ScaledInvSigma[k] = kc.ScaledInvSigma;
         BaseLog[k] -= Continuous ? TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm : kc.LogNorm;
+        if (Sampling is { } sampling)
+        {
+            sampling[3 * k] = kc.PhiA;
+            sampling[(3 * k) + 1] = kc.PhiNegB;
+            sampling[(3 * k) + 2] = kc.Mass;
+        }
     }
 }
 
@@ -60,7 +68,10 @@ internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledIn
 /// <param name="LogNorm">log(Φ(b) − Φ(a)), the truncation mass.</param>
 /// <param name="LogSigma">log(sigma).</param>
 /// <param name="ScaledInvSigma">√½ / sigma, so that the Gaussian exponent is −((x − mu) · ScaledInvSigma)².</param>
-internal readonly record struct KernelConstants(double LogNorm, double LogSigma, double ScaledInvSigma)
+/// <param name="PhiA">Φ(a), or NaN when a ≤ −30 or b ≥ 30 (draws then use the log-space inverse).</param>
+/// <param name="PhiNegB">Φ(−b), or NaN likewise.</param>
+/// <param name="Mass">Φ(b) − Φ(a), or NaN likewise.</param>
+internal readonly record struct KernelConstants(double LogNorm, double LogSigma, double ScaledInvSigma, double PhiA, double PhiNegB, double Mass)
 {
     /// <summary>Computes the constants of a kernel.</summary>
     /// <param name="mu">The mean.</param>
@@ -68,8 +79,21 @@ internal readonly record struct KernelConstants(double LogNorm, double LogSigma,
     /// <param name="low">The transformed low bound.</param>
     /// <param name="high">The transformed high bound.</param>
     /// <returns>The constants.</returns>
-    public static KernelConstants Compute(double mu, double sigma, double low, double high) =>
-        new(TruncatedNormal.LogGaussMass((low - mu) / sigma, (high - mu) / sigma), Math.Log(sigma), 0.70710678118654752440 / sigma);
+    public static KernelConstants Compute(double mu, double sigma, double low, double high)
+    {
+        double a = (low - mu) / sigma, b = (high - mu) / sigma;
+        double logSigma = Math.Log(sigma), inv = 0.70710678118654752440 / sigma;
+        if (a > -30 && b < 30)
+        {
+            double phiA = TruncatedNormal.Ndtr(a), phiNegB = TruncatedNormal.Ndtr(-b);
+            double logNorm = a <= 0 && b > 0
+                ? MathNet.Numerics.SpecialFunctions.Log1p(-phiA - phiNegB) // the central case of LogGaussMass
+                : TruncatedNormal.LogGaussMass(a, b);
+            return new(logNorm, logSigma, inv, phiA, phiNegB, Math.Exp(logNorm));
+        }
+
+        return new(TruncatedNormal.LogGaussMass(a, b), logSigma, inv, double.NaN, double.NaN, double.NaN);
+    }
 }
 
 /// <summary>Points in a search space, one array of internal values per dimension.</summary>
@@ -118,6 +142,9 @@ internal sealed class ParzenEstimator
     private readonly double[]?[] _logNorm;
     private readonly double[]?[] _probs;
     private readonly double[]?[] _logProbs;
+    private readonly int[]?[] _order;
+    private readonly double[]?[] _sampling;
+    private readonly bool _forSampling;
 
     /// <summary>Initializes a new instance of the <see cref="ParzenEstimator"/> class.</summary>
     /// <param name="dims">The dimensions of the space.</param>
@@ -130,9 +157,11 @@ internal sealed class ParzenEstimator
     /// <param name="settings">The estimator options.</param>
     /// <param name="hints">Optional sort orders and constant cache.</param>
     /// <param name="workspace">Optional reusable arrays.</param>
-    public ParzenEstimator(TpeDimension[] dims, int observationCount, double[][] observations, ReadOnlySpan<double> weights, ParzenSettings settings, IKernelHints? hints = null, TpeWorkspace? workspace = null)
+    /// <param name="forSampling">Whether points will be drawn (keeps what the inverse CDF needs per kernel).</param>
+    public ParzenEstimator(TpeDimension[] dims, int observationCount, double[][] observations, ReadOnlySpan<double> weights, ParzenSettings settings, IKernelHints? hints = null, TpeWorkspace? workspace = null, bool forSampling = true)
     {
         _dims = dims;
+        _forSampling = forSampling;
         _workspace = workspace;
         int m = observationCount;
         int kernels = m == 0 ? 1 : m + 1;
@@ -184,6 +213,8 @@ internal sealed class ParzenEstimator
         _logNorm = new double[nd][];
         _probs = new double[nd][];
         _logProbs = new double[nd][];
+        _order = new int[nd][];
+        _sampling = new double[nd][];
         for (int d = 0; d < nd; d++)
         {
             var dim = dims[d];
@@ -385,28 +416,31 @@ internal sealed class ParzenEstimator
         }
 
         var sigma = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Sigma, d, kernels);
-        if (m > 0 && (hints is null || !hints.TryComputeSigmas(d, mu.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m))))
+        var order = TpeWorkspace.Ints(_workspace, TpeWorkspace.Order, d, kernels);
+        if (m > 0 && (hints is null || !hints.TryComputeSigmas(d, mu.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m), order.AsSpan(0, m))))
         {
+            var keys = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Keys, 0, m);
+            for (int i = 0; i < m; i++)
             {
-                var order = TpeWorkspace.Ints(_workspace, TpeWorkspace.Order, d, m);
-                var keys = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Keys, 0, m);
-                for (int i = 0; i < m; i++)
-                {
-                    order[i] = i;
-                    keys[i] = mu[i];
-                }
-
-                SortStable(keys.AsSpan(0, m), order.AsSpan(0, m));
-                ComputeSigmas(mu.AsSpan(0, m), order.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m));
+                order[i] = i;
+                keys[i] = mu[i];
             }
+
+            SortStable(keys.AsSpan(0, m), order.AsSpan(0, m));
+            ComputeSigmas(mu.AsSpan(0, m), order.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m));
         }
+
+        order[kernels - 1] = kernels - 1; // the prior last
+        _order[d] = order;
 
         mu[kernels - 1] = 0.5 * (low + high);
         sigma[kernels - 1] = high - low;
 
         var logNorm = TpeWorkspace.Doubles(_workspace, TpeWorkspace.LogNorm, d, kernels);
         var inv = TpeWorkspace.Doubles(_workspace, TpeWorkspace.ScaledInv, d, kernels);
-        var target = new KernelTarget(logNorm, inv, _baseLog, dim.Kind == KernelKind.Continuous);
+        var sampling = _forSampling ? TpeWorkspace.Doubles(_workspace, TpeWorkspace.Sampling, d, 3 * kernels) : null;
+        _sampling[d] = sampling;
+        var target = new KernelTarget(logNorm, inv, _baseLog, dim.Kind == KernelKind.Continuous, sampling);
         if (hints is not null && m > 0)
         {
             hints.FillConstants(d, mu.AsSpan(0, m), sigma.AsSpan(0, m), low, high, target);
@@ -500,13 +534,16 @@ internal sealed class ParzenEstimator
                 var mu = _mu[d]!;
                 var sigma = _sigma[d]!;
                 var logNorm = _logNorm[d]!;
+                var sampling = _sampling[d];
                 for (int c = 0; c < count; c++)
                 {
                     int k = active[c];
                     double u = rng.NextDouble();
                     double a = (dim.AdaptedLow - mu[k]) / sigma[k];
                     double b = (dim.AdaptedHigh - mu[k]) / sigma[k];
-                    double z = TruncatedNormal.Ppf(u, a, b, logNorm[k]);
+                    double z = sampling is not null && !double.IsNaN(sampling[3 * k])
+                        ? TruncatedNormal.PpfLinear(u, a, b, sampling[3 * k], sampling[(3 * k) + 1], sampling[(3 * k) + 2])
+                        : TruncatedNormal.Ppf(u, a, b, logNorm[k]);
                     double t = Math.Clamp((z * sigma[k]) + mu[k], dim.AdaptedLow, dim.AdaptedHigh);
                     values[c] = dim.Untransform(t);
                 }
@@ -582,7 +619,9 @@ internal sealed class ParzenEstimator
             }
         }
 
-        var packed = new PackedKernels(kernels, mus, invs, _workspace);
+        // Kernels packed in ascending order of the first continuous dimension: kernels far from a point then share
+        // blocks, and blocks whose terms are all negligible skip the exponential.
+        var packed = new PackedKernels(kernels, mus, invs, continuousCount > 0 ? _order[continuousDims[0]] : null, _workspace);
         double[] start = _baseLog;
         if (anyTable)
         {
@@ -778,22 +817,28 @@ internal sealed class PackedKernels
 {
     private static readonly int Width = Vector.IsHardwareAccelerated ? Vector<double>.Count : 1;
 
+    /// <summary>Above this size of packed kernels, <see cref="LogSumBatch"/> switches to cache tiling.</summary>
+    private const long LargeKernelBytes = 512 * 1024;
+
     private readonly int _kernels;
     private readonly int _dims;
     private readonly int _blocks;
     private readonly double[] _packed;
     private readonly double[] _start;
     private readonly double[] _terms;
+    private readonly int[]? _order;
     private readonly TpeWorkspace? _workspace;
 
     /// <summary>Initializes a new instance of the <see cref="PackedKernels"/> class.</summary>
     /// <param name="kernels">The number of kernels.</param>
     /// <param name="mus">Per continuous dimension, the kernel means.</param>
     /// <param name="invs">Per continuous dimension, √½ / sigma.</param>
+    /// <param name="order">Optional packing order: position p holds kernel order[p].</param>
     /// <param name="workspace">Optional reusable arrays.</param>
-    public PackedKernels(int kernels, double[][] mus, double[][] invs, TpeWorkspace? workspace)
+    public PackedKernels(int kernels, double[][] mus, double[][] invs, int[]? order, TpeWorkspace? workspace)
     {
         _kernels = kernels;
+        _order = order;
         _workspace = workspace;
         _dims = mus.Length;
         _blocks = (kernels + Width - 1) / Width;
@@ -813,8 +858,9 @@ internal sealed class PackedKernels
                 for (int lane = 0; lane < Width; lane++, k++)
                 {
                     bool real = k < kernels;
-                    _packed[at + lane] = real ? mu[k] : 0;
-                    _packed[at + Width + lane] = real ? inv[k] : 0;
+                    int source = real && order is not null ? order[k] : k;
+                    _packed[at + lane] = real ? mu[source] : 0;
+                    _packed[at + Width + lane] = real ? inv[source] : 0;
                 }
             }
         }
@@ -822,7 +868,19 @@ internal sealed class PackedKernels
 
     /// <summary>Sets the per-kernel constant terms.</summary>
     /// <param name="start">One value per kernel.</param>
-    public void SetStart(double[] start) => Array.Copy(start, _start, _kernels);
+    public void SetStart(double[] start)
+    {
+        if (_order is null)
+        {
+            Array.Copy(start, _start, _kernels);
+            return;
+        }
+
+        for (int p = 0; p < _kernels; p++)
+        {
+            _start[p] = start[_order[p]];
+        }
+    }
 
     /// <summary>
     /// <see cref="LogSum"/> for many points sharing the start terms: the first pass handles four points per sweep
@@ -856,6 +914,12 @@ internal sealed class PackedKernels
                 result[c] = LogSum(x, starts, mus, invs);
             }
 
+            return;
+        }
+
+        if ((long)_blocks * Width * _dims * 16 > LargeKernelBytes)
+        {
+            LogSumTiled(xs, n, result);
             return;
         }
 
@@ -915,6 +979,91 @@ internal sealed class PackedKernels
                 var vMax = g switch { 0 => m0, 1 => m1, 2 => m2, _ => m3 };
                 result[c0 + g] = SumExp(terms.AsSpan(g * padded, padded), vMax);
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="LogSumBatch"/> for kernel sets too large for the cache: two passes over tiles of kernels small
+    /// enough to stay in the L1 cache while every point visits them — the per-point maxima first, then the sums of
+    /// exp(term − max), recomputing the terms — so the kernels stream from memory twice per call instead of once
+    /// per four points, and no term is stored.
+    /// </summary>
+    private void LogSumTiled(double[] xs, int n, Span<double> result)
+    {
+        const int TileBlocks = 32;
+        var maxima = new Vector<double>[n];
+        var sums = new Vector<double>[n];
+        Array.Fill(maxima, new Vector<double>(double.NegativeInfinity));
+        Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        nuint width = (nuint)Width;
+        nuint blockStride = 2 * (nuint)_dims * width;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            if (pass == 1)
+            {
+                // Broadcast each point's overall maximum to all lanes.
+                for (int c = 0; c < n; c++)
+                {
+                    double max = double.NegativeInfinity;
+                    for (int i = 0; i < Width; i++)
+                    {
+                        max = Math.Max(max, maxima[c][i]);
+                    }
+
+                    maxima[c] = new Vector<double>(max);
+                }
+            }
+
+            var vFloor = new Vector<double>(-60.0);
+            var vBand = new Vector<double>(50.0);
+            for (int tile = 0; tile < _blocks; tile += TileBlocks)
+            {
+                int tileEnd = Math.Min(tile + TileBlocks, _blocks);
+                for (int c = 0; c < n; c++)
+                {
+                    for (int j = 0; j < _dims; j++)
+                    {
+                        xb[j] = new Vector<double>(xs[(c * _dims) + j]);
+                    }
+
+                    var m = maxima[c];
+                    var cut = m - vBand;
+                    var sum = sums[c];
+                    nuint offset = (nuint)tile * blockStride;
+                    for (int b = tile; b < tileEnd; b++)
+                    {
+                        var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
+                        for (int j = 0; j < xb.Length; j++)
+                        {
+                            var d = (xb[j] - Vector.LoadUnsafe(ref packed, offset)) * Vector.LoadUnsafe(ref packed, offset + width);
+                            t -= d * d;
+                            offset += 2 * width;
+                        }
+
+                        if (pass == 0)
+                        {
+                            m = Vector.Max(m, t);
+                        }
+                        else if (Vector.GreaterThanAny(t, cut))
+                        {
+                            sum += Vector.Exp(Vector.Max(t - m, vFloor));
+                        }
+                    }
+
+                    maxima[c] = m;
+                    sums[c] = sum;
+                }
+            }
+        }
+
+        for (int c = 0; c < n; c++)
+        {
+            double max = maxima[c][0];
+            result[c] = double.IsNegativeInfinity(max) || double.IsNaN(max) || double.IsPositiveInfinity(max)
+                ? max
+                : max + Math.Log(Vector.Sum(sums[c]));
         }
     }
 

@@ -582,7 +582,7 @@ public sealed class TpeSampler : ISampler
         var weights = _aboveWorkspace.Doubles(TpeWorkspace.Keys, 1, m).AsSpan(0, m);
         ComputeWeights(weights);
         var hints = new ColumnHints(columns, obs, kernelNumber, m, state.KnownTrials, _aboveWorkspace, sortFromColumns: true);
-        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _aboveWorkspace);
+        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _aboveWorkspace, forSampling: false);
     }
 
     private void ComputeWeights(Span<double> weights)
@@ -641,7 +641,7 @@ public sealed class TpeSampler : ISampler
         private int[]? _kernelOfNumber;
         private List<int>? _runningKernels;
 
-        public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma)
+        public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order)
         {
             var column = columns[dimension];
             if (!sortFromColumns || column is null || count == 0)
@@ -697,7 +697,7 @@ public sealed class TpeSampler : ISampler
                     if (rv < value || (rv == value && rk < k))
                     {
                         writer.Push(rk, rv);
-                        pushed++;
+                        order[pushed++] = rk;
                         q++;
                     }
                     else
@@ -706,15 +706,20 @@ public sealed class TpeSampler : ISampler
                     }
                 }
 
+                if (pushed >= count)
+                {
+                    return false;
+                }
+
                 writer.Push(k, value);
-                pushed++;
+                order[pushed++] = k;
             }
 
-            while (q < runningCount)
+            while (q < runningCount && pushed < count)
             {
                 int rk = running![q++];
                 writer.Push(rk, mu[rk]);
-                pushed++;
+                order[pushed++] = rk;
             }
 
             if (pushed != count)

@@ -52,6 +52,9 @@ internal sealed class TpeWorkspace
     /// <summary>Sort keys.</summary>
     public const int Keys = 14;
 
+    /// <summary>What drawing needs per kernel of a dimension (Φ(a), Φ(−b), mass).</summary>
+    public const int Sampling = 15;
+
     private readonly Dictionary<(int Role, int Index), double[]> _doubles = [];
     private readonly Dictionary<(int Role, int Index), int[]> _ints = [];
 
