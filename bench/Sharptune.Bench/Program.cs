@@ -32,10 +32,11 @@ static int Usage()
         Sharptune suite runner (mirrors ../shared/bench/optuna_quality.py and optuna_speed.py)
 
           quality --sampler NAME [--trials 200] [--seeds 10] [--fn NAME[,NAME...]]
-                  [--concurrency 1] [--objective-ms 0]
+                  [--concurrency 1] [--objective-ms 0] [--lag 0]
               One JSON line per public function: {"sharptune":…, "sampler":…, "fn":…, "n":…, "median":…, "values":[…]}.
               With --concurrency C > 1, trials run through OptimizeAsync with C in flight; --objective-ms keeps each
               trial RUNNING that long after its suggestions (so parallel workers really overlap).
+              --lag L emulates L + 1 trials in flight deterministically (ask/tell, each trial told L asks late).
           speed WORKLOAD [--repeat 1]
               WORKLOAD: random | tpe | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | all
               Prints: version, workload, trials, total seconds, ms per trial (the first repeat includes JIT).
@@ -43,7 +44,7 @@ static int Usage()
               Per-trial wall and CPU time (ask + 5 suggestions + tell on sphere5), averaged over the window before each
               checkpoint (CPU time is the process's, so it stays meaningful on a busy machine).
 
-        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, random (cmaes, gp, nsga2, qmc once they exist).
+        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random (cmaes, gp, nsga2, qmc once they exist).
         """);
     return 0;
 }
@@ -58,6 +59,11 @@ static int Quality(Options o)
     int seeds = o.GetInt("seeds", 10);
     int concurrency = o.GetInt("concurrency", 1);
     int objectiveMs = o.GetInt("objective-ms", 0);
+    int lag = o.GetInt("lag", 0);
+    if (lag > 0 && concurrency > 1)
+    {
+        throw new BenchException("--lag and --concurrency are alternatives");
+    }
     var only = o.TryGet("fn")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var functions = BenchFunctions.Public.Where(f => only is null || only.Contains(f.Name)).ToList();
     if (only is not null && functions.Count != only.Length)
@@ -72,7 +78,28 @@ static int Quality(Options o)
         for (int seed = 0; seed < seeds; seed++)
         {
             var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
-            if (concurrency <= 1)
+            if (lag > 0)
+            {
+                // Deterministic emulation of lag + 1 trials in flight: each trial is told after the next lag asks.
+                var inFlight = new Queue<(Trial Trial, double Value)>();
+                for (int i = 0; i < n; i++)
+                {
+                    var trial = study.Ask();
+                    inFlight.Enqueue((trial, objective(trial)));
+                    if (inFlight.Count > lag)
+                    {
+                        var (t, v) = inFlight.Dequeue();
+                        study.Tell(t, v);
+                    }
+                }
+
+                while (inFlight.Count > 0)
+                {
+                    var (t, v) = inFlight.Dequeue();
+                    study.Tell(t, v);
+                }
+            }
+            else if (concurrency <= 1)
             {
                 study.Optimize(objective, nTrials: n);
             }
@@ -105,6 +132,11 @@ static int Quality(Options o)
         if (concurrency > 1)
         {
             line["concurrency"] = concurrency;
+        }
+
+        if (lag > 0)
+        {
+            line["lag"] = lag;
         }
 
         line["median"] = Median(values);
