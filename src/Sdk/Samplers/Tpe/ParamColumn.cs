@@ -148,11 +148,12 @@ internal sealed class ParamColumn
             }
 
             double ln = cacheLogNorm[number];
-            logNorm[k] = ln;
             inv[k] = cacheInv[number];
             baseLog[k] -= continuous ? TruncatedNormal.LogSqrt2Pi + cacheLogSigma[number] + ln : ln;
             if (sampling is not null)
             {
+                // Only an estimator that draws points needs the masses themselves.
+                logNorm[k] = ln;
                 sampling[3 * k] = _cachePhiA[number];
                 sampling[(3 * k) + 1] = _cachePhiNegB[number];
                 sampling[(3 * k) + 2] = _cacheMass[number];
