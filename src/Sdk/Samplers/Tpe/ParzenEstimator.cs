@@ -25,7 +25,7 @@ internal interface IKernelHints
     /// <param name="high">The transformed high bound.</param>
     /// <param name="settings">The options.</param>
     /// <param name="sigma">Receives one bandwidth per observation.</param>
-    /// <param name="order">Receives the observation indices in ascending order of value.</param>
+    /// <param name="order">Receives the observation indices in ascending order of value (unless empty).</param>
     /// <returns>Whether the bandwidths were computed.</returns>
     bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order);
 
@@ -145,6 +145,7 @@ internal sealed class ParzenEstimator
     private readonly int[]?[] _order;
     private readonly double[]?[] _sampling;
     private readonly bool _forSampling;
+    private readonly int _firstContinuous = -1;
 
     /// <summary>Initializes a new instance of the <see cref="ParzenEstimator"/> class.</summary>
     /// <param name="dims">The dimensions of the space.</param>
@@ -215,6 +216,15 @@ internal sealed class ParzenEstimator
         _logProbs = new double[nd][];
         _order = new int[nd][];
         _sampling = new double[nd][];
+        for (int d = 0; d < nd; d++)
+        {
+            if (dims[d].Kind == KernelKind.Continuous)
+            {
+                _firstContinuous = d;
+                break;
+            }
+        }
+
         for (int d = 0; d < nd; d++)
         {
             var dim = dims[d];
@@ -417,7 +427,8 @@ internal sealed class ParzenEstimator
 
         var sigma = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Sigma, d, kernels);
         var order = TpeWorkspace.Ints(_workspace, TpeWorkspace.Order, d, kernels);
-        if (m > 0 && (hints is null || !hints.TryComputeSigmas(d, mu.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m), order.AsSpan(0, m))))
+        bool packingOrder = d == _firstContinuous; // only the first continuous dimension orders the packed kernels
+        if (m > 0 && (hints is null || !hints.TryComputeSigmas(d, mu.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m), packingOrder ? order.AsSpan(0, m) : [])))
         {
             var keys = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Keys, 0, m);
             for (int i = 0; i < m; i++)

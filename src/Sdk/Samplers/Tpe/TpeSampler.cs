@@ -267,7 +267,12 @@ public sealed class TpeSampler : ISampler
         lock (_lock)
         {
             var state = GetState(study);
-            state.Refresh(trial.Number);
+            // InferRelativeSearchSpace has just read the study for this trial; read again only otherwise.
+            if (!state.JustRefreshedFor(trial.Number))
+            {
+                state.Refresh(trial.Number);
+            }
+
             if (state.CompleteOrPrunedCount < NStartupTrials)
             {
                 return FrozenTrial.EmptyInternal;
@@ -675,6 +680,7 @@ public sealed class TpeSampler : ISampler
                 return c != 0 ? c : x.CompareTo(y);
             });
 
+            bool writeOrder = !order.IsEmpty;
             var writer = new ParzenEstimator.SigmaWriter(sigma, count, low, high, settings);
             var kernelOf = _kernelOfNumber.AsSpan(0, knownTrials);
             int pushed = 0, q = 0;
@@ -697,7 +703,12 @@ public sealed class TpeSampler : ISampler
                     if (rv < value || (rv == value && rk < k))
                     {
                         writer.Push(rk, rv);
-                        order[pushed++] = rk;
+                        if (writeOrder)
+                        {
+                            order[pushed] = rk;
+                        }
+
+                        pushed++;
                         q++;
                     }
                     else
@@ -712,14 +723,24 @@ public sealed class TpeSampler : ISampler
                 }
 
                 writer.Push(k, value);
-                order[pushed++] = k;
+                if (writeOrder)
+                {
+                    order[pushed] = k;
+                }
+
+                pushed++;
             }
 
             while (q < runningCount && pushed < count)
             {
                 int rk = running![q++];
                 writer.Push(rk, mu[rk]);
-                order[pushed++] = rk;
+                if (writeOrder)
+                {
+                    order[pushed] = rk;
+                }
+
+                pushed++;
             }
 
             if (pushed != count)
