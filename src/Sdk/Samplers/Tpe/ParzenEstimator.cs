@@ -583,6 +583,73 @@ internal sealed class ParzenEstimator
         return lo;
     }
 
+    /// <summary>
+    /// Returns the index of the point maximizing <c>logL[c] − log p(point c)</c> under this mixture (the TPE
+    /// acquisition log l − log g): the first on ties, NaN scores ignored, 0 when no score is a number. Equivalent to
+    /// <see cref="LogPdf"/> followed by an argmax; when every dimension is continuous, points that cannot win are
+    /// not summed (see <see cref="PackedKernels.ArgMaxRatio"/>).
+    /// </summary>
+    /// <param name="points">The points (inside the space).</param>
+    /// <param name="logL">The other density's log at each point.</param>
+    /// <returns>The index.</returns>
+    public int ArgMaxRatio(CandidateSet points, ReadOnlySpan<double> logL)
+    {
+        int n = points.Count;
+        bool allContinuous = n > 0;
+        foreach (var dim in _dims)
+        {
+            allContinuous &= dim.Kind == KernelKind.Continuous;
+        }
+
+        if (!allContinuous || !Vector.IsHardwareAccelerated)
+        {
+            var logG = new double[n];
+            LogPdf(points, logG);
+            int best = 0;
+            double bestScore = double.NegativeInfinity;
+            for (int c = 0; c < n; c++)
+            {
+                double score = logL[c] - logG[c];
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    best = c;
+                }
+            }
+
+            return best;
+        }
+
+        int nd = _dims.Length;
+        var mus = new double[nd][];
+        var invs = new double[nd][];
+        for (int d = 0; d < nd; d++)
+        {
+            mus[d] = _mu[d]!;
+            invs[d] = _scaledInvSigma[d]!;
+        }
+
+        var packed = new PackedKernels(KernelCount, mus, invs, _order[0], _workspace);
+        packed.SetStart(_baseLog);
+        var xs = new double[n * nd];
+        var inside = new bool[n];
+        for (int c = 0; c < n; c++)
+        {
+            bool ok = true;
+            for (int d = 0; d < nd; d++)
+            {
+                var dim = _dims[d];
+                double t = dim.Transform(points.Values[d][c]);
+                ok &= t >= dim.AdaptedLow && t <= dim.AdaptedHigh;
+                xs[(c * nd) + d] = t;
+            }
+
+            inside[c] = ok;
+        }
+
+        return packed.ArgMaxRatio(xs, n, logL, inside);
+    }
+
     /// <summary>Computes the log-density of the mixture at each point.</summary>
     /// <param name="points">The points (internal representation, inside the space).</param>
     /// <param name="result">Receives one log-density per point.</param>
@@ -1082,6 +1149,269 @@ internal sealed class PackedKernels
                 ? max
                 : max + Math.Log(Vector.Sum(sums[c]));
         }
+    }
+
+    /// <summary>
+    /// The argmax over points of <c>logL[c] − log Σ_k exp(term_ck)</c>, first on ties. The first pass gives each
+    /// point's largest term M_c, and log Σ ≥ M_c, so <c>logL[c] − M_c</c> bounds the point's score from above: points
+    /// are summed in decreasing order of that bound, and the rest are skipped once their bound falls below the best
+    /// exact score (they can neither win nor tie). Points outside the space score +∞ against −∞ densities as
+    /// <see cref="ParzenEstimator.LogPdf"/> would give.
+    /// </summary>
+    /// <param name="xs">The points, row-major (point × dimension).</param>
+    /// <param name="n">The number of points.</param>
+    /// <param name="logL">The other density's log at each point.</param>
+    /// <param name="inside">Whether each point is inside the space.</param>
+    /// <returns>The index of the best point (0 when no score is a number).</returns>
+    public int ArgMaxRatio(double[] xs, int n, ReadOnlySpan<double> logL, ReadOnlySpan<bool> inside)
+    {
+        bool large = (long)_blocks * Width * _dims * 16 > LargeKernelBytes;
+        int padded = _blocks * Width;
+        var maxima = new double[n];
+        double[]? terms = null;
+        if (large)
+        {
+            TiledMaxima(xs, n, maxima);
+        }
+        else
+        {
+            terms = _workspace is null ? new double[n * padded] : _workspace.Doubles(TpeWorkspace.PackedTerms, 2, n * padded);
+            TermsAndMaxima(xs, n, terms, padded, maxima);
+        }
+
+        // Upper bounds of the scores, visited in decreasing order (stable by index).
+        var bounds = new double[n];
+        var order = new int[n];
+        int count = 0;
+        for (int c = 0; c < n; c++)
+        {
+            double logG = inside[c] ? maxima[c] : double.NegativeInfinity;
+            double bound = logL[c] - logG;
+            if (double.IsNaN(bound))
+            {
+                continue;
+            }
+
+            bounds[count] = -bound;
+            order[count] = c;
+            count++;
+        }
+
+        ParzenEstimator.SortStable(bounds.AsSpan(0, count), order.AsSpan(0, count));
+        int best = 0;
+        double bestScore = double.NegativeInfinity;
+        bool found = false;
+        for (int i = 0; i < count; i++)
+        {
+            int c = order[i];
+            double bound = -bounds[i];
+            if (found && bound < bestScore)
+            {
+                break;
+            }
+
+            double logG;
+            if (!inside[c] || double.IsInfinity(maxima[c]))
+            {
+                logG = inside[c] ? maxima[c] : double.NegativeInfinity;
+            }
+            else
+            {
+                logG = large ? SumTiledOne(xs, c, maxima[c]) : SumExp(terms.AsSpan(c * padded, padded), maxima[c]);
+            }
+
+            double score = logL[c] - logG;
+            if (double.IsNaN(score))
+            {
+                continue;
+            }
+
+            if (!found || score > bestScore || (score == bestScore && c < best))
+            {
+                found = true;
+                bestScore = score;
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The first pass for all points: every term, and each point's largest.</summary>
+    private void TermsAndMaxima(double[] xs, int n, double[] terms, int padded, double[] maxima)
+    {
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        ref double termRef = ref MemoryMarshal.GetArrayDataReference(terms);
+        nuint width = (nuint)Width;
+        for (int c0 = 0; c0 < n; c0 += 4)
+        {
+            int group = Math.Min(4, n - c0);
+            int i0 = c0 * _dims;
+            int i1 = (c0 + Math.Min(1, group - 1)) * _dims;
+            int i2 = (c0 + Math.Min(2, group - 1)) * _dims;
+            int i3 = (c0 + Math.Min(3, group - 1)) * _dims;
+            nuint r0 = (nuint)(c0 * padded);
+            nuint r1 = (nuint)((c0 + Math.Min(1, group - 1)) * padded);
+            nuint r2 = (nuint)((c0 + Math.Min(2, group - 1)) * padded);
+            nuint r3 = (nuint)((c0 + Math.Min(3, group - 1)) * padded);
+            var m0 = new Vector<double>(double.NegativeInfinity);
+            var m1 = m0;
+            var m2 = m0;
+            var m3 = m0;
+            nuint offset = 0;
+            for (int b = 0; b < _blocks; b++)
+            {
+                nuint at = (nuint)b * width;
+                var start = Vector.LoadUnsafe(ref startRef, at);
+                Vector<double> s0 = start, s1 = start, s2 = start, s3 = start;
+                for (int j = 0; j < _dims; j++)
+                {
+                    var mu = Vector.LoadUnsafe(ref packed, offset);
+                    var inv = Vector.LoadUnsafe(ref packed, offset + width);
+                    offset += 2 * width;
+                    var t0 = (new Vector<double>(xs[i0 + j]) - mu) * inv;
+                    var t1 = (new Vector<double>(xs[i1 + j]) - mu) * inv;
+                    var t2 = (new Vector<double>(xs[i2 + j]) - mu) * inv;
+                    var t3 = (new Vector<double>(xs[i3 + j]) - mu) * inv;
+                    s0 -= t0 * t0;
+                    s1 -= t1 * t1;
+                    s2 -= t2 * t2;
+                    s3 -= t3 * t3;
+                }
+
+                // Short groups repeat their first rows; the duplicates write the same values.
+                s3.StoreUnsafe(ref termRef, r3 + at);
+                s2.StoreUnsafe(ref termRef, r2 + at);
+                s1.StoreUnsafe(ref termRef, r1 + at);
+                s0.StoreUnsafe(ref termRef, r0 + at);
+                m0 = Vector.Max(m0, s0);
+                m1 = Vector.Max(m1, s1);
+                m2 = Vector.Max(m2, s2);
+                m3 = Vector.Max(m3, s3);
+            }
+
+            for (int g = 0; g < group; g++)
+            {
+                var vMax = g switch { 0 => m0, 1 => m1, 2 => m2, _ => m3 };
+                double max = double.NegativeInfinity;
+                for (int i = 0; i < Width; i++)
+                {
+                    max = Math.Max(max, vMax[i]);
+                }
+
+                maxima[c0 + g] = max;
+            }
+        }
+    }
+
+    /// <summary>The first tiled pass for all points: each point's largest term (nothing stored).</summary>
+    private void TiledMaxima(double[] xs, int n, double[] maxima)
+    {
+        const int TileBlocks = 32;
+        var vmax = new Vector<double>[n];
+        Array.Fill(vmax, new Vector<double>(double.NegativeInfinity));
+        Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        nuint width = (nuint)Width;
+        nuint blockStride = 2 * (nuint)_dims * width;
+        for (int tile = 0; tile < _blocks; tile += TileBlocks)
+        {
+            int tileEnd = Math.Min(tile + TileBlocks, _blocks);
+            for (int c = 0; c < n; c++)
+            {
+                for (int j = 0; j < _dims; j++)
+                {
+                    xb[j] = new Vector<double>(xs[(c * _dims) + j]);
+                }
+
+                var m = vmax[c];
+                nuint offset = (nuint)tile * blockStride;
+                for (int b = tile; b < tileEnd; b++)
+                {
+                    var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
+                    for (int j = 0; j < xb.Length; j++)
+                    {
+                        var d = (xb[j] - Vector.LoadUnsafe(ref packed, offset)) * Vector.LoadUnsafe(ref packed, offset + width);
+                        t -= d * d;
+                        offset += 2 * width;
+                    }
+
+                    m = Vector.Max(m, t);
+                }
+
+                vmax[c] = m;
+            }
+        }
+
+        for (int c = 0; c < n; c++)
+        {
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < Width; i++)
+            {
+                max = Math.Max(max, vmax[c][i]);
+            }
+
+            maxima[c] = max;
+        }
+    }
+
+    /// <summary>The second pass for one point of a large set: max + log Σ exp(term − max), terms recomputed.</summary>
+    private double SumTiledOne(double[] xs, int c, double max)
+    {
+        Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
+        for (int j = 0; j < _dims; j++)
+        {
+            xb[j] = new Vector<double>(xs[(c * _dims) + j]);
+        }
+
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        nuint width = (nuint)Width;
+        var vShift = new Vector<double>(max);
+        var cut = new Vector<double>(max - Band);
+        var vFloor = new Vector<double>(-60.0);
+        var acc = Vector<double>.Zero;
+        nuint offset = 0;
+        for (int b = 0; b < _blocks; b++)
+        {
+            var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
+            for (int j = 0; j < xb.Length; j++)
+            {
+                var d = (xb[j] - Vector.LoadUnsafe(ref packed, offset)) * Vector.LoadUnsafe(ref packed, offset + width);
+                t -= d * d;
+                offset += 2 * width;
+            }
+
+            if (Vector.GreaterThanAny(t, cut))
+            {
+                acc += Vector.Exp(Vector.Max(t - vShift, vFloor));
+            }
+        }
+
+        return max + Math.Log(Vector.Sum(acc));
+    }
+
+    /// <summary>The second pass with a known maximum: max + log Σ exp(term − max) over blocks within the band.</summary>
+    private double SumExp(Span<double> terms, double max)
+    {
+        ref double termRef = ref MemoryMarshal.GetReference(terms);
+        nuint width = (nuint)Width;
+        var vShift = new Vector<double>(max);
+        var vCut = new Vector<double>(max - Band);
+        var vFloor = new Vector<double>(-60.0);
+        var acc = Vector<double>.Zero;
+        for (int b = 0; b < _blocks; b++)
+        {
+            var s = Vector.LoadUnsafe(ref termRef, (nuint)b * width);
+            if (Vector.GreaterThanAny(s, vCut))
+            {
+                acc += Vector.Exp(Vector.Max(s - vShift, vFloor));
+            }
+        }
+
+        return max + Math.Log(Vector.Sum(acc));
     }
 
     /// <summary>The second pass: max + log Σ exp(term − max) over blocks within <see cref="Band"/> of the maximum.</summary>

@@ -411,22 +411,11 @@ public sealed class TpeSampler : ISampler
         var above = BuildAbove(study, state, trial, dims, columns, anyMissing);
 
         LastObservationCounts = (below.KernelCount - 1, above.KernelCount - 1);
+        // The candidate maximizing log l(x) − log g(x), the first on ties.
         var candidates = below.Sample(_rng, NEiCandidates);
         var logL = new double[candidates.Count];
-        var logG = new double[candidates.Count];
         below.LogPdf(candidates, logL);
-        above.LogPdf(candidates, logG);
-        int best = 0;
-        double bestScore = double.NegativeInfinity;
-        for (int c = 0; c < candidates.Count; c++)
-        {
-            double score = logL[c] - logG[c];
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = c;
-            }
-        }
+        int best = above.ArgMaxRatio(candidates, logL);
 
         for (int d = 0; d < nd; d++)
         {
