@@ -33,21 +33,23 @@ static int Usage()
         Sharptune suite runner (mirrors ../shared/bench/optuna_quality.py and optuna_speed.py)
 
           quality --sampler NAME [--trials 200] [--seeds 10] [--fn NAME[,NAME...]]
-                  [--concurrency 1] [--objective-ms 0]
+                  [--concurrency 1] [--objective-ms 0] [--lag 0]
               One JSON line per public function: {"sharptune":…, "sampler":…, "fn":…, "n":…, "median":…, "values":[…]}.
               With --concurrency C > 1, trials run through OptimizeAsync with C in flight; --objective-ms keeps each
               trial RUNNING that long after its suggestions (so parallel workers really overlap).
+              --lag L emulates L + 1 trials in flight deterministically (ask/tell, each trial told L asks late).
           speed WORKLOAD [--repeat 1]
               WORKLOAD: random | tpe | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | gp | all
               Prints: version, workload, trials, total seconds, ms per trial (the first repeat includes JIT).
           scale [--sampler tpe] [--trials 10000] [--at 1000,2000,5000,10000] [--window 100] [--seed 0]
-              Per-trial time (ask + 5 suggestions + tell on sphere5) averaged over the window before each checkpoint.
+              Per-trial wall and CPU time (ask + 5 suggestions + tell on sphere5), averaged over the window before each
+              checkpoint (CPU time is the process's, so it stays meaningful on a busy machine).
 
           hypervolume [--sampler nsga2] [--trials 5000] [--seeds 5] [--fn zdt1,zdt2,zdt3]
               Multi-objective quality (mirrors bench/optuna_hypervolume.py): one JSON line per ZDT function (10-D)
               with the median hypervolume of the Pareto front, reference point [1.1, 11].
 
-        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
+        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
         cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.
         """);
     return 0;
@@ -63,6 +65,11 @@ static int Quality(Options o)
     int seeds = o.GetInt("seeds", 10);
     int concurrency = o.GetInt("concurrency", 1);
     int objectiveMs = o.GetInt("objective-ms", 0);
+    int lag = o.GetInt("lag", 0);
+    if (lag > 0 && concurrency > 1)
+    {
+        throw new BenchException("--lag and --concurrency are alternatives");
+    }
     var only = o.TryGet("fn")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var functions = BenchFunctions.Public.Where(f => only is null || only.Contains(f.Name)).ToList();
     if (only is not null && functions.Count != only.Length)
@@ -77,7 +84,28 @@ static int Quality(Options o)
         for (int seed = 0; seed < seeds; seed++)
         {
             var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
-            if (concurrency <= 1)
+            if (lag > 0)
+            {
+                // Deterministic emulation of lag + 1 trials in flight: each trial is told after the next lag asks.
+                var inFlight = new Queue<(Trial Trial, double Value)>();
+                for (int i = 0; i < n; i++)
+                {
+                    var trial = study.Ask();
+                    inFlight.Enqueue((trial, objective(trial)));
+                    if (inFlight.Count > lag)
+                    {
+                        var (t, v) = inFlight.Dequeue();
+                        study.Tell(t, v);
+                    }
+                }
+
+                while (inFlight.Count > 0)
+                {
+                    var (t, v) = inFlight.Dequeue();
+                    study.Tell(t, v);
+                }
+            }
+            else if (concurrency <= 1)
             {
                 study.Optimize(objective, nTrials: n);
             }
@@ -110,6 +138,11 @@ static int Quality(Options o)
         if (concurrency > 1)
         {
             line["concurrency"] = concurrency;
+        }
+
+        if (lag > 0)
+        {
+            line["lag"] = lag;
         }
 
         line["median"] = Median(values);
@@ -212,32 +245,47 @@ static int Scale(Options o)
     var at = (o.TryGet("at") ?? "1000,2000,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Where(c => c <= n).ToArray();
     var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
     var perTrial = new double[n];
+    var windowCpu = new Dictionary<int, double>();
+    var process = Process.GetCurrentProcess();
+    TimeSpan cpuAtWindowStart = TimeSpan.Zero;
     var total = Stopwatch.StartNew();
     for (int i = 0; i < n; i++)
     {
+        if (at.Contains(i + window))
+        {
+            process.Refresh();
+            cpuAtWindowStart = process.TotalProcessorTime;
+        }
+
         long t0 = Stopwatch.GetTimestamp();
         var trial = study.Ask();
         double value = BenchFunctions.Sphere(trial, 5);
         study.Tell(trial, value);
         perTrial[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        if (at.Contains(i + 1))
+        {
+            process.Refresh();
+            windowCpu[i + 1] = (process.TotalProcessorTime - cpuAtWindowStart).TotalMilliseconds / window;
+        }
     }
 
     Console.WriteLine($"{Version()}\t{sampler}-sphere5 scale\t{n} trials\t{total.Elapsed.TotalSeconds:F3}s total\tbest {study.BestValue:G6}");
-    Console.WriteLine("trials\tms/trial (mean of the previous window)\tratio to first checkpoint\tratio / trial-count ratio");
+    Console.WriteLine("trials\twall ms/trial\tcpu ms/trial\tcpu ratio to first\tcpu ratio / trial-count ratio");
     double? first = null;
     int firstAt = 0;
     foreach (int c in at)
     {
         int from = Math.Max(0, c - window);
         double mean = perTrial[from..c].Average();
+        double cpu = windowCpu.GetValueOrDefault(c, double.NaN);
         if (first is null)
         {
-            first = mean;
+            first = cpu;
             firstAt = c;
         }
 
-        double ratio = mean / first.Value;
-        Console.WriteLine($"{c}\t{mean:F4}\t{ratio:F2}\t{ratio / ((double)c / firstAt):F2}");
+        double ratio = cpu / first.Value;
+        Console.WriteLine($"{c}\t{mean:F4}\t{cpu:F4}\t{ratio:F2}\t{ratio / ((double)c / firstAt):F2}");
     }
 
     return 0;

@@ -17,6 +17,7 @@ internal static class Registry
         ["tpe-mv"] = seed => new TpeSampler(seed: seed, multivariate: true),
         ["tpe-independent"] = seed => new TpeSampler(seed: seed, multivariate: false),
         ["tpe-group"] = seed => new TpeSampler(seed: seed, multivariate: true, group: true),
+        ["tpe-noliar"] = seed => new TpeSampler(seed: seed, constantLiar: false),
         ["random"] = seed => new RandomSampler(seed),
         ["cmaes"] = seed => new CmaEsSampler(seed: seed),
         ["cmaes-ipop"] = seed => new CmaEsSampler(seed: seed, restartStrategy: CmaRestartStrategy.Ipop),

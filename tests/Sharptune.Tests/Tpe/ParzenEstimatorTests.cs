@@ -191,4 +191,47 @@ public class ParzenEstimatorTests
         double nearObservations = set.Values[0].Count(v => v > 0.6) / 4000.0;
         Assert.InRange(nearObservations, 0.78, 0.9);
     }
+
+    [Theory]
+    [InlineData(1, 30)]
+    [InlineData(5, 400)]
+    [InlineData(3, 12000)] // large enough for the cache-tiled passes
+    public void PrunedArgmaxEqualsTheFullEvaluation(int dims, int kernels)
+    {
+        var rng = new Random(dims * 7919 + kernels);
+        var space = Enumerable.Range(0, dims).Select(i => TpeDimension.Create("x" + i, new FloatDistribution(-3, 3))).ToArray();
+        double[][] Obs(int m) => space.Select(_ => Enumerable.Range(0, m + 1).Select(_ => (rng.NextDouble() * 6) - 3).ToArray()).ToArray();
+        var below = new ParzenEstimator(space, 20, Obs(20), Enumerable.Repeat(1.0, 20).ToArray(), Defaults);
+        var above = new ParzenEstimator(space, kernels, Obs(kernels), Samplers.TpeSampler.DefaultWeights(kernels), Defaults);
+        for (int rep = 0; rep < 5; rep++)
+        {
+            var points = below.Sample(new MathNet.Numerics.Random.Xoshiro256StarStar(rep, false), 24);
+            var logL = new double[24];
+            var logG = new double[24];
+            below.LogPdf(points, logL);
+            above.LogPdf(points, logG);
+            int expected = 0;
+            double best = double.NegativeInfinity;
+            for (int c = 0; c < 24; c++)
+            {
+                if (logL[c] - logG[c] > best)
+                {
+                    best = logL[c] - logG[c];
+                    expected = c;
+                }
+            }
+
+            Assert.Equal(expected, above.ArgMaxRatio(points, logL));
+        }
+
+        // Ties go to the first point.
+        var same = new CandidateSet(dims, 3);
+        for (int d = 0; d < dims; d++)
+        {
+            same.Values[d][0] = same.Values[d][1] = same.Values[d][2] = 0.25;
+        }
+
+        Assert.Equal(0, above.ArgMaxRatio(same, [1.0, 1.0, 1.0]));
+        Assert.Equal(1, above.ArgMaxRatio(same, [double.NaN, 1.0, 1.0]));
+    }
 }

@@ -267,7 +267,12 @@ public sealed class TpeSampler : ISampler
         lock (_lock)
         {
             var state = GetState(study);
-            state.Refresh(trial.Number);
+            // InferRelativeSearchSpace has just read the study for this trial; read again only otherwise.
+            if (!state.JustRefreshedFor(trial.Number))
+            {
+                state.Refresh(trial.Number);
+            }
+
             if (state.CompleteOrPrunedCount < NStartupTrials)
             {
                 return FrozenTrial.EmptyInternal;
@@ -406,22 +411,11 @@ public sealed class TpeSampler : ISampler
         var above = BuildAbove(study, state, trial, dims, columns, anyMissing);
 
         LastObservationCounts = (below.KernelCount - 1, above.KernelCount - 1);
+        // The candidate maximizing log l(x) − log g(x), the first on ties.
         var candidates = below.Sample(_rng, NEiCandidates);
         var logL = new double[candidates.Count];
-        var logG = new double[candidates.Count];
         below.LogPdf(candidates, logL);
-        above.LogPdf(candidates, logG);
-        int best = 0;
-        double bestScore = double.NegativeInfinity;
-        for (int c = 0; c < candidates.Count; c++)
-        {
-            double score = logL[c] - logG[c];
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = c;
-            }
-        }
+        int best = above.ArgMaxRatio(candidates, logL);
 
         for (int d = 0; d < nd; d++)
         {
@@ -440,12 +434,13 @@ public sealed class TpeSampler : ISampler
         }
 
         var kernelNumber = _belowWorkspace.Ints(TpeWorkspace.KernelNumber, 0, belowNumbers.Length);
+        var raw = RawColumns(columns);
         int m = 0;
         if (!anyMissing)
         {
             foreach (int number in belowNumbers)
             {
-                if (TryRow(columns, number, obs, m))
+                if (TryRow(raw, number, obs, m))
                 {
                     kernelNumber[m++] = number;
                 }
@@ -467,11 +462,12 @@ public sealed class TpeSampler : ISampler
         return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _belowWorkspace);
     }
 
-    private static bool TryRow(ParamColumn?[] columns, int number, double[][] obs, int row)
+    private static bool TryRow(double[][] values, int number, double[][] obs, int row)
     {
-        for (int d = 0; d < columns.Length; d++)
+        for (int d = 0; d < values.Length; d++)
         {
-            double v = columns[d]![number];
+            var column = values[d];
+            double v = (uint)number < (uint)column.Length ? column[number] : double.NaN;
             if (double.IsNaN(v))
             {
                 return false;
@@ -481,6 +477,17 @@ public sealed class TpeSampler : ISampler
         }
 
         return true;
+    }
+
+    private static double[][] RawColumns(ParamColumn?[] columns)
+    {
+        var raw = new double[columns.Length][];
+        for (int d = 0; d < columns.Length; d++)
+        {
+            raw[d] = columns[d]?.Values ?? [];
+        }
+
+        return raw;
     }
 
     private ParzenEstimator BuildAbove(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing)
@@ -532,6 +539,7 @@ public sealed class TpeSampler : ISampler
 
         // Kernel k comes from trial kernelNumber[k] (−1: a running trial, not cached).
         var kernelNumber = _aboveWorkspace.Ints(TpeWorkspace.KernelNumber, 0, capacity);
+        var raw = RawColumns(columns);
         int m = 0;
         int r = 0;
         int runningCount = running?.Count ?? 0;
@@ -559,7 +567,7 @@ public sealed class TpeSampler : ISampler
                 continue;
             }
 
-            if (TryRow(columns, number, obs, m))
+            if (TryRow(raw, number, obs, m))
             {
                 kernelNumber[m++] = number;
             }
@@ -568,7 +576,7 @@ public sealed class TpeSampler : ISampler
         var weights = _aboveWorkspace.Doubles(TpeWorkspace.Keys, 1, m).AsSpan(0, m);
         ComputeWeights(weights);
         var hints = new ColumnHints(columns, obs, kernelNumber, m, state.KnownTrials, _aboveWorkspace, sortFromColumns: true);
-        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _aboveWorkspace);
+        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _aboveWorkspace, forSampling: false);
     }
 
     private void ComputeWeights(Span<double> weights)
@@ -627,12 +635,12 @@ public sealed class TpeSampler : ISampler
         private int[]? _kernelOfNumber;
         private List<int>? _runningKernels;
 
-        public int[]? SortedOrder(int dimension)
+        public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order)
         {
             var column = columns[dimension];
             if (!sortFromColumns || column is null || count == 0)
             {
-                return null;
+                return false;
             }
 
             if (_kernelOfNumber is null)
@@ -652,24 +660,25 @@ public sealed class TpeSampler : ISampler
                 }
             }
 
-            // Running kernels, sorted by (value, kernel index), merged into the column's sorted finished values.
-            var values = obs[dimension];
+            // Running kernels sorted by (value, kernel index), merged into the column's sorted finished values.
             var running = _runningKernels;
+            var values = obs[dimension]; // the array behind mu
             running?.Sort((x, y) =>
             {
                 int c = values[x].CompareTo(values[y]);
                 return c != 0 ? c : x.CompareTo(y);
             });
 
-            var order = workspace.Ints(TpeWorkspace.Order, dimension, count);
-            var kernelOf = _kernelOfNumber;
-            int p = 0, q = 0;
+            bool writeOrder = !order.IsEmpty;
+            var writer = new ParzenEstimator.SigmaWriter(sigma, count, low, high, settings);
+            var kernelOf = _kernelOfNumber.AsSpan(0, knownTrials);
+            int pushed = 0, q = 0;
             int runningCount = running?.Count ?? 0;
             var sorted = CollectionsMarshal.AsSpan(column.Sorted);
             for (int i = 0; i < sorted.Length; i++)
             {
                 int number = sorted[i].Number;
-                int k = number < knownTrials ? kernelOf[number] : -1;
+                int k = (uint)number < (uint)kernelOf.Length ? kernelOf[number] : -1;
                 if (k < 0)
                 {
                     continue;
@@ -679,10 +688,16 @@ public sealed class TpeSampler : ISampler
                 while (q < runningCount)
                 {
                     int rk = running![q];
-                    double rv = values[rk];
+                    double rv = mu[rk];
                     if (rv < value || (rv == value && rk < k))
                     {
-                        order[p++] = rk;
+                        writer.Push(rk, rv);
+                        if (writeOrder)
+                        {
+                            order[pushed] = rk;
+                        }
+
+                        pushed++;
                         q++;
                     }
                     else
@@ -691,27 +706,55 @@ public sealed class TpeSampler : ISampler
                     }
                 }
 
-                order[p++] = k;
+                if (pushed >= count)
+                {
+                    return false;
+                }
+
+                writer.Push(k, value);
+                if (writeOrder)
+                {
+                    order[pushed] = k;
+                }
+
+                pushed++;
             }
 
-            while (q < runningCount)
+            while (q < runningCount && pushed < count)
             {
-                order[p++] = running![q++];
+                int rk = running![q++];
+                writer.Push(rk, mu[rk]);
+                if (writeOrder)
+                {
+                    order[pushed] = rk;
+                }
+
+                pushed++;
             }
 
-            return p == count ? order : null;
+            if (pushed != count)
+            {
+                return false;
+            }
+
+            writer.Finish();
+            return true;
         }
 
         public void FillConstants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
         {
             var column = columns[dimension];
-            for (int k = 0; k < mu.Length; k++)
+            if (column is null)
             {
-                int number = kernelNumber[k];
-                target.Set(k, number < 0 || column is null
-                    ? KernelConstants.Compute(mu[k], sigma[k], low, high)
-                    : column.Constants(number, low, high, sigma[k]));
+                for (int k = 0; k < mu.Length; k++)
+                {
+                    target.Set(k, KernelConstants.Compute(mu[k], sigma[k], low, high));
+                }
+
+                return;
             }
+
+            column.FillConstants(kernelNumber.AsSpan(0, mu.Length), mu, sigma, low, high, target);
         }
     }
 }

@@ -43,6 +43,7 @@ internal sealed class TpeStudyState
     private IReadOnlyList<IReadOnlyDictionary<string, Distribution>>? _groupsView;
 
     private int _splitVersion = -1;
+    private int _lastRefreshFor = -1;
     private bool[] _isBelow = [];
     private int[] _below = [];
 
@@ -94,6 +95,7 @@ internal sealed class TpeStudyState
     /// <param name="currentNumber">The trial being sampled (RUNNING, not read and not listed in <see cref="Running"/>), or −1.</param>
     public void Refresh(int currentNumber = -1)
     {
+        _lastRefreshFor = currentNumber;
         int total = _storage.GetNTrials(_studyId);
         bool bulk = total - _trialIds.Count + _pending.Count > BulkReadThreshold;
         IReadOnlyList<FrozenTrial>? all = bulk ? _storage.GetAllTrials(_studyId) : null;
@@ -135,6 +137,19 @@ internal sealed class TpeStudyState
         }
 
         _pending.RemoveRange(kept, _pending.Count - kept);
+    }
+
+    /// <summary>
+    /// Returns whether the last read was made for this trial, and forgets it, so that a sampling that directly
+    /// follows the search-space inference of the same trial does not read the study twice.
+    /// </summary>
+    /// <param name="currentNumber">The trial number.</param>
+    /// <returns>Whether the state is as fresh as that read.</returns>
+    public bool JustRefreshedFor(int currentNumber)
+    {
+        bool fresh = currentNumber >= 0 && _lastRefreshFor == currentNumber;
+        _lastRefreshFor = -1;
+        return fresh;
     }
 
     private void Ingest(FrozenTrial trial)

@@ -52,36 +52,41 @@ internal sealed class TpeWorkspace
     /// <summary>Sort keys.</summary>
     public const int Keys = 14;
 
-    private readonly Dictionary<(int Role, int Index), double[]> _doubles = [];
-    private readonly Dictionary<(int Role, int Index), int[]> _ints = [];
+    /// <summary>What drawing needs per kernel of a dimension (Φ(a), Φ(−b), mass).</summary>
+    public const int Sampling = 15;
+
+    private const int RoleCount = 16;
+
+    private readonly double[][][] _doubles = new double[RoleCount][][];
+    private readonly int[][][] _ints = new int[RoleCount][][];
 
     /// <summary>Returns a double array of at least <paramref name="size"/> elements (contents undefined).</summary>
     /// <param name="role">The role.</param>
     /// <param name="index">The index within the role (a dimension, or 0).</param>
     /// <param name="size">The minimum length.</param>
     /// <returns>The array.</returns>
-    public double[] Doubles(int role, int index, int size)
-    {
-        if (!_doubles.TryGetValue((role, index), out var a) || a.Length < size)
-        {
-            a = new double[Math.Max(size, (a?.Length ?? 0) * 2)];
-            _doubles[(role, index)] = a;
-        }
-
-        return a;
-    }
+    public double[] Doubles(int role, int index, int size) => Get(ref _doubles[role], index, size);
 
     /// <summary>Returns an int array of at least <paramref name="size"/> elements (contents undefined).</summary>
     /// <param name="role">The role.</param>
     /// <param name="index">The index within the role.</param>
     /// <param name="size">The minimum length.</param>
     /// <returns>The array.</returns>
-    public int[] Ints(int role, int index, int size)
+    public int[] Ints(int role, int index, int size) => Get(ref _ints[role], index, size);
+
+    private static T[] Get<T>(ref T[][] slots, int index, int size)
     {
-        if (!_ints.TryGetValue((role, index), out var a) || a.Length < size)
+        slots ??= new T[Math.Max(4, index + 1)][];
+        if (index >= slots.Length)
         {
-            a = new int[Math.Max(size, (a?.Length ?? 0) * 2)];
-            _ints[(role, index)] = a;
+            Array.Resize(ref slots, Math.Max(index + 1, slots.Length * 2));
+        }
+
+        var a = slots[index];
+        if (a is null || a.Length < size)
+        {
+            a = new T[Math.Max(size, (a?.Length ?? 0) * 2)];
+            slots[index] = a;
         }
 
         return a;

@@ -132,18 +132,13 @@ internal static class TruncatedNormal
             return b;
         }
 
-        double x;
         if (a > -30 && b < 30)
         {
-            // Linear space is exact enough here (no CDF value underflows): Φ(x) = Φ(a) + q·mass, inverted on the
-            // side where the probability is small, with the complement computed without cancellation.
-            double mass = Math.Exp(logMass);
-            double p = Ndtr(a) + (q * mass);
-            x = p <= 0.5
-                ? -Sqrt2 * SpecialFunctions.ErfcInv(2 * p)
-                : Sqrt2 * SpecialFunctions.ErfcInv(2 * (Ndtr(-b) + ((1 - q) * mass)));
+            return PpfLinear(q, a, b, Ndtr(a), Ndtr(-b), Math.Exp(logMass));
         }
-        else if (a < 0)
+
+        double x;
+        if (a < 0)
         {
             x = NdtriExp(LogAddExp(LogNdtr(a), Math.Log(q) + logMass));
         }
@@ -153,6 +148,37 @@ internal static class TruncatedNormal
             x = -NdtriExp(LogAddExp(LogNdtr(-b), SpecialFunctions.Log1p(-q) + logMass));
         }
 
+        return Math.Clamp(x, a, b);
+    }
+
+    /// <summary>
+    /// The inverse CDF of the truncated standard normal in linear space, exact enough when no CDF value underflows
+    /// (a &gt; −30 and b &lt; 30): Φ(x) = Φ(a) + q·mass, inverted on the side where the probability is small, the
+    /// complement computed as Φ(−b) + (1 − q)·mass without cancellation.
+    /// </summary>
+    /// <param name="q">The quantile in [0, 1].</param>
+    /// <param name="a">The lower end.</param>
+    /// <param name="b">The upper end.</param>
+    /// <param name="phiA">Φ(a).</param>
+    /// <param name="phiNegB">Φ(−b).</param>
+    /// <param name="mass">Φ(b) − Φ(a).</param>
+    /// <returns>The point, clamped to [a, b].</returns>
+    public static double PpfLinear(double q, double a, double b, double phiA, double phiNegB, double mass)
+    {
+        if (q <= 0)
+        {
+            return a;
+        }
+
+        if (q >= 1)
+        {
+            return b;
+        }
+
+        double p = phiA + (q * mass);
+        double x = p <= 0.5
+            ? -Sqrt2 * SpecialFunctions.ErfcInv(2 * p)
+            : Sqrt2 * SpecialFunctions.ErfcInv(2 * (phiNegB + ((1 - q) * mass)));
         return Math.Clamp(x, a, b);
     }
 
