@@ -245,6 +245,10 @@ public sealed class Trial : ITrial
         _relativeParams = _relativeSearchSpace.Count == 0
             ? FrozenTrial.EmptyInternal
             : Study.Sampler.SampleRelative(samplerStudy, snapshot, _relativeSearchSpace);
+        if (_relativeParams.Count > 0)
+        {
+            Invalidate(); // the sampler may have written system attributes (TPE's constant liar publishes its point)
+        }
     }
 
     /// <summary>The study the sampler sees for this trial: the pruner may narrow it (HyperbandPruner's brackets).</summary>

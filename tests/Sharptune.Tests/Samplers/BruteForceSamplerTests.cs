@@ -1,7 +1,7 @@
 using Sharptune.Internal;
 using Sharptune.Samplers;
 
-namespace Sharptune.Tests.Samplers;
+namespace Sharptune.Tests.SamplerTests;
 
 public class BruteForceSamplerTests
 {

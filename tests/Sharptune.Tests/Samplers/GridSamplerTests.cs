@@ -4,7 +4,7 @@ using Sharptune.Storages;
 using Sharptune.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace Sharptune.Tests.Samplers;
+namespace Sharptune.Tests.SamplerTests;
 
 public class GridSamplerTests
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sharptune.Samplers;
 using Sharptune.Tests.Support;
 
-namespace Sharptune.Tests.Samplers;
+namespace Sharptune.Tests.SamplerTests;
 
 public class PartialFixedSamplerTests
 {

@@ -1,6 +1,6 @@
 using Sharptune.Samplers;
 
-namespace Sharptune.Tests.Samplers;
+namespace Sharptune.Tests.SamplerTests;
 
 public class SearchSpaceTests
 {

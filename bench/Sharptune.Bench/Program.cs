@@ -1,0 +1,336 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Sharptune;
+using Sharptune.Bench;
+using Sharptune.Internal;
+
+// The Sharptune suite runner: the same functions, workloads and output lines as ../shared/bench/optuna_quality.py
+// and optuna_speed.py, so both can run in one session and be compared line by line.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+try
+{
+    return args.Length == 0 ? Usage() : args[0] switch
+    {
+        "quality" => Quality(new Options(args[1..])),
+        "speed" => Speed(new Options(args[1..])),
+        "scale" => Scale(new Options(args[1..])),
+        "hypervolume" => HypervolumeSuite.Run(new Options(args[1..]), Version()),
+        "-h" or "--help" or "help" => Usage(),
+        _ => throw new BenchException($"unknown command '{args[0]}'"),
+    };
+}
+catch (BenchException e)
+{
+    Console.Error.WriteLine($"Sharptune.Bench: {e.Message}");
+    return 2;
+}
+
+static int Usage()
+{
+    Console.WriteLine("""
+        Sharptune suite runner (mirrors ../shared/bench/optuna_quality.py and optuna_speed.py)
+
+          quality --sampler NAME [--trials 200] [--seeds 10] [--fn NAME[,NAME...]]
+                  [--concurrency 1] [--objective-ms 0] [--lag 0]
+              One JSON line per public function: {"sharptune":…, "sampler":…, "fn":…, "n":…, "median":…, "values":[…]}.
+              With --concurrency C > 1, trials run through OptimizeAsync with C in flight; --objective-ms keeps each
+              trial RUNNING that long after its suggestions (so parallel workers really overlap).
+              --lag L emulates L + 1 trials in flight deterministically (ask/tell, each trial told L asks late).
+          speed WORKLOAD [--repeat 1]
+              WORKLOAD: random | tpe | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | gp | all
+              Prints: version, workload, trials, total seconds, ms per trial (the first repeat includes JIT).
+          scale [--sampler tpe] [--trials 10000] [--at 1000,2000,5000,10000] [--window 100] [--seed 0]
+              Per-trial wall and CPU time (ask + 5 suggestions + tell on sphere5), averaged over the window before each
+              checkpoint (CPU time is the process's, so it stays meaningful on a busy machine).
+
+          hypervolume [--sampler nsga2] [--trials 5000] [--seeds 5] [--fn zdt1,zdt2,zdt3]
+              Multi-objective quality (mirrors bench/optuna_hypervolume.py): one JSON line per ZDT function (10-D)
+              with the median hypervolume of the Pareto front, reference point [1.1, 11].
+
+        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
+        cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.
+        """);
+    return 0;
+}
+
+static string Version() =>
+    typeof(Study).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+static int Quality(Options o)
+{
+    string sampler = o.Get("sampler", "tpe");
+    int n = o.GetInt("trials", 200);
+    int seeds = o.GetInt("seeds", 10);
+    int concurrency = o.GetInt("concurrency", 1);
+    int objectiveMs = o.GetInt("objective-ms", 0);
+    int lag = o.GetInt("lag", 0);
+    if (lag > 0 && concurrency > 1)
+    {
+        throw new BenchException("--lag and --concurrency are alternatives");
+    }
+    var only = o.TryGet("fn")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var functions = BenchFunctions.Public.Where(f => only is null || only.Contains(f.Name)).ToList();
+    if (only is not null && functions.Count != only.Length)
+    {
+        throw new BenchException($"unknown function in '{string.Join(",", only)}' (known: {string.Join(", ", BenchFunctions.Public.Select(f => f.Name))})");
+    }
+
+    Registry.CreateSampler(sampler, 0); // fail fast on an unknown or unavailable sampler
+    foreach (var (name, objective) in functions)
+    {
+        var values = new List<double>(seeds);
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
+            if (lag > 0)
+            {
+                // Deterministic emulation of lag + 1 trials in flight: each trial is told after the next lag asks.
+                var inFlight = new Queue<(Trial Trial, double Value)>();
+                for (int i = 0; i < n; i++)
+                {
+                    var trial = study.Ask();
+                    inFlight.Enqueue((trial, objective(trial)));
+                    if (inFlight.Count > lag)
+                    {
+                        var (t, v) = inFlight.Dequeue();
+                        study.Tell(t, v);
+                    }
+                }
+
+                while (inFlight.Count > 0)
+                {
+                    var (t, v) = inFlight.Dequeue();
+                    study.Tell(t, v);
+                }
+            }
+            else if (concurrency <= 1)
+            {
+                study.Optimize(objective, nTrials: n);
+            }
+            else
+            {
+                study.OptimizeAsync(
+                    async (trial, ct) =>
+                    {
+                        double v = objective(trial);
+                        if (objectiveMs > 0)
+                        {
+                            await Task.Delay(objectiveMs, ct).ConfigureAwait(false);
+                        }
+
+                        return v;
+                    },
+                    new OptimizeOptions { NTrials = n, Concurrency = concurrency }).GetAwaiter().GetResult();
+            }
+
+            values.Add(study.BestValue);
+        }
+
+        var line = new Dictionary<string, object?>
+        {
+            ["sharptune"] = Version(),
+            ["sampler"] = sampler,
+            ["fn"] = name,
+            ["n"] = n,
+        };
+        if (concurrency > 1)
+        {
+            line["concurrency"] = concurrency;
+        }
+
+        if (lag > 0)
+        {
+            line["lag"] = lag;
+        }
+
+        line["median"] = Median(values);
+        line["values"] = values;
+        Console.WriteLine(PyJson.Serialize(line));
+    }
+
+    return 0;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToArray();
+    int mid = sorted.Length / 2;
+    return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+static int Speed(Options o)
+{
+    string workload = o.Positional(0) ?? throw new BenchException("speed needs a workload");
+    int repeat = o.GetInt("repeat", 1);
+    string[] all = ["random", "tpe", "tpe-mv", "sqlite", "journal", "nsga2", "tpe-mo", "cmaes"];
+    var workloads = workload == "all" ? all : [workload];
+    int status = 0;
+    foreach (string w in workloads)
+    {
+        try
+        {
+            for (int r = 0; r < repeat; r++)
+            {
+                RunWorkload(w);
+            }
+        }
+        catch (BenchException e) when (workload == "all")
+        {
+            Console.Error.WriteLine($"Sharptune.Bench: {w}: {e.Message}");
+            status = 2;
+        }
+    }
+
+    return status;
+}
+
+static void RunWorkload(string w)
+{
+    string tmp = Directory.CreateTempSubdirectory("sharptune-bench-").FullName;
+    switch (w)
+    {
+        case "random": Run("random-sphere5", "random", 10000, "memory", tmp); break;
+        case "tpe": Run("tpe-sphere5", "tpe", 1000, "memory", tmp); break;
+        case "tpe-mv": Run("tpe-multivariate-sphere5", "tpe-mv", 1000, "memory", tmp); break;
+        case "sqlite": Run("random-sphere5-sqlite", "random", 1000, "sqlite", tmp); break;
+        case "journal": Run("random-sphere5-journal", "random", 1000, "journal", tmp); break;
+        case "nsga2": Run("nsga2-zdt1", "nsga2", 5000, "memory", tmp, multiObjective: true); break;
+        case "tpe-mo": Run("tpe-zdt1", "tpe", 300, "memory", tmp, multiObjective: true); break;
+        case "cmaes": Run("cmaes-sphere5", "cmaes", 1000, "memory", tmp); break;
+        case "gp": GpSpeed.Run(Version()); break;
+        default: throw new BenchException($"unknown workload '{w}'");
+    }
+}
+
+static void Run(string name, string sampler, int n, string storage, string tmp, bool multiObjective = false)
+{
+    var options = new StudyOptions
+    {
+        Sampler = Registry.CreateSampler(sampler, 0),
+        Storage = Registry.CreateStorage(storage, tmp),
+    };
+    if (multiObjective)
+    {
+        options.Directions = [StudyDirection.Minimize, StudyDirection.Minimize];
+    }
+
+    var study = Study.Create(options);
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    if (multiObjective)
+    {
+        study.Optimize(BenchFunctions.Zdt1, nTrials: n);
+    }
+    else
+    {
+        study.Optimize(t => BenchFunctions.Sphere(t, 5), nTrials: n);
+    }
+
+    double dt = clock.Elapsed.TotalSeconds;
+    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.WriteLine($"{Version()}\t{name}\t{n}\t{dt:F3}s\t{dt / n * 1000:F3}ms/trial");
+
+    // CPU time on stderr: on a shared machine it shows how much of the wall time was ours.
+    Console.Error.WriteLine($"  cpu {cpuSeconds:F3}s ({cpuSeconds / n * 1000:F3}ms/trial)");
+}
+
+static int Scale(Options o)
+{
+    string sampler = o.Get("sampler", "tpe");
+    int n = o.GetInt("trials", 10000);
+    int window = o.GetInt("window", 100);
+    int seed = o.GetInt("seed", 0);
+    var at = (o.TryGet("at") ?? "1000,2000,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Where(c => c <= n).ToArray();
+    var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
+    var perTrial = new double[n];
+    var windowCpu = new Dictionary<int, double>();
+    var process = Process.GetCurrentProcess();
+    TimeSpan cpuAtWindowStart = TimeSpan.Zero;
+    var total = Stopwatch.StartNew();
+    for (int i = 0; i < n; i++)
+    {
+        if (at.Contains(i + window))
+        {
+            process.Refresh();
+            cpuAtWindowStart = process.TotalProcessorTime;
+        }
+
+        long t0 = Stopwatch.GetTimestamp();
+        var trial = study.Ask();
+        double value = BenchFunctions.Sphere(trial, 5);
+        study.Tell(trial, value);
+        perTrial[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        if (at.Contains(i + 1))
+        {
+            process.Refresh();
+            windowCpu[i + 1] = (process.TotalProcessorTime - cpuAtWindowStart).TotalMilliseconds / window;
+        }
+    }
+
+    Console.WriteLine($"{Version()}\t{sampler}-sphere5 scale\t{n} trials\t{total.Elapsed.TotalSeconds:F3}s total\tbest {study.BestValue:G6}");
+    Console.WriteLine("trials\twall ms/trial\tcpu ms/trial\tcpu ratio to first\tcpu ratio / trial-count ratio");
+    double? first = null;
+    int firstAt = 0;
+    foreach (int c in at)
+    {
+        int from = Math.Max(0, c - window);
+        double mean = perTrial[from..c].Average();
+        double cpu = windowCpu.GetValueOrDefault(c, double.NaN);
+        if (first is null)
+        {
+            first = cpu;
+            firstAt = c;
+        }
+
+        double ratio = cpu / first.Value;
+        Console.WriteLine($"{c}\t{mean:F4}\t{cpu:F4}\t{ratio:F2}\t{ratio / ((double)c / firstAt):F2}");
+    }
+
+    return 0;
+}
+
+/// <summary>Minimal "--name value" parsing.</summary>
+internal sealed class Options
+{
+    private readonly Dictionary<string, string> _named = new(StringComparer.Ordinal);
+    private readonly List<string> _positional = [];
+
+    public Options(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new BenchException($"option {args[i]} needs a value");
+                }
+
+                _named[args[i][2..]] = args[++i];
+            }
+            else
+            {
+                _positional.Add(args[i]);
+            }
+        }
+    }
+
+    public string? Positional(int index) => index < _positional.Count ? _positional[index] : null;
+
+    public string? TryGet(string name) => _named.TryGetValue(name, out string? v) ? v : null;
+
+    public string Get(string name, string fallback) => TryGet(name) ?? fallback;
+
+    public int GetInt(string name, int fallback)
+    {
+        string? v = TryGet(name);
+        if (v is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int r) ? r : throw new BenchException($"--{name} expects an integer, got '{v}'");
+    }
+}

@@ -1,0 +1,415 @@
+namespace Sharptune.Samplers.Nsga;
+
+/// <summary>
+/// Multi-objective arithmetic shared by the genetic and Gaussian-process samplers: Pareto domination on loss
+/// vectors (every objective minimised), non-domination ranks with an optional constraint penalty, crowding
+/// distance, exact hypervolume and the decomposition of the non-dominated region into disjoint boxes.
+/// </summary>
+internal static class ParetoMath
+{
+    /// <summary>Returns whether loss vector <paramref name="a"/> dominates <paramref name="b"/>.</summary>
+    public static bool Dominates(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        bool strictly = false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] > b[i])
+            {
+                return false;
+            }
+
+            if (a[i] < b[i])
+            {
+                strictly = true;
+            }
+        }
+
+        return strictly;
+    }
+
+    /// <summary>
+    /// Computes non-domination ranks (0 = Pareto front). With a penalty, feasible points (penalty ≤ 0) are
+    /// ranked first by Pareto domination and infeasible ones afterwards by ascending penalty, as constrained
+    /// NSGA-II does. Equal vectors share a rank.
+    /// </summary>
+    /// <param name="loss">One loss vector per point.</param>
+    /// <param name="penalty">The summed constraint violation per point, or <see langword="null"/>.</param>
+    /// <returns>The rank of each point.</returns>
+    public static int[] NonDominationRanks(IReadOnlyList<double[]> loss, IReadOnlyList<double>? penalty = null)
+    {
+        int n = loss.Count;
+        var ranks = new int[n];
+        if (n == 0)
+        {
+            return ranks;
+        }
+
+        if (penalty is null)
+        {
+            var all = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                all[i] = i;
+            }
+
+            PeelFronts(loss, all, ranks, 0);
+            return ranks;
+        }
+
+        var feasible = new List<int>(n);
+        var infeasible = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            (penalty[i] <= 0 ? feasible : infeasible).Add(i);
+        }
+
+        int maxRank = PeelFronts(loss, [.. feasible], ranks, 0);
+        if (infeasible.Count > 0)
+        {
+            var pens = new double[infeasible.Count];
+            for (int k = 0; k < pens.Length; k++)
+            {
+                pens[k] = penalty[infeasible[k]];
+            }
+
+            var distinct = pens.Distinct().Order().ToArray();
+            for (int k = 0; k < pens.Length; k++)
+            {
+                ranks[infeasible[k]] = maxRank + 1 + Array.BinarySearch(distinct, pens[k]);
+            }
+        }
+
+        return ranks;
+    }
+
+    /// <summary>
+    /// Assigns ranks from <paramref name="start"/> with Deb's fast non-dominated sort: one pass counts, for each
+    /// point, how many points dominate it and lists the points it dominates; fronts are then peeled in O(N²) total.
+    /// </summary>
+    /// <returns>The largest rank assigned, or start − 1 when <paramref name="indices"/> is empty.</returns>
+    private static int PeelFronts(IReadOnlyList<double[]> loss, int[] indices, int[] ranks, int start)
+    {
+        int n = indices.Length;
+        if (n == 0)
+        {
+            return start - 1;
+        }
+
+        var dominatedBy = new int[n];
+        var dominates = new List<int>[n];
+        for (int a = 0; a < n; a++)
+        {
+            dominates[a] = [];
+        }
+
+        for (int a = 0; a < n; a++)
+        {
+            var la = loss[indices[a]];
+            for (int b = a + 1; b < n; b++)
+            {
+                var lb = loss[indices[b]];
+                if (Dominates(la, lb))
+                {
+                    dominates[a].Add(b);
+                    dominatedBy[b]++;
+                }
+                else if (Dominates(lb, la))
+                {
+                    dominates[b].Add(a);
+                    dominatedBy[a]++;
+                }
+            }
+        }
+
+        var front = new List<int>();
+        for (int a = 0; a < n; a++)
+        {
+            if (dominatedBy[a] == 0)
+            {
+                front.Add(a);
+            }
+        }
+
+        int rank = start;
+        var next = new List<int>();
+        while (front.Count > 0)
+        {
+            next.Clear();
+            foreach (int a in front)
+            {
+                ranks[indices[a]] = rank;
+                foreach (int b in dominates[a])
+                {
+                    if (--dominatedBy[b] == 0)
+                    {
+                        next.Add(b);
+                    }
+                }
+            }
+
+            (front, next) = (next, front);
+            rank++;
+        }
+
+        return rank - 1;
+    }
+
+    /// <summary>Returns which points are not dominated by any other point (duplicates all stay on the front).</summary>
+    /// <param name="loss">The loss vectors.</param>
+    /// <returns>A flag per point.</returns>
+    public static bool[] IsParetoFront(IReadOnlyList<double[]> loss)
+    {
+        var onFront = new bool[loss.Count];
+        for (int i = 0; i < loss.Count; i++)
+        {
+            bool dominated = false;
+            for (int j = 0; j < loss.Count && !dominated; j++)
+            {
+                dominated = i != j && Dominates(loss[j], loss[i]);
+            }
+
+            onFront[i] = !dominated;
+        }
+
+        return onFront;
+    }
+
+    /// <summary>
+    /// Orders a front by descending crowding distance, the NSGA-II tie-break (Optuna's
+    /// <c>_crowding_distance_sort</c>): each objective is sorted in turn, interior points add the normalised
+    /// gap between their neighbours, extreme points get infinity, and an objective with a single value adds
+    /// nothing.
+    /// </summary>
+    /// <param name="values">The loss vectors of the front.</param>
+    /// <returns>The indices of the front, most isolated first.</returns>
+    public static int[] CrowdingDistanceOrder(IReadOnlyList<double[]> values)
+    {
+        int n = values.Count;
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        if (n == 0)
+        {
+            return order;
+        }
+
+        var distance = new double[n];
+        int m = values[0].Length;
+        var vs = new double[n + 2];
+        for (int obj = 0; obj < m; obj++)
+        {
+            int o = obj;
+            order = [.. order.OrderBy(i => values[i][o])];
+            if (values[order[0]][obj] == values[order[^1]][obj])
+            {
+                continue;
+            }
+
+            vs[0] = double.NegativeInfinity;
+            vs[n + 1] = double.PositiveInfinity;
+            for (int j = 0; j < n; j++)
+            {
+                vs[j + 1] = values[order[j]][obj];
+            }
+
+            double vMin = double.NaN, vMax = double.NaN;
+            for (int j = 0; j < n + 2; j++)
+            {
+                if (vs[j] != double.NegativeInfinity)
+                {
+                    vMin = vs[j];
+                    break;
+                }
+            }
+
+            for (int j = n + 1; j >= 0; j--)
+            {
+                if (vs[j] != double.PositiveInfinity)
+                {
+                    vMax = vs[j];
+                    break;
+                }
+            }
+
+            double width = vMax - vMin;
+            if (!(width > 0))
+            {
+                width = 1.0;
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                double gap = vs[j] == vs[j + 2] ? 0.0 : vs[j + 2] - vs[j];
+                distance[order[j]] += gap / width;
+            }
+        }
+
+        // A stable ascending sort followed by a reversal, so ties keep Optuna's order.
+        order = [.. order.OrderBy(i => distance[i])];
+        Array.Reverse(order);
+        return order;
+    }
+
+    /// <summary>
+    /// Computes the hypervolume dominated by <paramref name="points"/> and bounded by
+    /// <paramref name="referencePoint"/> (minimisation): an exact sweep in two dimensions, exact slicing in more.
+    /// Points not strictly better than the reference point in every objective contribute nothing.
+    /// </summary>
+    /// <param name="points">The loss vectors.</param>
+    /// <param name="referencePoint">The reference point.</param>
+    /// <returns>The hypervolume.</returns>
+    public static double Hypervolume(IReadOnlyList<double[]> points, ReadOnlySpan<double> referencePoint)
+    {
+        int m = referencePoint.Length;
+        var inside = new List<double[]>(points.Count);
+        foreach (var p in points)
+        {
+            bool ok = true;
+            for (int j = 0; j < m && ok; j++)
+            {
+                ok = p[j] < referencePoint[j];
+            }
+
+            if (ok)
+            {
+                inside.Add(p);
+            }
+        }
+
+        return HypervolumeCore(inside, referencePoint.ToArray(), m);
+    }
+
+    private static double HypervolumeCore(List<double[]> points, double[] r, int m)
+    {
+        if (points.Count == 0)
+        {
+            return 0;
+        }
+
+        if (m == 1)
+        {
+            double best = double.PositiveInfinity;
+            foreach (var p in points)
+            {
+                best = Math.Min(best, p[0]);
+            }
+
+            return r[0] - best;
+        }
+
+        if (m == 2)
+        {
+            var sorted = points.OrderBy(p => p[0]).ThenBy(p => p[1]).ToList();
+            double hv = 0, lastY = r[1];
+            foreach (var p in sorted)
+            {
+                if (p[1] < lastY)
+                {
+                    hv += (r[0] - p[0]) * (lastY - p[1]);
+                    lastY = p[1];
+                }
+            }
+
+            return hv;
+        }
+
+        // Slice along the last objective: between consecutive values, the dominated region is the
+        // (m−1)-dimensional hypervolume of the points already passed.
+        var byLast = points.OrderBy(p => p[m - 1]).ToList();
+        double total = 0;
+        var active = new List<double[]>(byLast.Count);
+        for (int k = 0; k < byLast.Count; k++)
+        {
+            active.Add(byLast[k]);
+            double next = k + 1 < byLast.Count ? byLast[k + 1][m - 1] : r[m - 1];
+            double height = next - byLast[k][m - 1];
+            if (height > 0)
+            {
+                var front = new List<double[]>(active.Count);
+                var flags = IsParetoFront(active.Select(p => p[..(m - 1)]).ToList());
+                for (int i = 0; i < active.Count; i++)
+                {
+                    if (flags[i])
+                    {
+                        front.Add(active[i][..(m - 1)]);
+                    }
+                }
+
+                total += height * HypervolumeCore(front, r[..(m - 1)], m - 1);
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Splits the region of loss space that no point of <paramref name="front"/> dominates and that lies below
+    /// <paramref name="referencePoint"/> into disjoint axis-aligned boxes (lower bounds may be −∞). The hypervolume
+    /// improvement of a new point y is then Σ over boxes of Π_j max(0, min(ub_j − y_j, ub_j − lb_j)).
+    /// </summary>
+    /// <param name="front">Loss vectors (dominated ones are harmless).</param>
+    /// <param name="referencePoint">The reference point.</param>
+    /// <returns>The lower and upper bounds of each box.</returns>
+    public static List<(double[] Lower, double[] Upper)> NonDominatedBoxes(IReadOnlyList<double[]> front, double[] referencePoint)
+    {
+        var boxes = new List<(double[] Lower, double[] Upper)>();
+        var pts = front.Where(p => p.Zip(referencePoint).All(t => t.First < t.Second)).ToList();
+        int m = referencePoint.Length;
+        var lower = new double[m];
+        var upper = new double[m];
+        DecomposeBoxes(pts, referencePoint, m, lower, upper, boxes);
+        return boxes;
+    }
+
+    private static void DecomposeBoxes(List<double[]> pts, double[] r, int m, double[] lower, double[] upper, List<(double[] Lower, double[] Upper)> boxes)
+    {
+        int d = m - 1; // the coordinate sliced at this level
+        if (d == 0)
+        {
+            double min = r[0];
+            foreach (var p in pts)
+            {
+                min = Math.Min(min, p[0]);
+            }
+
+            if (min > double.NegativeInfinity)
+            {
+                lower[0] = double.NegativeInfinity;
+                upper[0] = min;
+                boxes.Add(((double[])lower.Clone(), (double[])upper.Clone()));
+            }
+
+            return;
+        }
+
+        var cuts = pts.Select(p => p[d]).Where(v => v < r[d]).Distinct().Order().ToList();
+        double lo = double.NegativeInfinity;
+        var active = new List<double[]>();
+        int next = 0;
+        var sorted = pts.OrderBy(p => p[d]).ToList();
+        for (int c = 0; c <= cuts.Count; c++)
+        {
+            double hi = c < cuts.Count ? cuts[c] : r[d];
+            if (hi > lo)
+            {
+                lower[d] = lo;
+                upper[d] = hi;
+                DecomposeBoxes(active, r, m - 1, lower, upper, boxes);
+            }
+
+            if (c < cuts.Count)
+            {
+                while (next < sorted.Count && sorted[next][d] <= cuts[c])
+                {
+                    active.Add(sorted[next]);
+                    next++;
+                }
+
+                lo = hi;
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+namespace Sharptune.Samplers.Tpe;
+
+/// <summary>
+/// The observations of one parameter across the finished (COMPLETE or PRUNED) trials of a study: the value of each
+/// trial by number in the space the kernels live in (log for log parameters, the index for categoricals; NaN when
+/// the trial lacks the parameter), the values sorted for the bandwidth rule, and a cache of kernel normalizers.
+/// </summary>
+internal sealed class ParamColumn
+{
+    private double[] _values = [];
+    private double[] _cacheSigma = [];
+    private double[] _cacheLogNorm = [];
+    private double[] _cacheLogSigma = [];
+    private double[] _cacheInv = [];
+    private double[] _cachePhiA = [];
+    private double[] _cachePhiNegB = [];
+    private double[] _cacheMass = [];
+    private double _cacheLow = double.NaN;
+    private double _cacheHigh = double.NaN;
+
+    /// <summary>Initializes a new instance of the <see cref="ParamColumn"/> class.</summary>
+    /// <param name="distribution">The distribution the parameter was first seen with (kind and log flag are fixed per name).</param>
+    public ParamColumn(Distribution distribution)
+    {
+        IsCategorical = distribution is CategoricalDistribution;
+        IsLog = distribution is FloatDistribution { Log: true } or IntDistribution { Log: true };
+    }
+
+    /// <summary>Gets a value indicating whether the parameter is categorical.</summary>
+    public bool IsCategorical { get; }
+
+    /// <summary>Gets a value indicating whether values are stored as logarithms.</summary>
+    public bool IsLog { get; }
+
+    /// <summary>Gets the number of trials holding the parameter.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Gets the (value, trial number) pairs sorted by value then number (numeric parameters only).</summary>
+    public List<(double Value, int Number)> Sorted { get; } = [];
+
+    /// <summary>Gets the values by trial number (NaN when absent); numbers past the end are absent too.</summary>
+    public double[] Values => _values;
+
+    /// <summary>Gets the stored value of a trial, NaN when absent.</summary>
+    /// <param name="number">The trial number.</param>
+    /// <returns>The transformed value or NaN.</returns>
+    public double this[int number] => number < _values.Length ? _values[number] : double.NaN;
+
+    /// <summary>Records the internal value of a finished trial.</summary>
+    /// <param name="number">The trial number.</param>
+    /// <param name="internalValue">The internal representation.</param>
+    public void Add(int number, double internalValue)
+    {
+        EnsureCapacity(number + 1);
+        double v = IsLog ? Math.Log(internalValue) : internalValue;
+        _values[number] = v;
+        Count++;
+        if (!IsCategorical)
+        {
+            var entry = (v, number);
+            int index = Sorted.BinarySearch(entry, EntryComparer.Instance);
+            Sorted.Insert(index < 0 ? ~index : index, entry);
+        }
+    }
+
+    /// <summary>Maps an internal value into the column's space.</summary>
+    /// <param name="internalValue">The internal representation.</param>
+    /// <returns>The transformed value.</returns>
+    public double Transform(double internalValue) => IsLog ? Math.Log(internalValue) : internalValue;
+
+    /// <summary>
+    /// Returns the constants of a trial's kernel, reusing the previous ones when its bandwidth and the bounds are
+    /// unchanged (the mean of a trial's kernel is its value, which never changes).
+    /// </summary>
+    /// <param name="number">The trial number.</param>
+    /// <param name="low">The transformed low bound.</param>
+    /// <param name="high">The transformed high bound.</param>
+    /// <param name="sigma">The bandwidth.</param>
+    /// <returns>The constants.</returns>
+    public KernelConstants Constants(int number, double low, double high, double sigma)
+    {
+        CheckBounds(low, high);
+        if (_cacheSigma[number] == sigma)
+        {
+            return new(_cacheLogNorm[number], _cacheLogSigma[number], _cacheInv[number], _cachePhiA[number], _cachePhiNegB[number], _cacheMass[number]);
+        }
+
+        var kc = KernelConstants.Compute(_values[number], sigma, low, high);
+        Store(number, sigma, kc);
+        return kc;
+    }
+
+    private void CheckBounds(double low, double high)
+    {
+        if (low != _cacheLow || high != _cacheHigh)
+        {
+            Array.Fill(_cacheSigma, double.NaN);
+            _cacheLow = low;
+            _cacheHigh = high;
+        }
+    }
+
+    private void Store(int number, double sigma, in KernelConstants kc)
+    {
+        _cacheSigma[number] = sigma;
+        _cacheLogNorm[number] = kc.LogNorm;
+        _cacheLogSigma[number] = kc.LogSigma;
+        _cacheInv[number] = kc.ScaledInvSigma;
+        _cachePhiA[number] = kc.PhiA;
+        _cachePhiNegB[number] = kc.PhiNegB;
+        _cacheMass[number] = kc.Mass;
+    }
+
+    /// <summary>
+    /// Fills the constants of many kernels of this column (trial numbers, or −1 for a kernel without cache entry),
+    /// reusing cached ones whose bandwidth is unchanged.
+    /// </summary>
+    /// <param name="numbers">The trial number of each kernel, −1 when not cached.</param>
+    /// <param name="mu">The kernel means.</param>
+    /// <param name="sigma">The kernel bandwidths.</param>
+    /// <param name="low">The transformed low bound.</param>
+    /// <param name="high">The transformed high bound.</param>
+    /// <param name="target">Receives the constants.</param>
+    public void FillConstants(ReadOnlySpan<int> numbers, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
+    {
+        CheckBounds(low, high);
+        var cacheSigma = _cacheSigma;
+        var cacheLogNorm = _cacheLogNorm;
+        var cacheLogSigma = _cacheLogSigma;
+        var cacheInv = _cacheInv;
+        var logNorm = target.LogNorm;
+        var inv = target.ScaledInvSigma;
+        var baseLog = target.BaseLog;
+        bool continuous = target.Continuous;
+        var sampling = target.Sampling;
+        for (int k = 0; k < numbers.Length; k++)
+        {
+            int number = numbers[k];
+            if ((uint)number >= (uint)cacheSigma.Length)
+            {
+                target.Set(k, KernelConstants.Compute(mu[k], sigma[k], low, high));
+                continue;
+            }
+
+            if (cacheSigma[number] != sigma[k])
+            {
+                Store(number, sigma[k], KernelConstants.Compute(mu[k], sigma[k], low, high));
+            }
+
+            double ln = cacheLogNorm[number];
+            inv[k] = cacheInv[number];
+            baseLog[k] -= continuous ? TruncatedNormal.LogSqrt2Pi + cacheLogSigma[number] + ln : ln;
+            if (sampling is not null)
+            {
+                // Only an estimator that draws points needs the masses themselves.
+                logNorm[k] = ln;
+                sampling[3 * k] = _cachePhiA[number];
+                sampling[(3 * k) + 1] = _cachePhiNegB[number];
+                sampling[(3 * k) + 2] = _cacheMass[number];
+            }
+        }
+    }
+
+    private void EnsureCapacity(int size)
+    {
+        if (size <= _values.Length)
+        {
+            return;
+        }
+
+        int capacity = Math.Max(size, Math.Max(16, _values.Length * 2));
+        int old = _values.Length;
+        Array.Resize(ref _values, capacity);
+        Array.Resize(ref _cacheSigma, capacity);
+        Array.Resize(ref _cacheLogNorm, capacity);
+        Array.Resize(ref _cacheLogSigma, capacity);
+        Array.Resize(ref _cacheInv, capacity);
+        Array.Resize(ref _cachePhiA, capacity);
+        Array.Resize(ref _cachePhiNegB, capacity);
+        Array.Resize(ref _cacheMass, capacity);
+        _values.AsSpan(old).Fill(double.NaN);
+        _cacheSigma.AsSpan(old).Fill(double.NaN);
+    }
+
+    private sealed class EntryComparer : IComparer<(double Value, int Number)>
+    {
+        public static readonly EntryComparer Instance = new();
+
+        public int Compare((double Value, int Number) x, (double Value, int Number) y)
+        {
+            int c = x.Value.CompareTo(y.Value);
+            return c != 0 ? c : x.Number.CompareTo(y.Number);
+        }
+    }
+}

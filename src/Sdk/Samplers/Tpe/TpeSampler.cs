@@ -1,0 +1,760 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using MathNet.Numerics.Random;
+using Microsoft.Extensions.Logging;
+using Sharptune.Internal;
+using Sharptune.Samplers.Tpe;
+using Sharptune.Storages;
+
+namespace Sharptune.Samplers;
+
+/// <summary>
+/// The Tree-structured Parzen Estimator sampler (Optuna 5's <c>TPESampler</c>), the default sampler of
+/// <see cref="Study.Create"/>. After <c>nStartupTrials</c> random trials, the finished trials are split into the
+/// best <c>gamma(n)</c> ("below") and the rest ("above"); a Parzen estimator is fitted to each, candidates are drawn
+/// from the below density l(x), and the one maximizing l(x)/g(x) is chosen.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Single-objective studies sample the intersection search space jointly (multivariate TPE) and every other
+/// parameter on its own; multi-objective studies sample each parameter on its own and rank trials by
+/// non-domination with a hypervolume tie-break. <c>group: true</c> decomposes the space into groups of parameters
+/// that always appear together and samples each group jointly, which suits conditional spaces.
+/// </para>
+/// <para>
+/// With the constant liar (on by default), RUNNING trials count as bad observations, so parallel workers do not
+/// propose the same point; jointly sampled parameters of a RUNNING trial are published in its system attributes
+/// (<c>tpe:relative_params:&lt;i&gt;</c>) for workers in other processes. PRUNED trials rank after COMPLETE ones
+/// (deeper first, then by their last intermediate value), infeasible trials (positive constraints set with
+/// <see cref="ITrial.SetConstraint"/>) after those, by total violation.
+/// </para>
+/// <para>
+/// The sampler keeps what it has learned about each study incrementally (finished trials are read once), and is
+/// thread-safe: sampling is serialized per sampler. A seeded sampler used by one thread reproduces its run.
+/// </para>
+/// </remarks>
+public sealed class TpeSampler : ISampler
+{
+    private const string IndependentSamplingWarning =
+        "The parameter `{0}` in Trial#{1} is sampled independently using `RandomSampler` instead of `TPESampler`, potentially degrading the optimization performance. This fallback happened because `multivariate=True,group=False` does not support dynamic search space (but `multivariate=True,group=True` works). You can suppress this warning by setting `warn_independent_sampling` to `False` in the constructor of `TPESampler` if this independent sampling is intended behavior.";
+
+    private readonly Lock _lock = new();
+    private readonly RandomSampler _randomSampler;
+    private readonly Func<int, int>? _gamma;
+    private readonly Func<int, IReadOnlyList<double>>? _weights;
+    private readonly ParzenSettings _settings;
+    private readonly Dictionary<(IStorage Storage, int StudyId), TpeStudyState> _states = [];
+    private readonly TpeWorkspace _belowWorkspace = new();
+    private readonly TpeWorkspace _aboveWorkspace = new();
+    private Xoshiro256StarStar _rng;
+
+    /// <summary>Initializes a new instance of the <see cref="TpeSampler"/> class with Optuna 5's defaults.</summary>
+    /// <param name="seed">The seed; <see langword="null"/> for a random one.</param>
+    /// <param name="nStartupTrials">Random trials before TPE starts (counting COMPLETE and PRUNED trials).</param>
+    /// <param name="nEiCandidates">Candidates drawn from l(x) per sampling.</param>
+    /// <param name="multivariate">
+    /// Sample the intersection search space jointly; <see langword="null"/> means yes for single-objective and no
+    /// for multi-objective studies.
+    /// </param>
+    /// <param name="group">Sample groups of parameters that always co-occur jointly (needs multivariate).</param>
+    /// <param name="constantLiar">Treat RUNNING trials as bad observations so parallel workers diverge.</param>
+    /// <param name="priorWeight">The weight of the prior kernel (uniform-ish over the range).</param>
+    /// <param name="considerMagicClip">Bound bandwidths below by range / min(100, n + 2).</param>
+    /// <param name="considerEndpoints">Let the outermost kernels also measure their distance to the range bounds.</param>
+    /// <param name="gamma">
+    /// The number of below trials given the number of finished trials; <see langword="null"/> is
+    /// <see cref="DefaultGamma"/> (single-objective) or <see cref="DefaultGammaMultiObjective"/>.
+    /// </param>
+    /// <param name="weights">
+    /// The observation weights given their count (oldest first); <see langword="null"/> is
+    /// <see cref="DefaultWeights"/>. Multi-objective studies weight below observations uniformly.
+    /// </param>
+    /// <param name="warnIndependentSampling">Log a warning when multivariate TPE falls back to sampling a parameter on its own.</param>
+    /// <exception cref="ArgumentException"><paramref name="group"/> is set while <paramref name="multivariate"/> is false, or <paramref name="priorWeight"/> is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> is negative or <paramref name="nEiCandidates"/> is not positive.</exception>
+    public TpeSampler(
+        int? seed = null,
+        int nStartupTrials = 10,
+        int nEiCandidates = 24,
+        bool? multivariate = null,
+        bool group = false,
+        bool constantLiar = true,
+        double priorWeight = 1.0,
+        bool considerMagicClip = true,
+        bool considerEndpoints = false,
+        Func<int, int>? gamma = null,
+        Func<int, IReadOnlyList<double>>? weights = null,
+        bool warnIndependentSampling = false)
+    {
+        if (nStartupTrials < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nStartupTrials), nStartupTrials, "`n_startup_trials` must be a non-negative integer.");
+        }
+
+        if (nEiCandidates <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nEiCandidates), nEiCandidates, $"The size of `samples` must be positive, but got {nEiCandidates}.");
+        }
+
+        if (!(priorWeight >= 0) || double.IsPositiveInfinity(priorWeight))
+        {
+            throw new ArgumentException($"A non-negative value must be specified for prior_weight, but got {PyFormat.FloatRepr(priorWeight)}.", nameof(priorWeight));
+        }
+
+        if (group && multivariate == false)
+        {
+            throw new ArgumentException("``group`` option can only be enabled when ``multivariate`` is enabled.", nameof(group));
+        }
+
+        Seed = seed;
+        NStartupTrials = nStartupTrials;
+        NEiCandidates = nEiCandidates;
+        Multivariate = multivariate;
+        Group = group;
+        ConstantLiar = constantLiar;
+        WarnIndependentSampling = warnIndependentSampling;
+        _gamma = gamma;
+        _weights = weights;
+        _settings = new ParzenSettings(priorWeight, considerMagicClip, considerEndpoints);
+        _randomSampler = new RandomSampler(seed);
+        _rng = CreateRng(seed);
+    }
+
+    /// <summary>Gets the seed given at construction.</summary>
+    public int? Seed { get; }
+
+    /// <summary>Gets the number of random startup trials.</summary>
+    public int NStartupTrials { get; }
+
+    /// <summary>Gets the number of candidates drawn per sampling.</summary>
+    public int NEiCandidates { get; }
+
+    /// <summary>Gets the multivariate setting (<see langword="null"/>: by the number of objectives).</summary>
+    public bool? Multivariate { get; }
+
+    /// <summary>Gets a value indicating whether the group decomposition is used.</summary>
+    public bool Group { get; }
+
+    /// <summary>Gets a value indicating whether the constant liar is used.</summary>
+    public bool ConstantLiar { get; }
+
+    /// <summary>Gets a value indicating whether falling back to independent sampling logs a warning.</summary>
+    public bool WarnIndependentSampling { get; }
+
+    /// <summary>Gets the observation counts of the below and above estimators of the last sampling (for tests).</summary>
+    internal (int Below, int Above) LastObservationCounts { get; private set; }
+
+    /// <summary>Gets the weight of the prior kernel.</summary>
+    public double PriorWeight => _settings.PriorWeight;
+
+    /// <summary>Gets a value indicating whether the magic clip bounds bandwidths below.</summary>
+    public bool ConsiderMagicClip => _settings.ConsiderMagicClip;
+
+    /// <summary>Gets a value indicating whether the outermost kernels measure their distance to the bounds.</summary>
+    public bool ConsiderEndpoints => _settings.ConsiderEndpoints;
+
+    /// <summary>Optuna's default gamma for single-objective studies: min(⌈0.1 n⌉, 25).</summary>
+    /// <param name="n">The number of finished trials.</param>
+    /// <returns>The number of below trials.</returns>
+    public static int DefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
+
+    /// <summary>Optuna 5's default gamma for multi-objective studies: ⌈0.1 n⌉, no cap.</summary>
+    /// <param name="n">The number of finished trials.</param>
+    /// <returns>The number of below trials.</returns>
+    public static int DefaultGammaMultiObjective(int n) => (int)Math.Ceiling(0.1 * n);
+
+    /// <summary>Hyperopt's gamma: min(⌈0.25 √n⌉, 25).</summary>
+    /// <param name="n">The number of finished trials.</param>
+    /// <returns>The number of below trials.</returns>
+    public static int HyperoptDefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.25 * Math.Sqrt(n)), 25);
+
+    /// <summary>
+    /// Optuna's default observation weights: all ones below 25 observations, otherwise a ramp from 1/n to 1 over the
+    /// oldest n − 25 and ones for the newest 25.
+    /// </summary>
+    /// <param name="n">The number of observations.</param>
+    /// <returns>The weights, oldest first.</returns>
+    public static double[] DefaultWeights(int n)
+    {
+        var w = new double[Math.Max(n, 0)];
+        FillDefaultWeights(w);
+        return w;
+    }
+
+    private static void FillDefaultWeights(Span<double> w)
+    {
+        int n = w.Length;
+        if (n < 25)
+        {
+            w.Fill(1.0);
+            return;
+        }
+
+        // numpy's linspace(1/n, 1, n − 25).
+        int ramp = n - 25;
+        double start = 1.0 / n;
+        if (ramp == 1)
+        {
+            w[0] = start;
+        }
+        else if (ramp > 1)
+        {
+            double step = (1.0 - start) / (ramp - 1);
+            for (int i = 0; i < ramp; i++)
+            {
+                w[i] = start + (i * step);
+            }
+
+            w[ramp - 1] = 1.0;
+        }
+
+        w[ramp..].Fill(1.0);
+    }
+
+    private static Xoshiro256StarStar CreateRng(int? seed) =>
+        seed is { } s
+            ? new Xoshiro256StarStar(unchecked((int)((uint)s * 0x9E3779B9u) ^ 0x5EED7E5), threadSafe: false)
+            : new Xoshiro256StarStar(threadSafe: false);
+
+    private bool IsMultivariate(Study study) => Multivariate ?? (Group || !study.IsMultiObjective);
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        if (!IsMultivariate(study))
+        {
+            return FrozenTrial.EmptyDistributions;
+        }
+
+        lock (_lock)
+        {
+            var state = GetState(study);
+            state.Refresh(trial.Number);
+            if (!Group)
+            {
+                return state.IntersectionSpace();
+            }
+
+            var space = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+            foreach (var sub in state.GroupSpaces())
+            {
+                foreach (var (name, dist) in sub)
+                {
+                    if (!dist.IsSingle)
+                    {
+                        space[name] = dist;
+                    }
+                }
+            }
+
+            return space;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        if (searchSpace.Count == 0)
+        {
+            return FrozenTrial.EmptyInternal;
+        }
+
+        Dictionary<string, double> result;
+        lock (_lock)
+        {
+            var state = GetState(study);
+            // InferRelativeSearchSpace has just read the study for this trial; read again only otherwise.
+            if (!state.JustRefreshedFor(trial.Number))
+            {
+                state.Refresh(trial.Number);
+            }
+
+            if (state.CompleteOrPrunedCount < NStartupTrials)
+            {
+                return FrozenTrial.EmptyInternal;
+            }
+
+            result = new Dictionary<string, double>(searchSpace.Count, StringComparer.Ordinal);
+            if (Group)
+            {
+                foreach (var sub in state.GroupSpaces())
+                {
+                    var names = new List<KeyValuePair<string, Distribution>>();
+                    foreach (var (name, dist) in sub)
+                    {
+                        if (!dist.IsSingle && searchSpace.ContainsKey(name))
+                        {
+                            names.Add(new(name, dist));
+                        }
+                    }
+
+                    if (names.Count > 0)
+                    {
+                        SampleInto(study, state, trial, names, result);
+                    }
+                }
+            }
+            else
+            {
+                SampleInto(study, state, trial, [.. searchSpace], result);
+            }
+
+            if (result.Count > 0 && ConstantLiar)
+            {
+                state.SetOwnRelative(trial.Number, result);
+            }
+        }
+
+        if (result.Count > 0 && ConstantLiar)
+        {
+            Publish(study, trial, searchSpace, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>Shares the relative parameters of a RUNNING trial with other processes, as Optuna does.</summary>
+    private static void Publish(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace, Dictionary<string, double> result)
+    {
+        var external = new Dictionary<string, object?>(result.Count, StringComparer.Ordinal);
+        foreach (var (name, dist) in searchSpace)
+        {
+            if (result.TryGetValue(name, out double v))
+            {
+                external[name] = dist.ToExternalRepr(v);
+            }
+        }
+
+        string json = PyJson.Serialize(external);
+        for (int i = 0, chunk = 0; i < json.Length; i += TpeStudyState.SystemAttrMaxLength, chunk++)
+        {
+            study.Storage.SetTrialSystemAttr(
+                trial.TrialId,
+                TpeStudyState.RelativeParamsKey + ":" + chunk.ToString(CultureInfo.InvariantCulture),
+                json.Substring(i, Math.Min(TpeStudyState.SystemAttrMaxLength, json.Length - i)));
+        }
+    }
+
+    /// <inheritdoc/>
+    public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentNullException.ThrowIfNull(paramName);
+        ArgumentNullException.ThrowIfNull(distribution);
+        lock (_lock)
+        {
+            var state = GetState(study);
+            state.Refresh(trial.Number);
+            if (state.CompleteOrPrunedCount < NStartupTrials)
+            {
+                return _randomSampler.SampleIndependent(study, trial, paramName, distribution);
+            }
+
+            if (WarnIndependentSampling && IsMultivariate(study) && state.Columns.TryGetValue(paramName, out var seen) && seen.Count > 0)
+            {
+                study.Logger.LogWarning("{Message}", string.Format(CultureInfo.InvariantCulture, IndependentSamplingWarning, paramName, trial.Number));
+            }
+
+            var result = new Dictionary<string, double>(1, StringComparer.Ordinal);
+            SampleInto(study, state, trial, [new(paramName, distribution)], result);
+            return result[paramName];
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Reseed()
+    {
+        lock (_lock)
+        {
+            _rng = CreateRng(null);
+            _randomSampler.Reseed();
+        }
+    }
+
+    private TpeStudyState GetState(Study study)
+    {
+        var key = (study.Storage, study.StudyId);
+        if (!_states.TryGetValue(key, out var state))
+        {
+            state = new TpeStudyState(study);
+            _states[key] = state;
+        }
+
+        return state;
+    }
+
+    private int Gamma(int n, bool multiObjective) =>
+        _gamma is not null ? _gamma(n) : multiObjective ? DefaultGammaMultiObjective(n) : DefaultGamma(n);
+
+    /// <summary>Samples a (sub)space jointly and writes the internal values into <paramref name="result"/>.</summary>
+    private void SampleInto(Study study, TpeStudyState state, FrozenTrial trial, IReadOnlyList<KeyValuePair<string, Distribution>> space, Dictionary<string, double> result)
+    {
+        bool multiObjective = state.IsMultiObjective;
+        state.EnsureSplit(n => Gamma(n, multiObjective));
+        int nd = space.Count;
+        var dims = new TpeDimension[nd];
+        var columns = new ParamColumn?[nd];
+        bool anyMissing = false;
+        for (int d = 0; d < nd; d++)
+        {
+            dims[d] = TpeDimension.Create(space[d].Key, space[d].Value);
+            state.Columns.TryGetValue(space[d].Key, out columns[d]);
+            anyMissing |= columns[d] is null;
+        }
+
+        var below = BuildBelow(state, dims, columns, anyMissing, multiObjective);
+        var above = BuildAbove(study, state, trial, dims, columns, anyMissing);
+
+        LastObservationCounts = (below.KernelCount - 1, above.KernelCount - 1);
+        // The candidate maximizing log l(x) − log g(x), the first on ties.
+        var candidates = below.Sample(_rng, NEiCandidates);
+        var logL = new double[candidates.Count];
+        below.LogPdf(candidates, logL);
+        int best = above.ArgMaxRatio(candidates, logL);
+
+        for (int d = 0; d < nd; d++)
+        {
+            result[dims[d].Name] = candidates.Values[d][best];
+        }
+    }
+
+    private ParzenEstimator BuildBelow(TpeStudyState state, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, bool multiObjective)
+    {
+        int nd = dims.Length;
+        var belowNumbers = state.Below;
+        var obs = new double[nd][];
+        for (int d = 0; d < nd; d++)
+        {
+            obs[d] = _belowWorkspace.Doubles(TpeWorkspace.Observations, d, belowNumbers.Length + 1);
+        }
+
+        var kernelNumber = _belowWorkspace.Ints(TpeWorkspace.KernelNumber, 0, belowNumbers.Length);
+        var raw = RawColumns(columns);
+        int m = 0;
+        if (!anyMissing)
+        {
+            foreach (int number in belowNumbers)
+            {
+                if (TryRow(raw, number, obs, m))
+                {
+                    kernelNumber[m++] = number;
+                }
+            }
+        }
+
+        var weights = _belowWorkspace.Doubles(TpeWorkspace.Keys, 1, m).AsSpan(0, m);
+        if (multiObjective)
+        {
+            weights.Fill(1.0);
+        }
+        else
+        {
+            ComputeWeights(weights);
+        }
+
+        // Kernel constants come from the per-trial cache (a trial is below or above at any time, rarely both).
+        var hints = new ColumnHints(columns, obs, kernelNumber, m, state.KnownTrials, _belowWorkspace, sortFromColumns: false);
+        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _belowWorkspace);
+    }
+
+    private static bool TryRow(double[][] values, int number, double[][] obs, int row)
+    {
+        for (int d = 0; d < values.Length; d++)
+        {
+            var column = values[d];
+            double v = (uint)number < (uint)column.Length ? column[number] : double.NaN;
+            if (double.IsNaN(v))
+            {
+                return false;
+            }
+
+            obs[d][row] = v;
+        }
+
+        return true;
+    }
+
+    private static double[][] RawColumns(ParamColumn?[] columns)
+    {
+        var raw = new double[columns.Length][];
+        for (int d = 0; d < columns.Length; d++)
+        {
+            raw[d] = columns[d]?.Values ?? [];
+        }
+
+        return raw;
+    }
+
+    private ParzenEstimator BuildAbove(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing)
+    {
+        int nd = dims.Length;
+        var eligible = state.Eligible;
+        var isBelow = state.IsBelow;
+        bool multivariate = IsMultivariate(study);
+
+        // Running trials (constant liar) with every parameter of the space, ascending by number.
+        List<(int Number, double[] Values)>? running = null;
+        if (ConstantLiar)
+        {
+            foreach (var t in state.Running)
+            {
+                if (t.Number == trial.Number)
+                {
+                    continue;
+                }
+
+                var row = new double[nd];
+                bool complete = true;
+                for (int d = 0; d < nd && complete; d++)
+                {
+                    if (state.TryGetRunningParam(t, dims[d].Name, dims[d].Distribution, multivariate, out double v))
+                    {
+                        row[d] = dims[d].Kind == KernelKind.Categorical ? v : dims[d].Transform(v);
+                    }
+                    else
+                    {
+                        complete = false;
+                    }
+                }
+
+                if (complete)
+                {
+                    (running ??= []).Add((t.Number, row));
+                }
+            }
+        }
+
+        int capacity = eligible.Count + (running?.Count ?? 0);
+        var obs = new double[nd][];
+        for (int d = 0; d < nd; d++)
+        {
+            // + 1: the estimator keeps the array as its means, prior last.
+            obs[d] = _aboveWorkspace.Doubles(TpeWorkspace.Observations, d, capacity + 1);
+        }
+
+        // Kernel k comes from trial kernelNumber[k] (−1: a running trial, not cached).
+        var kernelNumber = _aboveWorkspace.Ints(TpeWorkspace.KernelNumber, 0, capacity);
+        var raw = RawColumns(columns);
+        int m = 0;
+        int r = 0;
+        int runningCount = running?.Count ?? 0;
+        for (int i = 0; i <= eligible.Count; i++)
+        {
+            int number = i < eligible.Count ? eligible[i] : int.MaxValue;
+            while (r < runningCount && running![r].Number < number)
+            {
+                for (int d = 0; d < nd; d++)
+                {
+                    obs[d][m] = running[r].Values[d];
+                }
+
+                kernelNumber[m++] = -1;
+                r++;
+            }
+
+            if (i == eligible.Count)
+            {
+                break;
+            }
+
+            if (anyMissing || isBelow[number])
+            {
+                continue;
+            }
+
+            if (TryRow(raw, number, obs, m))
+            {
+                kernelNumber[m++] = number;
+            }
+        }
+
+        var weights = _aboveWorkspace.Doubles(TpeWorkspace.Keys, 1, m).AsSpan(0, m);
+        ComputeWeights(weights);
+        var hints = new ColumnHints(columns, obs, kernelNumber, m, state.KnownTrials, _aboveWorkspace, sortFromColumns: true);
+        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _aboveWorkspace, forSampling: false);
+    }
+
+    private void ComputeWeights(Span<double> weights)
+    {
+        int n = weights.Length;
+        if (_weights is null)
+        {
+            FillDefaultWeights(weights);
+            return;
+        }
+
+        var w = _weights(n) ?? throw new ArgumentException($"The `weights` function returned null. The argument of the `weights` function is {n}.");
+        if (w.Count < n)
+        {
+            throw new ArgumentException($"The `weights` function returned {w.Count} values, fewer than its argument {n}.");
+        }
+
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double v = w[i];
+            weights[i] = v;
+            sum += v;
+        }
+
+        string repr = PyFormat.Repr(weights.ToArray().ToList());
+        foreach (double v in weights)
+        {
+            if (v < 0)
+            {
+                throw new ArgumentException($"The `weights` function is not allowed to return negative values {repr}. The argument of the `weights` function is {n}.");
+            }
+        }
+
+        if (n > 0 && sum <= 0)
+        {
+            throw new ArgumentException($"The `weight` function is not allowed to return all-zero values {repr}. The argument of the `weights` function is {n}.");
+        }
+
+        foreach (double v in weights)
+        {
+            if (!double.IsFinite(v))
+            {
+                throw new ArgumentException($"The `weights`function is not allowed to return infinite or NaN values {repr}. The argument of the `weights` function is {n}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cached kernel constants for the below and above estimators and, for the above one, sort orders: each numeric
+    /// column keeps its finished observations sorted, so the order of the above set is a linear walk (running trials
+    /// merged in).
+    /// </summary>
+    private sealed class ColumnHints(ParamColumn?[] columns, double[][] obs, int[] kernelNumber, int count, int knownTrials, TpeWorkspace workspace, bool sortFromColumns) : IKernelHints
+    {
+        private int[]? _kernelOfNumber;
+        private List<int>? _runningKernels;
+
+        public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order)
+        {
+            var column = columns[dimension];
+            if (!sortFromColumns || column is null || count == 0)
+            {
+                return false;
+            }
+
+            if (_kernelOfNumber is null)
+            {
+                _kernelOfNumber = workspace.Ints(TpeWorkspace.KernelOfNumber, 0, knownTrials);
+                _kernelOfNumber.AsSpan(0, knownTrials).Fill(-1);
+                for (int k = 0; k < count; k++)
+                {
+                    if (kernelNumber[k] >= 0)
+                    {
+                        _kernelOfNumber[kernelNumber[k]] = k;
+                    }
+                    else
+                    {
+                        (_runningKernels ??= []).Add(k);
+                    }
+                }
+            }
+
+            // Running kernels sorted by (value, kernel index), merged into the column's sorted finished values.
+            var running = _runningKernels;
+            var values = obs[dimension]; // the array behind mu
+            running?.Sort((x, y) =>
+            {
+                int c = values[x].CompareTo(values[y]);
+                return c != 0 ? c : x.CompareTo(y);
+            });
+
+            bool writeOrder = !order.IsEmpty;
+            var writer = new ParzenEstimator.SigmaWriter(sigma, count, low, high, settings);
+            var kernelOf = _kernelOfNumber.AsSpan(0, knownTrials);
+            int pushed = 0, q = 0;
+            int runningCount = running?.Count ?? 0;
+            var sorted = CollectionsMarshal.AsSpan(column.Sorted);
+            for (int i = 0; i < sorted.Length; i++)
+            {
+                int number = sorted[i].Number;
+                int k = (uint)number < (uint)kernelOf.Length ? kernelOf[number] : -1;
+                if (k < 0)
+                {
+                    continue;
+                }
+
+                double value = sorted[i].Value;
+                while (q < runningCount)
+                {
+                    int rk = running![q];
+                    double rv = mu[rk];
+                    if (rv < value || (rv == value && rk < k))
+                    {
+                        writer.Push(rk, rv);
+                        if (writeOrder)
+                        {
+                            order[pushed] = rk;
+                        }
+
+                        pushed++;
+                        q++;
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+
+                if (pushed >= count)
+                {
+                    return false;
+                }
+
+                writer.Push(k, value);
+                if (writeOrder)
+                {
+                    order[pushed] = k;
+                }
+
+                pushed++;
+            }
+
+            while (q < runningCount && pushed < count)
+            {
+                int rk = running![q++];
+                writer.Push(rk, mu[rk]);
+                if (writeOrder)
+                {
+                    order[pushed] = rk;
+                }
+
+                pushed++;
+            }
+
+            if (pushed != count)
+            {
+                return false;
+            }
+
+            writer.Finish();
+            return true;
+        }
+
+        public void FillConstants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
+        {
+            var column = columns[dimension];
+            if (column is null)
+            {
+                for (int k = 0; k < mu.Length; k++)
+                {
+                    target.Set(k, KernelConstants.Compute(mu[k], sigma[k], low, high));
+                }
+
+                return;
+            }
+
+            column.FillConstants(kernelNumber.AsSpan(0, mu.Length), mu, sigma, low, high, target);
+        }
+    }
+}

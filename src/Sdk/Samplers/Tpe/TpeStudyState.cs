@@ -1,0 +1,631 @@
+using System.Collections.ObjectModel;
+using Sharptune.Internal;
+using Sharptune.Storages;
+
+namespace Sharptune.Samplers.Tpe;
+
+/// <summary>
+/// What the TPE sampler knows about one study, kept incrementally: each call reads only the trials that were
+/// unfinished or new at the previous call (finished trials are immutable), so the cost of reading trials does not
+/// grow with the study. Holds the parameter columns, the orderings used to split trials into below and above,
+/// the intersection and group-decomposed search spaces, and the RUNNING trials for the constant liar.
+/// Not thread-safe: the sampler serializes access.
+/// </summary>
+internal sealed class TpeStudyState
+{
+    /// <summary>The key prefix of relative parameters published by RUNNING trials (Optuna's <c>tpe:relative_params</c>).</summary>
+    public const string RelativeParamsKey = "tpe:relative_params";
+
+    /// <summary>The chunk length of published relative parameters (RDB storages limit system attributes to 2,045 characters).</summary>
+    public const int SystemAttrMaxLength = 2045;
+
+    private const int BulkReadThreshold = 64;
+
+    private readonly IStorage _storage;
+    private readonly int _studyId;
+    private readonly List<int> _trialIds = [];
+    private readonly List<int> _pending = [];
+    private readonly Dictionary<int, IReadOnlyDictionary<string, double>> _ownRelative = [];
+    private readonly Dictionary<int, IReadOnlyDictionary<string, object?>> _parsedRelative = [];
+
+    // Single objective: orderings of the split buckets (key, trial number).
+    private readonly List<(double Key, int Number)> _complete = [];
+    private readonly List<(double Key1, double Key2, int Number)> _pruned = [];
+    private readonly List<(double Key, int Number)> _infeasible = [];
+
+    // Multi-objective: feasible COMPLETE trials in number order with their loss vectors.
+    private readonly List<int> _moNumbers = [];
+    private readonly List<double[]> _moLoss = [];
+
+    private Dictionary<string, Distribution>? _intersection;
+    private IReadOnlyDictionary<string, Distribution>? _intersectionView;
+    private List<Dictionary<string, Distribution>> _groups = [];
+    private IReadOnlyList<IReadOnlyDictionary<string, Distribution>>? _groupsView;
+
+    private int _splitVersion = -1;
+    private int _lastRefreshFor = -1;
+    private bool[] _isBelow = [];
+    private int[] _below = [];
+
+    /// <summary>Initializes a new instance of the <see cref="TpeStudyState"/> class.</summary>
+    /// <param name="study">The study.</param>
+    public TpeStudyState(Study study)
+    {
+        _storage = study.Storage;
+        _studyId = study.StudyId;
+        var directions = study.Directions;
+        Maximize = new bool[directions.Count];
+        for (int i = 0; i < directions.Count; i++)
+        {
+            Maximize[i] = directions[i] == StudyDirection.Maximize;
+        }
+    }
+
+    /// <summary>Gets whether each objective is maximized.</summary>
+    public bool[] Maximize { get; }
+
+    /// <summary>Gets a value indicating whether the study has several objectives.</summary>
+    public bool IsMultiObjective => Maximize.Length > 1;
+
+    /// <summary>Gets the number of trial numbers seen.</summary>
+    public int KnownTrials => _trialIds.Count;
+
+    /// <summary>Gets the number of finished trials ingested (any finished state); changes whenever the split may change.</summary>
+    public int FinishedVersion { get; private set; }
+
+    /// <summary>Gets the number of COMPLETE and PRUNED trials.</summary>
+    public int CompleteOrPrunedCount { get; private set; }
+
+    /// <summary>Gets the COMPLETE and PRUNED trial numbers, ascending.</summary>
+    public List<int> Eligible { get; } = [];
+
+    /// <summary>Gets the columns by parameter name.</summary>
+    public Dictionary<string, ParamColumn> Columns { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the RUNNING trials as of the last <see cref="Refresh"/>, ascending by number.</summary>
+    public List<FrozenTrial> Running { get; } = [];
+
+    /// <summary>Gets the trial numbers of the below set of the last split, ascending.</summary>
+    public ReadOnlySpan<int> Below => _below;
+
+    /// <summary>Gets, by trial number, whether the trial is in the below set of the last split.</summary>
+    public ReadOnlySpan<bool> IsBelow => _isBelow;
+
+    /// <summary>Reads the trials that were unfinished or new at the previous call.</summary>
+    /// <param name="currentNumber">The trial being sampled (RUNNING, not read and not listed in <see cref="Running"/>), or −1.</param>
+    public void Refresh(int currentNumber = -1)
+    {
+        _lastRefreshFor = currentNumber;
+        int total = _storage.GetNTrials(_studyId);
+        bool bulk = total - _trialIds.Count + _pending.Count > BulkReadThreshold;
+        IReadOnlyList<FrozenTrial>? all = bulk ? _storage.GetAllTrials(_studyId) : null;
+        if (all is not null)
+        {
+            total = all.Count;
+        }
+
+        for (int number = _trialIds.Count; number < total; number++)
+        {
+            _trialIds.Add(all is not null ? all[number].TrialId : _storage.GetTrialIdFromStudyIdTrialNumber(_studyId, number));
+            _pending.Add(number);
+        }
+
+        Running.Clear();
+        int kept = 0;
+        for (int i = 0; i < _pending.Count; i++)
+        {
+            int number = _pending[i];
+            if (number == currentNumber)
+            {
+                _pending[kept++] = number;
+                continue;
+            }
+
+            var trial = all is not null ? all[number] : _storage.GetTrial(_trialIds[number]);
+            if (trial.State.IsFinished())
+            {
+                Ingest(trial);
+                continue;
+            }
+
+            if (trial.State == TrialState.Running)
+            {
+                Running.Add(trial);
+            }
+
+            _pending[kept++] = number;
+        }
+
+        _pending.RemoveRange(kept, _pending.Count - kept);
+    }
+
+    /// <summary>
+    /// Returns whether the last read was made for this trial, and forgets it, so that a sampling that directly
+    /// follows the search-space inference of the same trial does not read the study twice.
+    /// </summary>
+    /// <param name="currentNumber">The trial number.</param>
+    /// <returns>Whether the state is as fresh as that read.</returns>
+    public bool JustRefreshedFor(int currentNumber)
+    {
+        bool fresh = currentNumber >= 0 && _lastRefreshFor == currentNumber;
+        _lastRefreshFor = -1;
+        return fresh;
+    }
+
+    private void Ingest(FrozenTrial trial)
+    {
+        FinishedVersion++;
+        _ownRelative.Remove(trial.Number);
+        _parsedRelative.Remove(trial.Number);
+        if (trial.State is not (TrialState.Complete or TrialState.Pruned))
+        {
+            return;
+        }
+
+        CompleteOrPrunedCount++;
+        int number = trial.Number;
+        int pos = Eligible.BinarySearch(number);
+        Eligible.Insert(~pos, number);
+
+        foreach (var (name, value) in trial.InternalParams)
+        {
+            if (!Columns.TryGetValue(name, out var column))
+            {
+                column = new ParamColumn(trial.Distributions[name]);
+                Columns[name] = column;
+            }
+
+            column.Add(number, value);
+        }
+
+        UpdateSearchSpaces(trial.Distributions);
+
+        double violation = InfeasibleScore(trial);
+        if (violation > 0)
+        {
+            Insert(_infeasible, (violation, number));
+        }
+        else if (trial.State == TrialState.Complete)
+        {
+            if (IsMultiObjective)
+            {
+                var loss = new double[Maximize.Length];
+                for (int i = 0; i < loss.Length; i++)
+                {
+                    loss[i] = Maximize[i] ? -trial.Values![i] : trial.Values![i];
+                }
+
+                int at = _moNumbers.BinarySearch(number);
+                _moNumbers.Insert(~at, number);
+                _moLoss.Insert(~at, loss);
+            }
+            else
+            {
+                double v = trial.Values![0];
+                Insert(_complete, (Maximize[0] ? -v : v, number));
+            }
+        }
+        else
+        {
+            var (k1, k2) = PrunedKey(trial);
+            var entry = (k1, k2, number);
+            int at = _pruned.BinarySearch(entry);
+            _pruned.Insert(at < 0 ? ~at : at, entry);
+        }
+    }
+
+    private static void Insert(List<(double Key, int Number)> list, (double Key, int Number) entry)
+    {
+        int at = list.BinarySearch(entry);
+        list.Insert(at < 0 ? ~at : at, entry);
+    }
+
+    /// <summary>The sum of positive constraint values (Optuna's <c>_get_infeasible_trial_score</c>).</summary>
+    /// <param name="trial">The trial.</param>
+    /// <returns>The violation; 0 when feasible.</returns>
+    public static double InfeasibleScore(FrozenTrial trial)
+    {
+        double sum = 0;
+        foreach (double c in trial.Constraints.Values)
+        {
+            if (c > 0)
+            {
+                sum += c;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The order of PRUNED trials (Optuna's <c>_get_pruned_trial_score</c>): deeper first, then by the last
+    /// intermediate value (negated when maximizing; NaN last); a trial that reported nothing comes last.
+    /// </summary>
+    private (double, double) PrunedKey(FrozenTrial trial)
+    {
+        if (trial.LastStep is not { } step)
+        {
+            return (1, 0.0);
+        }
+
+        double v = trial.IntermediateValues[step];
+        if (double.IsNaN(v))
+        {
+            return (-step, double.PositiveInfinity);
+        }
+
+        return (-step, Maximize[0] ? -v : v);
+    }
+
+    private void UpdateSearchSpaces(IReadOnlyDictionary<string, Distribution> distributions)
+    {
+        // Fast path: a trial with exactly the parameters of the intersection, which is also the only group,
+        // changes neither.
+        if (_intersection is not null && _groups.Count == 1 && _groups[0].Count == distributions.Count && _intersection.Count == distributions.Count)
+        {
+            bool same = true;
+            foreach (var (name, dist) in distributions)
+            {
+                if (!_intersection.TryGetValue(name, out var mine) || !mine.Equals(dist) || !_groups[0].ContainsKey(name))
+                {
+                    same = false;
+                    break;
+                }
+            }
+
+            if (same)
+            {
+                return;
+            }
+        }
+
+        // Intersection (Optuna's IntersectionSearchSpace(include_pruned=True)).
+        if (_intersection is null)
+        {
+            _intersection = new Dictionary<string, Distribution>(distributions, StringComparer.Ordinal);
+            _intersectionView = null;
+        }
+        else
+        {
+            List<string>? remove = null;
+            foreach (var (name, dist) in _intersection)
+            {
+                if (!distributions.TryGetValue(name, out var other) || !other.Equals(dist))
+                {
+                    (remove ??= []).Add(name);
+                }
+            }
+
+            if (remove is not null)
+            {
+                foreach (string name in remove)
+                {
+                    _intersection.Remove(name);
+                }
+
+                _intersectionView = null;
+            }
+        }
+
+        // Group decomposition (Optuna's _SearchSpaceGroup.add_distributions): split every group into the part the
+        // trial has and the part it lacks; the trial's remaining parameters form a new group.
+        var keys = new HashSet<string>(distributions.Keys, StringComparer.Ordinal);
+        bool changed = false;
+        var next = new List<Dictionary<string, Distribution>>(_groups.Count + 1);
+        foreach (var group in _groups)
+        {
+            var inside = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+            var outside = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+            foreach (var (name, dist) in group)
+            {
+                (keys.Contains(name) ? inside : outside)[name] = dist;
+            }
+
+            if (inside.Count > 0)
+            {
+                next.Add(inside);
+            }
+
+            if (outside.Count > 0)
+            {
+                next.Add(outside);
+                changed |= inside.Count > 0;
+            }
+
+            keys.ExceptWith(group.Keys);
+        }
+
+        if (keys.Count > 0)
+        {
+            var fresh = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+            foreach (var (name, dist) in distributions)
+            {
+                if (keys.Contains(name))
+                {
+                    fresh[name] = dist;
+                }
+            }
+
+            next.Add(fresh);
+            changed = true;
+        }
+
+        if (changed)
+        {
+            _groups = next;
+            _groupsView = null;
+        }
+    }
+
+    /// <summary>Gets the intersection search space (sorted by name, single-valued distributions removed).</summary>
+    /// <returns>The space.</returns>
+    public IReadOnlyDictionary<string, Distribution> IntersectionSpace()
+    {
+        if (_intersectionView is null)
+        {
+            var sorted = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
+            if (_intersection is not null)
+            {
+                foreach (var (name, dist) in _intersection)
+                {
+                    if (!dist.IsSingle)
+                    {
+                        sorted[name] = dist;
+                    }
+                }
+            }
+
+            _intersectionView = new ReadOnlyDictionary<string, Distribution>(sorted);
+        }
+
+        return _intersectionView;
+    }
+
+    /// <summary>Gets the group-decomposed search spaces, each sorted by name (single-valued distributions kept).</summary>
+    /// <returns>The groups.</returns>
+    public IReadOnlyList<IReadOnlyDictionary<string, Distribution>> GroupSpaces()
+    {
+        if (_groupsView is null)
+        {
+            var list = new List<IReadOnlyDictionary<string, Distribution>>(_groups.Count);
+            foreach (var g in _groups)
+            {
+                list.Add(new ReadOnlyDictionary<string, Distribution>(new SortedDictionary<string, Distribution>(g, StringComparer.Ordinal)));
+            }
+
+            _groupsView = list;
+        }
+
+        return _groupsView;
+    }
+
+    /// <summary>Remembers the relative parameters this process sampled for a RUNNING trial.</summary>
+    /// <param name="number">The trial number.</param>
+    /// <param name="internalParams">The internal values.</param>
+    public void SetOwnRelative(int number, IReadOnlyDictionary<string, double> internalParams) => _ownRelative[number] = internalParams;
+
+    /// <summary>
+    /// Gets the internal value of a parameter of a RUNNING trial: its own suggestion if made, otherwise the relative
+    /// value it was given (kept in memory, or published by another process in system attributes).
+    /// </summary>
+    /// <param name="trial">The running trial.</param>
+    /// <param name="name">The parameter name.</param>
+    /// <param name="distribution">The distribution of the space being sampled.</param>
+    /// <param name="includeRelative">Whether relative parameters count (multivariate mode).</param>
+    /// <param name="value">The internal value.</param>
+    /// <returns>Whether the value is known.</returns>
+    public bool TryGetRunningParam(FrozenTrial trial, string name, Distribution distribution, bool includeRelative, out double value)
+    {
+        if (trial.InternalParams.TryGetValue(name, out value))
+        {
+            return true;
+        }
+
+        if (!includeRelative)
+        {
+            return false;
+        }
+
+        if (_ownRelative.TryGetValue(trial.Number, out var own))
+        {
+            return own.TryGetValue(name, out value);
+        }
+
+        if (!_parsedRelative.TryGetValue(trial.Number, out var parsed))
+        {
+            parsed = ParsePublished(trial);
+            if (parsed is null)
+            {
+                return false;
+            }
+
+            _parsedRelative[trial.Number] = parsed;
+        }
+
+        if (!parsed.TryGetValue(name, out object? external))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = distribution.ToInternalRepr(external);
+            return distribution is not CategoricalDistribution || value >= 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, object?>? ParsePublished(FrozenTrial trial)
+    {
+        if (!trial.SystemAttrs.ContainsKey(RelativeParamsKey + ":0"))
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; trial.SystemAttrs.TryGetValue(RelativeParamsKey + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), out object? chunk) && chunk is string s && s.Length > 0; i++)
+        {
+            text.Append(s);
+        }
+
+        try
+        {
+            return PyJson.Parse(text.ToString()) is IDictionary<string, object?> d ? new Dictionary<string, object?>(d, StringComparer.Ordinal) : null;
+        }
+        catch (FormatException)
+        {
+            // Another worker may be writing the chunks right now: use the trial's own parameters only.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Splits the COMPLETE and PRUNED trials into below (the best n_below: COMPLETE by value, then PRUNED by depth and
+    /// last value, then infeasible by violation) and above; recomputed only when a trial has finished.
+    /// </summary>
+    /// <param name="gamma">The gamma function.</param>
+    public void EnsureSplit(Func<int, int> gamma)
+    {
+        if (_splitVersion == FinishedVersion)
+        {
+            return;
+        }
+
+        int nBelow = gamma(CompleteOrPrunedCount);
+        if (nBelow < 0)
+        {
+            throw new ArgumentException($"The `gamma` function must return a non-negative integer, but got {nBelow}.");
+        }
+
+        var below = new List<int>(Math.Min(nBelow, CompleteOrPrunedCount));
+        if (IsMultiObjective)
+        {
+            SplitCompleteMultiObjective(nBelow, below);
+        }
+        else
+        {
+            for (int i = 0; i < _complete.Count && below.Count < nBelow; i++)
+            {
+                below.Add(_complete[i].Number);
+            }
+        }
+
+        int remaining = nBelow - below.Count;
+        for (int i = 0; i < _pruned.Count && remaining > 0; i++, remaining--)
+        {
+            below.Add(_pruned[i].Number);
+        }
+
+        for (int i = 0; i < _infeasible.Count && remaining > 0; i++, remaining--)
+        {
+            below.Add(_infeasible[i].Number);
+        }
+
+        below.Sort();
+        _below = [.. below];
+        _isBelow = new bool[_trialIds.Count];
+        foreach (int number in _below)
+        {
+            _isBelow[number] = true;
+        }
+
+        _splitVersion = FinishedVersion;
+    }
+
+    private void SplitCompleteMultiObjective(int nBelow, List<int> below)
+    {
+        int n = _moNumbers.Count;
+        nBelow = Math.Min(nBelow, n);
+        if (nBelow == 0)
+        {
+            return;
+        }
+
+        if (nBelow == n)
+        {
+            below.AddRange(_moNumbers);
+            return;
+        }
+
+        int m = Maximize.Length;
+        var loss = new double[n * m];
+        for (int i = 0; i < n; i++)
+        {
+            Array.Copy(_moLoss[i], 0, loss, i * m, m);
+        }
+
+        var ranks = NonDominatedSorting.Ranks(loss, n, m, null, nBelow);
+        int maxRank = 0;
+        foreach (int r in ranks)
+        {
+            maxRank = Math.Max(maxRank, r);
+        }
+
+        var counts = new int[maxRank + 1];
+        foreach (int r in ranks)
+        {
+            counts[r]++;
+        }
+
+        int lastRank = -1, cumulative = 0;
+        for (int r = 0; r <= maxRank; r++)
+        {
+            cumulative += counts[r];
+            if (cumulative <= nBelow)
+            {
+                lastRank = r;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        var tie = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            if (ranks[i] <= lastRank)
+            {
+                below.Add(_moNumbers[i]);
+            }
+            else if (ranks[i] == lastRank + 1)
+            {
+                tie.Add(i);
+            }
+        }
+
+        int subsetSize = nBelow - below.Count;
+        if (subsetSize <= 0)
+        {
+            return;
+        }
+
+        // Tie-break inside the next rank by greedy hypervolume subset selection.
+        var tieLoss = new double[tie.Count * m];
+        var reference = new double[m];
+        Array.Fill(reference, double.NegativeInfinity);
+        for (int t = 0; t < tie.Count; t++)
+        {
+            Array.Copy(loss, tie[t] * m, tieLoss, t * m, m);
+            for (int j = 0; j < m; j++)
+            {
+                reference[j] = Math.Max(reference[j], loss[(tie[t] * m) + j]);
+            }
+        }
+
+        for (int j = 0; j < m; j++)
+        {
+            double r = Math.Max(1.1 * reference[j], 0.9 * reference[j]);
+            reference[j] = r == 0 ? 1e-12 : r;
+        }
+
+        var selected = Hypervolume.SolveHssp(tieLoss, tie.Count, m, [.. tie], subsetSize, reference);
+        foreach (int i in selected)
+        {
+            below.Add(_moNumbers[i]);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+namespace Sharptune.Samplers.Tpe;
+
+/// <summary>
+/// Reusable arrays for one estimator role (below or above) of a sampler, so that sampling allocates almost nothing
+/// from one trial to the next. Arrays are handed out by (role, index), grow when too small and are not cleared:
+/// callers initialize the part they use. Only valid while the sampler holds its lock.
+/// </summary>
+internal sealed class TpeWorkspace
+{
+    /// <summary>The observations of a dimension (index = dimension).</summary>
+    public const int Observations = 0;
+
+    /// <summary>The mixture weights.</summary>
+    public const int Weights = 1;
+
+    /// <summary>The cumulative mixture weights.</summary>
+    public const int Cumulative = 2;
+
+    /// <summary>The per-kernel constant term.</summary>
+    public const int BaseLog = 3;
+
+    /// <summary>The bandwidths of a dimension.</summary>
+    public const int Sigma = 4;
+
+    /// <summary>The truncation masses of a dimension.</summary>
+    public const int LogNorm = 5;
+
+    /// <summary>The scaled inverse bandwidths of a dimension.</summary>
+    public const int ScaledInv = 6;
+
+    /// <summary>The sort order of a dimension.</summary>
+    public const int Order = 7;
+
+    /// <summary>The trial number of each kernel.</summary>
+    public const int KernelNumber = 8;
+
+    /// <summary>The kernel of each trial number.</summary>
+    public const int KernelOfNumber = 9;
+
+    /// <summary>The packed kernels.</summary>
+    public const int Packed = 10;
+
+    /// <summary>The packed start terms.</summary>
+    public const int PackedStart = 11;
+
+    /// <summary>The packed terms.</summary>
+    public const int PackedTerms = 12;
+
+    /// <summary>Per-candidate start terms.</summary>
+    public const int Start = 13;
+
+    /// <summary>Sort keys.</summary>
+    public const int Keys = 14;
+
+    /// <summary>What drawing needs per kernel of a dimension (Φ(a), Φ(−b), mass).</summary>
+    public const int Sampling = 15;
+
+    private const int RoleCount = 16;
+
+    private readonly double[][][] _doubles = new double[RoleCount][][];
+    private readonly int[][][] _ints = new int[RoleCount][][];
+
+    /// <summary>Returns a double array of at least <paramref name="size"/> elements (contents undefined).</summary>
+    /// <param name="role">The role.</param>
+    /// <param name="index">The index within the role (a dimension, or 0).</param>
+    /// <param name="size">The minimum length.</param>
+    /// <returns>The array.</returns>
+    public double[] Doubles(int role, int index, int size) => Get(ref _doubles[role], index, size);
+
+    /// <summary>Returns an int array of at least <paramref name="size"/> elements (contents undefined).</summary>
+    /// <param name="role">The role.</param>
+    /// <param name="index">The index within the role.</param>
+    /// <param name="size">The minimum length.</param>
+    /// <returns>The array.</returns>
+    public int[] Ints(int role, int index, int size) => Get(ref _ints[role], index, size);
+
+    private static T[] Get<T>(ref T[][] slots, int index, int size)
+    {
+        slots ??= new T[Math.Max(4, index + 1)][];
+        if (index >= slots.Length)
+        {
+            Array.Resize(ref slots, Math.Max(index + 1, slots.Length * 2));
+        }
+
+        var a = slots[index];
+        if (a is null || a.Length < size)
+        {
+            a = new T[Math.Max(size, (a?.Length ?? 0) * 2)];
+            slots[index] = a;
+        }
+
+        return a;
+    }
+
+    /// <summary>Returns a double array from a workspace, or a new exact-size one without a workspace.</summary>
+    /// <param name="workspace">The workspace, or <see langword="null"/>.</param>
+    /// <param name="role">The role.</param>
+    /// <param name="index">The index within the role.</param>
+    /// <param name="size">The minimum length.</param>
+    /// <returns>The array.</returns>
+    public static double[] Doubles(TpeWorkspace? workspace, int role, int index, int size) =>
+        workspace is null ? new double[size] : workspace.Doubles(role, index, size);
+
+    /// <summary>Returns an int array from a workspace, or a new exact-size one without a workspace.</summary>
+    /// <param name="workspace">The workspace, or <see langword="null"/>.</param>
+    /// <param name="role">The role.</param>
+    /// <param name="index">The index within the role.</param>
+    /// <param name="size">The minimum length.</param>
+    /// <returns>The array.</returns>
+    public static int[] Ints(TpeWorkspace? workspace, int role, int index, int size) =>
+        workspace is null ? new int[size] : workspace.Ints(role, index, size);
+}
