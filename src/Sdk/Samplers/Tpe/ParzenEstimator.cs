@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Sharptune.Samplers.Tpe;
@@ -322,6 +323,7 @@ internal sealed class ParzenEstimator
         /// <summary>Adds the next observation in ascending order.</summary>
         /// <param name="index">Its index.</param>
         /// <param name="value">Its value.</param>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(int index, double value)
         {
             if (_currentIndex >= 0)
@@ -343,6 +345,7 @@ internal sealed class ParzenEstimator
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Emit(double next)
         {
             double sigma = Math.Max(_current - _previous, next - _current);
