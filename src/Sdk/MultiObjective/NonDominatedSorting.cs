@@ -259,11 +259,7 @@ public static class NonDominatedSorting
             order[i] = i;
         }
 
-        Array.Sort(order, (x, y) =>
-        {
-            int c = CompareRows(rows, x, y, m);
-            return c != 0 ? c : x.CompareTo(y);
-        });
+        order.AsSpan().Sort(new RowOrder(rows, m));
 
         var inverse = new int[n];
         var unique = new List<int>(n);
@@ -301,5 +297,15 @@ public static class NonDominatedSorting
         }
 
         return 0;
+    }
+
+    /// <summary>Lexicographic order of row indices (ties by index), as a struct so that the sort is specialized.</summary>
+    private readonly struct RowOrder(double[] rows, int m) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            int c = CompareRows(rows, x, y, m);
+            return c != 0 ? c : x.CompareTo(y);
+        }
     }
 }

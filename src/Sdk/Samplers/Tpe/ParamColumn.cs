@@ -9,9 +9,7 @@ internal sealed class ParamColumn
 {
     private double[] _values = [];
     private double[] _cacheSigma = [];
-    private double[] _cacheLogNorm = [];
-    private double[] _cacheLogSigma = [];
-    private double[] _cacheInv = [];
+    private CacheEntry[] _cache = [];
     private double[] _cachePhiA = [];
     private double[] _cachePhiNegB = [];
     private double[] _cacheMass = [];
@@ -68,28 +66,6 @@ internal sealed class ParamColumn
     /// <returns>The transformed value.</returns>
     public double Transform(double internalValue) => IsLog ? Math.Log(internalValue) : internalValue;
 
-    /// <summary>
-    /// Returns the constants of a trial's kernel, reusing the previous ones when its bandwidth and the bounds are
-    /// unchanged (the mean of a trial's kernel is its value, which never changes).
-    /// </summary>
-    /// <param name="number">The trial number.</param>
-    /// <param name="low">The transformed low bound.</param>
-    /// <param name="high">The transformed high bound.</param>
-    /// <param name="sigma">The bandwidth.</param>
-    /// <returns>The constants.</returns>
-    public KernelConstants Constants(int number, double low, double high, double sigma)
-    {
-        CheckBounds(low, high);
-        if (_cacheSigma[number] == sigma)
-        {
-            return new(_cacheLogNorm[number], _cacheLogSigma[number], _cacheInv[number], _cachePhiA[number], _cachePhiNegB[number], _cacheMass[number]);
-        }
-
-        var kc = KernelConstants.Compute(_values[number], sigma, low, high);
-        Store(number, sigma, kc);
-        return kc;
-    }
-
     private void CheckBounds(double low, double high)
     {
         if (low != _cacheLow || high != _cacheHigh)
@@ -103,9 +79,7 @@ internal sealed class ParamColumn
     private void Store(int number, double sigma, in KernelConstants kc)
     {
         _cacheSigma[number] = sigma;
-        _cacheLogNorm[number] = kc.LogNorm;
-        _cacheLogSigma[number] = kc.LogSigma;
-        _cacheInv[number] = kc.ScaledInvSigma;
+        _cache[number] = new CacheEntry(TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm, kc.LogNorm, kc.ScaledInvSigma);
         _cachePhiA[number] = kc.PhiA;
         _cachePhiNegB[number] = kc.PhiNegB;
         _cacheMass[number] = kc.Mass;
@@ -125,9 +99,7 @@ internal sealed class ParamColumn
     {
         CheckBounds(low, high);
         var cacheSigma = _cacheSigma;
-        var cacheLogNorm = _cacheLogNorm;
-        var cacheLogSigma = _cacheLogSigma;
-        var cacheInv = _cacheInv;
+        var cache = _cache;
         var logNorm = target.LogNorm;
         var inv = target.ScaledInvSigma;
         var baseLog = target.BaseLog;
@@ -147,9 +119,10 @@ internal sealed class ParamColumn
                 Store(number, sigma[k], KernelConstants.Compute(mu[k], sigma[k], low, high));
             }
 
-            double ln = cacheLogNorm[number];
-            inv[k] = cacheInv[number];
-            baseLog[k] -= continuous ? TruncatedNormal.LogSqrt2Pi + cacheLogSigma[number] + ln : ln;
+            ref var e = ref cache[number];
+            double ln = e.LogNorm;
+            inv[k] = e.Inv;
+            baseLog[k] -= continuous ? e.LogConst : ln;
             if (sampling is not null)
             {
                 // Only an estimator that draws points needs the masses themselves.
@@ -172,9 +145,7 @@ internal sealed class ParamColumn
         int old = _values.Length;
         Array.Resize(ref _values, capacity);
         Array.Resize(ref _cacheSigma, capacity);
-        Array.Resize(ref _cacheLogNorm, capacity);
-        Array.Resize(ref _cacheLogSigma, capacity);
-        Array.Resize(ref _cacheInv, capacity);
+        Array.Resize(ref _cache, capacity);
         Array.Resize(ref _cachePhiA, capacity);
         Array.Resize(ref _cachePhiNegB, capacity);
         Array.Resize(ref _cacheMass, capacity);
@@ -192,4 +163,10 @@ internal sealed class ParamColumn
             return c != 0 ? c : x.Number.CompareTo(y.Number);
         }
     }
+
+    /// <summary>The cached constants of one trial's kernel, read together.</summary>
+    /// <param name="LogConst">log √(2π) + log sigma + log mass: the continuous kernel's normalization.</param>
+    /// <param name="LogNorm">log mass (the discrete kernel's normalization).</param>
+    /// <param name="Inv">√½ / sigma.</param>
+    private readonly record struct CacheEntry(double LogConst, double LogNorm, double Inv);
 }
