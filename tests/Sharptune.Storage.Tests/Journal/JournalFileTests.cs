@@ -197,6 +197,16 @@ public sealed class JournalFileTests : IDisposable
     }
 
     [Fact]
+    public void AutoSync_IsTrialEndOnALocalFileSystem_AndExplicitChoicesAreKept()
+    {
+        using var local = new JournalFileBackend(_dir.File("auto.log"));
+        Assert.False(JournalFileBackend.IsNetworkFileSystem(_dir.File("auto.log")));
+        Assert.Equal(JournalFileSync.TrialEnd, local.Sync);
+        using var every = new JournalFileBackend(_dir.File("every.log"), sync: JournalFileSync.EveryAppend);
+        Assert.Equal(JournalFileSync.EveryAppend, every.Sync);
+    }
+
+    [Fact]
     public void HeartbeatsNeedABackendThatKeepsThem()
     {
         var e = Assert.Throws<ArgumentException>(() => new JournalStorage(new ListBackend(), new JournalStorageOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) }));

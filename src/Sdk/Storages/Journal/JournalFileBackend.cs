@@ -8,17 +8,24 @@ namespace Sharptune.Storages.Journal;
 public enum JournalFileSync
 {
     /// <summary>
-    /// After the records that change a study or finish a trial (and everything written before them). The other
-    /// records reach the operating system at once, so they survive a crash of the process, and become durable with
-    /// the next synced record. The default.
+    /// <see cref="EveryAppend"/> on a network file system (NFS, SMB, …), where a record must reach the server before
+    /// the lock is released for other machines to see it; <see cref="TrialEnd"/> on a local file system, where
+    /// every process shares the page cache. The default.
     /// </summary>
-    TrialEnd = 0,
+    Auto = 0,
 
-    /// <summary>After every record, as Python Optuna does: slowest, and a power loss loses nothing acknowledged.</summary>
-    EveryAppend = 1,
+    /// <summary>
+    /// After the records that change a study or finish a trial (and everything written before them). The other
+    /// records reach the operating system at once, so other processes see them and they survive a crash of the
+    /// process, and become durable with the next synced record. Local file systems only.
+    /// </summary>
+    TrialEnd = 1,
 
-    /// <summary>Never: fastest; a crash of the process loses nothing, a power loss may lose the last records.</summary>
-    Never = 2,
+    /// <summary>After every record, as Python Optuna does: slowest; needed on network file systems.</summary>
+    EveryAppend = 2,
+
+    /// <summary>Never: fastest; a crash of the process loses nothing, a power loss may lose the last records. Local file systems only.</summary>
+    Never = 3,
 }
 
 /// <summary>
@@ -46,9 +53,9 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     /// <summary>Initializes a new instance of the <see cref="JournalFileBackend"/> class.</summary>
     /// <param name="path">The journal file; created when absent (its directory must exist).</param>
     /// <param name="lockObject">The inter-process lock, or <see langword="null"/> for a <see cref="JournalFileSymlinkLock"/> on <paramref name="path"/>.</param>
-    /// <param name="sync">When writes are forced to stable storage.</param>
+    /// <param name="sync">When writes are forced to stable storage (<see cref="JournalFileSync.Auto"/>: after every record on a network file system, after study changes and finished trials on a local one).</param>
     /// <exception cref="ArgumentException">The path is empty or its directory does not exist.</exception>
-    public JournalFileBackend(string path, IJournalFileLock? lockObject = null, JournalFileSync sync = JournalFileSync.TrialEnd)
+    public JournalFileBackend(string path, IJournalFileLock? lockObject = null, JournalFileSync sync = JournalFileSync.Auto)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.GetFullPath(path);
@@ -60,13 +67,18 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
 
         FilePath = full;
         _lock = lockObject ?? new JournalFileSymlinkLock(full);
-        _sync = sync;
+        _sync = sync == JournalFileSync.Auto
+            ? (IsNetworkFileSystem(full) ? JournalFileSync.EveryAppend : JournalFileSync.TrialEnd)
+            : sync;
         _heartbeatDirectory = full + ".heartbeat";
         _handle = File.OpenHandle(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
     }
 
     /// <summary>Gets the full path of the journal file.</summary>
     public string FilePath { get; }
+
+    /// <summary>Gets when writes are synced (<see cref="JournalFileSync.Auto"/> resolved for the file's file system).</summary>
+    public JournalFileSync Sync => _sync;
 
     /// <inheritdoc/>
     public override string ToString() => FilePath;
@@ -273,6 +285,43 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
         }
 
         return result;
+    }
+
+    /// <summary>Finds whether a path lies on a network file system (the mount with the longest matching root).</summary>
+    internal static bool IsNetworkFileSystem(string fullPath)
+    {
+        DriveInfo? best = null;
+        try
+        {
+            foreach (var drive in DriveInfo.GetDrives())
+            {
+                string root = drive.RootDirectory.FullName;
+                if (fullPath.StartsWith(root, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal) &&
+                    (best is null || root.Length > best.RootDirectory.FullName.Length))
+                {
+                    best = drive;
+                }
+            }
+
+            if (best is null)
+            {
+                return false;
+            }
+
+            if (best.DriveType == DriveType.Network)
+            {
+                return true;
+            }
+
+            string format = best.DriveFormat.ToUpperInvariant();
+            return format.StartsWith("NFS", StringComparison.Ordinal) || format.StartsWith("SMB", StringComparison.Ordinal) ||
+                format is "CIFS" or "AFS" or "CEPH" or "GLUSTERFS" or "LUSTRE" or "9P" or "FUSE.SSHFS" or "GPFS" or "BEEGFS";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unknown: sync every record, the safe choice.
+            return true;
+        }
     }
 
     private string HeartbeatPath(int trialId) =>
