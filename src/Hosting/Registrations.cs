@@ -53,6 +53,58 @@ internal sealed class ComponentTypes
     public static void AddBuiltIns(ComponentTypes types)
     {
         types.Samplers.TryAdd("Random", static (_, s) => new RandomSampler(s.GetInt32("Seed")));
+        types.Samplers.TryAdd("Tpe", static (_, s) => new TpeSampler(
+            seed: s.GetInt32("Seed"),
+            nStartupTrials: s.GetInt32("NStartupTrials") ?? 10,
+            nEiCandidates: s.GetInt32("NEiCandidates") ?? 24,
+            multivariate: s.GetBoolean("Multivariate"),
+            group: s.GetBoolean("Group") ?? false,
+            constantLiar: s.GetBoolean("ConstantLiar") ?? true,
+            priorWeight: s.GetDouble("PriorWeight") ?? 1.0,
+            considerMagicClip: s.GetBoolean("ConsiderMagicClip") ?? true,
+            considerEndpoints: s.GetBoolean("ConsiderEndpoints") ?? false));
+        types.Samplers.TryAdd("CmaEs", static (_, s) => new CmaEsSampler(
+            seed: s.GetInt32("Seed"),
+            nStartupTrials: s.GetInt32("NStartupTrials") ?? 1,
+            considerPrunedTrials: s.GetBoolean("ConsiderPrunedTrials") ?? false,
+            restartStrategy: s.GetEnum<CmaRestartStrategy>("RestartStrategy") ?? CmaRestartStrategy.None,
+            popsize: s.GetInt32("Popsize"),
+            useSeparableCma: s.GetBoolean("UseSeparableCma") ?? false,
+            withMargin: s.GetBoolean("WithMargin") ?? false,
+            lrAdapt: s.GetBoolean("LrAdapt") ?? false));
+        types.Samplers.TryAdd("NsgaII", static (_, s) => new NsgaIISampler(
+            populationSize: s.GetInt32("PopulationSize") ?? 50,
+            mutationProb: s.GetDouble("MutationProb"),
+            crossoverProb: s.GetDouble("CrossoverProb") ?? 0.9,
+            swappingProb: s.GetDouble("SwappingProb") ?? 0.5,
+            seed: s.GetInt32("Seed")));
+        types.Samplers.TryAdd("NsgaIII", static (_, s) => new NsgaIIISampler(
+            populationSize: s.GetInt32("PopulationSize") ?? 50,
+            mutationProb: s.GetDouble("MutationProb"),
+            crossoverProb: s.GetDouble("CrossoverProb") ?? 0.9,
+            swappingProb: s.GetDouble("SwappingProb") ?? 0.5,
+            seed: s.GetInt32("Seed")));
+        types.Samplers.TryAdd("Qmc", static (_, s) => new QmcSampler(
+            qmcType: s.GetEnum<QmcType>("QmcType") ?? QmcType.Sobol,
+            scramble: s.GetBoolean("Scramble") ?? false,
+            seed: s.GetInt32("Seed")));
+        types.Samplers.TryAdd("Gp", static (_, s) => new GpSampler(
+            seed: s.GetInt32("Seed"),
+            nStartupTrials: s.GetInt32("NStartupTrials") ?? 10,
+            deterministicObjective: s.GetBoolean("DeterministicObjective") ?? false));
+        types.Samplers.TryAdd("BruteForce", static (_, s) => new BruteForceSampler(s.GetInt32("Seed"), s.GetBoolean("AvoidPrematureStop") ?? false));
         types.Pruners.TryAdd("Nop", static (_, _) => new NopPruner());
+        types.Pruners.TryAdd("Median", static (_, s) => new MedianPruner(
+            s.GetInt32("NStartupTrials") ?? 5, s.GetInt32("NWarmupSteps") ?? 0, s.GetInt32("IntervalSteps") ?? 1, s.GetInt32("NMinTrials") ?? 1));
+        types.Pruners.TryAdd("Percentile", static (_, s) => new PercentilePruner(
+            s.GetDouble("Percentile") ?? throw new InvalidOperationException($"{s.Path}:Percentile: the Percentile pruner needs a percentile."),
+            s.GetInt32("NStartupTrials") ?? 5, s.GetInt32("NWarmupSteps") ?? 0, s.GetInt32("IntervalSteps") ?? 1, s.GetInt32("NMinTrials") ?? 1));
+        types.Pruners.TryAdd("SuccessiveHalving", static (_, s) => new SuccessiveHalvingPruner(
+            s.GetInt32("MinResource"), s.GetInt32("ReductionFactor") ?? 4, s.GetInt32("MinEarlyStoppingRate") ?? 0, s.GetInt32("BootstrapCount") ?? 0));
+        types.Pruners.TryAdd("Hyperband", static (_, s) => new HyperbandPruner(
+            s.GetInt32("MinResource") ?? 1, s.GetInt32("MaxResource"), s.GetInt32("ReductionFactor") ?? 3, s.GetInt32("BootstrapCount") ?? 0));
+        types.Pruners.TryAdd("Threshold", static (_, s) => new ThresholdPruner(
+            s.GetDouble("Lower"), s.GetDouble("Upper"), s.GetInt32("NWarmupSteps") ?? 0, s.GetInt32("IntervalSteps") ?? 1));
+        types.Pruners.TryAdd("Wilcoxon", static (_, s) => new WilcoxonPruner(s.GetDouble("PThreshold") ?? 0.1, s.GetInt32("NStartupSteps") ?? 2));
     }
 }

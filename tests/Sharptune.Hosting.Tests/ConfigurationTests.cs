@@ -16,8 +16,8 @@ public sealed class ConfigurationTests
         { "Timeout", "-00:00:01", "Sharptune:Studies:demo:Timeout: must be a positive time span such as 01:00:00, or absent for none; got -00:00:01." },
         { "Timeout", "00:00:00", "Sharptune:Studies:demo:Timeout: must be a positive time span" },
         { "Delay", "-00:00:02", "Sharptune:Studies:demo:Delay: must not be negative; got -00:00:02." },
-        { "Sampler:Type", "Tpee", "Sharptune:Studies:demo:Sampler:Type: 'Tpee' is not a registered sampler type (registered: Random)." },
-        { "Pruner:Type", "Median", "Sharptune:Studies:demo:Pruner:Type: 'Median' is not a registered pruner type (registered: Nop)." },
+        { "Sampler:Type", "Tpee", "Sharptune:Studies:demo:Sampler:Type: 'Tpee' is not a registered sampler type (registered: BruteForce, CmaEs, Gp, NsgaII, NsgaIII, Qmc, Random, Tpe)." },
+        { "Pruner:Type", "Medain", "Sharptune:Studies:demo:Pruner:Type: 'Medain' is not a registered pruner type (registered: Hyperband, Median, Nop, Percentile, SuccessiveHalving, Threshold, Wilcoxon)." },
         { "Directions:0", "Maximize", "Sharptune:Studies:demo:Direction: specify only one of Direction and Directions." },
         { "Direction", "NotSet", "Sharptune:Studies:demo:Direction: must be Minimize or Maximize; got NotSet." },
     };
@@ -56,8 +56,8 @@ public sealed class ConfigurationTests
 
     [Theory]
     [InlineData("HealthFailureThreshold", "0", "Sharptune:HealthFailureThreshold: The field Sharptune:HealthFailureThreshold must be between 1 and 1000000.")]
-    [InlineData("Sampler:Type", "Grid", "Sharptune:Sampler:Type: 'Grid' is not a registered sampler type (registered: Random).")]
-    [InlineData("Pruner:Type", "x", "Sharptune:Pruner:Type: 'x' is not a registered pruner type (registered: Nop).")]
+    [InlineData("Sampler:Type", "Grid", "Sharptune:Sampler:Type: 'Grid' is not a registered sampler type (registered: BruteForce, CmaEs, Gp, NsgaII, NsgaIII, Qmc, Random, Tpe).")]
+    [InlineData("Pruner:Type", "x", "Sharptune:Pruner:Type: 'x' is not a registered pruner type (registered: Hyperband, Median, Nop, Percentile, SuccessiveHalving, Threshold, Wilcoxon).")]
     public async Task InvalidSharedOptionsStopTheHostAtStart(string key, string value, string expected)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new Dictionary<string, string?> { ["Sharptune:" + key] = value }));

@@ -11,6 +11,36 @@ public sealed class HostedStudyTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("Tpe", "Median", typeof(TpeSampler), typeof(Pruners.MedianPruner))]
+    [InlineData("CmaEs", "Hyperband", typeof(CmaEsSampler), typeof(Pruners.HyperbandPruner))]
+    [InlineData("Qmc", "SuccessiveHalving", typeof(QmcSampler), typeof(Pruners.SuccessiveHalvingPruner))]
+    [InlineData("Gp", "Threshold", typeof(GpSampler), typeof(Pruners.ThresholdPruner))]
+    public async Task ConfigurationNamesEveryBuiltInSamplerAndPruner(string sampler, string pruner, Type samplerType, Type prunerType)
+    {
+        var storage = new InMemoryStorage();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sharptune:Studies:cfg:NTrials"] = "3",
+            ["Sharptune:Studies:cfg:Sampler:Type"] = sampler,
+            ["Sharptune:Studies:cfg:Sampler:Seed"] = "3",
+            ["Sharptune:Studies:cfg:Pruner:Type"] = pruner,
+        };
+        if (pruner == "Threshold")
+        {
+            settings["Sharptune:Studies:cfg:Pruner:Upper"] = "10";
+        }
+
+        var builder = TestHost.Builder(settings);
+        builder.Services.AddSharptune().UseStorage(storage).AddStudy("cfg", (t, _, _) => ValueTask.FromResult(t.SuggestFloat("x", 0, 1)));
+        using var host = builder.Build();
+        await TestHost.RunToEndAsync(host);
+        var study = host.Services.GetRequiredService<IStudyMonitor>().GetStudy("cfg")!;
+        Assert.IsType(samplerType, study.Sampler);
+        Assert.IsType(prunerType, study.Pruner);
+        Assert.Equal(3, Study.Load("cfg", storage).GetTrials(TrialState.Complete).Count);
+    }
+
     [Fact]
     public async Task TypedStudyRunsToCompletion()
     {
