@@ -108,12 +108,15 @@ public class OptimizeAsyncTests
         Assert.Equal(7, study.Trials.Count);
 
         var timed = NewStudy();
+        var begin = DateTime.UtcNow;
         await timed.OptimizeAsync(async (t, ct) =>
         {
             await Task.Delay(30, ct);
             return 1.0;
         }, new OptimizeOptions { Timeout = TimeSpan.FromMilliseconds(100) }, TestContext.Current.CancellationToken);
-        Assert.InRange(timed.Trials.Count, 2, 6);
+        Assert.InRange(timed.Trials.Count, 1, 6);
+        Assert.All(timed.Trials, t => Assert.True(t.DatetimeStart!.Value - begin < TimeSpan.FromMilliseconds(100)));
+        Assert.All(timed.Trials, t => Assert.Equal(TrialState.Complete, t.State));
     }
 
     [Fact]

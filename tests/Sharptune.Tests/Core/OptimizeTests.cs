@@ -151,12 +151,18 @@ public class OptimizeTests
     public void TimeoutIsCheckedBetweenTrials()
     {
         var study = NewStudy();
+        var begin = DateTime.UtcNow;
         study.Optimize(_ =>
         {
             Thread.Sleep(30);
             return 1.0;
         }, timeout: TimeSpan.FromMilliseconds(100));
-        Assert.InRange(study.Trials.Count, 2, 6);
+        var end = DateTime.UtcNow;
+
+        // No trial starts after the timeout; the running one finishes (the timeout is checked between trials).
+        Assert.InRange(study.Trials.Count, 1, 6);
+        Assert.All(study.Trials, t => Assert.True(t.DatetimeStart!.Value - begin < TimeSpan.FromMilliseconds(100)));
+        Assert.True(end - study.Trials[^1].DatetimeStart!.Value >= TimeSpan.FromMilliseconds(29), "the last trial ran to its end");
     }
 
     [Fact]
