@@ -98,13 +98,13 @@ public sealed class PostgresDialect : RdbDialect
     public override string NowMinusSecondsSql(string secondsParameter) => $"(LOCALTIMESTAMP - make_interval(secs => {secondsParameter}))";
 
     /// <inheritdoc/>
-    public override DbConnection OpenConnection()
+    public override DbConnection OpenConnection(bool durable)
     {
         var connection = _dataSource.OpenConnection();
         try
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SET synchronous_commit TO off";
+            command.CommandText = durable ? "SET synchronous_commit TO on" : "SET synchronous_commit TO off";
             command.ExecuteNonQuery();
             return connection;
         }
@@ -116,19 +116,10 @@ public sealed class PostgresDialect : RdbDialect
     }
 
     /// <inheritdoc/>
-    public override DbTransaction BeginWriteTransaction(DbConnection connection, bool durable)
+    public override DbTransaction BeginWriteTransaction(DbConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var transaction = ((NpgsqlConnection)connection).BeginTransaction();
-        if (durable)
-        {
-            using var command = ((NpgsqlConnection)connection).CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SET LOCAL synchronous_commit TO on";
-            command.ExecuteNonQuery();
-        }
-
-        return transaction;
+        return ((NpgsqlConnection)connection).BeginTransaction();
     }
 
     /// <inheritdoc/>

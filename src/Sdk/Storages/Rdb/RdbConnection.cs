@@ -8,13 +8,16 @@ internal sealed class RdbConnection : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private readonly RdbDialect _dialect;
-    private bool _durable;
 
-    public RdbConnection(RdbDialect dialect)
+    public RdbConnection(RdbDialect dialect, bool durable)
     {
         _dialect = dialect;
-        Connection = dialect.OpenConnection();
+        Durable = durable;
+        Connection = dialect.OpenConnection(durable);
     }
+
+    /// <summary>Gets a value indicating whether the connection's commits reach stable storage before they return.</summary>
+    public bool Durable { get; }
 
     public DbConnection Connection { get; }
 
@@ -36,11 +39,7 @@ internal sealed class RdbConnection : IDisposable
         return command;
     }
 
-    public void BeginWrite(bool durable)
-    {
-        Transaction = _dialect.BeginWriteTransaction(Connection, durable);
-        _durable = durable;
-    }
+    public void BeginWrite() => Transaction = _dialect.BeginWriteTransaction(Connection);
 
     public void Commit()
     {
@@ -48,7 +47,6 @@ internal sealed class RdbConnection : IDisposable
         Transaction = null;
         t.Commit();
         t.Dispose();
-        _dialect.AfterCommit(Connection, _durable);
     }
 
     public void RollbackQuietly()
@@ -87,28 +85,35 @@ internal sealed class RdbConnection : IDisposable
     }
 }
 
-/// <summary>A pool of open connections, at most <see cref="RdbDialect.MaxConnections"/> at once.</summary>
+/// <summary>
+/// A pool of open connections, at most <see cref="RdbDialect.MaxConnections"/> at once, in two kinds: durable ones
+/// (whose commits reach stable storage) and the others. A dialect with a single connection serves both kinds with it.
+/// </summary>
 internal sealed class RdbConnectionPool : IDisposable
 {
     private readonly RdbDialect _dialect;
     private readonly Stack<RdbConnection> _idle = new();
+    private readonly Stack<RdbConnection> _idleDurable = new();
     private readonly SemaphoreSlim _slots;
+    private readonly bool _single;
     private readonly Lock _lock = new();
     private bool _disposed;
 
     public RdbConnectionPool(RdbDialect dialect)
     {
         _dialect = dialect;
+        _single = dialect.MaxConnections == 1;
         _slots = new SemaphoreSlim(dialect.MaxConnections, dialect.MaxConnections);
     }
 
-    public RdbConnection Rent()
+    public RdbConnection Rent(bool durable)
     {
+        durable &= !_single;
         _slots.Wait();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_idle.TryPop(out var c))
+            if ((durable ? _idleDurable : _idle).TryPop(out var c))
             {
                 return c;
             }
@@ -116,7 +121,7 @@ internal sealed class RdbConnectionPool : IDisposable
 
         try
         {
-            return new RdbConnection(_dialect);
+            return new RdbConnection(_dialect, durable);
         }
         catch
         {
@@ -137,7 +142,7 @@ internal sealed class RdbConnectionPool : IDisposable
             }
             else if (!dispose)
             {
-                _idle.Push(connection);
+                (connection.Durable ? _idleDurable : _idle).Push(connection);
             }
         }
 
@@ -161,8 +166,9 @@ internal sealed class RdbConnectionPool : IDisposable
             }
 
             _disposed = true;
-            idle = [.. _idle];
+            idle = [.. _idle, .. _idleDurable];
             _idle.Clear();
+            _idleDurable.Clear();
         }
 
         foreach (var c in idle)

@@ -35,25 +35,27 @@ public abstract class RdbDialect : IDisposable
     /// <returns>The expression.</returns>
     public abstract string NowMinusSecondsSql(string secondsParameter);
 
+    /// <summary>
+    /// Gets a value indicating whether the engine lets one writer at a time write to the whole database (SQLite):
+    /// then a single statement that reads and writes is atomic with respect to every other writer, and needs no
+    /// explicit transaction with row locks.
+    /// </summary>
+    public virtual bool SerializesWriters => false;
+
     /// <summary>Opens and configures a new connection.</summary>
+    /// <param name="durable">
+    /// Whether the connection's commits must reach stable storage before they return (SQLite
+    /// <c>synchronous=FULL</c>, PostgreSQL <c>synchronous_commit=on</c>); the storage uses durable connections for
+    /// the commits that finish trials or change studies, and the others for intermediate writes, which become durable
+    /// with the next durable commit.
+    /// </param>
     /// <returns>The open connection.</returns>
-    public abstract DbConnection OpenConnection();
+    public abstract DbConnection OpenConnection(bool durable);
 
     /// <summary>Begins a transaction that will write.</summary>
     /// <param name="connection">The connection.</param>
-    /// <param name="durable">Whether the commit must reach stable storage before it returns.</param>
     /// <returns>The transaction.</returns>
-    public abstract DbTransaction BeginWriteTransaction(DbConnection connection, bool durable);
-
-    /// <summary>
-    /// Runs after a write transaction committed, e.g. to return the connection to its non-durable setting so that
-    /// single-statement writes outside transactions stay fast.
-    /// </summary>
-    /// <param name="connection">The connection.</param>
-    /// <param name="durable">Whether the transaction was begun as durable.</param>
-    public virtual void AfterCommit(DbConnection connection, bool durable)
-    {
-    }
+    public abstract DbTransaction BeginWriteTransaction(DbConnection connection);
 
     /// <summary>Runs before the schema is created or checked, inside the write transaction (e.g. takes an advisory lock).</summary>
     /// <param name="connection">The connection.</param>

@@ -14,6 +14,8 @@ public sealed partial class RdbStorage
         private readonly ConcurrentDictionary<int, string> _refreshTrials = new();
         private readonly ConcurrentDictionary<int, string> _refreshChildren = new();
         private readonly ConcurrentDictionary<int, string> _children = new();
+        private readonly ConcurrentDictionary<int, string> _waitingScan = new();
+        private readonly ConcurrentDictionary<string, string> _insertWithin = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, string> _count = new(StringComparer.Ordinal);
 
         public Sql(RdbDialect dialect)
@@ -54,8 +56,11 @@ public sealed partial class RdbStorage
             InsertTrial =
                 "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
                 $"VALUES (COALESCE((SELECT number FROM trials WHERE study_id = @s ORDER BY trial_id DESC LIMIT 1), -1) + 1, @s, {E("@state", "trialstate")}, @start, @complete) RETURNING trial_id, number";
+            InsertTrialIfStudy =
+                "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
+                $"SELECT COALESCE((SELECT number FROM trials WHERE study_id = @s ORDER BY trial_id DESC LIMIT 1), -1) + 1, @s, {E("@state", "trialstate")}, @start, @complete " +
+                "WHERE EXISTS (SELECT 1 FROM studies WHERE study_id = @s) RETURNING trial_id, number";
             TrialKey = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t";
-            TrialKeyForUpdate = "SELECT study_id, number, CAST(state AS VARCHAR(16)) FROM trials WHERE trial_id = @t" + dialect.ForUpdate;
             PreviousDistribution =
                 "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
                 "WHERE t.study_id = @s AND p.param_name = @name ORDER BY p.param_id LIMIT 1";
@@ -84,8 +89,8 @@ public sealed partial class RdbStorage
             InsertTrialUserAttrUnchecked = "INSERT INTO trial_user_attributes (trial_id, \"key\", value_json) VALUES (@t, @key, @value)";
             InsertTrialSystemAttrUnchecked = "INSERT INTO trial_system_attributes (trial_id, \"key\", value_json) VALUES (@t, @key, @value)";
             ClaimWaiting = "UPDATE trials SET state = 'RUNNING', datetime_start = @start WHERE trial_id = @t AND state = 'WAITING'";
-            SetState = $"UPDATE trials SET state = {E("@state", "trialstate")} WHERE trial_id = @t";
-            SetStateFinished = $"UPDATE trials SET state = {E("@state", "trialstate")}, datetime_complete = @complete WHERE trial_id = @t";
+            SetState = $"UPDATE trials SET state = {E("@state", "trialstate")} WHERE trial_id = @t AND {Updatable}";
+            SetStateFinished = $"UPDATE trials SET state = {E("@state", "trialstate")}, datetime_complete = @complete WHERE trial_id = @t AND {Updatable}";
             RecordHeartbeat =
                 $"INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, {dialect.NowSql}) ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat";
             StaleTrials =
@@ -122,9 +127,9 @@ public sealed partial class RdbStorage
 
         public string InsertTrial { get; }
 
-        public string TrialKey { get; }
+        public string InsertTrialIfStudy { get; }
 
-        public string TrialKeyForUpdate { get; }
+        public string TrialKey { get; }
 
         public string PreviousDistribution { get; }
 
@@ -183,6 +188,29 @@ public sealed partial class RdbStorage
             string statements = TrialReadStatements(list, list);
             return statements[(statements.IndexOf(';', StringComparison.Ordinal) + 1)..];
         });
+
+        /// <summary>
+        /// The scan for WAITING trials: the state of the trials above the scan's watermark <c>@wm</c> and of those in the
+        /// list <c>@w0…</c> (the trials it last saw unfinished).
+        /// </summary>
+        public string WaitingScan(int slots) => _waitingScan.GetOrAdd(slots, n =>
+        {
+            const string Columns = "trial_id, CAST(state AS VARCHAR(16))";
+            string sql = $"SELECT {Columns} FROM trials WHERE trial_id > @wm AND study_id = @s";
+            if (List("@w", n) is { } listed)
+            {
+                sql += $" UNION ALL SELECT {Columns} FROM trials WHERE {listed}";
+            }
+
+            return sql + " ORDER BY 1";
+        });
+
+        /// <summary>The single-statement trial creation under a cap (engines that serialize writers).</summary>
+        public string InsertTrialWithinLimit(string stateList) => _insertWithin.GetOrAdd(stateList, l =>
+            InsertTrialIfStudy.Replace(
+                "RETURNING",
+                $"AND (SELECT COUNT(*) FROM trials WHERE study_id = @s AND state IN ({l})) < @limit RETURNING",
+                StringComparison.Ordinal));
 
         /// <summary>The count query for a set of states (state names in a stable order, or empty for all).</summary>
         public string Count(string stateList) => _count.GetOrAdd(stateList, static s =>

@@ -25,6 +25,20 @@ public sealed partial class RdbStorage
             }
         }
 
+        if (templateTrial is null && Dialect.SerializesWriters)
+        {
+            // One statement: the engine lets one writer at a time in, so the number it computes is the next one.
+            var single = Run(c =>
+            {
+                using var r = c.Command(_sql.InsertTrialIfStudy).With("@s", studyId).With("@state", StateName(state))
+                    .WithDateTime(Dialect, "@start", start).WithDateTime(Dialect, "@complete", null).ExecuteReader();
+                return r.Read() ? (r.GetInt32(0), r.GetInt32(1)) : ((int, int)?)null;
+            }) ?? throw StudyNotFound(studyId);
+            _trialKeys[single.Item1] = (studyId, single.Item2);
+            Own(single.Item1, studyId, single.Item2, now);
+            return single.Item1;
+        }
+
         var (trialId, number) = Write(durable: templateTrial is not null, c =>
         {
             if (c.Command(_sql.StudyExistsForUpdate).With("@s", studyId).ExecuteScalar() is null or DBNull)
@@ -61,8 +75,35 @@ public sealed partial class RdbStorage
     public int? CreateNewTrialWithinLimit(int studyId, int limit, IReadOnlyCollection<TrialState> countedStates)
     {
         ArgumentNullException.ThrowIfNull(countedStates);
-        string countSql = _sql.Count(StateList(countedStates));
+        string stateList = StateList(countedStates);
+        string countSql = _sql.Count(stateList);
         DateTime now = Now();
+        if (Dialect.SerializesWriters && stateList.Length > 0)
+        {
+            var single = Run(c =>
+            {
+                using (var r = c.Command(_sql.InsertTrialWithinLimit(stateList)).With("@s", studyId).With("@state", StateName(TrialState.Running))
+                    .WithDateTime(Dialect, "@start", now).WithDateTime(Dialect, "@complete", null).With("@limit", limit).ExecuteReader())
+                {
+                    if (r.Read())
+                    {
+                        return ((int, int)?)(r.GetInt32(0), r.GetInt32(1));
+                    }
+                }
+
+                EnsureStudy(c, studyId);
+                return null;
+            });
+            if (single is not { } s1)
+            {
+                return null;
+            }
+
+            _trialKeys[s1.Item1] = (studyId, s1.Item2);
+            Own(s1.Item1, studyId, s1.Item2, now);
+            return s1.Item1;
+        }
+
         var created = Write(durable: false, c =>
         {
             if (c.Command(_sql.StudyExistsForUpdate).With("@s", studyId).ExecuteScalar() is null or DBNull)
@@ -164,18 +205,15 @@ public sealed partial class RdbStorage
 
         Write(durable: true, c =>
         {
-            using (var r = c.Command(_sql.TrialKeyForUpdate).With("@t", trialId).ExecuteReader())
+            // The guarded update takes the row (PostgreSQL) or the database (SQLite) for the transaction; a trial
+            // finished meanwhile by another worker is not updated.
+            int rows = state.IsFinished()
+                ? c.Command(_sql.SetStateFinished).With("@t", trialId).With("@state", StateName(state)).WithDateTime(Dialect, "@complete", now).ExecuteNonQuery()
+                : c.Command(_sql.SetState).With("@t", trialId).With("@state", StateName(state)).ExecuteNonQuery();
+            if (rows == 0)
             {
-                if (!r.Read())
-                {
-                    throw TrialNotFound(trialId);
-                }
-
-                var current = ParseState(r.GetString(2));
-                if (current.IsFinished())
-                {
-                    throw Unupdatable(r.GetInt32(1));
-                }
+                using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
+                throw r.Read() ? Unupdatable(r.GetInt32(1)) : TrialNotFound(trialId);
             }
 
             if (vals is not null)
@@ -185,15 +223,6 @@ public sealed partial class RdbStorage
                     var (stored, type) = StoredValue(vals[i]);
                     c.Command(_sql.UpsertValue).With("@t", trialId).With("@objective", i).With("@value", stored).With("@type", type).ExecuteNonQuery();
                 }
-            }
-
-            if (state.IsFinished())
-            {
-                c.Command(_sql.SetStateFinished).With("@t", trialId).With("@state", StateName(state)).WithDateTime(Dialect, "@complete", now).ExecuteNonQuery();
-            }
-            else
-            {
-                c.Command(_sql.SetState).With("@t", trialId).With("@state", StateName(state)).ExecuteNonQuery();
             }
         });
         return true;
@@ -328,21 +357,62 @@ public sealed partial class RdbStorage
     }
 
     /// <summary>
-    /// Claims the oldest WAITING trial. WAITING trials are unfinished, so the incremental read of the study finds
-    /// them without scanning its trials; each candidate is claimed with a compare-and-set on its state, so exactly
-    /// one worker wins it.
+    /// Claims the oldest WAITING trial. One query reads the state of the trials created since the last call and of
+    /// those it saw unfinished then (a WAITING trial is either), so the cost does not grow with the study; each
+    /// candidate is claimed with a compare-and-set on its state, so exactly one worker wins it.
     /// </summary>
     /// <param name="studyId">The study id.</param>
     /// <returns>The claimed trial id, or <see langword="null"/> when none is waiting.</returns>
     public int? PopWaitingTrialId(int studyId)
     {
-        var cache = Refresh(studyId);
+        var cache = GetCache(studyId);
         List<int>? candidates = null;
         lock (cache.Lock)
         {
-            foreach (int id in cache.Unfinished)
+            int[] watched = [.. cache.ScanUnfinished];
+            int slots = watched.Length == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)watched.Length);
+            int watermark = cache.WaitingWatermark;
+            if (slots > 256)
             {
-                if (_trialKeys.TryGetValue(id, out var key) && key.Number < cache.ByNumber.Count && cache.ByNumber[key.Number] is { State: TrialState.Waiting })
+                foreach (int id in watched)
+                {
+                    watermark = Math.Min(watermark, id - 1);
+                }
+
+                slots = 0;
+            }
+
+            var rows = Run(c =>
+            {
+                var command = c.Command(_sql.WaitingScan(slots)).With("@s", studyId).With("@wm", watermark);
+                BindList(command, "@w", slots, watched);
+                var list = new List<(int Id, TrialState State)>();
+                using (var r = command.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        list.Add((r.GetInt32(0), ParseState(r.GetString(1))));
+                    }
+                }
+
+                if (list.Count == 0 && cache.WaitingWatermark < 0)
+                {
+                    EnsureStudy(c, studyId);
+                }
+
+                return list;
+            });
+            foreach (var (id, state) in rows)
+            {
+                cache.WaitingWatermark = Math.Max(cache.WaitingWatermark, id);
+                if (state.IsFinished())
+                {
+                    cache.ScanUnfinished.Remove(id);
+                    continue;
+                }
+
+                cache.ScanUnfinished.Add(id);
+                if (state == TrialState.Waiting)
                 {
                     (candidates ??= []).Add(id);
                 }
@@ -354,7 +424,6 @@ public sealed partial class RdbStorage
             return null;
         }
 
-        candidates.Sort();
         DateTime now = Now();
         foreach (int trialId in candidates)
         {

@@ -103,7 +103,7 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
     // ----- execution -----
 
     /// <summary>Runs an operation on a pooled connection, retrying transient failures with exponential backoff.</summary>
-    private T Run<T>(Func<RdbConnection, T> operation)
+    private T Run<T>(Func<RdbConnection, T> operation, bool durable = false)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         long start = Stopwatch.GetTimestamp();
@@ -114,7 +114,7 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
             bool discard = false;
             try
             {
-                connection = _pool.Rent();
+                connection = _pool.Rent(durable);
                 return operation(connection);
             }
             catch (Exception e) when (IsRetryable(e) && Stopwatch.GetElapsedTime(start) < _options.RetryTimeout)
@@ -157,13 +157,15 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
     private bool IsRetryable(Exception e) => Dialect.IsTransient(e) || (e.InnerException is { } inner && Dialect.IsTransient(inner));
 
     /// <summary>Runs a write transaction; the body's exceptions roll it back.</summary>
-    private T Write<T>(bool durable, Func<RdbConnection, T> body) => Run(c =>
-    {
-        c.BeginWrite(durable);
-        T result = body(c);
-        c.Commit();
-        return result;
-    });
+    private T Write<T>(bool durable, Func<RdbConnection, T> body) => Run(
+        c =>
+        {
+            c.BeginWrite();
+            T result = body(c);
+            c.Commit();
+            return result;
+        },
+        durable);
 
     private void Write(bool durable, Action<RdbConnection> body) => Write(durable, c =>
     {
@@ -265,6 +267,10 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
         public HashSet<int> Unfinished { get; } = [];
 
         public int LastSeenId { get; set; } = -1;
+
+        public int WaitingWatermark { get; set; } = -1;
+
+        public HashSet<int> ScanUnfinished { get; } = [];
 
         public Dictionary<string, Distribution> ParamDistributions { get; } = new(StringComparer.Ordinal);
 

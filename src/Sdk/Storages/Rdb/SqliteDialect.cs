@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Sharptune.Storages;
@@ -159,7 +158,6 @@ public sealed class SqliteDialect : RdbDialect
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
-    private readonly ConditionalWeakTable<DbConnection, SyncLevel> _syncLevels = [];
     private volatile bool _walChecked;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteDialect"/> class.</summary>
@@ -220,7 +218,10 @@ public sealed class SqliteDialect : RdbDialect
         $"(strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || {secondsParameter} || ' seconds') || '000')";
 
     /// <inheritdoc/>
-    public override DbConnection OpenConnection()
+    public override bool SerializesWriters => true;
+
+    /// <inheritdoc/>
+    public override DbConnection OpenConnection(bool durable)
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -241,9 +242,8 @@ public sealed class SqliteDialect : RdbDialect
                 _walChecked = true;
             }
 
-            command.CommandText = "PRAGMA synchronous = NORMAL";
+            command.CommandText = durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
             command.ExecuteNonQuery();
-            _syncLevels.AddOrUpdate(connection, new SyncLevel { Full = false });
             return connection;
         }
         catch
@@ -254,33 +254,10 @@ public sealed class SqliteDialect : RdbDialect
     }
 
     /// <inheritdoc/>
-    public override DbTransaction BeginWriteTransaction(DbConnection connection, bool durable)
+    public override DbTransaction BeginWriteTransaction(DbConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var level = _syncLevels.GetOrCreateValue(connection);
-        if (level.Full != durable)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
-            command.ExecuteNonQuery();
-            level.Full = durable;
-        }
-
         return ((SqliteConnection)connection).BeginTransaction(deferred: false);
-    }
-
-    /// <inheritdoc/>
-    public override void AfterCommit(DbConnection connection, bool durable)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var level = _syncLevels.GetOrCreateValue(connection);
-        if (level.Full)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = NORMAL";
-            command.ExecuteNonQuery();
-            level.Full = false;
-        }
     }
 
     /// <inheritdoc/>
@@ -317,10 +294,5 @@ public sealed class SqliteDialect : RdbDialect
         }
 
         throw new FormatException($"Unrecognized SQLite datetime '{text}'.");
-    }
-
-    private sealed class SyncLevel
-    {
-        public bool Full { get; set; }
     }
 }
