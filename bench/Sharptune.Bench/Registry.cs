@@ -37,8 +37,8 @@ internal static class Registry
     public static IReadOnlyDictionary<string, Func<string, IStorage>?> Storages { get; } = new Dictionary<string, Func<string, IStorage>?>(StringComparer.Ordinal)
     {
         ["memory"] = _ => new InMemoryStorage(),
-        ["sqlite"] = null,
-        ["journal"] = null,
+        ["sqlite"] = dir => new RdbStorage($"sqlite:///{dir}/o.db"),
+        ["journal"] = dir => new JournalStorage(Path.Combine(dir, "j.log")),
     };
 
     /// <summary>Creates a sampler by name.</summary>
