@@ -116,7 +116,7 @@ public sealed class PostgresDialect : RdbDialect
     }
 
     /// <inheritdoc/>
-    public override DbTransaction BeginWriteTransaction(DbConnection connection)
+    public override DbTransaction BeginWriteTransaction(DbConnection connection, bool durable)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return ((NpgsqlConnection)connection).BeginTransaction();

@@ -124,6 +124,61 @@ public abstract class PersistentStorageContractTests : StorageContractTests
     }
 
     [Fact]
+    public void WritesToARunningTrial_ReachOtherInstancesSoon_AndAllBeforeItsState()
+    {
+        var a = NewStorage();
+        var b = Reopen();
+        int study = a.CreateNewStudy([StudyDirection.Minimize], "visibility");
+        int t = a.CreateNewTrial(study);
+        a.SetTrialParam(t, "x", 0.25, X);
+        a.SetTrialUserAttr(t, "u", 1);
+        a.SetTrialIntermediateValue(t, 0, 2.5);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (b.GetTrial(t).Params.Count == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), "the running trial's parameter never reached the other instance");
+            Thread.Sleep(20);
+        }
+
+        var running = b.GetTrial(t);
+        Assert.Equal(0.25, running.Params["x"]);
+        Assert.Equal(2.5, running.IntermediateValues[0]);
+        a.SetTrialIntermediateValue(t, 1, 3.5);
+        a.SetTrialSystemAttr(t, "s", "late");
+        a.SetTrialStateValues(t, TrialState.Complete, [1]);
+        var done = b.GetAllTrials(study)[0];
+        Assert.Equal(TrialState.Complete, done.State);
+        Assert.Equal(3.5, done.IntermediateValues[1]);
+        Assert.Equal("late", done.SystemAttrs["s"]);
+    }
+
+    [Fact]
+    public void TrialFailedByAnotherInstance_RefusesTheOwnersWrites_AtTheLatestWhenItsStateIsSet()
+    {
+        var a = NewStorage();
+        var b = Reopen();
+        int study = a.CreateNewStudy([StudyDirection.Minimize], "taken-over");
+        int t = a.CreateNewTrial(study);
+        int sid = b.GetStudyIdFromName("taken-over");
+        Assert.Equal(t, b.GetTrialIdFromStudyIdTrialNumber(sid, 0));
+        Assert.True(b.SetTrialStateValues(t, TrialState.Fail));
+        try
+        {
+            a.SetTrialParam(t, "x", 0.5, X);
+        }
+        catch (UpdateFinishedTrialException)
+        {
+            // Storages that check at once refuse here already.
+        }
+
+        Assert.Throws<UpdateFinishedTrialException>(() => a.SetTrialStateValues(t, TrialState.Complete, [1]));
+        var stored = Reopen().GetTrial(t);
+        Assert.Equal(TrialState.Fail, stored.State);
+        Assert.Empty(stored.Params);
+        Assert.Null(stored.Values);
+    }
+
+    [Fact]
     public void Heartbeat_StaleRunningTrialsAreDetected_OthersAreNot()
     {
         var options = CreateOptions();

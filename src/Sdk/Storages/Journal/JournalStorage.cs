@@ -13,7 +13,7 @@ namespace Sharptune.Storages;
 /// <c>Sharptune.Storage.Redis</c>, in Redis. Safe for many threads and processes; heartbeats are supported when
 /// the backend implements <see cref="IJournalHeartbeatBackend"/> (both built-in backends do).
 /// </summary>
-public sealed class JournalStorage : IHeartbeatStorage, IDisposable
+public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
 {
     private static readonly ConcurrentDictionary<string, Distribution> DistributionCache = new(StringComparer.Ordinal);
 
@@ -72,6 +72,24 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
     /// <summary>Disposes the backend.</summary>
     public void Dispose()
     {
+        lock (_lock)
+        {
+            _closing = true;
+            _flushTimer?.Dispose();
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                try
+                {
+                    // The queued records of running trials are appended before the backend closes.
+                    FlushQueued();
+                }
+                catch (Exception e) when (e is StorageInternalException or IOException or InvalidOperationException or UpdateFinishedTrialException or KeyNotFoundException)
+                {
+                    // Lost as after a crash: records of trials that were still running.
+                }
+            }
+        }
+
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _backend.Dispose();
@@ -119,6 +137,13 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
         lock (_lock)
         {
             WriteAndSync(sb.ToString(), worker, durable: true);
+            foreach (var (id, owned) in _owned.ToList())
+            {
+                if (owned.StudyId == studyId)
+                {
+                    _owned.Remove(id);
+                }
+            }
         }
     }
 
@@ -194,7 +219,13 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
             }
 
             WriteAndSync(sb.ToString(), worker, durable: templateTrial is not null);
-            return _replay.LastCreatedTrialId;
+            int created = _replay.LastCreatedTrialId;
+            if (templateTrial is null)
+            {
+                Own(created, studyId);
+            }
+
+            return created;
         }
     }
 
@@ -230,6 +261,7 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
                 if (_backend.TryAppendLogs([sb.ToString()], _replay.LogNumberRead, durable: false))
                 {
                     Sync(worker);
+                    Own(_replay.LastCreatedTrialId, studyId);
                     return _replay.LastCreatedTrialId;
                 }
 
@@ -261,6 +293,22 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
                 if (_replay.HasStudy(trial.StudyId) && _replay.GetStudy(trial.StudyId).ParamDistributions.TryGetValue(paramName, out var previous))
                 {
                     Distribution.CheckCompatibility(previous, distribution);
+                }
+
+                if (_queuedDistributions.TryGetValue((trial.StudyId, paramName), out var queued))
+                {
+                    Distribution.CheckCompatibility(queued, distribution);
+                }
+
+                bool deferred = TryQueue(trialId, sb.ToString(), o =>
+                {
+                    o.Params[paramName] = internalValue;
+                    o.Distributions[paramName] = distribution;
+                });
+                if (deferred)
+                {
+                    _queuedDistributions.TryAdd((trial.StudyId, paramName), distribution);
+                    return;
                 }
             }
 
@@ -335,7 +383,9 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
                 ThrowIfFinished(known);
             }
 
-            WriteAndSync(sb.ToString(), worker, durable: state != TrialState.Running);
+            // The trial's queued records go first, in the same append as its state.
+            var queuedRecords = state == TrialState.Running ? null : TakeQueued(trialId, disown: true);
+            WriteAndSync(queuedRecords is null ? [sb.ToString()] : [.. queuedRecords, sb.ToString()], worker, durable: state != TrialState.Running);
             if (state != TrialState.Running)
             {
                 if (state.IsFinished() && _heartbeats is not null && HeartbeatInterval is not null)
@@ -357,7 +407,7 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"step\":").Append(step).Append(",\"intermediate_value\":");
         PyJson.WriteFloat(sb, intermediateValue);
         sb.Append('}');
-        WriteTrialRecord(trialId, sb.ToString(), worker);
+        WriteTrialRecord(trialId, sb.ToString(), worker, o => o.Intermediate[step] = intermediateValue);
     }
 
     /// <inheritdoc/>
@@ -372,7 +422,7 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
         lock (_lock)
         {
             Sync(WorkerId());
-            return _replay.GetTrial(trialId).Freeze();
+            return Snapshot(_replay.GetTrial(trialId));
         }
     }
 
@@ -389,7 +439,7 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
                 var t = _replay.GetTrial(id);
                 if (states is null || states.Contains(t.State))
                 {
-                    result.Add(t.Freeze());
+                    result.Add(Snapshot(t));
                 }
             }
 
@@ -474,6 +524,14 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
         if (_heartbeats is null)
         {
             throw new NotSupportedException($"The journal backend {_backend.GetType().Name} cannot keep heartbeats.");
+        }
+
+        lock (_lock)
+        {
+            if (TakeQueued(trialId, disown: false) is { } queued)
+            {
+                WriteAndSync(queued, WorkerId(), durable: false);
+            }
         }
 
         _heartbeats.RecordHeartbeat(trialId);
@@ -565,10 +623,10 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(':');
         PyJson.Write(sb, value, compact: true);
         sb.Append("}}");
-        WriteTrialRecord(trialId, sb.ToString(), worker);
+        WriteTrialRecord(trialId, sb.ToString(), worker, o => (op == JournalOperation.SetTrialUserAttr ? o.UserAttrs : o.SystemAttrs)[key] = value);
     }
 
-    private void WriteTrialRecord(int trialId, string record, string worker)
+    private void WriteTrialRecord(int trialId, string record, string worker, Action<OwnedTrial> apply)
     {
         lock (_lock)
         {
@@ -577,7 +635,10 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
                 ThrowIfFinished(trial);
             }
 
-            WriteAndSync(record, worker, durable: false);
+            if (!TryQueue(trialId, record, apply))
+            {
+                WriteAndSync(record, worker, durable: false);
+            }
         }
     }
 
@@ -599,10 +660,12 @@ public sealed class JournalStorage : IHeartbeatStorage, IDisposable
     }
 
     /// <summary>Appends a record, then replays the log up to it; an error of the record itself is thrown here.</summary>
-    private void WriteAndSync(string record, string worker, bool durable)
+    private void WriteAndSync(string record, string worker, bool durable) => WriteAndSync([record], worker, durable);
+
+    private void WriteAndSync(IReadOnlyList<string> records, string worker, bool durable)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        _backend.AppendLogs([record], durable);
+        _backend.AppendLogs(records, durable);
         Sync(worker);
     }
 

@@ -8,6 +8,7 @@ internal sealed class RdbConnection : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private readonly RdbDialect _dialect;
+    private bool _durableTransaction;
 
     public RdbConnection(RdbDialect dialect, bool durable)
     {
@@ -39,14 +40,25 @@ internal sealed class RdbConnection : IDisposable
         return command;
     }
 
-    public void BeginWrite() => Transaction = _dialect.BeginWriteTransaction(Connection);
+    public void BeginWrite(bool durable)
+    {
+        _durableTransaction = durable;
+        Transaction = _dialect.BeginWriteTransaction(Connection, durable);
+    }
 
     public void Commit()
     {
         var t = Transaction ?? throw new InvalidOperationException("No transaction.");
         Transaction = null;
-        t.Commit();
-        t.Dispose();
+        try
+        {
+            t.Commit();
+        }
+        finally
+        {
+            t.Dispose();
+            _dialect.EndWriteTransaction(Connection, _durableTransaction);
+        }
     }
 
     public void RollbackQuietly()
@@ -61,6 +73,7 @@ internal sealed class RdbConnection : IDisposable
         try
         {
             t.Rollback();
+            _dialect.EndWriteTransaction(Connection, _durableTransaction);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
         {
@@ -102,7 +115,7 @@ internal sealed class RdbConnectionPool : IDisposable
     public RdbConnectionPool(RdbDialect dialect)
     {
         _dialect = dialect;
-        _single = dialect.MaxConnections == 1;
+        _single = dialect.MaxConnections == 1 || !dialect.SeparateDurableConnections;
         _slots = new SemaphoreSlim(dialect.MaxConnections, dialect.MaxConnections);
     }
 

@@ -42,20 +42,35 @@ public abstract class RdbDialect : IDisposable
     /// </summary>
     public virtual bool SerializesWriters => false;
 
+    /// <summary>
+    /// Gets a value indicating whether durable commits use connections of their own (opened with
+    /// <c>durable: true</c>). Otherwise every connection is opened non-durable and
+    /// <see cref="BeginWriteTransaction"/> makes one transaction durable: better where a connection loses its cache
+    /// when another one writes (SQLite).
+    /// </summary>
+    public virtual bool SeparateDurableConnections => true;
+
     /// <summary>Opens and configures a new connection.</summary>
     /// <param name="durable">
-    /// Whether the connection's commits must reach stable storage before they return (SQLite
-    /// <c>synchronous=FULL</c>, PostgreSQL <c>synchronous_commit=on</c>); the storage uses durable connections for
-    /// the commits that finish trials or change studies, and the others for intermediate writes, which become durable
-    /// with the next durable commit.
+    /// Whether the connection's commits must reach stable storage before they return (PostgreSQL
+    /// <c>synchronous_commit=on</c>). The storage makes durable the commits that finish trials or change studies;
+    /// the intermediate writes become durable with the next durable commit.
     /// </param>
     /// <returns>The open connection.</returns>
     public abstract DbConnection OpenConnection(bool durable);
 
     /// <summary>Begins a transaction that will write.</summary>
     /// <param name="connection">The connection.</param>
+    /// <param name="durable">Whether the commit must reach stable storage before it returns (for dialects without <see cref="SeparateDurableConnections"/>).</param>
     /// <returns>The transaction.</returns>
-    public abstract DbTransaction BeginWriteTransaction(DbConnection connection);
+    public abstract DbTransaction BeginWriteTransaction(DbConnection connection, bool durable);
+
+    /// <summary>Runs after a write transaction committed or rolled back (e.g. to make the connection non-durable again).</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="durable">Whether the transaction was begun durable.</param>
+    public virtual void EndWriteTransaction(DbConnection connection, bool durable)
+    {
+    }
 
     /// <summary>Runs before the schema is created or checked, inside the write transaction (e.g. takes an advisory lock).</summary>
     /// <param name="connection">The connection.</param>

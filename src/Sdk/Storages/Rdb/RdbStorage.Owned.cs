@@ -4,29 +4,78 @@ namespace Sharptune.Storages;
 
 public sealed partial class RdbStorage
 {
+    /// <summary>How long a write to a running trial of this instance may wait before a background flush sends it.</summary>
+    internal static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, OwnedTrial> _owned = new();
+    private readonly Lock _flushLock = new();
+    private Timer? _flushTimer;
+    private int _flushScheduled;
+    private bool _closing;
+
+    private enum PendingKind
+    {
+        Param,
+        Intermediate,
+        UserAttr,
+        SystemAttr,
+    }
 
     /// <summary>
-    /// Starts tracking a RUNNING trial this instance created: every write of this instance to it is applied to a
-    /// local copy as well, so that reading it back (the trial object, tell) costs no query. The copy is dropped
-    /// when the trial finishes or a write finds it finished by another worker; a finished trial is then read once
-    /// from the database and cached.
+    /// Starts tracking a RUNNING trial this instance created. Its parameters, intermediate values and attributes
+    /// are kept in a local copy, so that reading the trial back costs no query, and are written behind: with the
+    /// trial's state in one durable transaction, with its heartbeat, or by a background flush at most
+    /// <see cref="FlushDelay"/> later, whichever comes first. These are the persistence guarantees of Optuna's
+    /// <c>_CachedStorage</c>: a crash of the process may lose the last writes of a trial that was still running,
+    /// never a trial's state, and every write of a trial is stored before its state is.
     /// </summary>
     private void Own(int trialId, int studyId, int number, DateTime start) =>
         _owned[trialId] = new OwnedTrial(trialId, studyId, number, start);
 
-    private void Disown(int trialId) => _owned.TryRemove(trialId, out _);
-
-    private void UpdateOwned(int trialId, Action<OwnedTrial> update)
+    /// <summary>Stops tracking a trial and returns its writes not yet sent.</summary>
+    private List<PendingWrite>? Disown(int trialId)
     {
-        if (_owned.TryGetValue(trialId, out var owned))
+        if (!_owned.TryRemove(trialId, out var owned))
         {
-            lock (owned.Lock)
-            {
-                update(owned);
-                owned.Frozen = null;
-            }
+            return null;
         }
+
+        lock (owned.Lock)
+        {
+            owned.Closed = true;
+            if (owned.Pending.Count == 0)
+            {
+                return null;
+            }
+
+            var pending = new List<PendingWrite>(owned.Pending);
+            owned.Pending.Clear();
+            return pending;
+        }
+    }
+
+    /// <summary>Applies a write to the local copy of a trial this instance owns and queues it; false when the trial is not owned.</summary>
+    private bool TryDefer(int trialId, PendingWrite write, Action<OwnedTrial> apply)
+    {
+        if (!_owned.TryGetValue(trialId, out var owned))
+        {
+            return false;
+        }
+
+        lock (owned.Lock)
+        {
+            if (owned.Closed)
+            {
+                return false;
+            }
+
+            apply(owned);
+            owned.Frozen = null;
+            owned.Pending.Add(write);
+        }
+
+        ScheduleFlush();
+        return true;
     }
 
     private FrozenTrial? OwnedSnapshot(int trialId)
@@ -38,9 +87,116 @@ public sealed partial class RdbStorage
 
         lock (owned.Lock)
         {
-            return owned.Frozen ??= owned.Freeze();
+            return owned.Closed ? null : owned.Frozen ??= owned.Freeze();
         }
     }
+
+    /// <summary>Writes queued writes of one trial with the given connection (inside the caller's transaction).</summary>
+    private void WritePending(RdbConnection c, int trialId, List<PendingWrite> pending)
+    {
+        foreach (var w in pending)
+        {
+            switch (w.Kind)
+            {
+                case PendingKind.Param:
+                    c.Command(_sql.InsertParam).With("@t", trialId).With("@name", w.Name).With("@value", w.Value).With("@dist", w.Json).ExecuteNonQuery();
+                    break;
+                case PendingKind.Intermediate:
+                    c.Command(_sql.UpsertIntermediate).With("@t", trialId).With("@step", w.Step).With("@value", w.Value).With("@type", w.Json).ExecuteNonQuery();
+                    break;
+                case PendingKind.UserAttr:
+                    c.Command(_sql.UpsertTrialUserAttr).With("@t", trialId).With("@key", w.Name).With("@value", w.Json).ExecuteNonQuery();
+                    break;
+                default:
+                    c.Command(_sql.UpsertTrialSystemAttr).With("@t", trialId).With("@key", w.Name).With("@value", w.Json).ExecuteNonQuery();
+                    break;
+            }
+        }
+    }
+
+    private void ScheduleFlush()
+    {
+        if (Interlocked.Exchange(ref _flushScheduled, 1) != 0)
+        {
+            return;
+        }
+
+        lock (_flushLock)
+        {
+            if (_closing)
+            {
+                return;
+            }
+
+            _flushTimer ??= new Timer(static s => ((RdbStorage)s!).FlushInBackground(), this, Timeout.Infinite, Timeout.Infinite);
+            _flushTimer.Change(FlushDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void FlushInBackground()
+    {
+        Volatile.Write(ref _flushScheduled, 0);
+        try
+        {
+            FlushPending();
+        }
+        catch (Exception e) when (e is StorageInternalException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The database is unreachable or the storage closed: the writes went back to their queues and the next
+            // write, heartbeat, state change or flush retries them.
+        }
+    }
+
+    /// <summary>Sends every queued write of the trials this instance owns, in one transaction.</summary>
+    internal void FlushPending()
+    {
+        var batches = new List<(OwnedTrial Trial, List<PendingWrite> Writes)>();
+        foreach (var owned in _owned.Values)
+        {
+            lock (owned.Lock)
+            {
+                if (!owned.Closed && owned.Pending.Count > 0)
+                {
+                    batches.Add((owned, [.. owned.Pending]));
+                    owned.Pending.Clear();
+                }
+            }
+        }
+
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Write(durable: false, c =>
+            {
+                foreach (var (trial, writes) in batches)
+                {
+                    WritePending(c, trial.TrialId, writes);
+                }
+            });
+        }
+        catch
+        {
+            foreach (var (trial, writes) in batches)
+            {
+                lock (trial.Lock)
+                {
+                    if (!trial.Closed)
+                    {
+                        trial.Pending.InsertRange(0, writes);
+                    }
+                }
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>A queued write of a trial: a parameter (name, internal value, distribution JSON), an intermediate value (step, stored value, type) or an attribute (key, JSON).</summary>
+    private readonly record struct PendingWrite(PendingKind Kind, string Name, int Step, double? Value, string? Json);
 
     /// <summary>The local copy of a RUNNING trial created by this instance.</summary>
     private sealed class OwnedTrial(int trialId, int studyId, int number, DateTime start)
@@ -54,6 +210,10 @@ public sealed partial class RdbStorage
         public int Number { get; } = number;
 
         public DateTime Start { get; } = start;
+
+        public bool Closed { get; set; }
+
+        public List<PendingWrite> Pending { get; } = [];
 
         public Dictionary<string, double> Params { get; } = new(StringComparer.Ordinal);
 

@@ -139,19 +139,25 @@ public sealed partial class RdbStorage
         int studyId = StudyOfTrial(trialId);
         CheckDistribution(studyId, paramName, distribution, connection: null);
         string json = distribution.ToJson();
+        bool deferred = TryDefer(trialId, new PendingWrite(PendingKind.Param, paramName, 0, internalValue, json), o =>
+        {
+            // Optuna keeps the first value of a parameter set twice.
+            if (o.Params.TryAdd(paramName, internalValue))
+            {
+                o.Distributions[paramName] = distribution;
+            }
+        });
+        if (deferred)
+        {
+            return;
+        }
+
         int rows = Run(c => c.Command(_sql.InsertParam).With("@t", trialId).With("@name", paramName).With("@value", internalValue).With("@dist", json).ExecuteNonQuery());
         if (rows == 0)
         {
             // Not inserted: the trial is missing or finished, or the parameter exists (Optuna keeps the first value).
             ThrowIfNotUpdatable(trialId);
-            return;
         }
-
-        UpdateOwned(trialId, o =>
-        {
-            o.Params[paramName] = internalValue;
-            o.Distributions[paramName] = distribution;
-        });
     }
 
     /// <inheritdoc/>
@@ -201,10 +207,15 @@ public sealed partial class RdbStorage
         }
 
         double[]? vals = values?.ToArray();
-        Disown(trialId);
-
+        var pending = Disown(trialId);
         Write(durable: true, c =>
         {
+            // The trial's queued writes are stored first, in the same durable transaction as its state.
+            if (pending is not null)
+            {
+                WritePending(c, trialId, pending);
+            }
+
             // The guarded update takes the row (PostgreSQL) or the database (SQLite) for the transaction; a trial
             // finished meanwhile by another worker is not updated.
             int rows = state.IsFinished()
@@ -232,27 +243,38 @@ public sealed partial class RdbStorage
     public void SetTrialIntermediateValue(int trialId, int step, double intermediateValue)
     {
         var (stored, type) = StoredIntermediate(intermediateValue);
+        if (TryDefer(trialId, new PendingWrite(PendingKind.Intermediate, string.Empty, step, stored, type), o => o.Intermediate[step] = intermediateValue))
+        {
+            return;
+        }
+
         int rows = Run(c => c.Command(_sql.UpsertIntermediate).With("@t", trialId).With("@step", step).With("@value", stored).With("@type", type).ExecuteNonQuery());
         if (rows == 0)
         {
             ThrowIfNotUpdatable(trialId);
         }
-
-        UpdateOwned(trialId, o => o.Intermediate[step] = intermediateValue);
     }
 
     /// <inheritdoc/>
     public void SetTrialUserAttr(int trialId, string key, object? value)
     {
-        SetTrialAttr(_sql.UpsertTrialUserAttr, trialId, key, value);
-        UpdateOwned(trialId, o => o.UserAttrs[key] = value);
+        ArgumentNullException.ThrowIfNull(key);
+        string json = PyJson.Serialize(value);
+        if (!TryDefer(trialId, new PendingWrite(PendingKind.UserAttr, key, 0, null, json), o => o.UserAttrs[key] = value))
+        {
+            SetTrialAttr(_sql.UpsertTrialUserAttr, trialId, key, json);
+        }
     }
 
     /// <inheritdoc/>
     public void SetTrialSystemAttr(int trialId, string key, object? value)
     {
-        SetTrialAttr(_sql.UpsertTrialSystemAttr, trialId, key, value);
-        UpdateOwned(trialId, o => o.SystemAttrs[key] = value);
+        ArgumentNullException.ThrowIfNull(key);
+        string json = PyJson.Serialize(value);
+        if (!TryDefer(trialId, new PendingWrite(PendingKind.SystemAttr, key, 0, null, json), o => o.SystemAttrs[key] = value))
+        {
+            SetTrialAttr(_sql.UpsertTrialSystemAttr, trialId, key, json);
+        }
     }
 
     /// <inheritdoc/>
@@ -438,9 +460,48 @@ public sealed partial class RdbStorage
         return PopWaitingTrialId(studyId);
     }
 
-    /// <inheritdoc/>
-    public void RecordHeartbeat(int trialId) =>
-        Run(c => c.Command(_sql.RecordHeartbeat).With("@t", trialId).ExecuteNonQuery());
+    /// <summary>Records the heartbeat of a trial, together with the trial's queued writes.</summary>
+    /// <param name="trialId">The trial id.</param>
+    public void RecordHeartbeat(int trialId)
+    {
+        List<PendingWrite>? pending = null;
+        if (_owned.TryGetValue(trialId, out var owned))
+        {
+            lock (owned.Lock)
+            {
+                if (!owned.Closed && owned.Pending.Count > 0)
+                {
+                    pending = [.. owned.Pending];
+                    owned.Pending.Clear();
+                }
+            }
+        }
+
+        try
+        {
+            Write(durable: false, c =>
+            {
+                if (pending is not null)
+                {
+                    WritePending(c, trialId, pending);
+                }
+
+                c.Command(_sql.RecordHeartbeat).With("@t", trialId).ExecuteNonQuery();
+            });
+        }
+        catch when (pending is not null && owned is not null)
+        {
+            lock (owned.Lock)
+            {
+                if (!owned.Closed)
+                {
+                    owned.Pending.InsertRange(0, pending);
+                }
+            }
+
+            throw;
+        }
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<int> GetStaleTrialIds(int studyId)
@@ -474,10 +535,8 @@ public sealed partial class RdbStorage
         return sb.ToString();
     }
 
-    private void SetTrialAttr(string sql, int trialId, string key, object? value)
+    private void SetTrialAttr(string sql, int trialId, string key, string json)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        string json = PyJson.Serialize(value);
         int rows = Run(c => c.Command(sql).With("@t", trialId).With("@key", key).With("@value", json).ExecuteNonQuery());
         if (rows == 0)
         {

@@ -88,6 +88,22 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
     /// <summary>Closes the connections of the storage; a storage opened from a URL (or told so) also disposes its dialect.</summary>
     public void Dispose()
     {
+        lock (_flushLock)
+        {
+            _closing = true;
+            _flushTimer?.Dispose();
+        }
+
+        try
+        {
+            // The queued writes of running trials are sent before the connections close.
+            FlushPending();
+        }
+        catch (Exception e) when (e is StorageInternalException or InvalidOperationException)
+        {
+            // The database is unreachable: those writes of unfinished trials are lost, as after a crash.
+        }
+
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
@@ -160,7 +176,7 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
     private T Write<T>(bool durable, Func<RdbConnection, T> body) => Run(
         c =>
         {
-            c.BeginWrite();
+            c.BeginWrite(durable);
             T result = body(c);
             c.Commit();
             return result;

@@ -221,6 +221,9 @@ public sealed class SqliteDialect : RdbDialect
     public override bool SerializesWriters => true;
 
     /// <inheritdoc/>
+    public override bool SeparateDurableConnections => false;
+
+    /// <inheritdoc/>
     public override DbConnection OpenConnection(bool durable)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -254,10 +257,25 @@ public sealed class SqliteDialect : RdbDialect
     }
 
     /// <inheritdoc/>
-    public override DbTransaction BeginWriteTransaction(DbConnection connection)
+    public override DbTransaction BeginWriteTransaction(DbConnection connection, bool durable)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        if (durable)
+        {
+            SetSynchronous(connection, "FULL");
+        }
+
         return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    }
+
+    /// <inheritdoc/>
+    public override void EndWriteTransaction(DbConnection connection, bool durable)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (durable)
+        {
+            SetSynchronous(connection, "NORMAL");
+        }
     }
 
     /// <inheritdoc/>
@@ -294,5 +312,12 @@ public sealed class SqliteDialect : RdbDialect
         }
 
         throw new FormatException($"Unrecognized SQLite datetime '{text}'.");
+    }
+
+    private static void SetSynchronous(DbConnection connection, string level)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous = " + level;
+        command.ExecuteNonQuery();
     }
 }
