@@ -1,6 +1,6 @@
 // Storage speed of Sharptune, in the workloads of /work/shared/bench/optuna_speed.py (random sampler, 5-dimensional
 // sphere): wall time per trial of Study.Optimize, and trials per second for 4 worker processes on PostgreSQL.
-//   dotnet run -c Release --project bench/Sharptune.StorageBench -- sqlite|journal|journal-everyappend|journal-never|memory|cache|postgres [url]
+//   dotnet run -c Release --project bench/Sharptune.StorageBench -- sqlite|journal|journal-everyappend|journal-never|memory|cache|tpe|postgres [url]
 using System.Diagnostics;
 using System.Globalization;
 using Sharptune;
@@ -43,6 +43,17 @@ try
             double memory = Run("history-reading-memory", trials, new InMemoryStorage(), new HistoryReadingSampler(0), askTell: true);
             double sqlite = Run("history-reading-sqlite", trials, new RdbStorage($"sqlite:///{tmp}/c.db"), new HistoryReadingSampler(0), askTell: true);
             Console.WriteLine($"sqlite / memory = {sqlite / memory:0.00}");
+            break;
+        case "tpe":
+            // The client-side-cache target: TPE ask + tell, 1000 trials, on SQLite within 2x of in memory.
+            Warmup();
+            double tpeMemory = Run("tpe-sphere5-memory", trials, new InMemoryStorage(), new TpeSampler(seed: 0), askTell: true);
+            double tpeSqlite = Run("tpe-sphere5-sqlite", trials, new RdbStorage($"sqlite:///{tmp}/t.db"), new TpeSampler(seed: 0), askTell: true);
+            Console.WriteLine($"sqlite / memory = {tpeSqlite / tpeMemory:0.00}");
+            break;
+        case "tpe-sqlite":
+            Warmup();
+            Run("tpe-sphere5-sqlite", trials, new RdbStorage($"sqlite:///{tmp}/t.db"), new TpeSampler(seed: 0), askTell: true);
             break;
         case "postgres":
             Postgres(args.Length > 1 ? args[1] : "postgresql://sharptune:sharptune@127.0.0.1:5432/sharptune_test", workers: 4, trialsPerWorker: 250);

@@ -739,7 +739,7 @@ public sealed partial class Study
     public Trial Ask(IReadOnlyDictionary<string, Distribution>? fixedDistributions = null)
     {
         ThrowIfView("Ask");
-        int trialId = Storage.PopWaitingTrialId(StudyId) ?? Storage.CreateNewTrial(StudyId);
+        int trialId = Storage.ClaimOrCreateTrial(StudyId);
         return StartTrial(trialId, fixedDistributions);
     }
 

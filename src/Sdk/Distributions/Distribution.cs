@@ -12,6 +12,8 @@ namespace Sharptune;
 /// </summary>
 public abstract class Distribution : IEquatable<Distribution>
 {
+    private string? _json;
+
     private protected Distribution()
     {
     }
@@ -45,11 +47,17 @@ public abstract class Distribution : IEquatable<Distribution>
     /// <returns>The JSON text, for example <c>{"name": "FloatDistribution", "attributes": {"step": null, "low": 0.0, "high": 1.0, "log": false}}</c>.</returns>
     public string ToJson()
     {
-        var sb = new StringBuilder(96);
-        sb.Append("{\"name\": \"").Append(ClassName).Append("\", \"attributes\": {");
-        WriteAttributes(sb);
-        sb.Append("}}");
-        return sb.ToString();
+        // Distributions are immutable: the text is built once (storages write it with every parameter).
+        return _json ??= Build();
+
+        string Build()
+        {
+            var sb = new StringBuilder(96);
+            sb.Append("{\"name\": \"").Append(ClassName).Append("\", \"attributes\": {");
+            WriteAttributes(sb);
+            sb.Append("}}");
+            return sb.ToString();
+        }
     }
 
     /// <summary>Gets the Optuna class name (<c>FloatDistribution</c>, <c>IntDistribution</c> or <c>CategoricalDistribution</c>).</summary>

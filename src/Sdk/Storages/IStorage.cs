@@ -205,6 +205,16 @@ public interface IStorage
         return null;
     }
 
+    /// <summary>
+    /// Claims the oldest WAITING trial of a study (as <see cref="PopWaitingTrialId"/>), or creates a new RUNNING trial
+    /// when none is waiting (as <see cref="CreateNewTrial"/>): what <see cref="Study.Ask"/> does. A storage may do
+    /// both in one round trip.
+    /// </summary>
+    /// <param name="studyId">The study id.</param>
+    /// <returns>The id of the claimed or created trial.</returns>
+    /// <exception cref="KeyNotFoundException">The study does not exist.</exception>
+    int ClaimOrCreateTrial(int studyId) => PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
+
     /// <summary>Releases per-thread resources (connections); a no-op by default.</summary>
     void RemoveSession()
     {

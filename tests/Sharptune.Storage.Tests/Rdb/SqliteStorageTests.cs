@@ -183,6 +183,109 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public void OwnFinishedTrials_AreCachedAsWritten_WithoutReadingThemBack()
+    {
+        string url = "sqlite:///" + _dir.File("through.db");
+        using var a = new RdbStorage(url);
+        int study = a.CreateNewStudy([StudyDirection.Minimize], "through");
+        for (int i = 0; i < 5; i++)
+        {
+            int t = a.CreateNewTrial(study);
+            a.SetTrialParam(t, "x", 0.1 * i, X);
+            a.SetTrialParam(t, "c", 1, new CategoricalDistribution(["a", "b", null]));
+            a.SetTrialIntermediateValue(t, 3, double.NaN);
+            a.SetTrialUserAttr(t, "u", new[] { 1, 2 });
+            a.SetTrialUserAttr(t, "n", i);
+            a.SetTrialSystemAttr(t, "s", "v");
+            a.SetTrialStateValues(t, i == 4 ? TrialState.Fail : TrialState.Complete, i == 4 ? null : [i == 3 ? double.PositiveInfinity : i]);
+        }
+
+        var cached = a.GetAllTrials(study);
+        Assert.Equal(0, a.TrialsMaterialized);
+
+        // A second instance reads the same trials from the rows: equal in every field.
+        using var b = new RdbStorage(url);
+        var read = b.GetAllTrials(study);
+        Assert.Equal(5, b.TrialsMaterialized);
+        Assert.Equal(read.Count, cached.Count);
+        for (int i = 0; i < read.Count; i++)
+        {
+            Assert.Equal((read[i].Number, read[i].TrialId, read[i].State), (cached[i].Number, cached[i].TrialId, cached[i].State));
+            Assert.Equal(read[i].Params, cached[i].Params);
+            Assert.Equal(read[i].Distributions, cached[i].Distributions);
+            Assert.Equal(read[i].SystemAttrs, cached[i].SystemAttrs);
+            Assert.Equal(read[i].DatetimeStart, cached[i].DatetimeStart);
+            Assert.Equal(read[i].DatetimeComplete, cached[i].DatetimeComplete);
+            Assert.Equal(read[i].Values, cached[i].Values);
+            Assert.Equal(read[i].IntermediateValues, cached[i].IntermediateValues);
+            Assert.Equal(read[i].UserAttrs, cached[i].UserAttrs);
+        }
+    }
+
+    [Fact]
+    public void ManyParameters_AreStoredInOrder_AndTheFirstValueOfARepeatedNameWins()
+    {
+        string url = "sqlite:///" + _dir.File("params.db");
+        using (var a = new RdbStorage(url))
+        {
+            var study = Study.Create(new StudyOptions { Storage = a, StudyName = "p" });
+            var trial = study.Ask();
+            for (int i = 0; i < 75; i++)
+            {
+                a.SetTrialParam(trial.TrialId, "p" + i, i / 100.0, X);
+            }
+
+            a.SetTrialParam(trial.TrialId, "p7", 0.99, X);
+            study.Tell(trial, 1.0);
+        }
+
+        using var b = new RdbStorage(url);
+        var stored = b.GetAllTrials(b.GetStudyIdFromName("p"))[0];
+        Assert.Equal(75, stored.Params.Count);
+        for (int i = 0; i < 75; i++)
+        {
+            Assert.Equal(i / 100.0, (double)stored.Params["p" + i]!);
+        }
+    }
+
+    [Fact]
+    public void Ask_ClaimsTrialsEnqueuedBetweenAsks_ByThisOrAnotherInstance()
+    {
+        string url = "sqlite:///" + _dir.File("claim.db");
+        using var a = new RdbStorage(url);
+        using var b = new RdbStorage(url);
+        var study = Study.Create(new StudyOptions { Storage = a, StudyName = "claim" });
+        var other = Study.Load("claim", b);
+        var first = study.Ask();
+        study.Tell(first, 1.0);
+        var second = study.Ask(); // created in one statement: nothing is waiting
+
+        other.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 0.25 });
+        var third = study.Ask(); // the other instance's enqueued trial, not a new one
+        Assert.Equal(0.25, third.SuggestFloat("x", -1, 1));
+        Assert.Equal(2, third.Number);
+        study.Tell(second, 2.0);
+        study.Tell(third, 3.0);
+
+        // A running trial put back to WAITING through the storage is claimed again.
+        var fourth = study.Ask();
+        Assert.True(a.SetTrialStateValues(fourth.TrialId, TrialState.Waiting));
+        Assert.Equal(fourth.TrialId, study.Ask().TrialId);
+        Assert.Equal(TrialState.Running, b.GetTrial(fourth.TrialId).State);
+        Assert.Equal(4, a.GetNTrials(study.StudyId));
+    }
+
+    [Theory]
+    [InlineData(2026, 11, 23, 21, 5, 9, 1234567)]
+    [InlineData(1, 1, 1, 0, 0, 0, 0)]
+    [InlineData(9999, 12, 31, 23, 59, 59, 9999999)]
+    public void DateTimes_AreFormattedAsSqlAlchemyStoresThem(int y, int mo, int d, int h, int mi, int s, int ticks)
+    {
+        var t = new DateTime(y, mo, d, h, mi, s, DateTimeKind.Utc).AddTicks(ticks);
+        Assert.Equal(t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture), SqliteDialect.FormatDateTime(t));
+    }
+
+    [Fact]
     public void IdsReusedAfterAnotherProcessDeletesAStudy_DoNotServeStaleCache()
     {
         string url = "sqlite:///" + _dir.File("reuse.db");

@@ -92,10 +92,35 @@ public sealed partial class RdbStorage
     }
 
     /// <summary>Writes queued writes of one trial with the given connection (inside the caller's transaction).</summary>
-    private void WritePending(RdbConnection c, int trialId, List<PendingWrite> pending)
+    /// <param name="c">The connection, inside a write transaction.</param>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="pending">The queued writes, in order.</param>
+    /// <param name="finishing">
+    /// Whether the transaction also finishes the trial with a guarded update (which rolls everything back if the
+    /// trial is no longer updatable): the parameters then go in multi-row statements without a state check each.
+    /// </param>
+    private void WritePending(RdbConnection c, int trialId, List<PendingWrite> pending, bool finishing = false)
     {
+        List<PendingWrite>? batch = null;
         foreach (var w in pending)
         {
+            if (finishing && w.Kind == PendingKind.Param)
+            {
+                (batch ??= new List<PendingWrite>(pending.Count)).Add(w);
+                if (batch.Count == Sql.MaxParamsPerInsert)
+                {
+                    InsertParams(c, trialId, batch);
+                }
+
+                continue;
+            }
+
+            if (batch is { Count: > 0 })
+            {
+                // Keep the order of the writes (the first value of a parameter set twice wins).
+                InsertParams(c, trialId, batch);
+            }
+
             switch (w.Kind)
             {
                 case PendingKind.Param:
@@ -111,6 +136,58 @@ public sealed partial class RdbStorage
                     c.Command(_sql.UpsertTrialSystemAttr).With("@t", trialId).With("@key", w.Name).With("@value", w.Json).ExecuteNonQuery();
                     break;
             }
+        }
+
+        if (batch is { Count: > 0 })
+        {
+            InsertParams(c, trialId, batch);
+        }
+    }
+
+    private void InsertParams(RdbConnection c, int trialId, List<PendingWrite> batch)
+    {
+        var command = c.Command(_sql.InsertParams(batch.Count));
+        var parameters = command.Parameters;
+        if (parameters.Count != 1 + (3 * batch.Count))
+        {
+            // First use of this statement on this connection: declare its parameters in order, then bind by position.
+            parameters.Clear();
+            command.With("@t", 0);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                command.With(ParamNames.N[i], string.Empty).With(ParamNames.V[i], 0.0).With(ParamNames.D[i], string.Empty);
+            }
+        }
+
+        parameters[0].Value = trialId;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var w = batch[i];
+            parameters[1 + (3 * i)].Value = w.Name;
+            parameters[2 + (3 * i)].Value = w.Value is { } v ? v : DBNull.Value;
+            parameters[3 + (3 * i)].Value = w.Json;
+        }
+
+        command.ExecuteNonQuery();
+        batch.Clear();
+    }
+
+    /// <summary>The parameter names of <see cref="Sql.InsertParams"/>, built once.</summary>
+    private static class ParamNames
+    {
+        public static readonly string[] N = Names("@n");
+        public static readonly string[] V = Names("@v");
+        public static readonly string[] D = Names("@d");
+
+        private static string[] Names(string prefix)
+        {
+            var names = new string[Sql.MaxParamsPerInsert];
+            for (int i = 0; i < names.Length; i++)
+            {
+                names[i] = prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return names;
         }
     }
 
@@ -226,6 +303,43 @@ public sealed partial class RdbStorage
         public Dictionary<string, object?> SystemAttrs { get; } = new(StringComparer.Ordinal);
 
         public FrozenTrial? Frozen { get; set; }
+
+        /// <summary>The trial as stored by its finishing transaction (the local copy is complete once the trial is closed).</summary>
+        public FrozenTrial Finish(TrialState state, double[]? values, DateTime complete)
+        {
+            lock (Lock)
+            {
+                return new(
+                    Number,
+                    TrialId,
+                    state,
+                    values is null ? null : Array.AsReadOnly(values),
+                    Start,
+                    complete,
+                    Params.Count == 0 ? FrozenTrial.EmptyInternal : new ReadOnlyDictionary<string, double>(Params),
+                    Distributions.Count == 0 ? FrozenTrial.EmptyDistributions : new ReadOnlyDictionary<string, Distribution>(Distributions),
+                    AsStored(UserAttrs),
+                    AsStored(SystemAttrs),
+                    Intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(Intermediate));
+            }
+        }
+
+        /// <summary>Attribute values as a read of their JSON column gives them (lists for arrays, long for integers).</summary>
+        private static IReadOnlyDictionary<string, object?> AsStored(Dictionary<string, object?> attrs)
+        {
+            if (attrs.Count == 0)
+            {
+                return FrozenTrial.EmptyAttrs;
+            }
+
+            var stored = new Dictionary<string, object?>(attrs.Count, StringComparer.Ordinal);
+            foreach (var (key, value) in attrs)
+            {
+                stored[key] = value is null or string or bool or double or long ? value : Internal.PyJson.Parse(Internal.PyJson.Serialize(value));
+            }
+
+            return new ReadOnlyDictionary<string, object?>(stored);
+        }
 
         public FrozenTrial Freeze() => new(
             Number,

@@ -15,6 +15,8 @@ public sealed partial class RdbStorage
         private readonly ConcurrentDictionary<int, string> _refreshChildren = new();
         private readonly ConcurrentDictionary<int, string> _children = new();
         private readonly ConcurrentDictionary<int, string> _waitingScan = new();
+        private readonly ConcurrentDictionary<int, string> _insertUnlessWaiting = new();
+        private readonly string?[] _insertParams = new string?[MaxParamsPerInsert + 1];
         private readonly ConcurrentDictionary<string, string> _insertWithin = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, string> _count = new(StringComparer.Ordinal);
 
@@ -189,6 +191,27 @@ public sealed partial class RdbStorage
             return statements[(statements.IndexOf(';', StringComparison.Ordinal) + 1)..];
         });
 
+        /// <summary>The most parameter rows one <see cref="InsertParams"/> statement carries.</summary>
+        public const int MaxParamsPerInsert = 32;
+
+        /// <summary>
+        /// One statement for <paramref name="rows"/> parameters of the trial <c>@t</c> (<c>@n0, @v0, @d0, …</c>), without
+        /// the state check: for the transaction that finishes the trial, whose guarded update checks it.
+        /// </summary>
+        public string InsertParams(int rows) => _insertParams[rows] ??= BuildInsertParams(rows);
+
+        private static string BuildInsertParams(int rows)
+        {
+            var sb = new System.Text.StringBuilder("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES ");
+            for (int i = 0; i < rows; i++)
+            {
+                string k = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sb.Append(i == 0 ? string.Empty : ", ").Append("(@t, @n").Append(k).Append(", @v").Append(k).Append(", @d").Append(k).Append(')');
+            }
+
+            return sb.Append(" ON CONFLICT (trial_id, param_name) DO NOTHING").ToString();
+        }
+
         /// <summary>
         /// The scan for WAITING trials: the state of the trials above the scan's watermark <c>@wm</c> and of those in the
         /// list <c>@w0…</c> (the trials it last saw unfinished).
@@ -203,6 +226,22 @@ public sealed partial class RdbStorage
             }
 
             return sql + " ORDER BY 1";
+        });
+
+        /// <summary>
+        /// The single-statement trial creation of <see cref="ClaimOrCreateTrial"/> (engines that serialize writers): it
+        /// inserts only when no trial above the waiting-scan watermark <c>@wm</c> is unfinished and none of the watched
+        /// trials <c>@w0…</c> is WAITING, that is when a scan could not find a trial to claim.
+        /// </summary>
+        public string InsertTrialUnlessWaiting(int slots) => _insertUnlessWaiting.GetOrAdd(slots, n =>
+        {
+            string condition = "NOT EXISTS (SELECT 1 FROM trials WHERE trial_id > @wm AND study_id = @s AND state IN ('WAITING', 'RUNNING'))";
+            if (List("@w", n) is { } listed)
+            {
+                condition += $" AND NOT EXISTS (SELECT 1 FROM trials WHERE {listed} AND state = 'WAITING')";
+            }
+
+            return InsertTrialIfStudy.Replace("RETURNING", $"AND {condition} RETURNING", StringComparison.Ordinal);
         });
 
         /// <summary>The single-statement trial creation under a cap (engines that serialize writers).</summary>

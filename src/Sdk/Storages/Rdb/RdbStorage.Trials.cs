@@ -207,13 +207,14 @@ public sealed partial class RdbStorage
         }
 
         double[]? vals = values?.ToArray();
+        _owned.TryGetValue(trialId, out var owned);
         var pending = Disown(trialId);
         Write(durable: true, c =>
         {
             // The trial's queued writes are stored first, in the same durable transaction as its state.
             if (pending is not null)
             {
-                WritePending(c, trialId, pending);
+                WritePending(c, trialId, pending, finishing: true);
             }
 
             // The guarded update takes the row (PostgreSQL) or the database (SQLite) for the transaction; a trial
@@ -236,6 +237,21 @@ public sealed partial class RdbStorage
                 }
             }
         });
+        if (state.IsFinished() && _trialKeys.TryGetValue(trialId, out var key) && _studies.TryGetValue(key.StudyId, out var studyCache))
+        {
+            lock (studyCache.Lock)
+            {
+                studyCache.ScanUnfinished.Remove(trialId);
+            }
+        }
+
+        if (owned is not null && state.IsFinished())
+        {
+            // Write-through: the finished trial is exactly what this instance wrote, so the cache takes it without
+            // reading it back (samplers that read the study on every ask then pay one small query, not six).
+            _finished[trialId] = (owned.StudyId, owned.Finish(state, vals, now));
+        }
+
         return true;
     }
 
@@ -376,6 +392,64 @@ public sealed partial class RdbStorage
 
             return best ?? throw new InvalidOperationException("No trials are completed yet.");
         }
+    }
+
+    /// <summary>
+    /// Claims the oldest WAITING trial or creates a new RUNNING one. On engines that serialize writers (SQLite) the
+    /// common case is one statement: an insert guarded by the waiting scan's condition (no unfinished trial above its
+    /// watermark, no watched trial WAITING), which then moves the watermark past the new trial exactly as a scan
+    /// would. Otherwise, or when the guard fails, it scans and claims (<see cref="PopWaitingTrialId"/>) and creates.
+    /// </summary>
+    /// <param name="studyId">The study id.</param>
+    /// <returns>The claimed or created trial id.</returns>
+    public int ClaimOrCreateTrial(int studyId)
+    {
+        if (!Dialect.SerializesWriters)
+        {
+            return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
+        }
+
+        var cache = GetCache(studyId);
+        int[] watched;
+        int watermark;
+        lock (cache.Lock)
+        {
+            watched = [.. cache.ScanUnfinished];
+            watermark = cache.WaitingWatermark;
+        }
+
+        if (watched.Length > 256)
+        {
+            return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
+        }
+
+        int slots = watched.Length == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)watched.Length);
+        DateTime now = Now();
+        var created = Run(c =>
+        {
+            var command = c.Command(_sql.InsertTrialUnlessWaiting(slots)).With("@s", studyId).With("@state", StateName(TrialState.Running))
+                .WithDateTime(Dialect, "@start", now).WithDateTime(Dialect, "@complete", null).With("@wm", watermark);
+            BindList(command, "@w", slots, watched);
+            using var r = command.ExecuteReader();
+            return r.Read() ? ((int, int)?)(r.GetInt32(0), r.GetInt32(1)) : null;
+        });
+        if (created is not { } k)
+        {
+            // A trial may be waiting (or the study is missing, which the slow path reports).
+            return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
+        }
+
+        lock (cache.Lock)
+        {
+            // Every trial up to the new one is finished or watched: what a scan would have concluded. The new trial is
+            // watched while it runs (a running trial may be put back to WAITING), until this instance finishes it.
+            cache.WaitingWatermark = Math.Max(cache.WaitingWatermark, k.Item1);
+            cache.ScanUnfinished.Add(k.Item1);
+        }
+
+        _trialKeys[k.Item1] = (studyId, k.Item2);
+        Own(k.Item1, studyId, k.Item2, now);
+        return k.Item1;
     }
 
     /// <summary>

@@ -13,7 +13,6 @@ namespace Sharptune.Storages;
 /// </summary>
 public sealed class SqliteDialect : RdbDialect
 {
-    private const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss.ffffff";
 
     private static readonly string[] Schema =
     [
@@ -158,6 +157,7 @@ public sealed class SqliteDialect : RdbDialect
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, SynchronousCommands> _synchronousCommands = new();
     private volatile bool _walChecked;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteDialect"/> class.</summary>
@@ -282,8 +282,12 @@ public sealed class SqliteDialect : RdbDialect
     public override void ConfigureDateTimeParameter(DbParameter parameter, DateTime? utc)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        parameter.DbType = System.Data.DbType.String;
-        parameter.Value = utc is { } t ? t.ToString(DateTimeFormat, CultureInfo.InvariantCulture) : DBNull.Value;
+        if (parameter.DbType != System.Data.DbType.String)
+        {
+            parameter.DbType = System.Data.DbType.String;
+        }
+
+        parameter.Value = utc is { } t ? FormatDateTime(t) : DBNull.Value;
     }
 
     /// <inheritdoc/>
@@ -302,6 +306,33 @@ public sealed class SqliteDialect : RdbDialect
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
+    /// <summary>Formats a time as SQLAlchemy stores it in SQLite (<c>YYYY-MM-DD HH:MM:SS.ffffff</c>), without a format parser.</summary>
+    internal static string FormatDateTime(DateTime t) => string.Create(26, t, static (span, t) =>
+    {
+        Digits(span[..4], t.Year);
+        span[4] = '-';
+        Digits(span.Slice(5, 2), t.Month);
+        span[7] = '-';
+        Digits(span.Slice(8, 2), t.Day);
+        span[10] = ' ';
+        Digits(span.Slice(11, 2), t.Hour);
+        span[13] = ':';
+        Digits(span.Slice(14, 2), t.Minute);
+        span[16] = ':';
+        Digits(span.Slice(17, 2), t.Second);
+        span[19] = '.';
+        Digits(span.Slice(20, 6), (int)(t.Ticks % TimeSpan.TicksPerSecond / 10));
+
+        static void Digits(Span<char> destination, int value)
+        {
+            for (int i = destination.Length - 1; i >= 0; i--)
+            {
+                destination[i] = (char)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+    });
+
     /// <summary>Parses SQLAlchemy's SQLite datetime text (<c>YYYY-MM-DD HH:MM:SS[.ffffff]</c>) as UTC.</summary>
     internal static DateTime ParseDateTime(string text)
     {
@@ -314,10 +345,19 @@ public sealed class SqliteDialect : RdbDialect
         throw new FormatException($"Unrecognized SQLite datetime '{text}'.");
     }
 
-    private static void SetSynchronous(DbConnection connection, string level)
+    private void SetSynchronous(DbConnection connection, string level)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = " + level;
-        command.ExecuteNonQuery();
+        // Prepared once per connection: the switch happens twice for every durable commit.
+        var commands = _synchronousCommands.GetValue(connection, static c =>
+        {
+            var full = c.CreateCommand();
+            full.CommandText = "PRAGMA synchronous = FULL";
+            var normal = c.CreateCommand();
+            normal.CommandText = "PRAGMA synchronous = NORMAL";
+            return new SynchronousCommands(full, normal);
+        });
+        (level == "FULL" ? commands.Full : commands.Normal).ExecuteNonQuery();
     }
+
+    private sealed record SynchronousCommands(DbCommand Full, DbCommand Normal);
 }
