@@ -275,6 +275,29 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(4, a.GetNTrials(study.StudyId));
     }
 
+    [Fact]
+    public void Tells_WaitForTheDisk_UnlessDurableCommitsIsOff()
+    {
+        string path = _dir.File("durable.db");
+        using (var durable = new RdbStorage("sqlite:///" + path))
+        {
+            var study = Study.Create(new StudyOptions { Storage = durable, StudyName = "d", Sampler = new Samplers.RandomSampler(1) });
+            long before = durable.DurableCommitCount;
+            study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 5);
+            Assert.Equal(before + 5, durable.DurableCommitCount); // one per tell; asks and parameters are not forced
+        }
+
+        using (var relaxed = new RdbStorage("sqlite:///" + path, new RdbStorageOptions { DurableCommits = false }))
+        {
+            var study = Study.Load("d", relaxed, new Samplers.RandomSampler(2));
+            study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 5);
+            Assert.Equal(0, relaxed.DurableCommitCount);
+        }
+
+        using var reader = new RdbStorage("sqlite:///" + path);
+        Assert.Equal(10, reader.GetAllTrials(reader.GetStudyIdFromName("d"), [TrialState.Complete]).Count);
+    }
+
     [Theory]
     [InlineData(2026, 11, 23, 21, 5, 9, 1234567)]
     [InlineData(1, 1, 1, 0, 0, 0, 0)]

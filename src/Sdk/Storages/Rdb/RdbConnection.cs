@@ -9,6 +9,7 @@ internal sealed class RdbConnection : IDisposable
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private readonly RdbDialect _dialect;
     private bool _durableTransaction;
+    private SqliteRaw? _raw;
 
     public RdbConnection(RdbDialect dialect, bool durable)
     {
@@ -24,6 +25,9 @@ internal sealed class RdbConnection : IDisposable
 
     public DbTransaction? Transaction { get; private set; }
 
+    /// <summary>Gets the prepared statements of an SQLite connection, or <see langword="null"/> for other engines.</summary>
+    public SqliteRaw? Raw => _dialect is SqliteDialect sqlite ? _raw ??= sqlite.Raw(Connection) : null;
+
     public bool IsBroken => Connection.State is ConnectionState.Broken or ConnectionState.Closed;
 
     /// <summary>Returns the cached command for an SQL text, bound to the current transaction.</summary>
@@ -36,7 +40,8 @@ internal sealed class RdbConnection : IDisposable
             _commands[sql] = command;
         }
 
-        command.Transaction = Transaction;
+        // A transaction begun through the engine's API is unknown to the ADO.NET connection: commands run in it bare.
+        command.Transaction = Transaction is SqliteRawTransaction ? null : Transaction;
         return command;
     }
 
@@ -94,6 +99,7 @@ internal sealed class RdbConnection : IDisposable
         }
 
         _commands.Clear();
+        _dialect.CloseConnection(Connection);
         Connection.Dispose();
     }
 }

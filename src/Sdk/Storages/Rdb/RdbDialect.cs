@@ -65,6 +65,12 @@ public abstract class RdbDialect : IDisposable
     /// <returns>The transaction.</returns>
     public abstract DbTransaction BeginWriteTransaction(DbConnection connection, bool durable);
 
+    /// <summary>Runs before a connection of this dialect is closed (to release what the dialect keeps for it).</summary>
+    /// <param name="connection">The connection.</param>
+    public virtual void CloseConnection(DbConnection connection)
+    {
+    }
+
     /// <summary>Runs after a write transaction committed or rolled back (e.g. to make the connection non-durable again).</summary>
     /// <param name="connection">The connection.</param>
     /// <param name="durable">Whether the transaction was begun durable.</param>

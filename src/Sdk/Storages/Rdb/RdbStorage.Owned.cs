@@ -121,6 +121,19 @@ public sealed partial class RdbStorage
                 InsertParams(c, trialId, batch);
             }
 
+            if (c.Raw is { } raw)
+            {
+                var statement = w.Kind switch
+                {
+                    PendingKind.Param => raw.Statement(_sql.InsertParam).Bind("@name", w.Name).Bind("@value", w.Value).Bind("@dist", w.Json),
+                    PendingKind.Intermediate => raw.Statement(_sql.UpsertIntermediate).Bind("@step", w.Step).Bind("@value", w.Value).Bind("@type", w.Json),
+                    PendingKind.UserAttr => raw.Statement(_sql.UpsertTrialUserAttr).Bind("@key", w.Name).Bind("@value", w.Json),
+                    _ => raw.Statement(_sql.UpsertTrialSystemAttr).Bind("@key", w.Name).Bind("@value", w.Json),
+                };
+                statement.Bind("@t", trialId).Execute();
+                continue;
+            }
+
             switch (w.Kind)
             {
                 case PendingKind.Param:
@@ -146,6 +159,20 @@ public sealed partial class RdbStorage
 
     private void InsertParams(RdbConnection c, int trialId, List<PendingWrite> batch)
     {
+        if (c.Raw is { } raw)
+        {
+            var statement = raw.Statement(_sql.InsertParams(batch.Count)).Bind("@t", trialId);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var w = batch[i];
+                statement.Bind(ParamNames.N[i], w.Name).Bind(ParamNames.V[i], w.Value).Bind(ParamNames.D[i], w.Json);
+            }
+
+            statement.Execute();
+            batch.Clear();
+            return;
+        }
+
         var command = c.Command(_sql.InsertParams(batch.Count));
         var parameters = command.Parameters;
         if (parameters.Count != 1 + (3 * batch.Count))
@@ -178,10 +205,11 @@ public sealed partial class RdbStorage
         public static readonly string[] N = Names("@n");
         public static readonly string[] V = Names("@v");
         public static readonly string[] D = Names("@d");
+        public static readonly string[] W = Names("@w", 256);
 
-        private static string[] Names(string prefix)
+        private static string[] Names(string prefix, int count = Sql.MaxParamsPerInsert)
         {
-            var names = new string[Sql.MaxParamsPerInsert];
+            var names = new string[count];
             for (int i = 0; i < names.Length; i++)
             {
                 names[i] = prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);

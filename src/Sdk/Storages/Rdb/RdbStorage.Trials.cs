@@ -219,6 +219,29 @@ public sealed partial class RdbStorage
 
             // The guarded update takes the row (PostgreSQL) or the database (SQLite) for the transaction; a trial
             // finished meanwhile by another worker is not updated.
+            if (c.Raw is { } raw)
+            {
+                int changed = state.IsFinished()
+                    ? raw.Statement(_sql.SetStateFinished).Bind("@t", trialId).Bind("@state", StateName(state)).BindDateTime("@complete", now).Execute()
+                    : raw.Statement(_sql.SetState).Bind("@t", trialId).Bind("@state", StateName(state)).Execute();
+                if (changed == 0)
+                {
+                    using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
+                    throw r.Read() ? Unupdatable(r.GetInt32(1)) : TrialNotFound(trialId);
+                }
+
+                if (vals is not null)
+                {
+                    for (int i = 0; i < vals.Length; i++)
+                    {
+                        var (stored, type) = StoredValue(vals[i]);
+                        raw.Statement(_sql.UpsertValue).Bind("@t", trialId).Bind("@objective", i).Bind("@value", stored).Bind("@type", type).Execute();
+                    }
+                }
+
+                return;
+            }
+
             int rows = state.IsFinished()
                 ? c.Command(_sql.SetStateFinished).With("@t", trialId).With("@state", StateName(state)).WithDateTime(Dialect, "@complete", now).ExecuteNonQuery()
                 : c.Command(_sql.SetState).With("@t", trialId).With("@state", StateName(state)).ExecuteNonQuery();
@@ -427,6 +450,30 @@ public sealed partial class RdbStorage
         DateTime now = Now();
         var created = Run(c =>
         {
+            if (c.Raw is { } raw)
+            {
+                var statement = raw.Statement(_sql.InsertTrialUnlessWaiting(slots)).Bind("@s", studyId).Bind("@state", StateName(TrialState.Running))
+                    .BindDateTime("@start", now).Bind("@complete", (string?)null).Bind("@wm", watermark);
+                for (int i = 0; i < slots; i++)
+                {
+                    statement.Bind(ParamNames.W[i], i < watched.Length ? watched[i] : -1);
+                }
+
+                try
+                {
+                    (int, int)? row = statement.Step() ? (statement.Int32(0), statement.Int32(1)) : null;
+                    while (statement.Step())
+                    {
+                    }
+
+                    return row;
+                }
+                finally
+                {
+                    statement.Reset();
+                }
+            }
+
             var command = c.Command(_sql.InsertTrialUnlessWaiting(slots)).With("@s", studyId).With("@state", StateName(TrialState.Running))
                 .WithDateTime(Dialect, "@start", now).WithDateTime(Dialect, "@complete", null).With("@wm", watermark);
             BindList(command, "@w", slots, watched);

@@ -17,6 +17,7 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 {
     private readonly RdbConnectionPool _pool;
     private readonly RdbStorageOptions _options;
+    private long _durableCommits;
     private readonly bool _ownsDialect;
     private readonly ConcurrentDictionary<int, StudyCache> _studies = new();
     private readonly ConcurrentDictionary<int, (int StudyId, FrozenTrial Trial)> _finished = new();
@@ -173,15 +174,27 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
     private bool IsRetryable(Exception e) => Dialect.IsTransient(e) || (e.InnerException is { } inner && Dialect.IsTransient(inner));
 
     /// <summary>Runs a write transaction; the body's exceptions roll it back.</summary>
-    private T Write<T>(bool durable, Func<RdbConnection, T> body) => Run(
-        c =>
-        {
-            c.BeginWrite(durable);
-            T result = body(c);
-            c.Commit();
-            return result;
-        },
-        durable);
+    /// <summary>Gets how many commits waited for stable storage (for tests of <see cref="RdbStorageOptions.DurableCommits"/>).</summary>
+    internal long DurableCommitCount => Interlocked.Read(ref _durableCommits);
+
+    private T Write<T>(bool durable, Func<RdbConnection, T> body)
+    {
+        durable &= _options.DurableCommits;
+        return Run(
+            c =>
+            {
+                c.BeginWrite(durable);
+                T result = body(c);
+                c.Commit();
+                if (durable)
+                {
+                    Interlocked.Increment(ref _durableCommits);
+                }
+
+                return result;
+            },
+            durable);
+    }
 
     private void Write(bool durable, Action<RdbConnection> body) => Write(durable, c =>
     {

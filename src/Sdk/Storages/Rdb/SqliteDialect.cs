@@ -157,7 +157,7 @@ public sealed class SqliteDialect : RdbDialect
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, SynchronousCommands> _synchronousCommands = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, SqliteRaw> _raw = new();
     private volatile bool _walChecked;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteDialect"/> class.</summary>
@@ -260,13 +260,28 @@ public sealed class SqliteDialect : RdbDialect
     public override DbTransaction BeginWriteTransaction(DbConnection connection, bool durable)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var raw = Raw(connection);
         if (durable)
         {
-            SetSynchronous(connection, "FULL");
+            raw.Statement("PRAGMA synchronous = FULL").Execute();
         }
 
-        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        return new SqliteRawTransaction(raw);
     }
+
+    /// <inheritdoc/>
+    public override void CloseConnection(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (_raw.TryGetValue(connection, out var raw))
+        {
+            _raw.Remove(connection);
+            raw.Dispose();
+        }
+    }
+
+    /// <summary>The prepared statements of a connection of this dialect.</summary>
+    internal SqliteRaw Raw(DbConnection connection) => _raw.GetValue(connection, static c => new SqliteRaw((SqliteConnection)c));
 
     /// <inheritdoc/>
     public override void EndWriteTransaction(DbConnection connection, bool durable)
@@ -274,7 +289,7 @@ public sealed class SqliteDialect : RdbDialect
         ArgumentNullException.ThrowIfNull(connection);
         if (durable)
         {
-            SetSynchronous(connection, "NORMAL");
+            Raw(connection).Statement("PRAGMA synchronous = NORMAL").Execute();
         }
     }
 
@@ -345,19 +360,5 @@ public sealed class SqliteDialect : RdbDialect
         throw new FormatException($"Unrecognized SQLite datetime '{text}'.");
     }
 
-    private void SetSynchronous(DbConnection connection, string level)
-    {
-        // Prepared once per connection: the switch happens twice for every durable commit.
-        var commands = _synchronousCommands.GetValue(connection, static c =>
-        {
-            var full = c.CreateCommand();
-            full.CommandText = "PRAGMA synchronous = FULL";
-            var normal = c.CreateCommand();
-            normal.CommandText = "PRAGMA synchronous = NORMAL";
-            return new SynchronousCommands(full, normal);
-        });
-        (level == "FULL" ? commands.Full : commands.Normal).ExecuteNonQuery();
-    }
 
-    private sealed record SynchronousCommands(DbCommand Full, DbCommand Normal);
 }
