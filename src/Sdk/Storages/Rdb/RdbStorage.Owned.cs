@@ -206,6 +206,7 @@ public sealed partial class RdbStorage
         public static readonly string[] V = Names("@v");
         public static readonly string[] D = Names("@d");
         public static readonly string[] W = Names("@w", 256);
+        public static readonly string[] U = Names("@u", 256);
 
         private static string[] Names(string prefix, int count = Sql.MaxParamsPerInsert)
         {

@@ -37,11 +37,22 @@ public sealed partial class RdbStorage
             int[] ids = [.. cache.Unfinished];
             var read = Run(c =>
             {
-                var command = c.Command(_sql.RefreshTrials(slots)).With("@s", studyId).With("@last", last);
-                BindList(command, "@u", slots, ids);
                 List<TrialBuilder> rows;
-                using (var r = command.ExecuteReader())
+                if (c.Raw is { } raw)
                 {
+                    var statement = raw.Statement(_sql.RefreshTrials(slots)).Bind("@s", studyId).Bind("@last", last);
+                    for (int i = 0; i < slots; i++)
+                    {
+                        statement.Bind(ParamNames.U[i], i < ids.Length ? ids[i] : -1);
+                    }
+
+                    rows = ReadTrialRows(statement);
+                }
+                else
+                {
+                    var command = c.Command(_sql.RefreshTrials(slots)).With("@s", studyId).With("@last", last);
+                    BindList(command, "@u", slots, ids);
+                    using var r = command.ExecuteReader();
                     rows = ReadTrialRows(r);
                 }
 
@@ -181,6 +192,33 @@ public sealed partial class RdbStorage
                 Complete = r.IsDBNull(4) ? null : Dialect.ReadDateTime(r, 4),
                 StudyId = r.GetInt32(5),
             });
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads the rows of a trials statement prepared on an SQLite connection, and resets it.</summary>
+    private static List<TrialBuilder> ReadTrialRows(RawStatement r)
+    {
+        var rows = new List<TrialBuilder>();
+        try
+        {
+            while (r.Step())
+            {
+                rows.Add(new TrialBuilder
+                {
+                    TrialId = r.Int32(0),
+                    Number = r.IsNull(1) ? -1 : r.Int32(1),
+                    State = ParseState(r.Text(2)),
+                    Start = r.IsNull(3) ? null : SqliteDialect.ParseDateTime(r.Text(3)),
+                    Complete = r.IsNull(4) ? null : SqliteDialect.ParseDateTime(r.Text(4)),
+                    StudyId = r.Int32(5),
+                });
+            }
+        }
+        finally
+        {
+            r.Reset();
         }
 
         return rows;

@@ -348,9 +348,48 @@ public sealed class SqliteDialect : RdbDialect
         }
     });
 
+    /// <summary>Parses the form <see cref="FormatDateTime"/> writes without a format parser; null when the text is not of that form.</summary>
+    private static DateTime? TryParseStored(string s)
+    {
+        if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' || s[19] != '.')
+        {
+            return null;
+        }
+
+        int year = Number(s, 0, 4), month = Number(s, 5, 2), day = Number(s, 8, 2), hour = Number(s, 11, 2), minute = Number(s, 14, 2), second = Number(s, 17, 2), micro = Number(s, 20, 6);
+        if ((year | month | day | hour | minute | second | micro) < 0 || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return null;
+        }
+
+        return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(micro * 10L);
+
+        static int Number(string s, int start, int length)
+        {
+            int value = 0;
+            for (int i = start; i < start + length; i++)
+            {
+                int d = s[i] - '0';
+                if ((uint)d > 9)
+                {
+                    return -1;
+                }
+
+                value = (value * 10) + d;
+            }
+
+            return value;
+        }
+    }
+
     /// <summary>Parses SQLAlchemy's SQLite datetime text (<c>YYYY-MM-DD HH:MM:SS[.ffffff]</c>) as UTC.</summary>
     internal static DateTime ParseDateTime(string text)
     {
+        if (text.Length == 26 && TryParseStored(text) is { } stored)
+        {
+            return stored;
+        }
+
         string[] formats = ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"];
         if (DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var result))
         {

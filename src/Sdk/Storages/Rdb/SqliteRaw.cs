@@ -121,6 +121,10 @@ internal sealed class RawStatement : IDisposable
 
     public int Int32(int column) => raw.sqlite3_column_int(_stmt, column);
 
+    public bool IsNull(int column) => raw.sqlite3_column_type(_stmt, column) == raw.SQLITE_NULL;
+
+    public string Text(int column) => raw.sqlite3_column_text(_stmt, column).utf8_to_string();
+
     public void Reset() => raw.sqlite3_reset(_stmt);
 
     public void Dispose() => _stmt.Dispose();
