@@ -20,8 +20,13 @@ done
 /usr/bin/python3 "$speed" journal
 /usr/bin/python3 "$speed" journal
 "$bench" cache
+"$bench" tpe
+"$bench" sqlite-nondurable
 "$bench" postgres "$pg"
 /usr/bin/python3 "$here/optuna_postgres.py" "$pg"
+"$bench" sqlite
+/usr/bin/python3 "$speed" sqlite
+"$bench" sqlite
 /usr/bin/python3 "$speed" sqlite
 "$bench" sqlite
 echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"

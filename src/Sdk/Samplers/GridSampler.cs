@@ -237,8 +237,9 @@ public sealed class GridSampler : ISampler
         ArgumentNullException.ThrowIfNull(trial);
         lock (_lock)
         {
+            // The trial stays in flight until the storage shows it finished (its state is stored after this call):
+            // dropping it here would leave its point neither in flight nor finished for another worker's check.
             var progress = GetProgress(study);
-            progress.InFlight.Remove(trial.TrialId);
             Scan(progress, study, runningGrids: null);
             bool stop = progress.VisitedCount == GridCount;
             if (!stop && progress.VisitedCount == GridCount - 1)
@@ -348,6 +349,11 @@ public sealed class GridSampler : ISampler
         {
             var t = trials[i];
             bool finished = t.State.IsFinished();
+            if (finished)
+            {
+                progress.InFlight.Remove(t.TrialId);
+            }
+
             if (TryGetOwnGridId(t, out int gridId))
             {
                 if (finished)
