@@ -56,6 +56,24 @@ try
             double tpeRelaxed = Run("tpe-sphere5-sqlite (DurableCommits=false)", trials, new RdbStorage($"sqlite:///{tmp}/t2.db", new RdbStorageOptions { DurableCommits = false }), new TpeSampler(seed: 0), askTell: true);
             Console.WriteLine($"sqlite / memory = {tpeSqlite / tpeMemory:0.00} (durable tells), {tpeRelaxed / tpeMemory:0.00} (DurableCommits=false)");
             break;
+        case "read":
+            {
+                using (var w = new RdbStorage($"sqlite:///{tmp}/r.db", new RdbStorageOptions { DurableCommits = false }))
+                {
+                    Study.Create(new StudyOptions { Storage = w, StudyName = "r", Sampler = new RandomSampler(0) }).Optimize(Sphere, nTrials: trials);
+                }
+
+                for (int rep = 0; rep < 3; rep++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    using var r = new RdbStorage($"sqlite:///{tmp}/r.db");
+                    int n = r.GetAllTrials(r.GetStudyIdFromName("r")).Count;
+                    Console.WriteLine($"sharptune\tread-all-{n}\t{clock.Elapsed.TotalMilliseconds:0.0} ms");
+                }
+
+                break;
+            }
+
         case "tpe-sqlite":
             Warmup();
             Run("tpe-sphere5-sqlite", trials, new RdbStorage($"sqlite:///{tmp}/t.db"), new TpeSampler(seed: 0), askTell: true);

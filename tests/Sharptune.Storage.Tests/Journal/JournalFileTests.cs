@@ -140,7 +140,91 @@ public sealed class JournalFileTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         s.CreateNewStudy([StudyDirection.Minimize], "after-stale");
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5));
-        Assert.False(File.Exists(path + ".lock"));
+        Assert.True(LockGoneWithin(path, TimeSpan.FromSeconds(2))); // kept at most JournalFileBackend.LockLinger after a study change
+    }
+
+    [Fact]
+    public void LockLingersAfterAFinishingRecord_ForTheNextAppendOnly()
+    {
+        string path = _dir.File("linger.log");
+        var counting = new CountingLock(new JournalFileSymlinkLock(path));
+        using var backend = new JournalFileBackend(path, counting) { LockLinger = TimeSpan.FromMinutes(1) };
+        backend.AppendLogs(["{\"op_code\":0,\"worker_id\":\"a\",\"study_name\":\"s\",\"directions\":[1]}"], durable: true);
+        Assert.Equal((1, 0), (counting.Acquired, counting.Released));
+        Assert.NotNull(new FileInfo(path + ".lock").LinkTarget); // still held
+
+        // The next append uses the held lock and releases it, as it does not finish anything.
+        backend.AppendLogs(["{\"op_code\":1,\"worker_id\":\"a\",\"study_id\":0}"], durable: false);
+        Assert.Equal((1, 1), (counting.Acquired, counting.Released));
+        Assert.True(LockGoneWithin(path, TimeSpan.Zero));
+
+        // Without a next append the lock goes when the linger ends; another writer then appends.
+        backend.LockLinger = TimeSpan.FromMilliseconds(20);
+        backend.AppendLogs(["{\"op_code\":1,\"worker_id\":\"a\",\"study_id\":0}"], durable: true);
+        Assert.True(LockGoneWithin(path, TimeSpan.FromSeconds(5)));
+        Assert.Equal((2, 2), (counting.Acquired, counting.Released));
+        using (var other = new JournalFileBackend(path))
+        {
+            other.AppendLogs(["{\"op_code\":1,\"worker_id\":\"b\",\"study_id\":0}"], durable: false);
+        }
+
+        Assert.Equal(4, backend.ReadLogs(0).Count);
+
+        // Disposing a backend while its lock lingers releases it.
+        backend.LockLinger = TimeSpan.FromMinutes(1);
+        backend.AppendLogs(["{\"op_code\":1,\"worker_id\":\"a\",\"study_id\":0}"], durable: true);
+        Assert.NotNull(new FileInfo(path + ".lock").LinkTarget);
+        backend.Dispose();
+        Assert.True(LockGoneWithin(path, TimeSpan.Zero));
+        Assert.Equal((3, 3), (counting.Acquired, counting.Released));
+    }
+
+    [Fact]
+    public void ReleasingALockThatIsNotHeld_Fails()
+    {
+        string path = _dir.File("unheld.log");
+        foreach (IJournalFileLock l in new IJournalFileLock[] { new JournalFileSymlinkLock(path), new JournalFileOpenLock(path) })
+        {
+            l.Acquire();
+            l.Release();
+            var e = Assert.Throws<InvalidOperationException>(l.Release);
+            Assert.Equal($"Error: did not possess lock {path}.lock.", e.Message);
+        }
+    }
+
+    private sealed class CountingLock(IJournalFileLock inner) : IJournalFileLock
+    {
+        public int Acquired { get; private set; }
+
+        public int Released { get; private set; }
+
+        public void Acquire()
+        {
+            inner.Acquire();
+            Acquired++;
+        }
+
+        public void Release()
+        {
+            inner.Release();
+            Released++;
+        }
+    }
+
+    private static bool LockGoneWithin(string path, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (File.Exists(path + ".lock") || new FileInfo(path + ".lock").LinkTarget is not null)
+        {
+            if (clock.Elapsed > limit)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
     }
 
     [Fact]

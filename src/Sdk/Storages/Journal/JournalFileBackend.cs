@@ -49,6 +49,8 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     private long _readLogNumber;
     private byte[] _buffer = new byte[64 * 1024];
     private bool _disposed;
+    private bool _lockLingering;
+    private Timer? _lingerTimer;
 
     /// <summary>Initializes a new instance of the <see cref="JournalFileBackend"/> class.</summary>
     /// <param name="path">The journal file; created when absent (its directory must exist).</param>
@@ -73,6 +75,9 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
         _heartbeatDirectory = full + ".heartbeat";
         _handle = File.OpenHandle(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
     }
+
+    /// <summary>Gets or sets how long the lock is kept after a finishing record for the next append of this process (1 ms; for tests).</summary>
+    internal TimeSpan LockLinger { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Gets the full path of the journal file.</summary>
     public string FilePath { get; }
@@ -170,7 +175,17 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
         lock (_threadLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _lock.Acquire();
+            if (_lockLingering)
+            {
+                // Still held since the previous (finishing) append: the lock-file cycle is saved.
+                _lockLingering = false;
+            }
+            else
+            {
+                _lock.Acquire();
+            }
+
+            bool linger = false;
             try
             {
                 long end = RandomAccess.GetLength(_handle);
@@ -196,14 +211,49 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
                 {
                     RandomAccess.FlushToDisk(_handle);
                 }
+
+                linger = durable;
             }
             finally
             {
-                _lock.Release();
+                if (linger)
+                {
+                    Linger();
+                }
+                else
+                {
+                    _lock.Release();
+                }
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// After a record that finishes a trial (or changes a study) the lock is kept for at most
+    /// <see cref="LockLinger"/>, because an optimize loop asks for its next trial at once: that append then takes no
+    /// lock-file cycle of its own. The lock is free while objectives run, as without lingering, so other writers
+    /// (Python ones too) get it as often as before; a crash while it lingers leaves a lock that the grace period removes,
+    /// as a crash during an append does.
+    /// </summary>
+    private void Linger()
+    {
+        _lockLingering = true;
+        _lingerTimer ??= new Timer(static s => ((JournalFileBackend)s!).EndLinger(), this, Timeout.Infinite, Timeout.Infinite);
+        _lingerTimer.Change(LockLinger, Timeout.InfiniteTimeSpan);
+    }
+
+    private void EndLinger()
+    {
+        lock (_threadLock)
+        {
+            if (_lockLingering && !_disposed)
+            {
+                _lockLingering = false;
+                _lock.Release();
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -271,6 +321,13 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             }
 
             _disposed = true;
+            _lingerTimer?.Dispose();
+            if (_lockLingering)
+            {
+                _lockLingering = false;
+                _lock.Release();
+            }
+
             _handle.Dispose();
         }
     }

@@ -73,6 +73,20 @@ internal sealed class StaleLockWatch
     /// <summary>Removes a lock file; a missing one means the lock was not held.</summary>
     public static void Remove(string lockFile)
     {
+        if (!OperatingSystem.IsWindows())
+        {
+            // One unlink(2), which tells whether the lock existed (File.Delete does not): this runs for every append.
+            if (NativeMethods.Unlink(System.Text.Encoding.UTF8.GetBytes(lockFile + "\0")) == 0)
+            {
+                return;
+            }
+
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            throw new InvalidOperationException(
+                $"Error: did not possess lock {lockFile}.",
+                new IOException(System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno), errno));
+        }
+
         var info = new FileInfo(lockFile);
         if (!info.Exists && info.LinkTarget is null)
         {
@@ -156,4 +170,15 @@ internal sealed class StaleLockWatch
             return null;
         }
     }
+}
+
+/// <summary>The C library calls of the journal locks (Unix).</summary>
+internal static class NativeMethods
+{
+    /// <summary>unlink(2): removes a name; 0 on success, −1 with errno set otherwise.</summary>
+    /// <param name="path">The path, UTF-8, NUL-terminated.</param>
+    /// <returns>0 or −1.</returns>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "unlink", SetLastError = true)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    internal static extern int Unlink(byte[] path);
 }
