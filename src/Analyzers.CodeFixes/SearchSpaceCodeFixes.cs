@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -84,6 +85,57 @@ internal static class FixSyntax
 
     public static Document Replace(Document document, SyntaxNode root, SyntaxNode oldNode, SyntaxNode newNode) =>
         document.WithSyntaxRoot(root.ReplaceNode(oldNode, newNode.WithAdditionalAnnotations(Formatter.Annotation)));
+
+    /// <summary>
+    /// The body every provider shares: reads the document's root once, asks <paramref name="fixes"/> for the node
+    /// replacements of each diagnostic and registers each as a code action.
+    /// </summary>
+    public static async Task RegisterAsync(CodeFixContext context, Func<SyntaxNode, Diagnostic, IEnumerable<NodeFix>> fixes)
+    {
+        var root = await RootAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        var document = context.Document;
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            foreach (var fix in fixes(root, diagnostic))
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        fix.Title,
+                        _ => Task.FromResult(fix.Format ? Replace(document, root, fix.OldNode, fix.NewNode) : document.WithSyntaxRoot(root.ReplaceNode(fix.OldNode, fix.NewNode))),
+                        equivalenceKey: fix.EquivalenceKey),
+                    diagnostic);
+            }
+        }
+    }
+}
+
+/// <summary>One replacement a code fix offers: the action's title and key, the node and its replacement.</summary>
+internal sealed class NodeFix
+{
+    public NodeFix(string title, string equivalenceKey, SyntaxNode oldNode, SyntaxNode newNode, bool format = true)
+    {
+        Title = title;
+        EquivalenceKey = equivalenceKey;
+        OldNode = oldNode;
+        NewNode = newNode;
+        Format = format;
+    }
+
+    public string Title { get; }
+
+    public string EquivalenceKey { get; }
+
+    public SyntaxNode OldNode { get; }
+
+    public SyntaxNode NewNode { get; }
+
+    /// <summary>Gets a value indicating whether the replacement is formatted (not when it carries its own trivia).</summary>
+    public bool Format { get; }
 }
 
 /// <summary>Removes <c>Step</c> or <c>Log</c> (STN1001, STN1002, STN2001, STN2002).</summary>
@@ -98,36 +150,25 @@ public sealed class RemoveStepOrLogCodeFix : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => FixSyntax.RegisterAsync(context, Fixes);
+
+    private static IEnumerable<NodeFix> Fixes(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await FixSyntax.RootAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        var target = FixSyntax.Target(root, diagnostic);
+        foreach (var (what, attributeName, parameter) in new[] { ("Step", "Step", "step"), ("Log", "Log", "log") })
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var target = FixSyntax.Target(root, diagnostic);
-            foreach (var (what, attributeName, parameter) in new[] { ("Step", "Step", "step"), ("Log", "Log", "log") })
+            SyntaxNode? replacement = target switch
             {
-                SyntaxNode? replacement = target switch
-                {
-                    AttributeSyntax a when FixSyntax.NamedArgument(a, attributeName) is { } arg =>
-                        a.WithArgumentList(a.ArgumentList!.WithArguments(a.ArgumentList.Arguments.Remove(arg))),
-                    InvocationExpressionSyntax call when FixSyntax.CallArgument(call, parameter) is not null =>
-                        FixSyntax.RemoveCallArgument(call, parameter),
-                    _ => null,
-                };
-                if (replacement is null)
-                {
-                    continue;
-                }
-
+                AttributeSyntax a when FixSyntax.NamedArgument(a, attributeName) is { } arg =>
+                    a.WithArgumentList(a.ArgumentList!.WithArguments(a.ArgumentList.Arguments.Remove(arg))),
+                InvocationExpressionSyntax call when FixSyntax.CallArgument(call, parameter) is not null =>
+                    FixSyntax.RemoveCallArgument(call, parameter),
+                _ => null,
+            };
+            if (replacement is not null)
+            {
                 string title = "Remove " + what;
-                context.RegisterCodeFix(
-                    CodeAction.Create(title, _ => Task.FromResult(FixSyntax.Replace(context.Document, root, target!, replacement)), equivalenceKey: title),
-                    diagnostic);
+                yield return new NodeFix(title, title, target!, replacement);
             }
         }
     }
@@ -146,38 +187,26 @@ public sealed class SwapLowHighCodeFix : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => FixSyntax.RegisterAsync(context, Fixes);
+
+    private static IEnumerable<NodeFix> Fixes(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await FixSyntax.RootAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        var target = FixSyntax.Target(root, diagnostic);
+        SyntaxNode? replacement = null;
+        if (target is AttributeSyntax attribute && FixSyntax.PositionalArgument(attribute, 0) is { } low && FixSyntax.PositionalArgument(attribute, 1) is { } high)
         {
-            return;
+            replacement = attribute.ReplaceNodes(new[] { low, high }, (original, _) => original == low
+                ? low.WithExpression(high.Expression.WithTriviaFrom(low.Expression))
+                : high.WithExpression(low.Expression.WithTriviaFrom(high.Expression)));
+        }
+        else if (target is InvocationExpressionSyntax call && FixSyntax.CallArgument(call, "low") is { } l && FixSyntax.CallArgument(call, "high") is { } h)
+        {
+            replacement = call.ReplaceNodes(new[] { l, h }, (original, _) => original == l
+                ? l.WithExpression(h.Expression.WithTriviaFrom(l.Expression))
+                : h.WithExpression(l.Expression.WithTriviaFrom(h.Expression)));
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var target = FixSyntax.Target(root, diagnostic);
-            SyntaxNode? replacement = null;
-            if (target is AttributeSyntax attribute && FixSyntax.PositionalArgument(attribute, 0) is { } low && FixSyntax.PositionalArgument(attribute, 1) is { } high)
-            {
-                replacement = attribute.ReplaceNodes(new[] { low, high }, (original, _) => original == low
-                    ? low.WithExpression(high.Expression.WithTriviaFrom(low.Expression))
-                    : high.WithExpression(low.Expression.WithTriviaFrom(high.Expression)));
-            }
-            else if (target is InvocationExpressionSyntax call && FixSyntax.CallArgument(call, "low") is { } l && FixSyntax.CallArgument(call, "high") is { } h)
-            {
-                replacement = call.ReplaceNodes(new[] { l, h }, (original, _) => original == l
-                    ? l.WithExpression(h.Expression.WithTriviaFrom(l.Expression))
-                    : h.WithExpression(l.Expression.WithTriviaFrom(h.Expression)));
-            }
-
-            if (replacement is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, _ => Task.FromResult(FixSyntax.Replace(context.Document, root, target!, replacement)), equivalenceKey: Title),
-                    diagnostic);
-            }
-        }
+        return replacement is null ? Enumerable.Empty<NodeFix>() : new[] { new NodeFix(Title, Title, target!, replacement) };
     }
 }
 
@@ -194,38 +223,26 @@ public sealed class SetHighCodeFix : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => FixSyntax.RegisterAsync(context, Fixes);
+
+    private static IEnumerable<NodeFix> Fixes(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await FixSyntax.RootAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (!diagnostic.Properties.TryGetValue("AdjustedHigh", out string? text) || text is null)
         {
-            return;
+            return Enumerable.Empty<NodeFix>();
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var literal = SyntaxFactory.ParseExpression(text);
+        var target = FixSyntax.Target(root, diagnostic);
+        SyntaxNode? replacement = target switch
         {
-            if (!diagnostic.Properties.TryGetValue("AdjustedHigh", out string? text) || text is null)
-            {
-                continue;
-            }
-
-            var literal = SyntaxFactory.ParseExpression(text);
-            var target = FixSyntax.Target(root, diagnostic);
-            SyntaxNode? replacement = target switch
-            {
-                AttributeSyntax a when FixSyntax.PositionalArgument(a, 1) is { } high =>
-                    a.ReplaceNode(high, high.WithExpression(literal.WithTriviaFrom(high.Expression))),
-                InvocationExpressionSyntax call when FixSyntax.CallArgument(call, "high") is { } h =>
-                    call.ReplaceNode(h, h.WithExpression(literal.WithTriviaFrom(h.Expression))),
-                _ => null,
-            };
-            if (replacement is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create($"Set high to {text}", _ => Task.FromResult(FixSyntax.Replace(context.Document, root, target!, replacement)), equivalenceKey: Title),
-                    diagnostic);
-            }
-        }
+            AttributeSyntax a when FixSyntax.PositionalArgument(a, 1) is { } high =>
+                a.ReplaceNode(high, high.WithExpression(literal.WithTriviaFrom(high.Expression))),
+            InvocationExpressionSyntax call when FixSyntax.CallArgument(call, "high") is { } h =>
+                call.ReplaceNode(h, h.WithExpression(literal.WithTriviaFrom(h.Expression))),
+            _ => null,
+        };
+        return replacement is null ? Enumerable.Empty<NodeFix>() : new[] { new NodeFix($"Set high to {text}", Title, target!, replacement) };
     }
 }
 
@@ -242,35 +259,26 @@ public sealed class MakePartialCodeFix : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => FixSyntax.RegisterAsync(context, Fixes);
+
+    private static IEnumerable<NodeFix> Fixes(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await FixSyntax.RootAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        var token = root.FindToken(diagnostic.Location.SourceSpan.Start);
+        if (token.Parent is not TypeDeclarationSyntax declaration || declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
-            return;
+            return Enumerable.Empty<NodeFix>();
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var updated = declaration.AddModifiers(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+        if (declaration.Modifiers.Count == 0)
         {
-            var token = root.FindToken(diagnostic.Location.SourceSpan.Start);
-            if (token.Parent is not TypeDeclarationSyntax declaration || declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                continue;
-            }
-
-            var updated = declaration.AddModifiers(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space));
-            if (declaration.Modifiers.Count == 0)
-            {
-                // "class X" -> "partial class X": move the leading trivia to the new first token.
-                updated = declaration
-                    .WithoutLeadingTrivia()
-                    .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithLeadingTrivia(declaration.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.Space)));
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, updated))), equivalenceKey: Title),
-                diagnostic);
+            // "class X" -> "partial class X": move the leading trivia to the new first token.
+            updated = declaration
+                .WithoutLeadingTrivia()
+                .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithLeadingTrivia(declaration.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.Space)));
         }
+
+        return new[] { new NodeFix(Title, Title, declaration, updated, format: false) };
     }
 }
 
@@ -287,37 +295,27 @@ public sealed class AddSetterCodeFix : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => FixSyntax.RegisterAsync(context, Fixes);
+
+    private static IEnumerable<NodeFix> Fixes(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await FixSyntax.RootAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (!diagnostic.Properties.TryGetValue("Fix", out string? fix) || fix != "AddSetter")
         {
-            return;
+            return Enumerable.Empty<NodeFix>();
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.AncestorsAndSelf().OfType<PropertyDeclarationSyntax>().FirstOrDefault() is not { AccessorList: { } accessors } property
+            || accessors.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null))
         {
-            if (!diagnostic.Properties.TryGetValue("Fix", out string? fix) || fix != "AddSetter")
-            {
-                continue;
-            }
-
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.AncestorsAndSelf().OfType<PropertyDeclarationSyntax>().FirstOrDefault() is not { AccessorList: { } accessors } property
-                || accessors.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null))
-            {
-                continue;
-            }
-
-            var setter = SyntaxFactory.AccessorDeclaration(SyntaxKind.SetAccessorDeclaration).WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken));
-            var init = accessors.Accessors.FirstOrDefault(a => a.IsKind(SyntaxKind.InitAccessorDeclaration));
-            var updatedAccessors = init is not null
-                ? accessors.ReplaceNode(init, setter.WithModifiers(init.Modifiers).WithTriviaFrom(init))
-                : accessors.AddAccessors(setter);
-            var updated = property.WithAccessorList(updatedAccessors);
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, _ => Task.FromResult(FixSyntax.Replace(context.Document, root, property, updated)), equivalenceKey: Title),
-                diagnostic);
+            return Enumerable.Empty<NodeFix>();
         }
+
+        var setter = SyntaxFactory.AccessorDeclaration(SyntaxKind.SetAccessorDeclaration).WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken));
+        var init = accessors.Accessors.FirstOrDefault(a => a.IsKind(SyntaxKind.InitAccessorDeclaration));
+        var updatedAccessors = init is not null
+            ? accessors.ReplaceNode(init, setter.WithModifiers(init.Modifiers).WithTriviaFrom(init))
+            : accessors.AddAccessors(setter);
+        return new[] { new NodeFix(Title, Title, property, property.WithAccessorList(updatedAccessors)) };
     }
 }

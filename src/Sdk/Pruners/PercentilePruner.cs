@@ -31,14 +31,7 @@ public class PercentilePruner : IPruner
     {
         PrunerMath.Check(percentile is >= 0.0 and <= 100.0, nameof(percentile), percentile,
             $"Percentile must be between 0 and 100 inclusive, but got percentile={PyFormat.FloatRepr(percentile)}.");
-        PrunerMath.Check(nStartupTrials >= 0, nameof(nStartupTrials), nStartupTrials,
-            $"Number of startup trials cannot be negative, but got n_startup_trials={nStartupTrials}.");
-        PrunerMath.Check(nWarmupSteps >= 0, nameof(nWarmupSteps), nWarmupSteps,
-            $"Number of warmup steps cannot be negative, but got n_warmup_steps={nWarmupSteps}.");
-        PrunerMath.Check(intervalSteps >= 1, nameof(intervalSteps), intervalSteps,
-            $"Pruning interval steps must be at least 1, but got interval_steps={intervalSteps}.");
-        PrunerMath.Check(nMinTrials >= 1, nameof(nMinTrials), nMinTrials,
-            $"Number of trials for pruning must be at least 1, but got n_min_trials={nMinTrials}.");
+        PrunerMath.CheckSchedule(nStartupTrials, nWarmupSteps, intervalSteps, nMinTrials);
         Percentile = percentile;
         NStartupTrials = nStartupTrials;
         NWarmupSteps = nWarmupSteps;

@@ -105,6 +105,19 @@ internal static class PrunerMath
         return t >= 0.5 ? b - (diff * (1 - t)) : a + (diff * t);
     }
 
+    /// <summary>Validates the schedule arguments shared by the percentile-style pruners, with Optuna's messages.</summary>
+    public static void CheckSchedule(int nStartupTrials, int nWarmupSteps, int intervalSteps, int nMinTrials)
+    {
+        Check(nStartupTrials >= 0, nameof(nStartupTrials), nStartupTrials,
+            $"Number of startup trials cannot be negative, but got n_startup_trials={nStartupTrials}.");
+        Check(nWarmupSteps >= 0, nameof(nWarmupSteps), nWarmupSteps,
+            $"Number of warmup steps cannot be negative, but got n_warmup_steps={nWarmupSteps}.");
+        Check(intervalSteps >= 1, nameof(intervalSteps), intervalSteps,
+            $"Pruning interval steps must be at least 1, but got interval_steps={intervalSteps}.");
+        Check(nMinTrials >= 1, nameof(nMinTrials), nMinTrials,
+            $"Number of trials for pruning must be at least 1, but got n_min_trials={nMinTrials}.");
+    }
+
     /// <summary>Validates an argument of a pruner constructor and throws Optuna's message.</summary>
     public static void Check(bool condition, string paramName, object? actualValue, string message)
     {

@@ -9,12 +9,10 @@ namespace Sharptune.Samplers;
 /// keeps many-objective fronts well spread. Everything else — generations, tournaments, crossover, mutation,
 /// constraints — is shared with <see cref="NsgaIISampler"/>.
 /// </summary>
-public sealed class NsgaIIISampler : ISampler
+public sealed class NsgaIIISampler : GeneticSampler
 {
     private const double InfMarginCoefficient = 3;
 
-    private readonly RandomSampler _randomSampler;
-    private readonly GeneticEngine _engine;
     private readonly int _dividingParameter;
     private double[][]? _referencePoints;
 
@@ -43,70 +41,15 @@ public sealed class NsgaIIISampler : ISampler
         int dividingParameter = 3,
         Func<Study, IReadOnlyList<FrozenTrial>, IReadOnlyList<FrozenTrial>>? elitePopulationSelectionStrategy = null,
         Func<Study, IReadOnlyDictionary<string, Distribution>, IReadOnlyList<FrozenTrial>, IReadOnlyDictionary<string, double>>? childGenerationStrategy = null)
+        : base("NSGAIIISampler", populationSize, mutation, mutationProb, crossover, crossoverProb, swappingProb, seed, elitePopulationSelectionStrategy, childGenerationStrategy)
     {
-        crossover = GeneticArguments.Check(populationSize, mutationProb, crossover, crossoverProb, swappingProb);
         if (dividingParameter < 1 && referencePoints is null)
         {
             throw new ArgumentOutOfRangeException(nameof(dividingParameter), dividingParameter, "`dividing_parameter` must be a positive integer.");
         }
 
-        PopulationSize = populationSize;
         _dividingParameter = dividingParameter;
         _referencePoints = referencePoints?.Select(p => (double[])p.Clone()).ToArray();
-        _randomSampler = new RandomSampler(seed);
-        var elite = elitePopulationSelectionStrategy ?? SelectElite;
-        _engine = new GeneticEngine("NSGAIIISampler", populationSize, mutation, mutationProb, crossover, crossoverProb, swappingProb, seed, elite, childGenerationStrategy);
-    }
-
-    /// <summary>Gets the population size.</summary>
-    public int PopulationSize { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        return _engine.InferRelativeSearchSpace(study);
-    }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        ArgumentNullException.ThrowIfNull(searchSpace);
-        return _engine.SampleRelative(study, trial, searchSpace);
-    }
-
-    /// <inheritdoc/>
-    public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        _engine.EnsureGeneration(study, trial);
-        return _randomSampler.SampleIndependent(study, trial, paramName, distribution);
-    }
-
-    /// <inheritdoc/>
-    public void BeforeTrial(Study study, FrozenTrial trial)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        _engine.BeforeTrial(study, trial);
-    }
-
-    /// <inheritdoc/>
-    public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        _engine.AfterTrial(study, trial);
-    }
-
-    /// <inheritdoc/>
-    public void Reseed()
-    {
-        ((ISampler)_randomSampler).Reseed();
-        _engine.Reseed();
     }
 
     /// <summary>
@@ -146,7 +89,8 @@ public sealed class NsgaIIISampler : ISampler
     }
 
     // Runs under the engine lock (called from SampleRelative), so the engine's generator can be used.
-    private IReadOnlyList<FrozenTrial> SelectElite(Study study, IReadOnlyList<FrozenTrial> population)
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<FrozenTrial> SelectEliteCore(Study study, IReadOnlyList<FrozenTrial> population)
     {
         bool constrained = Constraints.IsConstrained(population);
         if (constrained)
@@ -175,7 +119,7 @@ public sealed class NsgaIIISampler : ISampler
             all.AddRange(front);
             var objectives = NormalizeObjectives(ClipInfinities(Constraints.LossValues(all, directions)));
             var (closest, distance) = Associate(objectives, _referencePoints);
-            elite.AddRange(PreserveNiches(PopulationSize - elite.Count, elite.Count, front, closest, distance, _engine.Rng));
+            elite.AddRange(PreserveNiches(PopulationSize - elite.Count, elite.Count, front, closest, distance, Rng));
             break;
         }
 

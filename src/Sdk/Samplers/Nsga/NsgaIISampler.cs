@@ -10,10 +10,8 @@ namespace Sharptune.Samplers;
 /// elite of the previous generation and its parents: whole non-domination ranks while they fit, the last one cut
 /// by crowding distance. Parameters outside the intersection search space are drawn at random.
 /// </summary>
-public sealed class NsgaIISampler : ISampler
+public sealed class NsgaIISampler : GeneticSampler
 {
-    private readonly RandomSampler _randomSampler;
-    private readonly GeneticEngine _engine;
 
     /// <summary>Initializes a new instance of the <see cref="NsgaIISampler"/> class.</summary>
     /// <param name="populationSize">The number of individuals per generation (at least 2).</param>
@@ -36,64 +34,12 @@ public sealed class NsgaIISampler : ISampler
         int? seed = null,
         Func<Study, IReadOnlyList<FrozenTrial>, IReadOnlyList<FrozenTrial>>? elitePopulationSelectionStrategy = null,
         Func<Study, IReadOnlyDictionary<string, Distribution>, IReadOnlyList<FrozenTrial>, IReadOnlyDictionary<string, double>>? childGenerationStrategy = null)
+        : base("NSGAIISampler", populationSize, mutation, mutationProb, crossover, crossoverProb, swappingProb, seed, elitePopulationSelectionStrategy, childGenerationStrategy)
     {
-        crossover = GeneticArguments.Check(populationSize, mutationProb, crossover, crossoverProb, swappingProb);
-        PopulationSize = populationSize;
-        _randomSampler = new RandomSampler(seed);
-        var elite = elitePopulationSelectionStrategy ?? SelectElite;
-        _engine = new GeneticEngine("NSGAIISampler", populationSize, mutation, mutationProb, crossover, crossoverProb, swappingProb, seed, elite, childGenerationStrategy);
-    }
-
-    /// <summary>Gets the population size.</summary>
-    public int PopulationSize { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        return _engine.InferRelativeSearchSpace(study);
     }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        ArgumentNullException.ThrowIfNull(searchSpace);
-        return _engine.SampleRelative(study, trial, searchSpace);
-    }
-
-    /// <inheritdoc/>
-    public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        _engine.EnsureGeneration(study, trial);
-        return _randomSampler.SampleIndependent(study, trial, paramName, distribution);
-    }
-
-    /// <inheritdoc/>
-    public void BeforeTrial(Study study, FrozenTrial trial)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        _engine.BeforeTrial(study, trial);
-    }
-
-    /// <inheritdoc/>
-    public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        _engine.AfterTrial(study, trial);
-    }
-
-    /// <inheritdoc/>
-    public void Reseed()
-    {
-        ((ISampler)_randomSampler).Reseed();
-        _engine.Reseed();
-    }
+    private protected override IReadOnlyList<FrozenTrial> SelectEliteCore(Study study, IReadOnlyList<FrozenTrial> population) => SelectElite(study, population);
 
     internal IReadOnlyList<FrozenTrial> SelectElite(Study study, IReadOnlyList<FrozenTrial> population)
     {
