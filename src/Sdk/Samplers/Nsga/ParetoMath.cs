@@ -38,120 +38,20 @@ internal static class ParetoMath
     public static int[] NonDominationRanks(IReadOnlyList<double[]> loss, IReadOnlyList<double>? penalty = null)
     {
         int n = loss.Count;
-        var ranks = new int[n];
         if (n == 0)
         {
-            return ranks;
+            return [];
         }
 
-        if (penalty is null)
-        {
-            var all = new int[n];
-            for (int i = 0; i < n; i++)
-            {
-                all[i] = i;
-            }
-
-            PeelFronts(loss, all, ranks, 0);
-            return ranks;
-        }
-
-        var feasible = new List<int>(n);
-        var infeasible = new List<int>();
+        // The ranking Optuna's NSGA-II and MOTPE share (Sharptune.NonDominatedSorting), on row-major values.
+        int m = loss[0].Length;
+        var rows = new double[n * m];
         for (int i = 0; i < n; i++)
         {
-            (penalty[i] <= 0 ? feasible : infeasible).Add(i);
+            loss[i].AsSpan(0, m).CopyTo(rows.AsSpan(i * m, m));
         }
 
-        int maxRank = PeelFronts(loss, [.. feasible], ranks, 0);
-        if (infeasible.Count > 0)
-        {
-            var pens = new double[infeasible.Count];
-            for (int k = 0; k < pens.Length; k++)
-            {
-                pens[k] = penalty[infeasible[k]];
-            }
-
-            var distinct = pens.Distinct().Order().ToArray();
-            for (int k = 0; k < pens.Length; k++)
-            {
-                ranks[infeasible[k]] = maxRank + 1 + Array.BinarySearch(distinct, pens[k]);
-            }
-        }
-
-        return ranks;
-    }
-
-    /// <summary>
-    /// Assigns ranks from <paramref name="start"/> with Deb's fast non-dominated sort: one pass counts, for each
-    /// point, how many points dominate it and lists the points it dominates; fronts are then peeled in O(N²) total.
-    /// </summary>
-    /// <returns>The largest rank assigned, or start − 1 when <paramref name="indices"/> is empty.</returns>
-    private static int PeelFronts(IReadOnlyList<double[]> loss, int[] indices, int[] ranks, int start)
-    {
-        int n = indices.Length;
-        if (n == 0)
-        {
-            return start - 1;
-        }
-
-        var dominatedBy = new int[n];
-        var dominates = new List<int>[n];
-        for (int a = 0; a < n; a++)
-        {
-            dominates[a] = [];
-        }
-
-        for (int a = 0; a < n; a++)
-        {
-            var la = loss[indices[a]];
-            for (int b = a + 1; b < n; b++)
-            {
-                var lb = loss[indices[b]];
-                if (Dominates(la, lb))
-                {
-                    dominates[a].Add(b);
-                    dominatedBy[b]++;
-                }
-                else if (Dominates(lb, la))
-                {
-                    dominates[b].Add(a);
-                    dominatedBy[a]++;
-                }
-            }
-        }
-
-        var front = new List<int>();
-        for (int a = 0; a < n; a++)
-        {
-            if (dominatedBy[a] == 0)
-            {
-                front.Add(a);
-            }
-        }
-
-        int rank = start;
-        var next = new List<int>();
-        while (front.Count > 0)
-        {
-            next.Clear();
-            foreach (int a in front)
-            {
-                ranks[indices[a]] = rank;
-                foreach (int b in dominates[a])
-                {
-                    if (--dominatedBy[b] == 0)
-                    {
-                        next.Add(b);
-                    }
-                }
-            }
-
-            (front, next) = (next, front);
-            rank++;
-        }
-
-        return rank - 1;
+        return NonDominatedSorting.Ranks(rows, n, m, penalty?.ToArray(), nBelow: null);
     }
 
     /// <summary>Returns which points are not dominated by any other point (duplicates all stay on the front).</summary>
@@ -279,70 +179,14 @@ internal static class ParetoMath
             }
         }
 
-        return HypervolumeCore(inside, referencePoint.ToArray(), m);
-    }
-
-    private static double HypervolumeCore(List<double[]> points, double[] r, int m)
-    {
-        if (points.Count == 0)
+        var rows = new double[inside.Count * m];
+        for (int i = 0; i < inside.Count; i++)
         {
-            return 0;
+            inside[i].AsSpan(0, m).CopyTo(rows.AsSpan(i * m, m));
         }
 
-        if (m == 1)
-        {
-            double best = double.PositiveInfinity;
-            foreach (var p in points)
-            {
-                best = Math.Min(best, p[0]);
-            }
-
-            return r[0] - best;
-        }
-
-        if (m == 2)
-        {
-            var sorted = points.OrderBy(p => p[0]).ThenBy(p => p[1]).ToList();
-            double hv = 0, lastY = r[1];
-            foreach (var p in sorted)
-            {
-                if (p[1] < lastY)
-                {
-                    hv += (r[0] - p[0]) * (lastY - p[1]);
-                    lastY = p[1];
-                }
-            }
-
-            return hv;
-        }
-
-        // Slice along the last objective: between consecutive values, the dominated region is the
-        // (m−1)-dimensional hypervolume of the points already passed.
-        var byLast = points.OrderBy(p => p[m - 1]).ToList();
-        double total = 0;
-        var active = new List<double[]>(byLast.Count);
-        for (int k = 0; k < byLast.Count; k++)
-        {
-            active.Add(byLast[k]);
-            double next = k + 1 < byLast.Count ? byLast[k + 1][m - 1] : r[m - 1];
-            double height = next - byLast[k][m - 1];
-            if (height > 0)
-            {
-                var front = new List<double[]>(active.Count);
-                var flags = IsParetoFront(active.Select(p => p[..(m - 1)]).ToList());
-                for (int i = 0; i < active.Count; i++)
-                {
-                    if (flags[i])
-                    {
-                        front.Add(active[i][..(m - 1)]);
-                    }
-                }
-
-                total += height * HypervolumeCore(front, r[..(m - 1)], m - 1);
-            }
-        }
-
-        return total;
+        // The exact algorithms of Sharptune.Hypervolume (sweep, 3-D grid, WFG), on the points inside the reference.
+        return Sharptune.Hypervolume.Compute(rows, inside.Count, referencePoint, assumePareto: false);
     }
 
     /// <summary>
