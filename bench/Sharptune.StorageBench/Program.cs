@@ -74,12 +74,45 @@ try
                 break;
             }
 
+        case "parse":
+            {
+                // The journal records of one trial of the sphere workload, parsed as the replay does.
+                string dir = Path.Combine(tmp, "p.log");
+                using (var j = new JournalStorage(new JournalFileBackend(dir)))
+                {
+                    Study.Create(new StudyOptions { Storage = j, Sampler = new RandomSampler(0) }).Optimize(Sphere, nTrials: 20);
+                }
+
+                var lines = File.ReadAllLines(dir);
+                Console.WriteLine($"{lines.Length} records, {lines.Sum(l => l.Length) / lines.Length} chars each on average");
+                for (int rep = 0; rep < 3; rep++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    int n = 0;
+                    for (int k = 0; k < 2000; k++)
+                    {
+                        foreach (var line in lines)
+                        {
+                            Sharptune.Internal.PyJson.Parse(line);
+                            n++;
+                        }
+                    }
+
+                    Console.WriteLine($"parse: {clock.Elapsed.TotalMilliseconds * 1000 / n:0.00} us/record");
+                }
+
+                break;
+            }
+
         case "tpe-sqlite":
             Warmup();
             Run("tpe-sphere5-sqlite", trials, new RdbStorage($"sqlite:///{tmp}/t.db"), new TpeSampler(seed: 0), askTell: true);
             break;
         case "postgres":
             Postgres(args.Length > 1 ? args[1] : "postgresql://sharptune:sharptune@127.0.0.1:5432/sharptune_test", workers: 4, trialsPerWorker: 250);
+            break;
+        case "postgres-1":
+            Postgres(args.Length > 1 ? args[1] : "postgresql://sharptune:sharptune@127.0.0.1:5432/sharptune_test", workers: 1, trialsPerWorker: 1000);
             break;
         case "postgres-worker":
             PostgresWorker(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));

@@ -55,6 +55,70 @@ public abstract class PersistentStorageContractTests : StorageContractTests
     }
 
     [Fact]
+    public void Ask_ClaimsWhatAnotherInstanceEnqueued_AndOtherwiseCreates()
+    {
+        var a = NewStorage();
+        var b = Reopen();
+        var mine = Study.Create(new StudyOptions { Storage = a, StudyName = "claim" });
+        var theirs = Study.Load("claim", b);
+        var t0 = mine.Ask();
+        var u0 = theirs.Ask(); // the other worker's trial is running while this one asks again
+        mine.Tell(t0, 1.0);
+        var t1 = mine.Ask();
+        Assert.Equal([0, 1, 2], new[] { t0.Number, u0.Number, t1.Number });
+
+        theirs.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 0.25 });
+        var claimed = mine.Ask();
+        Assert.Equal(3, claimed.Number);
+        Assert.Equal(0.25, claimed.SuggestFloat("x", -1, 1));
+        Assert.Null(b.PopWaitingTrialId(theirs.StudyId)); // claimed exactly once
+        theirs.Tell(u0, 2.0);
+        mine.Tell(t1, 3.0);
+        mine.Tell(claimed, 4.0);
+
+        // A running trial put back to WAITING is claimed again; the next ask creates.
+        var t4 = mine.Ask();
+        Assert.True(a.SetTrialStateValues(t4.TrialId, TrialState.Waiting));
+        Assert.Equal(t4.TrialId, mine.Ask().TrialId);
+        Assert.Equal(5, mine.Ask().Number);
+        Assert.Equal(6, b.GetNTrials(theirs.StudyId));
+        Assert.Throws<KeyNotFoundException>(() => a.ClaimOrCreateTrial(987654));
+    }
+
+    [Fact]
+    public void Tell_StoresTheWritesOfTheTrialInOrder_WithItsState()
+    {
+        var s = NewStorage();
+        int study = s.CreateNewStudy([StudyDirection.Minimize], "finish");
+        int t = s.ClaimOrCreateTrial(study);
+        s.SetTrialParam(t, "x", 1.0, X);
+        s.SetTrialUserAttr(t, "u", 1);
+        s.SetTrialParam(t, "y", 2.0, X);
+        s.SetTrialIntermediateValue(t, 3, 0.5);
+        s.SetTrialUserAttr(t, "u", "last");
+        s.SetTrialSystemAttr(t, "s", new[] { 1.5 });
+        s.SetTrialIntermediateValue(t, 3, 0.25);
+        for (int i = 0; i < 40; i++)
+        {
+            s.SetTrialParam(t, "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), i, X);
+        }
+
+        s.SetTrialStateValues(t, TrialState.Complete, [double.PositiveInfinity]);
+        Assert.Throws<UpdateFinishedTrialException>(() => s.SetTrialStateValues(t, TrialState.Complete, [1.0]));
+        (s as IDisposable)?.Dispose();
+
+        var stored = Reopen().GetTrial(t);
+        Assert.Equal(42, stored.Params.Count);
+        Assert.Equal(1.0, stored.Params["x"]);
+        Assert.Equal(2.0, stored.Params["y"]);
+        Assert.Equal(39.0, stored.Params["p39"]);
+        Assert.Equal("last", stored.UserAttrs["u"]);
+        Assert.Equal(0.25, stored.IntermediateValues[3]);
+        Assert.Equal([double.PositiveInfinity], stored.Values);
+        Assert.Equal(TrialState.Complete, stored.State);
+    }
+
+    [Fact]
     public void TwoInstances_SeeEachOthersWrites_IncludingStateChangesOfCachedTrials()
     {
         var a = NewStorage();

@@ -229,13 +229,15 @@ public sealed partial class RdbStorage
         });
 
         /// <summary>
-        /// The single-statement trial creation of <see cref="ClaimOrCreateTrial"/> (engines that serialize writers): it
-        /// inserts only when no trial above the waiting-scan watermark <c>@wm</c> is unfinished and none of the watched
-        /// trials <c>@w0…</c> is WAITING, that is when a scan could not find a trial to claim.
+        /// The guarded trial creation of <see cref="ClaimOrCreateTrial"/>: it inserts only when no trial above the
+        /// waiting-scan watermark <c>@wm</c> is WAITING (or, with <paramref name="runningBlocks"/>, unfinished) and none of
+        /// the watched trials <c>@w0…</c> is WAITING, that is when a scan could not find a trial to claim.
         /// </summary>
-        public string InsertTrialUnlessWaiting(int slots) => _insertUnlessWaiting.GetOrAdd(slots, n =>
+        public string InsertTrialUnlessWaiting(int slots, bool runningBlocks) => _insertUnlessWaiting.GetOrAdd(runningBlocks ? slots : -1 - slots, _ =>
         {
-            string condition = "NOT EXISTS (SELECT 1 FROM trials WHERE trial_id > @wm AND study_id = @s AND state IN ('WAITING', 'RUNNING'))";
+            int n = slots;
+            string blocking = runningBlocks ? "state IN ('WAITING', 'RUNNING')" : "state = 'WAITING'";
+            string condition = $"NOT EXISTS (SELECT 1 FROM trials WHERE trial_id > @wm AND study_id = @s AND {blocking})";
             if (List("@w", n) is { } listed)
             {
                 condition += $" AND NOT EXISTS (SELECT 1 FROM trials WHERE {listed} AND state = 'WAITING')";

@@ -211,6 +211,13 @@ public sealed partial class RdbStorage
         var pending = Disown(trialId);
         Write(durable: true, c =>
         {
+            if (c.Raw is null && c.Connection.CanCreateBatch)
+            {
+                // PostgreSQL: parameters, state and values in one batch (one round trip), then the commit.
+                FinishInBatch(c, trialId, state, vals, now, pending);
+                return;
+            }
+
             // The trial's queued writes are stored first, in the same durable transaction as its state.
             if (pending is not null)
             {
@@ -418,71 +425,71 @@ public sealed partial class RdbStorage
     }
 
     /// <summary>
-    /// Claims the oldest WAITING trial or creates a new RUNNING one. On engines that serialize writers (SQLite) the
-    /// common case is one statement: an insert guarded by the waiting scan's condition (no unfinished trial above its
-    /// watermark, no watched trial WAITING), which then moves the watermark past the new trial exactly as a scan
-    /// would. Otherwise, or when the guard fails, it scans and claims (<see cref="PopWaitingTrialId"/>) and creates.
+    /// Claims the oldest WAITING trial or creates a new RUNNING one, in one round trip in the common case:
+    /// <list type="bullet">
+    /// <item>PostgreSQL (batches): the study row is locked (so the next number is computed after every earlier creation
+    /// committed), the waiting scan of <see cref="PopWaitingTrialId"/> runs, and an insert guarded by "the scan finds
+    /// nothing WAITING" follows — one batch, one implicit transaction. Only when something is waiting does a claim
+    /// follow.</item>
+    /// <item>SQLite (one writer at a time): one statement, an insert guarded by "no trial above the scan's watermark is
+    /// unfinished and no watched trial is WAITING" — exactly when a scan would find nothing to claim and nothing new to
+    /// watch. When the guard fails (other processes are running trials) the storage scans and creates, as before, until
+    /// a scan sees no other process's trial running.</item>
+    /// </list>
     /// </summary>
     /// <param name="studyId">The study id.</param>
     /// <returns>The claimed or created trial id.</returns>
     public int ClaimOrCreateTrial(int studyId)
     {
-        if (!Dialect.SerializesWriters)
-        {
-            return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
-        }
-
         var cache = GetCache(studyId);
         int[] watched;
         int watermark;
+        bool slow;
         lock (cache.Lock)
         {
             watched = [.. cache.ScanUnfinished];
             watermark = cache.WaitingWatermark;
+            slow = watched.Length > 256 || (Dialect.SerializesWriters && !cache.FastAsk);
         }
 
-        if (watched.Length > 256)
+        if (slow)
         {
             return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
         }
 
         int slots = watched.Length == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)watched.Length);
         DateTime now = Now();
-        var created = Run(c =>
+        (int Id, int Number)? created;
+        if (!Dialect.SerializesWriters)
         {
-            if (c.Raw is { } raw)
+            var batched = Run<(List<(int Id, TrialState State)> Scan, (int Id, int Number)? Created)?>(
+                c => c.Connection.CanCreateBatch ? ScanAndInsertLocked(c, studyId, now, watermark, slots, watched) : null);
+            if (batched is not { } b)
             {
-                var statement = raw.Statement(_sql.InsertTrialUnlessWaiting(slots)).Bind("@s", studyId).Bind("@state", StateName(TrialState.Running))
-                    .BindDateTime("@start", now).Bind("@complete", (string?)null).Bind("@wm", watermark);
-                for (int i = 0; i < slots; i++)
-                {
-                    statement.Bind(ParamNames.W[i], i < watched.Length ? watched[i] : -1);
-                }
-
-                try
-                {
-                    (int, int)? row = statement.Step() ? (statement.Int32(0), statement.Int32(1)) : null;
-                    while (statement.Step())
-                    {
-                    }
-
-                    return row;
-                }
-                finally
-                {
-                    statement.Reset();
-                }
+                return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
             }
 
-            var command = c.Command(_sql.InsertTrialUnlessWaiting(slots)).With("@s", studyId).With("@state", StateName(TrialState.Running))
-                .WithDateTime(Dialect, "@start", now).WithDateTime(Dialect, "@complete", null).With("@wm", watermark);
-            BindList(command, "@w", slots, watched);
-            using var r = command.ExecuteReader();
-            return r.Read() ? ((int, int)?)(r.GetInt32(0), r.GetInt32(1)) : null;
-        });
+            lock (cache.Lock)
+            {
+                FoldScan(cache, b.Scan, null);
+            }
+
+            created = b.Created;
+        }
+        else
+        {
+            created = Run(c => InsertUnlessWaiting(c, studyId, now, watermark, slots, watched));
+        }
+
         if (created is not { } k)
         {
-            // A trial may be waiting (or the study is missing, which the slow path reports).
+            // Something may be waiting (or the study is missing, which the slow path reports); on SQLite, other
+            // processes are running trials: scan from now on until they are gone.
+            lock (cache.Lock)
+            {
+                cache.FastAsk = false;
+            }
+
             return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
         }
 
@@ -490,13 +497,194 @@ public sealed partial class RdbStorage
         {
             // Every trial up to the new one is finished or watched: what a scan would have concluded. The new trial is
             // watched while it runs (a running trial may be put back to WAITING), until this instance finishes it.
-            cache.WaitingWatermark = Math.Max(cache.WaitingWatermark, k.Item1);
-            cache.ScanUnfinished.Add(k.Item1);
+            cache.WaitingWatermark = Math.Max(cache.WaitingWatermark, k.Id);
+            cache.ScanUnfinished.Add(k.Id);
         }
 
-        _trialKeys[k.Item1] = (studyId, k.Item2);
-        Own(k.Item1, studyId, k.Item2, now);
-        return k.Item1;
+        _trialKeys[k.Id] = (studyId, k.Number);
+        Own(k.Id, studyId, k.Number, now);
+        return k.Id;
+    }
+
+    /// <summary>The guarded single-statement insert of <see cref="ClaimOrCreateTrial"/> on SQLite.</summary>
+    private (int, int)? InsertUnlessWaiting(RdbConnection c, int studyId, DateTime now, int watermark, int slots, int[] watched)
+    {
+        string sql = _sql.InsertTrialUnlessWaiting(slots, runningBlocks: true);
+        if (c.Raw is { } raw)
+        {
+            var statement = raw.Statement(sql).Bind("@s", studyId).Bind("@state", StateName(TrialState.Running))
+                .BindDateTime("@start", now).Bind("@complete", (string?)null).Bind("@wm", watermark);
+            for (int i = 0; i < slots; i++)
+            {
+                statement.Bind(ParamNames.W[i], i < watched.Length ? watched[i] : -1);
+            }
+
+            try
+            {
+                (int, int)? row = statement.Step() ? (statement.Int32(0), statement.Int32(1)) : null;
+                while (statement.Step())
+                {
+                }
+
+                return row;
+            }
+            finally
+            {
+                statement.Reset();
+            }
+        }
+
+        var command = c.Command(sql).With("@s", studyId).With("@state", StateName(TrialState.Running))
+            .WithDateTime(Dialect, "@start", now).WithDateTime(Dialect, "@complete", null).With("@wm", watermark);
+        BindList(command, "@w", slots, watched);
+        using var r = command.ExecuteReader();
+        return r.Read() ? (r.GetInt32(0), r.GetInt32(1)) : null;
+    }
+
+    /// <summary>
+    /// The batch of <see cref="ClaimOrCreateTrial"/> on an engine with concurrent writers: lock the study row, run the
+    /// waiting scan, insert unless the scan's range holds a WAITING trial. Returns the scan's rows and the new trial.
+    /// </summary>
+    private (List<(int Id, TrialState State)> Scan, (int Id, int Number)? Created) ScanAndInsertLocked(
+        RdbConnection c, int studyId, DateTime now, int watermark, int slots, int[] watched)
+    {
+        using var batch = c.Connection.CreateBatch();
+        batch.Connection = c.Connection;
+        var lockStudy = batch.CreateBatchCommand();
+        lockStudy.CommandText = _sql.StudyExistsForUpdate;
+        BatchParameter(lockStudy, "@s", studyId, System.Data.DbType.Int32);
+        batch.BatchCommands.Add(lockStudy);
+        var scan = batch.CreateBatchCommand();
+        scan.CommandText = _sql.WaitingScan(slots);
+        BatchParameter(scan, "@s", studyId, System.Data.DbType.Int32);
+        BatchParameter(scan, "@wm", watermark, System.Data.DbType.Int32);
+        var insert = batch.CreateBatchCommand();
+        insert.CommandText = _sql.InsertTrialUnlessWaiting(slots, runningBlocks: false);
+        BatchParameter(insert, "@s", studyId, System.Data.DbType.Int32);
+        BatchParameter(insert, "@state", StateName(TrialState.Running), System.Data.DbType.String);
+        var start = insert.CreateParameter();
+        start.ParameterName = "@start";
+        Dialect.ConfigureDateTimeParameter(start, now);
+        insert.Parameters.Add(start);
+        var complete = insert.CreateParameter();
+        complete.ParameterName = "@complete";
+        Dialect.ConfigureDateTimeParameter(complete, null);
+        insert.Parameters.Add(complete);
+        BatchParameter(insert, "@wm", watermark, System.Data.DbType.Int32);
+        for (int i = 0; i < slots; i++)
+        {
+            int id = i < watched.Length ? watched[i] : -1;
+            BatchParameter(scan, ParamNames.W[i], id, System.Data.DbType.Int32);
+            BatchParameter(insert, ParamNames.W[i], id, System.Data.DbType.Int32);
+        }
+
+        batch.BatchCommands.Add(scan);
+        batch.BatchCommands.Add(insert);
+        using var r = batch.ExecuteReader();
+        r.NextResult();
+        var rows = new List<(int Id, TrialState State)>();
+        while (r.Read())
+        {
+            rows.Add((r.GetInt32(0), ParseState(r.GetString(1))));
+        }
+
+        r.NextResult();
+        (int, int)? created = r.Read() ? (r.GetInt32(0), r.GetInt32(1)) : null;
+        return (rows, created);
+    }
+
+    /// <summary>
+    /// The finishing writes of a trial (its queued parameters, the guarded state update, its values) as one batch inside
+    /// the caller's transaction; a trial that is no longer updatable makes the caller roll everything back.
+    /// </summary>
+    private void FinishInBatch(RdbConnection c, int trialId, TrialState state, double[]? values, DateTime now, List<PendingWrite>? pending)
+    {
+        using var batch = c.Connection.CreateBatch();
+        batch.Connection = c.Connection;
+        batch.Transaction = c.Transaction;
+        for (int start = 0; pending is not null && start < pending.Count;)
+        {
+            var w = pending[start];
+            var command = batch.CreateBatchCommand();
+            BatchParameter(command, "@t", trialId, System.Data.DbType.Int32);
+            if (w.Kind == PendingKind.Param)
+            {
+                // A run of parameters goes in multi-row inserts; the order of all writes is kept.
+                int count = 0;
+                while (start + count < pending.Count && count < Sql.MaxParamsPerInsert && pending[start + count].Kind == PendingKind.Param)
+                {
+                    var p = pending[start + count];
+                    BatchParameter(command, ParamNames.N[count], p.Name, System.Data.DbType.String);
+                    BatchParameter(command, ParamNames.V[count], p.Value is { } v ? v : DBNull.Value, System.Data.DbType.Double);
+                    BatchParameter(command, ParamNames.D[count], p.Json!, System.Data.DbType.String);
+                    count++;
+                }
+
+                command.CommandText = _sql.InsertParams(count);
+                start += count;
+            }
+            else
+            {
+                if (w.Kind == PendingKind.Intermediate)
+                {
+                    command.CommandText = _sql.UpsertIntermediate;
+                    BatchParameter(command, "@step", w.Step, System.Data.DbType.Int32);
+                    BatchParameter(command, "@value", w.Value is { } v ? v : DBNull.Value, System.Data.DbType.Double);
+                    BatchParameter(command, "@type", w.Json!, System.Data.DbType.String);
+                }
+                else
+                {
+                    command.CommandText = w.Kind == PendingKind.UserAttr ? _sql.UpsertTrialUserAttr : _sql.UpsertTrialSystemAttr;
+                    BatchParameter(command, "@key", w.Name, System.Data.DbType.String);
+                    BatchParameter(command, "@value", w.Json!, System.Data.DbType.String);
+                }
+
+                start++;
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        var update = batch.CreateBatchCommand();
+        update.CommandText = state.IsFinished() ? _sql.SetStateFinished : _sql.SetState;
+        BatchParameter(update, "@t", trialId, System.Data.DbType.Int32);
+        BatchParameter(update, "@state", StateName(state), System.Data.DbType.String);
+        if (state.IsFinished())
+        {
+            var complete = update.CreateParameter();
+            complete.ParameterName = "@complete";
+            Dialect.ConfigureDateTimeParameter(complete, now);
+            update.Parameters.Add(complete);
+        }
+
+        batch.BatchCommands.Add(update);
+        for (int i = 0; values is not null && i < values.Length; i++)
+        {
+            var (stored, type) = StoredValue(values[i]);
+            var upsert = batch.CreateBatchCommand();
+            upsert.CommandText = _sql.UpsertValue;
+            BatchParameter(upsert, "@t", trialId, System.Data.DbType.Int32);
+            BatchParameter(upsert, "@objective", i, System.Data.DbType.Int32);
+            BatchParameter(upsert, "@value", stored is { } sv ? sv : DBNull.Value, System.Data.DbType.Double);
+            BatchParameter(upsert, "@type", type, System.Data.DbType.String);
+            batch.BatchCommands.Add(upsert);
+        }
+
+        batch.ExecuteNonQuery();
+        if (update.RecordsAffected == 0)
+        {
+            using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
+            throw r.Read() ? Unupdatable(r.GetInt32(1)) : TrialNotFound(trialId);
+        }
+    }
+
+    private static void BatchParameter(System.Data.Common.DbBatchCommand command, string name, object value, System.Data.DbType type)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.DbType = type;
+        p.Value = value;
+        command.Parameters.Add(p);
     }
 
     /// <summary>
@@ -545,21 +733,16 @@ public sealed partial class RdbStorage
 
                 return list;
             });
-            foreach (var (id, state) in rows)
-            {
-                cache.WaitingWatermark = Math.Max(cache.WaitingWatermark, id);
-                if (state.IsFinished())
-                {
-                    cache.ScanUnfinished.Remove(id);
-                    continue;
-                }
+            candidates = FoldScan(cache, rows, candidates);
 
-                cache.ScanUnfinished.Add(id);
-                if (state == TrialState.Waiting)
-                {
-                    (candidates ??= []).Add(id);
-                }
+            // Asks go back to the single-statement insert once no other process's trial is running.
+            bool onlyOwn = true;
+            foreach (int id in cache.ScanUnfinished)
+            {
+                onlyOwn &= _owned.ContainsKey(id);
             }
+
+            cache.FastAsk |= onlyOwn;
         }
 
         if (candidates is null)
@@ -579,6 +762,31 @@ public sealed partial class RdbStorage
 
         // Every candidate was claimed by another worker meanwhile; look again.
         return PopWaitingTrialId(studyId);
+    }
+
+    /// <summary>
+    /// Folds the rows of a waiting scan into the study's scan state (under its lock): the watermark moves past every row,
+    /// unfinished trials are watched, finished ones forgotten; WAITING ones are added to <paramref name="candidates"/>.
+    /// </summary>
+    private static List<int>? FoldScan(StudyCache cache, List<(int Id, TrialState State)> rows, List<int>? candidates)
+    {
+        foreach (var (id, state) in rows)
+        {
+            cache.WaitingWatermark = Math.Max(cache.WaitingWatermark, id);
+            if (state.IsFinished())
+            {
+                cache.ScanUnfinished.Remove(id);
+                continue;
+            }
+
+            cache.ScanUnfinished.Add(id);
+            if (state == TrialState.Waiting)
+            {
+                (candidates ??= []).Add(id);
+            }
+        }
+
+        return candidates;
     }
 
     /// <summary>Records the heartbeat of a trial, together with the trial's queued writes.</summary>

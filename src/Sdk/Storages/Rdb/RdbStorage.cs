@@ -299,6 +299,9 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 
         public int WaitingWatermark { get; set; } = -1;
 
+        /// <summary>Gets or sets a value indicating whether asks try the single-statement insert first (SQLite: no other process's trial running at the last scan).</summary>
+        public bool FastAsk { get; set; } = true;
+
         public HashSet<int> ScanUnfinished { get; } = [];
 
         public Dictionary<string, Distribution> ParamDistributions { get; } = new(StringComparer.Ordinal);
