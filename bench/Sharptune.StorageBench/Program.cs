@@ -1,6 +1,6 @@
 // Storage speed of Sharptune, in the workloads of /work/shared/bench/optuna_speed.py (random sampler, 5-dimensional
 // sphere): wall time per trial of Study.Optimize, and trials per second for 4 worker processes on PostgreSQL.
-//   dotnet run -c Release --project bench/Sharptune.StorageBench -- sqlite|journal|journal-everyappend|journal-never|memory|cache|tpe|sqlite-nondurable|postgres [url]
+//   dotnet run -c Release --project bench/Sharptune.StorageBench -- sqlite|sqlite-nondurable|journal|journal-everyappend|journal-never|memory|cache|tpe|tpe-sqlite|read|parse|postgres|postgres-1 [trials or url]
 using System.Diagnostics;
 using System.Globalization;
 using Sharptune;
