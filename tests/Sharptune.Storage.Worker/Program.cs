@@ -1,8 +1,9 @@
 // Storage worker for the distributed and crash tests:
 //   Sharptune.Storage.Worker <storage> <study> optimize <maxComplete> [heartbeatSeconds graceSeconds]
+//   Sharptune.Storage.Worker <storage> <study> trials <n>
 //   Sharptune.Storage.Worker <storage> <study> hang <completeFirst> <heartbeatSeconds> <graceSeconds>
 // <storage> is a storage URL or journal:<path>. "optimize" runs until the study holds <maxComplete> COMPLETE
-// trials (MaxTrialsCallback). "hang" completes <completeFirst> trials, then prints "HANG <number>" and blocks in
+// trials (MaxTrialsCallback). "trials" runs n trials with plain asks. "hang" completes <completeFirst> trials, then prints "HANG <number>" and blocks in
 // the next trial until killed.
 using System.Globalization;
 using Sharptune;
@@ -52,6 +53,17 @@ switch (mode)
                 return (x * x) + (y * y);
             },
             callbacks: [new MaxTrialsCallback(n)]);
+        break;
+    case "trials":
+        // Plain asks (no cap): each worker runs n trials, claiming enqueued ones when there are any.
+        study.Optimize(
+            t =>
+            {
+                double x = t.SuggestFloat("x", -5, 5);
+                Thread.Sleep(2);
+                return x * x;
+            },
+            nTrials: n);
         break;
     case "hang":
         int done = 0;

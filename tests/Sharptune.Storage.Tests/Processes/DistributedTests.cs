@@ -50,6 +50,93 @@ public sealed class DistributedTests : IDisposable
         Run(url, () => Storages.FromUrl(url));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    [InlineData("journal")]
+    [InlineData("redis")]
+    public void FourWorkers_PlainAsks_ClaimTrialsEnqueuedMeanwhileExactlyOnce(string kind)
+    {
+        string spec;
+        Func<IStorage> open;
+        switch (kind)
+        {
+            case "sqlite":
+                string url = "sqlite:///" + _dir.File("asks.db");
+                (spec, open) = (url, () => new RdbStorage(url));
+                break;
+            case "postgres":
+                var schema = new PostgresSchema();
+                _cleanup.Add(schema);
+                (spec, open) = (schema.Url, () => Storages.FromUrl(schema.Url));
+                break;
+            case "journal":
+                string path = _dir.File("asks.log");
+                (spec, open) = ("journal:" + path, () => new JournalStorage(path));
+                break;
+            default:
+                string prefix = "sharptune-asks-" + Guid.NewGuid().ToString("N")[..10];
+                _redisPrefixes.Add(prefix);
+                string redis = TestServers.RequireRedis() + "?prefix=" + prefix;
+                (spec, open) = (redis, () => Storages.FromUrl(redis));
+                break;
+        }
+
+        const int PerWorker = 40;
+        const int Enqueued = 20;
+        var workers = new List<Worker>();
+        var storage = open();
+        try
+        {
+            var study = Study.Create(new StudyOptions { Storage = storage, StudyName = "asks" });
+            for (int i = 0; i < Workers; i++)
+            {
+                workers.Add(Worker.Start(spec, "asks", "trials", PerWorker.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            foreach (var w in workers)
+            {
+                w.WaitForLine("READY", TimeSpan.FromMinutes(1));
+            }
+
+            // Enqueue while the workers ask: each enqueued point is claimed by exactly one of them, or still waits.
+            for (int i = 0; i < Enqueued; i++)
+            {
+                study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = (i + 1) / 100.0 });
+                Thread.Sleep(3);
+            }
+
+            foreach (var w in workers)
+            {
+                w.WaitForSuccess(TimeSpan.FromMinutes(2));
+            }
+
+            var trials = Study.Load("asks", storage).Trials;
+            Assert.Equal(Workers * PerWorker, trials.Count(t => t.State == TrialState.Complete));
+            Assert.Equal(trials.Count, Workers * PerWorker + trials.Count(t => t.State == TrialState.Waiting));
+            Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
+            Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));
+            Assert.True(trials.Count(t => t.State == TrialState.Waiting) < Enqueued, "no enqueued trial was claimed while the workers ran");
+            for (int i = 0; i < Enqueued; i++)
+            {
+                double x = (i + 1) / 100.0;
+                int holders = trials.Count(t => t.State == TrialState.Waiting
+                    ? t.SystemAttrs.TryGetValue("fixed_params", out object? f) && f is IDictionary<string, object?> d && Equals(d["x"], x)
+                    : t.Params.TryGetValue("x", out object? v) && Equals(v, x));
+                Assert.True(holders == 1, $"enqueued x={x} is held by {holders} trials");
+            }
+        }
+        finally
+        {
+            foreach (var w in workers)
+            {
+                w.Dispose();
+            }
+
+            (storage as IDisposable)?.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var c in _cleanup)
