@@ -8,7 +8,8 @@ public sealed class ProcessCollection;
 
 /// <summary>
 /// Four worker processes optimize one study with <c>MaxTrialsCallback(200)</c>: exactly 200 COMPLETE trials,
-/// numbers unique and contiguous, none left RUNNING.
+/// numbers unique and contiguous, none left RUNNING. Four workers with plain asks claim the trials enqueued while they
+/// run exactly once.
 /// </summary>
 [Collection(nameof(ProcessCollection))]
 public sealed class DistributedTests : IDisposable
