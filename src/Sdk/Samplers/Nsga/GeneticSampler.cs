@@ -28,7 +28,7 @@ public abstract class GeneticSampler : ISampler
         crossover = GeneticArguments.Check(populationSize, mutationProb, crossover, crossoverProb, swappingProb);
         PopulationSize = populationSize;
         _randomSampler = new RandomSampler(seed);
-        var elite = elitePopulationSelectionStrategy ?? SelectEliteCore;
+        var elite = elitePopulationSelectionStrategy ?? SelectElite;
         _engine = new GeneticEngine(samplerName, populationSize, mutation, mutationProb, crossover, crossoverProb, swappingProb, seed, elite, childGenerationStrategy);
     }
 
@@ -86,9 +86,43 @@ public abstract class GeneticSampler : ISampler
         _engine.Reseed();
     }
 
-    /// <summary>Selects the parents of the next generation from a pool of trials (the default elite selection).</summary>
+    /// <summary>
+    /// Selects the parents of the next generation from a pool of trials (the default elite selection): whole
+    /// (constrained) non-domination ranks while they fit, then the part of the next rank that <see cref="CutFront"/>
+    /// chooses.
+    /// </summary>
     /// <param name="study">The study.</param>
     /// <param name="population">The pool: the last generation and its parents.</param>
     /// <returns>At most <see cref="PopulationSize"/> trials.</returns>
-    private protected abstract IReadOnlyList<FrozenTrial> SelectEliteCore(Study study, IReadOnlyList<FrozenTrial> population);
+    internal IReadOnlyList<FrozenTrial> SelectElite(Study study, IReadOnlyList<FrozenTrial> population)
+    {
+        bool constrained = Constraints.IsConstrained(population);
+        if (constrained)
+        {
+            Constraints.Validate(population);
+        }
+
+        var elite = new List<FrozenTrial>(PopulationSize);
+        foreach (var front in Constraints.RankPopulation(population, study.Directions, constrained))
+        {
+            if (elite.Count + front.Count < PopulationSize)
+            {
+                elite.AddRange(front);
+                continue;
+            }
+
+            elite.AddRange(CutFront(study, elite, front, PopulationSize - elite.Count));
+            break;
+        }
+
+        return elite;
+    }
+
+    /// <summary>Chooses <paramref name="count"/> trials of the rank that does not fit whole.</summary>
+    /// <param name="study">The study.</param>
+    /// <param name="elite">The trials admitted so far (the better ranks).</param>
+    /// <param name="front">The rank to cut.</param>
+    /// <param name="count">How many of it to admit.</param>
+    /// <returns>The chosen trials.</returns>
+    private protected abstract IEnumerable<FrozenTrial> CutFront(Study study, List<FrozenTrial> elite, List<FrozenTrial> front, int count);
 }

@@ -88,42 +88,26 @@ public sealed class NsgaIIISampler : GeneticSampler
         return [.. points];
     }
 
-    // Runs under the engine lock (called from SampleRelative), so the engine's generator can be used.
+    /// <summary>
+    /// Cuts the last admitted rank by niche preservation around the reference points. Runs under the engine lock
+    /// (called from SampleRelative), so the engine's generator can be used.
+    /// </summary>
     /// <inheritdoc/>
-    private protected override IReadOnlyList<FrozenTrial> SelectEliteCore(Study study, IReadOnlyList<FrozenTrial> population)
+    private protected override IEnumerable<FrozenTrial> CutFront(Study study, List<FrozenTrial> elite, List<FrozenTrial> front, int count)
     {
-        bool constrained = Constraints.IsConstrained(population);
-        if (constrained)
-        {
-            Constraints.Validate(population);
-        }
-
         var directions = study.Directions;
-        var elite = new List<FrozenTrial>(PopulationSize);
-        foreach (var front in Constraints.RankPopulation(population, directions, constrained))
+        int m = directions.Count;
+        _referencePoints ??= DasDennisPoints(m, _dividingParameter);
+        if (_referencePoints.Length == 0 || _referencePoints.Any(p => p.Length != m))
         {
-            if (elite.Count + front.Count < PopulationSize)
-            {
-                elite.AddRange(front);
-                continue;
-            }
-
-            int m = directions.Count;
-            _referencePoints ??= DasDennisPoints(m, _dividingParameter);
-            if (_referencePoints.Length == 0 || _referencePoints.Any(p => p.Length != m))
-            {
-                throw new ArgumentException("The dimension of reference points vectors must be the same as the number of objectives of the study.");
-            }
-
-            var all = new List<FrozenTrial>(elite);
-            all.AddRange(front);
-            var objectives = NormalizeObjectives(ClipInfinities(Constraints.LossValues(all, directions)));
-            var (closest, distance) = Associate(objectives, _referencePoints);
-            elite.AddRange(PreserveNiches(PopulationSize - elite.Count, elite.Count, front, closest, distance, Rng));
-            break;
+            throw new ArgumentException("The dimension of reference points vectors must be the same as the number of objectives of the study.");
         }
 
-        return elite;
+        var all = new List<FrozenTrial>(elite);
+        all.AddRange(front);
+        var objectives = NormalizeObjectives(ClipInfinities(Constraints.LossValues(all, directions)));
+        var (closest, distance) = Associate(objectives, _referencePoints);
+        return PreserveNiches(count, elite.Count, front, closest, distance, Rng);
     }
 
     private static double[][] ClipInfinities(List<double[]> loss)

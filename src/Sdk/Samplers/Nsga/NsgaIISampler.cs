@@ -38,38 +38,15 @@ public sealed class NsgaIISampler : GeneticSampler
     {
     }
 
+    /// <summary>Cuts the last admitted rank by crowding distance (extremes first, then the sparsest regions).</summary>
     /// <inheritdoc/>
-    private protected override IReadOnlyList<FrozenTrial> SelectEliteCore(Study study, IReadOnlyList<FrozenTrial> population) => SelectElite(study, population);
-
-    internal IReadOnlyList<FrozenTrial> SelectElite(Study study, IReadOnlyList<FrozenTrial> population)
+    private protected override IEnumerable<FrozenTrial> CutFront(Study study, List<FrozenTrial> elite, List<FrozenTrial> front, int count)
     {
-        bool constrained = Constraints.IsConstrained(population);
-        if (constrained)
+        var order = ParetoMath.CrowdingDistanceOrder(Constraints.LossValues(front, study.Directions));
+        for (int i = 0; i < count; i++)
         {
-            Constraints.Validate(population);
+            yield return front[order[i]];
         }
-
-        var directions = study.Directions;
-        var elite = new List<FrozenTrial>(PopulationSize);
-        foreach (var front in Constraints.RankPopulation(population, directions, constrained))
-        {
-            if (elite.Count + front.Count < PopulationSize)
-            {
-                elite.AddRange(front);
-                continue;
-            }
-
-            int n = PopulationSize - elite.Count;
-            var order = ParetoMath.CrowdingDistanceOrder(Constraints.LossValues(front, directions));
-            for (int i = 0; i < n; i++)
-            {
-                elite.Add(front[order[i]]);
-            }
-
-            break;
-        }
-
-        return elite;
     }
 }
 

@@ -52,5 +52,5 @@ public sealed class JournalFileOpenLock : IJournalFileLock
     });
 
     /// <inheritdoc/>
-    public void Release() => StaleLockWatch.Remove(LockFile);
+    public void Release() => _watch.Remove();
 }

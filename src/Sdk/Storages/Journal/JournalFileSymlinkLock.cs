@@ -46,13 +46,16 @@ public sealed class JournalFileSymlinkLock : IJournalFileLock
     });
 
     /// <inheritdoc/>
-    public void Release() => StaleLockWatch.Remove(LockFile);
+    public void Release() => _watch.Remove();
 }
 
 /// <summary>The waiting loop shared by the journal file locks: backoff, warning, and removal of a stale lock.</summary>
 internal sealed class StaleLockWatch
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>The lock path as unlink(2) takes it (UTF-8, NUL-terminated), encoded once.</summary>
+    private readonly byte[] _lockFileNative;
 
     public StaleLockWatch(string lockFile, TimeSpan? gracePeriod)
     {
@@ -63,6 +66,7 @@ internal sealed class StaleLockWatch
         }
 
         LockFile = lockFile;
+        _lockFileNative = System.Text.Encoding.UTF8.GetBytes(lockFile + "\0");
         GracePeriod = grace == Timeout.InfiniteTimeSpan ? null : grace;
     }
 
@@ -70,13 +74,14 @@ internal sealed class StaleLockWatch
 
     public TimeSpan? GracePeriod { get; }
 
-    /// <summary>Removes a lock file; a missing one means the lock was not held.</summary>
-    public static void Remove(string lockFile)
+    /// <summary>Removes the lock file; a missing one means the lock was not held.</summary>
+    public void Remove()
     {
+        string lockFile = LockFile;
         if (!OperatingSystem.IsWindows())
         {
             // One unlink(2), which tells whether the lock existed (File.Delete does not): this runs for every append.
-            if (NativeMethods.Unlink(System.Text.Encoding.UTF8.GetBytes(lockFile + "\0")) == 0)
+            if (NativeMethods.Unlink(_lockFileNative) == 0)
             {
                 return;
             }

@@ -97,14 +97,15 @@ public sealed partial class RdbStorage
     /// <param name="pending">The queued writes, in order.</param>
     /// <param name="finishing">
     /// Whether the transaction also finishes the trial with a guarded update (which rolls everything back if the
-    /// trial is no longer updatable): the parameters then go in multi-row statements without a state check each.
+    /// trial is no longer updatable): on SQLite the parameters then go in multi-row statements without a state check
+    /// each (PostgreSQL finishes a trial in one batch instead, <see cref="FinishInBatch"/>).
     /// </param>
     private void WritePending(RdbConnection c, int trialId, List<PendingWrite> pending, bool finishing = false)
     {
         List<PendingWrite>? batch = null;
         foreach (var w in pending)
         {
-            if (finishing && w.Kind == PendingKind.Param)
+            if (finishing && c.Raw is not null && w.Kind == PendingKind.Param)
             {
                 (batch ??= new List<PendingWrite>(pending.Count)).Add(w);
                 if (batch.Count == Sql.MaxParamsPerInsert)
@@ -157,45 +158,17 @@ public sealed partial class RdbStorage
         }
     }
 
+    /// <summary>Inserts a run of parameters with one prepared SQLite statement, and empties the run.</summary>
     private void InsertParams(RdbConnection c, int trialId, List<PendingWrite> batch)
     {
-        if (c.Raw is { } raw)
-        {
-            var statement = raw.Statement(_sql.InsertParams(batch.Count)).Bind("@t", trialId);
-            for (int i = 0; i < batch.Count; i++)
-            {
-                var w = batch[i];
-                statement.Bind(ParamNames.N[i], w.Name).Bind(ParamNames.V[i], w.Value).Bind(ParamNames.D[i], w.Json);
-            }
-
-            statement.Execute();
-            batch.Clear();
-            return;
-        }
-
-        var command = c.Command(_sql.InsertParams(batch.Count));
-        var parameters = command.Parameters;
-        if (parameters.Count != 1 + (3 * batch.Count))
-        {
-            // First use of this statement on this connection: declare its parameters in order, then bind by position.
-            parameters.Clear();
-            command.With("@t", 0);
-            for (int i = 0; i < batch.Count; i++)
-            {
-                command.With(ParamNames.N[i], string.Empty).With(ParamNames.V[i], 0.0).With(ParamNames.D[i], string.Empty);
-            }
-        }
-
-        parameters[0].Value = trialId;
+        var statement = c.Raw!.Statement(_sql.InsertParams(batch.Count)).Bind("@t", trialId);
         for (int i = 0; i < batch.Count; i++)
         {
             var w = batch[i];
-            parameters[1 + (3 * i)].Value = w.Name;
-            parameters[2 + (3 * i)].Value = w.Value is { } v ? v : DBNull.Value;
-            parameters[3 + (3 * i)].Value = w.Json;
+            statement.Bind(ParamNames.N[i], w.Name).Bind(ParamNames.V[i], w.Value).Bind(ParamNames.D[i], w.Json);
         }
 
-        command.ExecuteNonQuery();
+        statement.Execute();
         batch.Clear();
     }
 

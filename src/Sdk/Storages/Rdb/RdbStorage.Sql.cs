@@ -235,10 +235,9 @@ public sealed partial class RdbStorage
         /// </summary>
         public string InsertTrialUnlessWaiting(int slots, bool runningBlocks) => _insertUnlessWaiting.GetOrAdd(runningBlocks ? slots : -1 - slots, _ =>
         {
-            int n = slots;
             string blocking = runningBlocks ? "state IN ('WAITING', 'RUNNING')" : "state = 'WAITING'";
             string condition = $"NOT EXISTS (SELECT 1 FROM trials WHERE trial_id > @wm AND study_id = @s AND {blocking})";
-            if (List("@w", n) is { } listed)
+            if (List("@w", slots) is { } listed)
             {
                 condition += $" AND NOT EXISTS (SELECT 1 FROM trials WHERE {listed} AND state = 'WAITING')";
             }

@@ -460,6 +460,7 @@ public sealed partial class RdbStorage
         int slots = watched.Length == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)watched.Length);
         DateTime now = Now();
         (int Id, int Number)? created;
+        List<int>? candidates = null;
         if (!Dialect.SerializesWriters)
         {
             var batched = Run<(List<(int Id, TrialState State)> Scan, (int Id, int Number)? Created)?>(
@@ -471,7 +472,7 @@ public sealed partial class RdbStorage
 
             lock (cache.Lock)
             {
-                FoldScan(cache, b.Scan, null);
+                candidates = FoldScan(cache, b.Scan, null);
             }
 
             created = b.Created;
@@ -483,13 +484,22 @@ public sealed partial class RdbStorage
 
         if (created is not { } k)
         {
-            // Something may be waiting (or the study is missing, which the slow path reports); on SQLite, other
-            // processes are running trials: scan from now on until they are gone.
-            lock (cache.Lock)
+            if (candidates is not null)
             {
-                cache.FastAsk = false;
+                // The batch's scan found trials waiting: claim one (or scan again if others won them all).
+                return Claim(candidates) ?? PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
             }
 
+            if (Dialect.SerializesWriters)
+            {
+                // Other processes are running trials (or one is waiting): scan from now on until they are gone.
+                lock (cache.Lock)
+                {
+                    cache.FastAsk = false;
+                }
+            }
+
+            // A missing study is reported by the slow path.
             return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
         }
 
@@ -562,14 +572,8 @@ public sealed partial class RdbStorage
         insert.CommandText = _sql.InsertTrialUnlessWaiting(slots, runningBlocks: false);
         BatchParameter(insert, "@s", studyId, System.Data.DbType.Int32);
         BatchParameter(insert, "@state", StateName(TrialState.Running), System.Data.DbType.String);
-        var start = insert.CreateParameter();
-        start.ParameterName = "@start";
-        Dialect.ConfigureDateTimeParameter(start, now);
-        insert.Parameters.Add(start);
-        var complete = insert.CreateParameter();
-        complete.ParameterName = "@complete";
-        Dialect.ConfigureDateTimeParameter(complete, null);
-        insert.Parameters.Add(complete);
+        BatchDateTime(insert, "@start", now);
+        BatchDateTime(insert, "@complete", null);
         BatchParameter(insert, "@wm", watermark, System.Data.DbType.Int32);
         for (int i = 0; i < slots; i++)
         {
@@ -651,10 +655,7 @@ public sealed partial class RdbStorage
         BatchParameter(update, "@state", StateName(state), System.Data.DbType.String);
         if (state.IsFinished())
         {
-            var complete = update.CreateParameter();
-            complete.ParameterName = "@complete";
-            Dialect.ConfigureDateTimeParameter(complete, now);
-            update.Parameters.Add(complete);
+            BatchDateTime(update, "@complete", now);
         }
 
         batch.BatchCommands.Add(update);
@@ -676,6 +677,14 @@ public sealed partial class RdbStorage
             using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
             throw r.Read() ? Unupdatable(r.GetInt32(1)) : TrialNotFound(trialId);
         }
+    }
+
+    private void BatchDateTime(System.Data.Common.DbBatchCommand command, string name, DateTime? utc)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        Dialect.ConfigureDateTimeParameter(p, utc);
+        command.Parameters.Add(p);
     }
 
     private static void BatchParameter(System.Data.Common.DbBatchCommand command, string name, object value, System.Data.DbType type)
@@ -734,15 +743,11 @@ public sealed partial class RdbStorage
                 return list;
             });
             candidates = FoldScan(cache, rows, candidates);
-
-            // Asks go back to the single-statement insert once no other process's trial is running.
-            bool onlyOwn = true;
-            foreach (int id in cache.ScanUnfinished)
+            if (Dialect.SerializesWriters && !cache.FastAsk)
             {
-                onlyOwn &= _owned.ContainsKey(id);
+                // Asks go back to the single-statement insert once no other process's trial is running.
+                cache.FastAsk = cache.ScanUnfinished.All(_owned.ContainsKey);
             }
-
-            cache.FastAsk |= onlyOwn;
         }
 
         if (candidates is null)
@@ -750,6 +755,13 @@ public sealed partial class RdbStorage
             return null;
         }
 
+        // When every candidate was claimed by another worker meanwhile, look again.
+        return Claim(candidates) ?? PopWaitingTrialId(studyId);
+    }
+
+    /// <summary>Claims the first of the WAITING trials another worker has not claimed meanwhile (a compare-and-set on each state).</summary>
+    private int? Claim(List<int> candidates)
+    {
         DateTime now = Now();
         foreach (int trialId in candidates)
         {
@@ -760,8 +772,7 @@ public sealed partial class RdbStorage
             }
         }
 
-        // Every candidate was claimed by another worker meanwhile; look again.
-        return PopWaitingTrialId(studyId);
+        return null;
     }
 
     /// <summary>

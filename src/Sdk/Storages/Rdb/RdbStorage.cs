@@ -173,10 +173,10 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 
     private bool IsRetryable(Exception e) => Dialect.IsTransient(e) || (e.InnerException is { } inner && Dialect.IsTransient(inner));
 
-    /// <summary>Runs a write transaction; the body's exceptions roll it back.</summary>
     /// <summary>Gets how many commits waited for stable storage (for tests of <see cref="RdbStorageOptions.DurableCommits"/>).</summary>
     internal long DurableCommitCount => Interlocked.Read(ref _durableCommits);
 
+    /// <summary>Runs a write transaction; the body's exceptions roll it back.</summary>
     private T Write<T>(bool durable, Func<RdbConnection, T> body)
     {
         durable &= _options.DurableCommits;

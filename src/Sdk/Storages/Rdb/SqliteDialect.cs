@@ -13,6 +13,7 @@ namespace Sharptune.Storages;
 /// </summary>
 public sealed class SqliteDialect : RdbDialect
 {
+    private static readonly string[] ReadFormats = ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"];
 
     private static readonly string[] Schema =
     [
@@ -321,7 +322,7 @@ public sealed class SqliteDialect : RdbDialect
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
-    /// <summary>Formats a time as SQLAlchemy stores it in SQLite (<c>YYYY-MM-DD HH:MM:SS.ffffff</c>), without a format parser.</summary>
+    /// <summary>Formats a time as SQLAlchemy stores it in SQLite (<c>YYYY-MM-DD HH:MM:SS.ffffff</c>) without a format parser: this runs for every trial.</summary>
     internal static string FormatDateTime(DateTime t) => string.Create(26, t, static (span, t) =>
     {
         Digits(span[..4], t.Year);
@@ -348,56 +349,14 @@ public sealed class SqliteDialect : RdbDialect
         }
     });
 
-    /// <summary>Parses the form <see cref="FormatDateTime"/> writes without a format parser; null when the text is not of that form.</summary>
-    private static DateTime? TryParseStored(string s)
-    {
-        if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' || s[19] != '.')
-        {
-            return null;
-        }
-
-        int year = Number(s, 0, 4), month = Number(s, 5, 2), day = Number(s, 8, 2), hour = Number(s, 11, 2), minute = Number(s, 14, 2), second = Number(s, 17, 2), micro = Number(s, 20, 6);
-        if ((year | month | day | hour | minute | second | micro) < 0 || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-        {
-            return null;
-        }
-
-        return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(micro * 10L);
-
-        static int Number(string s, int start, int length)
-        {
-            int value = 0;
-            for (int i = start; i < start + length; i++)
-            {
-                int d = s[i] - '0';
-                if ((uint)d > 9)
-                {
-                    return -1;
-                }
-
-                value = (value * 10) + d;
-            }
-
-            return value;
-        }
-    }
-
     /// <summary>Parses SQLAlchemy's SQLite datetime text (<c>YYYY-MM-DD HH:MM:SS[.ffffff]</c>) as UTC.</summary>
     internal static DateTime ParseDateTime(string text)
     {
-        if (text.Length == 26 && TryParseStored(text) is { } stored)
-        {
-            return stored;
-        }
-
-        string[] formats = ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"];
-        if (DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var result))
+        if (DateTime.TryParseExact(text, ReadFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var result))
         {
             return DateTime.SpecifyKind(result, DateTimeKind.Utc);
         }
 
         throw new FormatException($"Unrecognized SQLite datetime '{text}'.");
     }
-
-
 }
