@@ -40,6 +40,65 @@ public sealed class JournalFileTests : IDisposable
     }
 
     [Fact]
+    public void OwnRecords_AreAppliedWithoutParsing_AndGiveTheStateAFreshReplayGives()
+    {
+        string path = _dir.File("own.log");
+        var x = new FloatDistribution(-5, 5);
+        var c = new CategoricalDistribution(["a", "b", null]);
+        using var a = new JournalStorage(path);
+        int study = a.CreateNewStudy([StudyDirection.Minimize, StudyDirection.Maximize], "own");
+
+        // Alone on the file: the trial records come back as written and are not parsed.
+        long parsed = a.RecordsParsed;
+        for (int i = 0; i < 4; i++)
+        {
+            int t = a.CreateNewTrial(study);
+            a.SetTrialParam(t, "x", (0.1 * i) + 1e-13, x);
+            a.SetTrialParam(t, "c", i % 3, c);
+            a.SetTrialStateValues(t, i == 3 ? TrialState.Fail : TrialState.Complete, i == 3 ? null : [1.0 / 3 * i, i == 2 ? double.PositiveInfinity : -0.0]);
+        }
+
+        int limited = Assert.NotNull(a.CreateNewTrialWithinLimit(study, 100, [TrialState.Complete]));
+        a.SetTrialStateValues(limited, TrialState.Pruned);
+        Assert.Equal(parsed, a.RecordsParsed);
+
+        // Another writer in between: what follows its records is read back from the file.
+        using var other = new JournalStorage(path);
+        var sharing = Study.Load("own", other);
+        sharing.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 1.5 });
+        int next = a.CreateNewTrial(study);
+        a.SetTrialParam(next, "x", 2.5, x);
+        int claimed = Assert.NotNull(a.PopWaitingTrialId(study));
+        a.SetTrialIntermediateValue(claimed, 1, double.NaN);
+        a.SetTrialUserAttr(claimed, "u", new[] { 1, 2 });
+        a.SetTrialStateValues(claimed, TrialState.Complete, [double.NegativeInfinity, 7]);
+        a.SetTrialStateValues(next, TrialState.Complete, [0.5, 0.25]);
+        Assert.True(a.RecordsParsed > parsed);
+
+        var written = a.GetAllTrials(study);
+        using var fresh = new JournalStorage(path);
+        var replayed = fresh.GetAllTrials(study);
+        Assert.Equal(7, written.Count);
+        Assert.Equal(replayed.Count, written.Count);
+        for (int i = 0; i < written.Count; i++)
+        {
+            Assert.Equal((replayed[i].Number, replayed[i].TrialId, replayed[i].State), (written[i].Number, written[i].TrialId, written[i].State));
+            Assert.Equal(replayed[i].Params, written[i].Params);
+            Assert.Equal(replayed[i].Distributions, written[i].Distributions);
+            Assert.Equal(replayed[i].DatetimeStart, written[i].DatetimeStart);
+            Assert.Equal(replayed[i].DatetimeComplete, written[i].DatetimeComplete);
+            Assert.Equal(replayed[i].Values?.Select(BitConverter.DoubleToInt64Bits), written[i].Values?.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(replayed[i].IntermediateValues, written[i].IntermediateValues);
+            Assert.Equal(replayed[i].UserAttrs, written[i].UserAttrs);
+        }
+
+        Assert.Equal(DateTimeKind.Utc, written[0].DatetimeStart!.Value.Kind);
+        Assert.Equal(0, written[0].DatetimeStart!.Value.Ticks % 10); // microseconds, as the record's text has them
+        Assert.Equal((TrialState.Complete, 1), (written[5].State, written[5].IntermediateValues.Count)); // the enqueued trial, claimed
+        Assert.NotNull(written[5].DatetimeStart);
+    }
+
+    [Fact]
     public void PythonStyleRecords_AreReplayedWithOptunasRules()
     {
         string path = _dir.File("python.log");

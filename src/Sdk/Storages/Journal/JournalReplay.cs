@@ -22,20 +22,43 @@ internal sealed class JournalReplay
     /// <summary>Gets the number of records applied so far.</summary>
     public long LogNumberRead { get; private set; }
 
+    /// <summary>Gets the number of records applied by parsing their text (for tests: own records come back typed).</summary>
+    public long RecordsParsed { get; private set; }
+
     /// <summary>Gets the id of the trial created by the last CREATE_TRIAL record of the current worker.</summary>
     public int LastCreatedTrialId { get; private set; } = -1;
 
     /// <summary>Gets the trial the given worker last created as RUNNING or claimed, if any.</summary>
     public int? OwnedTrialId(string workerId) => _ownedTrialByWorker.TryGetValue(workerId, out int id) ? id : null;
 
-    /// <summary>Applies records; returns the error of the first invalid record written by <paramref name="workerId"/>.</summary>
-    public Exception? Apply(IReadOnlyList<string> logs, string workerId)
+    /// <summary>
+    /// Applies records; returns the error of the first invalid record written by <paramref name="workerId"/>.
+    /// Records of <paramref name="own"/> that come back as the same strings, in order, are applied in typed form.
+    /// </summary>
+    public Exception? Apply(IReadOnlyList<string> logs, string workerId, IReadOnlyList<JournalRecord>? own = null)
     {
-        Exception? own = null;
+        Exception? error = null;
+        int next = 0;
         foreach (string line in logs)
         {
             LogNumberRead++;
+            if (own is not null && next < own.Count && ReferenceEquals(line, own[next].Text) && own[next++] is { Operation: { } } typed)
+            {
+                string? me = typed.Worker == workerId ? workerId : null;
+                try
+                {
+                    ApplyTyped(typed, me);
+                }
+                catch (Exception e) when (me is not null && IsRecordError(e))
+                {
+                    error ??= e;
+                }
+
+                continue;
+            }
+
             object? parsed;
+            RecordsParsed++;
             try
             {
                 parsed = PyJson.Parse(line);
@@ -56,14 +79,16 @@ internal sealed class JournalReplay
             {
                 ApplyOne(log, mine ? workerId : null);
             }
-            catch (Exception e) when (mine && e is KeyNotFoundException or DuplicatedStudyException or UpdateFinishedTrialException or ArgumentException)
+            catch (Exception e) when (mine && IsRecordError(e))
             {
-                own ??= e;
+                error ??= e;
             }
         }
 
-        return own;
+        return error;
     }
+
+    private static bool IsRecordError(Exception e) => e is KeyNotFoundException or DuplicatedStudyException or UpdateFinishedTrialException or ArgumentException;
 
     // ----- queries -----
 
@@ -168,6 +193,36 @@ internal sealed class JournalReplay
         }
     }
 
+    private void ApplyTyped(JournalRecord record, string? mine)
+    {
+        switch (record.Operation)
+        {
+            case JournalOperation.CreateTrial:
+                if (StudyOf(record.Id, mine) is { } s)
+                {
+                    AddTrial(s, new TrialRecord(_trials.Count, s.Study.TrialIds.Count, s.Id) { State = TrialState.Running, DatetimeStart = record.Date }, mine);
+                }
+
+                break;
+            case JournalOperation.SetTrialParam:
+                if (UpdatableTrial(record.Id, mine) is { } p)
+                {
+                    SetParam(p, record.Name!, record.Distribution!, record.Value, mine);
+                }
+
+                break;
+            case JournalOperation.SetTrialStateValues:
+                if (UpdatableTrial(record.Id, mine) is { } t)
+                {
+                    SetStateValues(t, record.State, record.Values, record.Date, mine);
+                }
+
+                break;
+            default:
+                throw new InvalidOperationException($"No typed form for {record.Operation}.");
+        }
+    }
+
     private void ApplyCreateStudy(IDictionary<string, object?> log, string? mine)
     {
         string name = (string)log["study_name"]!;
@@ -260,6 +315,12 @@ internal sealed class JournalReplay
             }
         }
 
+        AddTrial(s, trial, mine);
+    }
+
+    private void AddTrial((int Id, StudyState Study) s, TrialRecord trial, string? mine)
+    {
+        int trialId = trial.TrialId;
         _trials.Add(trial);
         s.Study.TrialIds.Add(trialId);
         if (trial.State == TrialState.Waiting)
@@ -279,13 +340,14 @@ internal sealed class JournalReplay
 
     private void ApplySetParam(IDictionary<string, object?> log, string? mine)
     {
-        if (UpdatableTrial(log, mine) is not { } trial)
+        if (UpdatableTrial(log, mine) is { } trial)
         {
-            return;
+            SetParam(trial, (string)log["param_name"]!, JournalStorage.ParseDistribution((string)log["distribution"]!), ToDouble(log["param_value_internal"]), mine);
         }
+    }
 
-        string name = (string)log["param_name"]!;
-        var dist = JournalStorage.ParseDistribution((string)log["distribution"]!);
+    private void SetParam(TrialRecord trial, string name, Distribution dist, double value, string? mine)
+    {
         var study = _studies.TryGetValue(trial.StudyId, out var st) ? st : null;
         if (study is not null && study.ParamDistributions.TryGetValue(name, out var previous))
         {
@@ -300,7 +362,7 @@ internal sealed class JournalReplay
         }
 
         study?.ParamDistributions.TryAdd(name, dist);
-        trial.Params[name] = ToDouble(log["param_value_internal"]);
+        trial.Params[name] = value;
         trial.Distributions[name] = dist;
         trial.Frozen = null;
     }
@@ -313,6 +375,24 @@ internal sealed class JournalReplay
         }
 
         var state = (TrialState)(int)Num(log, "state");
+        double[]? values = null;
+        if (log.TryGetValue("values", out object? vs) && vs is IEnumerable list)
+        {
+            var read = new List<double>();
+            foreach (object? v in list)
+            {
+                read.Add(ToDouble(v));
+            }
+
+            values = [.. read];
+        }
+
+        var date = state == TrialState.Running ? Date(log, "datetime_start") : state.IsFinished() ? Date(log, "datetime_complete") : null;
+        SetStateValues(trial, state, values, date, mine);
+    }
+
+    private void SetStateValues(TrialRecord trial, TrialState state, double[]? values, DateTime? date, string? mine)
+    {
         if (state == TrialState.Running && trial.State == TrialState.Running)
         {
             return;
@@ -330,7 +410,7 @@ internal sealed class JournalReplay
 
         if (state == TrialState.Running)
         {
-            trial.DatetimeStart = Date(log, "datetime_start");
+            trial.DatetimeStart = date;
             if (mine is not null)
             {
                 _ownedTrialByWorker[mine] = trial.TrialId;
@@ -339,27 +419,22 @@ internal sealed class JournalReplay
 
         if (state.IsFinished())
         {
-            trial.DatetimeComplete = Date(log, "datetime_complete");
+            trial.DatetimeComplete = date;
         }
 
         trial.State = state;
-        if (log.TryGetValue("values", out object? vs) && vs is IEnumerable list)
+        if (values is not null)
         {
-            var values = new List<double>();
-            foreach (object? v in list)
-            {
-                values.Add(ToDouble(v));
-            }
-
-            trial.Values = [.. values];
+            trial.Values = values;
         }
 
         trial.Frozen = null;
     }
 
-    private (int Id, StudyState Study)? StudyOf(IDictionary<string, object?> log, string? mine)
+    private (int Id, StudyState Study)? StudyOf(IDictionary<string, object?> log, string? mine) => StudyOf((int)Num(log, "study_id"), mine);
+
+    private (int Id, StudyState Study)? StudyOf(int id, string? mine)
     {
-        int id = (int)Num(log, "study_id");
         if (_studies.TryGetValue(id, out var s))
         {
             return (id, s);
@@ -373,9 +448,10 @@ internal sealed class JournalReplay
         return null;
     }
 
-    private TrialRecord? UpdatableTrial(IDictionary<string, object?> log, string? mine)
+    private TrialRecord? UpdatableTrial(IDictionary<string, object?> log, string? mine) => UpdatableTrial((int)Num(log, "trial_id"), mine);
+
+    private TrialRecord? UpdatableTrial(int id, string? mine)
     {
-        int id = (int)Num(log, "trial_id");
         var trial = FindTrial(id);
         if (trial is null)
         {

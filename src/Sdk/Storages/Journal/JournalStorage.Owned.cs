@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using Sharptune.Storages.Journal;
 
 namespace Sharptune.Storages;
 
@@ -24,7 +25,7 @@ public sealed partial class JournalStorage
     private void Own(int trialId, int studyId) => _owned[trialId] = new OwnedTrial(studyId);
 
     /// <summary>Queues a record of an owned, running trial; false when it must be written at once. Called under the lock.</summary>
-    private bool TryQueue(int trialId, string record, Action<OwnedTrial> apply)
+    private bool TryQueue(int trialId, JournalRecord record, Action<OwnedTrial> apply)
     {
         if (!_owned.TryGetValue(trialId, out var owned) || _replay.FindTrial(trialId) is not { State: TrialState.Running })
         {
@@ -39,7 +40,7 @@ public sealed partial class JournalStorage
     }
 
     /// <summary>Stops tracking a trial and returns its queued records. Called under the lock.</summary>
-    private List<string>? TakeQueued(int trialId, bool disown)
+    private List<JournalRecord>? TakeQueued(int trialId, bool disown)
     {
         if (!_owned.TryGetValue(trialId, out var owned))
         {
@@ -56,7 +57,7 @@ public sealed partial class JournalStorage
             return null;
         }
 
-        var records = new List<string>(owned.Records);
+        var records = new List<JournalRecord>(owned.Records);
         owned.ClearQueued();
         return records;
     }
@@ -153,8 +154,8 @@ public sealed partial class JournalStorage
     /// <summary>Appends every queued record in one append. Called under the lock.</summary>
     private void FlushQueued()
     {
-        var records = new List<string>();
-        var taken = new List<(OwnedTrial Trial, List<string> Records)>();
+        var records = new List<JournalRecord>();
+        var taken = new List<(OwnedTrial Trial, List<JournalRecord> Records)>();
         foreach (var owned in _owned.Values)
         {
             if (owned.Records.Count > 0)
@@ -170,9 +171,15 @@ public sealed partial class JournalStorage
             return;
         }
 
+        var texts = new string[records.Count];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            texts[i] = records[i].Text;
+        }
+
         try
         {
-            _backend.AppendLogs(records, durable: false);
+            _backend.AppendLogs(texts, durable: false);
         }
         catch
         {
@@ -184,7 +191,7 @@ public sealed partial class JournalStorage
             throw;
         }
 
-        Sync(WorkerId());
+        Sync(WorkerId(), records);
     }
 
     /// <summary>The queued changes of a RUNNING trial this instance created.</summary>
@@ -192,7 +199,7 @@ public sealed partial class JournalStorage
     {
         public int StudyId { get; } = studyId;
 
-        public List<string> Records { get; } = [];
+        public List<JournalRecord> Records { get; } = [];
 
         public Dictionary<string, double> Params { get; } = new(StringComparer.Ordinal);
 

@@ -54,6 +54,18 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
     }
 
+    /// <summary>Gets the number of records this instance has replayed by parsing their text (for tests).</summary>
+    internal long RecordsParsed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _replay.RecordsParsed;
+            }
+        }
+    }
+
     /// <summary>Gets the backend.</summary>
     public IJournalBackend Backend => _backend;
 
@@ -199,10 +211,11 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         var sb = Record(JournalOperation.CreateTrial, out string worker);
         sb.Append(",\"study_id\":").Append(studyId);
+        var start = JournalRecord.Microseconds(DateTime.UtcNow);
         if (templateTrial is null)
         {
             sb.Append(",\"datetime_start\":");
-            AppendDate(sb, DateTime.UtcNow);
+            AppendDate(sb, start);
         }
         else
         {
@@ -210,6 +223,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         }
 
         sb.Append('}');
+        var record = templateTrial is null ? JournalRecord.CreateTrial(sb.ToString(), worker, studyId, start) : JournalRecord.Untyped(sb.ToString(), worker);
         lock (_lock)
         {
             if (!_replay.HasStudy(studyId))
@@ -218,7 +232,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                 _ = _replay.GetStudy(studyId);
             }
 
-            WriteAndSync(sb.ToString(), worker, durable: templateTrial is not null);
+            WriteAndSync([record], worker, durable: templateTrial is not null);
             int created = _replay.LastCreatedTrialId;
             if (templateTrial is null)
             {
@@ -254,13 +268,15 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                     return null;
                 }
 
+                var start = JournalRecord.Microseconds(DateTime.UtcNow);
                 sb.Append(",\"study_id\":").Append(studyId).Append(",\"datetime_start\":");
-                AppendDate(sb, DateTime.UtcNow);
+                AppendDate(sb, start);
                 sb.Append('}');
+                var record = JournalRecord.CreateTrial(sb.ToString(), worker, studyId, start);
                 ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-                if (_backend.TryAppendLogs([sb.ToString()], _replay.LogNumberRead, durable: false))
+                if (_backend.TryAppendLogs([record.Text], _replay.LogNumberRead, durable: false))
                 {
-                    Sync(worker);
+                    Sync(worker, [record]);
                     Own(_replay.LastCreatedTrialId, studyId);
                     return _replay.LastCreatedTrialId;
                 }
@@ -284,6 +300,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(",\"distribution\":");
         PyJson.WriteString(sb, json);
         sb.Append('}');
+        var record = JournalRecord.SetParam(sb.ToString(), worker, trialId, paramName, internalValue, distribution);
         lock (_lock)
         {
             // Refuse what is already known to be invalid without writing it; the replay has the last word.
@@ -300,7 +317,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                     Distribution.CheckCompatibility(queued, distribution);
                 }
 
-                bool deferred = TryQueue(trialId, sb.ToString(), o =>
+                bool deferred = TryQueue(trialId, record, o =>
                 {
                     o.Params[paramName] = internalValue;
                     o.Distributions[paramName] = distribution;
@@ -312,7 +329,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                 }
             }
 
-            WriteAndSync(sb.ToString(), worker, durable: false);
+            WriteAndSync([record], worker, durable: false);
         }
     }
 
@@ -334,38 +351,39 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         var sb = Record(JournalOperation.SetTrialStateValues, out string worker);
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"state\":").Append((int)state).Append(",\"values\":");
+        double[]? copy = null;
         if (values is null)
         {
             sb.Append("null");
         }
         else
         {
+            copy = new double[values.Count];
             sb.Append('[');
-            for (int i = 0; i < values.Count; i++)
+            for (int i = 0; i < copy.Length; i++)
             {
                 if (i > 0)
                 {
                     sb.Append(',');
                 }
 
-                PyJson.WriteFloat(sb, values[i]);
+                copy[i] = values[i];
+                PyJson.WriteFloat(sb, copy[i]);
             }
 
             sb.Append(']');
         }
 
-        if (state == TrialState.Running)
+        DateTime? date = null;
+        if (state == TrialState.Running || state.IsFinished())
         {
-            sb.Append(",\"datetime_start\":");
-            AppendDate(sb, DateTime.UtcNow);
-        }
-        else if (state.IsFinished())
-        {
-            sb.Append(",\"datetime_complete\":");
-            AppendDate(sb, DateTime.UtcNow);
+            date = JournalRecord.Microseconds(DateTime.UtcNow);
+            sb.Append(state == TrialState.Running ? ",\"datetime_start\":" : ",\"datetime_complete\":");
+            AppendDate(sb, date);
         }
 
         sb.Append('}');
+        var record = JournalRecord.SetStateValues(sb.ToString(), worker, trialId, state, copy, date);
         lock (_lock)
         {
             if (state == TrialState.Running)
@@ -385,7 +403,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
 
             // The trial's queued records go first, in the same append as its state.
             var queuedRecords = state == TrialState.Running ? null : TakeQueued(trialId, disown: true);
-            WriteAndSync(queuedRecords is null ? [sb.ToString()] : [.. queuedRecords, sb.ToString()], worker, durable: state != TrialState.Running);
+            WriteAndSync(queuedRecords is null ? [record] : [.. queuedRecords, record], worker, durable: state != TrialState.Running);
             if (state != TrialState.Running)
             {
                 if (state.IsFinished() && _heartbeats is not null && HeartbeatInterval is not null)
@@ -407,7 +425,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"step\":").Append(step).Append(",\"intermediate_value\":");
         PyJson.WriteFloat(sb, intermediateValue);
         sb.Append('}');
-        WriteTrialRecord(trialId, sb.ToString(), worker, o => o.Intermediate[step] = intermediateValue);
+        WriteTrialRecord(trialId, JournalRecord.Untyped(sb.ToString(), worker), o => o.Intermediate[step] = intermediateValue);
     }
 
     /// <inheritdoc/>
@@ -623,10 +641,10 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(':');
         PyJson.Write(sb, value, compact: true);
         sb.Append("}}");
-        WriteTrialRecord(trialId, sb.ToString(), worker, o => (op == JournalOperation.SetTrialUserAttr ? o.UserAttrs : o.SystemAttrs)[key] = value);
+        WriteTrialRecord(trialId, JournalRecord.Untyped(sb.ToString(), worker), o => (op == JournalOperation.SetTrialUserAttr ? o.UserAttrs : o.SystemAttrs)[key] = value);
     }
 
-    private void WriteTrialRecord(int trialId, string record, string worker, Action<OwnedTrial> apply)
+    private void WriteTrialRecord(int trialId, JournalRecord record, Action<OwnedTrial> apply)
     {
         lock (_lock)
         {
@@ -637,7 +655,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
 
             if (!TryQueue(trialId, record, apply))
             {
-                WriteAndSync(record, worker, durable: false);
+                WriteAndSync([record], record.Worker, durable: false);
             }
         }
     }
@@ -660,16 +678,23 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     }
 
     /// <summary>Appends a record, then replays the log up to it; an error of the record itself is thrown here.</summary>
-    private void WriteAndSync(string record, string worker, bool durable) => WriteAndSync([record], worker, durable);
+    private void WriteAndSync(string record, string worker, bool durable) => WriteAndSync([JournalRecord.Untyped(record, worker)], worker, durable);
 
-    private void WriteAndSync(IReadOnlyList<string> records, string worker, bool durable)
+    private void WriteAndSync(IReadOnlyList<JournalRecord> records, string worker, bool durable)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        _backend.AppendLogs(records, durable);
-        Sync(worker);
+        var texts = new string[records.Count];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            texts[i] = records[i].Text;
+        }
+
+        _backend.AppendLogs(texts, durable);
+        Sync(worker, records);
     }
 
-    private void Sync(string workerId)
+    /// <summary>Replays what the log has beyond what was read; <paramref name="own"/>: the records just appended, applied without parsing when they come back unchanged.</summary>
+    private void Sync(string workerId, IReadOnlyList<JournalRecord>? own = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var logs = _backend.ReadLogs(_replay.LogNumberRead);
@@ -678,7 +703,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
             return;
         }
 
-        if (_replay.Apply(logs, workerId) is { } error)
+        if (_replay.Apply(logs, workerId, own) is { } error)
         {
             throw error;
         }
