@@ -239,6 +239,31 @@ public sealed class JournalFileTests : IDisposable
     }
 
     [Fact]
+    public void ReadAfterOwnAppend_SkipsTheFile_OnlyWhenNothingUnreadPrecededIt()
+    {
+        string path = _dir.File("after.log");
+        static string R(int i) => "{\"op_code\":1,\"worker_id\":\"w\",\"study_id\":" + i + "}";
+        using var a = new JournalFileBackend(path);
+        using var b = new JournalFileBackend(path);
+        a.AppendLogs([R(1)], durable: false);
+        Assert.Equal([R(1)], a.ReadLogsAfterAppend(0));
+
+        // Another writer appends after a's records: they come with a's next read, plain reads always look.
+        a.AppendLogs([R(2)], durable: false);
+        b.AppendLogs([R(3)], durable: false);
+        Assert.Equal([R(2)], a.ReadLogsAfterAppend(1));
+        Assert.Equal([R(3)], a.ReadLogs(2));
+        a.AppendLogs([R(4)], durable: false);
+        b.AppendLogs([R(5)], durable: false);
+        Assert.Equal([R(4), R(5)], a.ReadLogs(3));
+
+        // Another writer's records before a's: the read after the append returns both, from the file.
+        b.AppendLogs([R(6)], durable: false);
+        a.AppendLogs([R(7)], durable: false);
+        Assert.Equal([R(6), R(7)], a.ReadLogsAfterAppend(5));
+    }
+
+    [Fact]
     public void ReleasingALockThatIsNotHeld_Fails()
     {
         string path = _dir.File("unheld.log");

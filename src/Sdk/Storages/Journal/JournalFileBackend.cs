@@ -50,6 +50,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     private byte[] _buffer = new byte[64 * 1024];
     private bool _disposed;
     private bool _lockLingering;
+    private bool _pendingAtEnd;
     private Timer? _lingerTimer;
 
     /// <summary>Initializes a new instance of the <see cref="JournalFileBackend"/> class.</summary>
@@ -89,7 +90,16 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     public override string ToString() => FilePath;
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ReadLogs(long logNumberFrom)
+    public IReadOnlyList<string> ReadLogs(long logNumberFrom) => ReadLogs(logNumberFrom, afterAppend: false);
+
+    /// <summary>
+    /// Reads as <see cref="ReadLogs(long)"/>, right after an append of the caller: when that append found nothing
+    /// unread before it, its records are returned without looking at the file again (records other writers append
+    /// meanwhile follow them in the log and come with the next read).
+    /// </summary>
+    internal IReadOnlyList<string> ReadLogsAfterAppend(long logNumberFrom) => ReadLogs(logNumberFrom, afterAppend: true);
+
+    private IReadOnlyList<string> ReadLogs(long logNumberFrom, bool afterAppend)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(logNumberFrom);
         lock (_threadLock)
@@ -99,6 +109,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             {
                 // Not the continuation of the last read: scan from the start.
                 _pending.Clear();
+                _pendingAtEnd = false;
                 _readOffset = 0;
                 _readLogNumber = 0;
             }
@@ -106,6 +117,13 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             var result = new List<string>(_pending.Count + 4);
             result.AddRange(_pending);
             _pending.Clear();
+            if (afterAppend && _pendingAtEnd)
+            {
+                _pendingAtEnd = false;
+                return Skip(result, logNumberFrom);
+            }
+
+            _pendingAtEnd = false;
             long length = RandomAccess.GetLength(_handle);
             if (length <= _readOffset)
             {
@@ -206,7 +224,13 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
                     _pending.AddRange(logs);
                     _readOffset += bytes.Length;
                     _readLogNumber += logs.Count;
+                    _pendingAtEnd = true;
                 }
+                else
+                {
+                    _pendingAtEnd = false;
+                }
+
                 if (_sync == JournalFileSync.EveryAppend || (durable && _sync == JournalFileSync.TrialEnd))
                 {
                     RandomAccess.FlushToDisk(_handle);

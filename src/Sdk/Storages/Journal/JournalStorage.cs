@@ -251,7 +251,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         {
             while (true)
             {
-                var sb = Record(JournalOperation.CreateTrial, out string worker);
+                string worker = WorkerId();
                 Sync(worker);
                 var study = _replay.GetStudy(studyId);
                 int counted = 0;
@@ -268,22 +268,66 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                     return null;
                 }
 
-                var start = JournalRecord.Microseconds(DateTime.UtcNow);
-                sb.Append(",\"study_id\":").Append(studyId).Append(",\"datetime_start\":");
-                AppendDate(sb, start);
-                sb.Append('}');
-                var record = JournalRecord.CreateTrial(sb.ToString(), worker, studyId, start);
-                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-                if (_backend.TryAppendLogs([record.Text], _replay.LogNumberRead, durable: false))
+                if (TryCreateUnlessAppended(studyId, worker) is { } created)
                 {
-                    Sync(worker, [record]);
-                    Own(_replay.LastCreatedTrialId, studyId);
-                    return _replay.LastCreatedTrialId;
+                    return created;
                 }
 
                 // Another writer appended first: read its records and decide again.
             }
         }
+    }
+
+    /// <summary>
+    /// Claims the oldest WAITING trial, or creates a RUNNING one. When nothing is waiting as far as this instance has
+    /// read, the creation is appended only if no other writer appended since (checked atomically by the backend), so
+    /// that the ask needs no read of the log of its own: the usual case costs one append.
+    /// </summary>
+    /// <param name="studyId">The study id.</param>
+    /// <returns>The id of the claimed or created trial.</returns>
+    /// <exception cref="KeyNotFoundException">The study does not exist.</exception>
+    public int ClaimOrCreateTrial(int studyId)
+    {
+        lock (_lock)
+        {
+            string worker = WorkerId();
+            if (!_replay.HasStudy(studyId))
+            {
+                Sync(worker);
+            }
+
+            while (_replay.GetStudy(studyId).WaitingCount == 0)
+            {
+                if (TryCreateUnlessAppended(studyId, worker) is { } created)
+                {
+                    return created;
+                }
+
+                Sync(worker);
+            }
+        }
+
+        return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
+    }
+
+    /// <summary>Appends a plain CREATE_TRIAL record if the log holds only what this instance has read. Called under the lock.</summary>
+    private int? TryCreateUnlessAppended(int studyId, string worker)
+    {
+        var sb = Record(JournalOperation.CreateTrial, worker);
+        var start = JournalRecord.Microseconds(DateTime.UtcNow);
+        sb.Append(",\"study_id\":").Append(studyId).Append(",\"datetime_start\":");
+        AppendDate(sb, start);
+        sb.Append('}');
+        var record = JournalRecord.CreateTrial(sb.ToString(), worker, studyId, start);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_backend.TryAppendLogs([record.Text], _replay.LogNumberRead, durable: false))
+        {
+            return null;
+        }
+
+        Sync(worker, [record]);
+        Own(_replay.LastCreatedTrialId, studyId);
+        return _replay.LastCreatedTrialId;
     }
 
     /// <inheritdoc/>
@@ -439,8 +483,14 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         lock (_lock)
         {
-            Sync(WorkerId());
-            return Snapshot(_replay.GetTrial(trialId));
+            // A running trial of this instance changes only through it (as Optuna's cached storage serves it).
+            if (!_owned.ContainsKey(trialId) || _replay.FindTrial(trialId) is not { State: TrialState.Running } owned)
+            {
+                Sync(WorkerId());
+                return Snapshot(_replay.GetTrial(trialId));
+            }
+
+            return Snapshot(owned);
         }
     }
 
@@ -697,7 +747,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private void Sync(string workerId, IReadOnlyList<JournalRecord>? own = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var logs = _backend.ReadLogs(_replay.LogNumberRead);
+        var logs = own is not null && _backend is JournalFileBackend file ? file.ReadLogsAfterAppend(_replay.LogNumberRead) : _backend.ReadLogs(_replay.LogNumberRead);
         if (logs.Count == 0)
         {
             return;
@@ -714,6 +764,11 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private StringBuilder Record(JournalOperation op, out string worker)
     {
         worker = WorkerId();
+        return Record(op, worker);
+    }
+
+    private static StringBuilder Record(JournalOperation op, string worker)
+    {
         var sb = new StringBuilder(160);
         sb.Append("{\"op_code\":").Append((int)op).Append(",\"worker_id\":");
         PyJson.WriteString(sb, worker);
