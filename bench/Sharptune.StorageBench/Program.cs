@@ -170,6 +170,7 @@ static double Run(string name, int n, IStorage storage, ISampler sampler, bool a
 {
     var study = Study.Create(new StudyOptions { Storage = storage, Sampler = sampler });
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    long allocated = GC.GetTotalAllocatedBytes(precise: true);
     var clock = Stopwatch.StartNew();
     if (askTell)
     {
@@ -186,7 +187,8 @@ static double Run(string name, int n, IStorage storage, ISampler sampler, bool a
 
     double seconds = clock.Elapsed.TotalSeconds;
     double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-    Console.WriteLine($"sharptune\t{name}\t{n}\t{seconds:0.000}s\t{seconds / n * 1000:0.000}ms/trial\t(cpu {cpuSeconds / n * 1000:0.000}ms/trial)");
+    long bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / n;
+    Console.WriteLine($"sharptune\t{name}\t{n}\t{seconds:0.000}s\t{seconds / n * 1000:0.000}ms/trial\t(cpu {cpuSeconds / n * 1000:0.000}ms/trial, {bytes} bytes allocated/trial)");
     (storage as IDisposable)?.Dispose();
     return seconds;
 }

@@ -48,6 +48,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     private long _readOffset;
     private long _readLogNumber;
     private byte[] _buffer = new byte[64 * 1024];
+    private byte[] _writeBuffer = new byte[4 * 1024];
     private bool _disposed;
     private bool _lockLingering;
     private bool _pendingAtEnd;
@@ -178,7 +179,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             return true;
         }
 
-        var sb = new StringBuilder();
+        int size = 0;
         foreach (string log in logs)
         {
             if (log.Contains('\n', StringComparison.Ordinal))
@@ -186,13 +187,25 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
                 throw new ArgumentException("A journal record cannot contain a line break.", nameof(logs));
             }
 
-            sb.Append(log).Append('\n');
+            size += Utf8.GetByteCount(log) + 1;
         }
 
-        byte[] bytes = Utf8.GetBytes(sb.ToString());
         lock (_threadLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_writeBuffer.Length < size)
+            {
+                _writeBuffer = new byte[Math.Max(size, _writeBuffer.Length * 2)];
+            }
+
+            int at = 0;
+            foreach (string log in logs)
+            {
+                at += Utf8.GetBytes(log, _writeBuffer.AsSpan(at));
+                _writeBuffer[at++] = (byte)'\n';
+            }
+
+            var bytes = _writeBuffer.AsSpan(0, size);
             if (_lockLingering)
             {
                 // Still held since the previous (finishing) append: the lock-file cycle is saved.

@@ -17,6 +17,9 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
 {
     private static readonly ConcurrentDictionary<string, Distribution> DistributionCache = new(StringComparer.Ordinal);
 
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     private readonly IJournalBackend _backend;
     private readonly JournalStorageOptions _options;
     private readonly IJournalHeartbeatBackend? _heartbeats;
@@ -136,7 +139,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                 }
             }
 
-            WriteAndSync(sb.ToString(), worker, durable: true);
+            WriteAndSync(Text(sb), worker, durable: true);
             return _replay.FindStudy(name) ?? throw new InvalidOperationException("The created study is missing from the journal.");
         }
     }
@@ -148,7 +151,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(",\"study_id\":").Append(studyId).Append('}');
         lock (_lock)
         {
-            WriteAndSync(sb.ToString(), worker, durable: true);
+            WriteAndSync(Text(sb), worker, durable: true);
             foreach (var (id, owned) in _owned.ToList())
             {
                 if (owned.StudyId == studyId)
@@ -223,7 +226,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         }
 
         sb.Append('}');
-        var record = templateTrial is null ? JournalRecord.CreateTrial(sb.ToString(), worker, studyId, start) : JournalRecord.Untyped(sb.ToString(), worker);
+        var record = templateTrial is null ? JournalRecord.CreateTrial(Text(sb), worker, studyId, start) : JournalRecord.Untyped(Text(sb), worker);
         lock (_lock)
         {
             if (!_replay.HasStudy(studyId))
@@ -318,7 +321,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(",\"study_id\":").Append(studyId).Append(",\"datetime_start\":");
         AppendDate(sb, start);
         sb.Append('}');
-        var record = JournalRecord.CreateTrial(sb.ToString(), worker, studyId, start);
+        var record = JournalRecord.CreateTrial(Text(sb), worker, studyId, start);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (!_backend.TryAppendLogs([record.Text], _replay.LogNumberRead, durable: false))
         {
@@ -344,7 +347,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(",\"distribution\":");
         PyJson.WriteString(sb, json);
         sb.Append('}');
-        var record = JournalRecord.SetParam(sb.ToString(), worker, trialId, paramName, internalValue, distribution);
+        var record = JournalRecord.SetParam(Text(sb), worker, trialId, paramName, internalValue, distribution);
         lock (_lock)
         {
             // Refuse what is already known to be invalid without writing it; the replay has the last word.
@@ -427,7 +430,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         }
 
         sb.Append('}');
-        var record = JournalRecord.SetStateValues(sb.ToString(), worker, trialId, state, copy, date);
+        var record = JournalRecord.SetStateValues(Text(sb), worker, trialId, state, copy, date);
         lock (_lock)
         {
             if (state == TrialState.Running)
@@ -469,7 +472,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"step\":").Append(step).Append(",\"intermediate_value\":");
         PyJson.WriteFloat(sb, intermediateValue);
         sb.Append('}');
-        WriteTrialRecord(trialId, JournalRecord.Untyped(sb.ToString(), worker), o => o.Intermediate[step] = intermediateValue);
+        WriteTrialRecord(trialId, JournalRecord.Untyped(Text(sb), worker), o => o.Intermediate[step] = intermediateValue);
     }
 
     /// <inheritdoc/>
@@ -678,7 +681,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                 _ = _replay.GetStudy(studyId);
             }
 
-            WriteAndSync(sb.ToString(), worker, durable: true);
+            WriteAndSync(Text(sb), worker, durable: true);
         }
     }
 
@@ -691,7 +694,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         sb.Append(':');
         PyJson.Write(sb, value, compact: true);
         sb.Append("}}");
-        WriteTrialRecord(trialId, JournalRecord.Untyped(sb.ToString(), worker), o => (op == JournalOperation.SetTrialUserAttr ? o.UserAttrs : o.SystemAttrs)[key] = value);
+        WriteTrialRecord(trialId, JournalRecord.Untyped(Text(sb), worker), o => (op == JournalOperation.SetTrialUserAttr ? o.UserAttrs : o.SystemAttrs)[key] = value);
     }
 
     private void WriteTrialRecord(int trialId, JournalRecord record, Action<OwnedTrial> apply)
@@ -769,10 +772,25 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
 
     private static StringBuilder Record(JournalOperation op, string worker)
     {
-        var sb = new StringBuilder(160);
+        // One builder per thread serves every record (a record is built and turned into text before the next).
+        var sb = t_builder ?? new StringBuilder(512);
+        t_builder = null;
+        sb.Clear();
         sb.Append("{\"op_code\":").Append((int)op).Append(",\"worker_id\":");
         PyJson.WriteString(sb, worker);
         return sb;
+    }
+
+    /// <summary>The text of a record built by <see cref="Record(JournalOperation, string)"/>; the builder is kept for the next record.</summary>
+    private static string Text(StringBuilder sb)
+    {
+        string text = sb.ToString();
+        if (sb.Capacity <= 8192)
+        {
+            t_builder = sb;
+        }
+
+        return text;
     }
 
     private static void AppendDate(StringBuilder sb, DateTime? utc)
