@@ -25,8 +25,10 @@ done
 "$bench" postgres "$pg"
 /usr/bin/python3 "$here/optuna_postgres.py" "$pg"
 "$bench" sqlite
+/usr/bin/python3 "$here/wal_floor.py"
 /usr/bin/python3 "$speed" sqlite
 "$bench" sqlite
+/usr/bin/python3 "$here/wal_floor.py"
 /usr/bin/python3 "$speed" sqlite
 "$bench" sqlite
 echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"

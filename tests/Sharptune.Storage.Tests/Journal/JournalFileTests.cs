@@ -92,6 +92,9 @@ public sealed class JournalFileTests : IDisposable
             Assert.Equal(replayed[i].UserAttrs, written[i].UserAttrs);
         }
 
+        string firstCreate = File.ReadLines(path).First(l => l.Contains("\"op_code\":4", StringComparison.Ordinal));
+        string iso = written[0].DatetimeStart!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("\"datetime_start\":\"" + iso + "+00:00\"", firstCreate, StringComparison.Ordinal);
         Assert.Equal(DateTimeKind.Utc, written[0].DatetimeStart!.Value.Kind);
         Assert.Equal(0, written[0].DatetimeStart!.Value.Ticks % 10); // microseconds, as the record's text has them
         Assert.Equal((TrialState.Complete, 1), (written[5].State, written[5].IntermediateValues.Count)); // the enqueued trial, claimed

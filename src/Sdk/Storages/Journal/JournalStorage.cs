@@ -801,7 +801,9 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
             return;
         }
 
-        sb.Append('"').Append(t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture)).Append("+00:00\"");
+        Span<char> text = stackalloc char[DateText.Length];
+        DateText.Write(text, t.ToUniversalTime(), 'T');
+        sb.Append('"').Append(text).Append("+00:00\"");
     }
 
     private static void AppendTemplate(StringBuilder sb, FrozenTrial t)

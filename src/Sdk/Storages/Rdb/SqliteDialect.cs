@@ -323,31 +323,7 @@ public sealed class SqliteDialect : RdbDialect
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
     /// <summary>Formats a time as SQLAlchemy stores it in SQLite (<c>YYYY-MM-DD HH:MM:SS.ffffff</c>) without a format parser: this runs for every trial.</summary>
-    internal static string FormatDateTime(DateTime t) => string.Create(26, t, static (span, t) =>
-    {
-        Digits(span[..4], t.Year);
-        span[4] = '-';
-        Digits(span.Slice(5, 2), t.Month);
-        span[7] = '-';
-        Digits(span.Slice(8, 2), t.Day);
-        span[10] = ' ';
-        Digits(span.Slice(11, 2), t.Hour);
-        span[13] = ':';
-        Digits(span.Slice(14, 2), t.Minute);
-        span[16] = ':';
-        Digits(span.Slice(17, 2), t.Second);
-        span[19] = '.';
-        Digits(span.Slice(20, 6), (int)(t.Ticks % TimeSpan.TicksPerSecond / 10));
-
-        static void Digits(Span<char> destination, int value)
-        {
-            for (int i = destination.Length - 1; i >= 0; i--)
-            {
-                destination[i] = (char)('0' + (value % 10));
-                value /= 10;
-            }
-        }
-    });
+    internal static string FormatDateTime(DateTime t) => string.Create(Internal.DateText.Length, t, static (span, t) => Internal.DateText.Write(span, t, ' '));
 
     /// <summary>Parses SQLAlchemy's SQLite datetime text (<c>YYYY-MM-DD HH:MM:SS[.ffffff]</c>) as UTC.</summary>
     internal static DateTime ParseDateTime(string text)
