@@ -79,18 +79,7 @@ public sealed class JournalFileTests : IDisposable
         using var fresh = new JournalStorage(path);
         var replayed = fresh.GetAllTrials(study);
         Assert.Equal(7, written.Count);
-        Assert.Equal(replayed.Count, written.Count);
-        for (int i = 0; i < written.Count; i++)
-        {
-            Assert.Equal((replayed[i].Number, replayed[i].TrialId, replayed[i].State), (written[i].Number, written[i].TrialId, written[i].State));
-            Assert.Equal(replayed[i].Params, written[i].Params);
-            Assert.Equal(replayed[i].Distributions, written[i].Distributions);
-            Assert.Equal(replayed[i].DatetimeStart, written[i].DatetimeStart);
-            Assert.Equal(replayed[i].DatetimeComplete, written[i].DatetimeComplete);
-            Assert.Equal(replayed[i].Values?.Select(BitConverter.DoubleToInt64Bits), written[i].Values?.Select(BitConverter.DoubleToInt64Bits));
-            Assert.Equal(replayed[i].IntermediateValues, written[i].IntermediateValues);
-            Assert.Equal(replayed[i].UserAttrs, written[i].UserAttrs);
-        }
+        TrialAssert.Same(replayed, written);
 
         string firstCreate = File.ReadLines(path).First(l => l.Contains("\"op_code\":4", StringComparison.Ordinal));
         string iso = written[0].DatetimeStart!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);

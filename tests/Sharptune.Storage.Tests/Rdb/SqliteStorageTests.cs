@@ -207,19 +207,7 @@ public sealed class SqliteStorageTests : IDisposable
         using var b = new RdbStorage(url);
         var read = b.GetAllTrials(study);
         Assert.Equal(5, b.TrialsMaterialized);
-        Assert.Equal(read.Count, cached.Count);
-        for (int i = 0; i < read.Count; i++)
-        {
-            Assert.Equal((read[i].Number, read[i].TrialId, read[i].State), (cached[i].Number, cached[i].TrialId, cached[i].State));
-            Assert.Equal(read[i].Params, cached[i].Params);
-            Assert.Equal(read[i].Distributions, cached[i].Distributions);
-            Assert.Equal(read[i].SystemAttrs, cached[i].SystemAttrs);
-            Assert.Equal(read[i].DatetimeStart, cached[i].DatetimeStart);
-            Assert.Equal(read[i].DatetimeComplete, cached[i].DatetimeComplete);
-            Assert.Equal(read[i].Values, cached[i].Values);
-            Assert.Equal(read[i].IntermediateValues, cached[i].IntermediateValues);
-            Assert.Equal(read[i].UserAttrs, cached[i].UserAttrs);
-        }
+        TrialAssert.Same(read, cached);
     }
 
     [Fact]
