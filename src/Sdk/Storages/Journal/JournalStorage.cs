@@ -284,7 +284,9 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     /// <summary>
     /// Claims the oldest WAITING trial, or creates a RUNNING one. When nothing is waiting as far as this instance has
     /// read, the creation is appended only if no other writer appended since (checked atomically by the backend), so
-    /// that the ask needs no read of the log of its own: the usual case costs one append.
+    /// that the ask needs no read of the log of its own: the usual case costs one append. When another writer came
+    /// first, the ask reads the log and claims or creates as <see cref="IStorage.ClaimOrCreateTrial"/> does (one
+    /// conditional try only: under contention a retry would mostly lose again).
     /// </summary>
     /// <param name="studyId">The study id.</param>
     /// <returns>The id of the claimed or created trial.</returns>
@@ -299,14 +301,9 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
                 Sync(worker);
             }
 
-            while (_replay.GetStudy(studyId).WaitingCount == 0)
+            if (_replay.GetStudy(studyId).WaitingCount == 0 && TryCreateUnlessAppended(studyId, worker) is { } created)
             {
-                if (TryCreateUnlessAppended(studyId, worker) is { } created)
-                {
-                    return created;
-                }
-
-                Sync(worker);
+                return created;
             }
         }
 
