@@ -256,6 +256,21 @@ public sealed class JournalFileTests : IDisposable
     }
 
     [Fact]
+    public void RecordsLargerThanTheKeptWriteBuffer_AreWrittenWhole()
+    {
+        string path = _dir.File("large.log");
+        string big = "{\"op_code\":2,\"worker_id\":\"w\",\"study_id\":0,\"user_attr\":{\"k\":\"" + new string('é', 700_000) + "\"}}";
+        using var backend = new JournalFileBackend(path);
+        backend.AppendLogs(["{\"op_code\":1,\"worker_id\":\"w\",\"study_id\":0}", big], durable: false);
+        backend.AppendLogs(["{\"op_code\":1,\"worker_id\":\"w\",\"study_id\":1}"], durable: false);
+        using var reader = new JournalFileBackend(path);
+        var logs = reader.ReadLogs(0);
+        Assert.Equal(3, logs.Count);
+        Assert.Equal(big, logs[1]);
+        Assert.Equal(Encoding.UTF8.GetByteCount(big) + 2 + (2 * "{\"op_code\":1,\"worker_id\":\"w\",\"study_id\":0}".Length) + 1, new FileInfo(path).Length);
+    }
+
+    [Fact]
     public void ReleasingALockThatIsNotHeld_Fails()
     {
         string path = _dir.File("unheld.log");

@@ -37,6 +37,8 @@ public enum JournalFileSync
 /// </summary>
 public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBackend
 {
+    private const int MaxKeptWriteBuffer = 1 << 20;
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly IJournalFileLock _lock;
@@ -193,19 +195,21 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
         lock (_threadLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_writeBuffer.Length < size)
+            // The buffer is kept for the next append, up to 1 MiB (a larger batch gets its own).
+            byte[] buffer = _writeBuffer.Length >= size ? _writeBuffer : new byte[Math.Max(size, _writeBuffer.Length * 2)];
+            if (buffer.Length <= MaxKeptWriteBuffer)
             {
-                _writeBuffer = new byte[Math.Max(size, _writeBuffer.Length * 2)];
+                _writeBuffer = buffer;
             }
 
             int at = 0;
             foreach (string log in logs)
             {
-                at += Utf8.GetBytes(log, _writeBuffer.AsSpan(at));
-                _writeBuffer[at++] = (byte)'\n';
+                at += Utf8.GetBytes(log, buffer.AsSpan(at));
+                buffer[at++] = (byte)'\n';
             }
 
-            var bytes = _writeBuffer.AsSpan(0, size);
+            var bytes = buffer.AsSpan(0, size);
             if (_lockLingering)
             {
                 // Still held since the previous (finishing) append: the lock-file cycle is saved.
