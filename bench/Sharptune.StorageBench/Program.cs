@@ -1,6 +1,6 @@
 // Storage speed of Sharptune, in the workloads of /work/shared/bench/optuna_speed.py (random sampler, 5-dimensional
 // sphere): wall time per trial of Study.Optimize, and trials per second for 4 worker processes on PostgreSQL.
-//   dotnet run -c Release --project bench/Sharptune.StorageBench -- sqlite|sqlite-nondurable|journal|journal-everyappend|journal-never|memory|cache|tpe|tpe-sqlite|read|parse|postgres|postgres-1 [trials or url]
+//   dotnet run -c Release --project bench/Sharptune.StorageBench -- sqlite|sqlite-nondurable|journal|journal-everyappend|journal-never|memory|cache|tpe|tpe-sqlite|read|parse|bare [nondurable] [tpe]|postgres|postgres-1 [trials or url]
 using System.Diagnostics;
 using System.Globalization;
 using Sharptune;
@@ -17,6 +17,13 @@ try
 {
     switch (workload)
     {
+        case "bare":
+            // The floor of a SQLite storage: the statements one trial runs (an ask's insert, a tell's parameters,
+            // state, value and, with "tpe", TPE's constant-liar system attribute), prepared once on one connection,
+            // with no storage logic; the tell's commit synced unless "nondurable" is given.
+            Bare(Path.Combine(tmp, "b.db"), trials, durable: !args.Contains("nondurable"), systemAttr: args.Contains("tpe"));
+            break;
+
         case "memory":
             Run("random-sphere5-memory", trials, new InMemoryStorage(), new RandomSampler(0));
             break;
@@ -163,6 +170,75 @@ static void Warmup()
     finally
     {
         Directory.Delete(dir, recursive: true);
+    }
+}
+
+static void Bare(string path, int n, bool durable, bool systemAttr)
+{
+    using (var storage = new RdbStorage("sqlite:///" + path))
+    {
+        storage.CreateNewStudy([StudyDirection.Minimize], "bare");
+    }
+
+    using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False");
+    connection.Open();
+    using var raw = new SqliteRaw(connection);
+    raw.Statement("PRAGMA busy_timeout = 10000").Execute();
+    var begin = raw.Statement("BEGIN IMMEDIATE");
+    var commit = raw.Statement("COMMIT");
+
+    // (SQLite applies a PRAGMA when it prepares it, too: prepare FULL first and leave the connection at NORMAL.)
+    var full = durable ? raw.Statement("PRAGMA synchronous = FULL") : null;
+    var normal = raw.Statement("PRAGMA synchronous = NORMAL");
+    normal.Execute();
+    var insertTrial = raw.Statement("INSERT INTO trials (number, study_id, state, datetime_start) VALUES (@n, 1, 'RUNNING', @start) RETURNING trial_id");
+    var insertParams = raw.Statement("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, 'x0', @v0, @d), (@t, 'x1', @v1, @d), (@t, 'x2', @v2, @d), (@t, 'x3', @v3, @d), (@t, 'x4', @v4, @d)");
+    var finish = raw.Statement("UPDATE trials SET state = 'COMPLETE', datetime_complete = @complete WHERE trial_id = @t");
+    var value = raw.Statement("INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (@t, 0, @value, 'FINITE')");
+    var attr = raw.Statement("INSERT INTO trial_system_attributes (trial_id, \"key\", value_json) VALUES (@t, 'tpe:relative_params:0', @json)");
+    string distribution = new FloatDistribution(-5, 5).ToJson();
+    var random = new Random(0);
+    for (int warm = 0; warm < 2; warm++)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++)
+        {
+            begin.Execute();
+            insertTrial.Bind("@n", i).BindDateTime("@start", DateTime.UtcNow);
+            insertTrial.Step();
+            int id = insertTrial.Int32(0);
+            insertTrial.Reset();
+            commit.Execute();
+
+            full?.Execute();
+
+            begin.Execute();
+            insertParams.Bind("@t", id).Bind("@d", distribution);
+            for (int k = 0; k < 5; k++)
+            {
+                insertParams.Bind("@v" + k.ToString(CultureInfo.InvariantCulture), (random.NextDouble() * 10) - 5);
+            }
+
+            insertParams.Execute();
+            if (systemAttr)
+            {
+                attr.Bind("@t", id).Bind("@json", "\"{\\\"x0\\\": 0.123456789, \\\"x1\\\": -1.23456789}\"").Execute();
+            }
+
+            finish.Bind("@t", id).BindDateTime("@complete", DateTime.UtcNow).Execute();
+            value.Bind("@t", id).Bind("@value", random.NextDouble()).Execute();
+            commit.Execute();
+            if (durable)
+            {
+                normal.Execute();
+            }
+        }
+
+        if (warm == 1)
+        {
+            double seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"bare\tsqlite-statements{(systemAttr ? "+system-attr" : string.Empty)}{(durable ? string.Empty : " (no sync)")}\t{n}\t{seconds:0.000}s\t{seconds / n * 1000:0.000}ms/trial");
+        }
     }
 }
 

@@ -21,14 +21,18 @@ done
 /usr/bin/python3 "$speed" journal
 "$bench" cache
 "$bench" tpe
+"$bench" bare 1000 nondurable tpe
 "$bench" sqlite-nondurable
+"$bench" bare 1000 nondurable
 "$bench" postgres "$pg"
 /usr/bin/python3 "$here/optuna_postgres.py" "$pg"
 "$bench" sqlite
 /usr/bin/python3 "$here/wal_floor.py"
+"$bench" bare
 /usr/bin/python3 "$speed" sqlite
 "$bench" sqlite
 /usr/bin/python3 "$here/wal_floor.py"
+"$bench" bare
 /usr/bin/python3 "$speed" sqlite
 "$bench" sqlite
 echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
