@@ -61,6 +61,18 @@ internal sealed class JournalRecord
     public static JournalRecord SetStateValues(string text, string worker, int trialId, TrialState state, double[]? values, DateTime? date) =>
         new(text, worker, JournalOperation.SetTrialStateValues) { Id = trialId, State = state, Values = values, Date = date };
 
+    /// <summary>The texts of records, in order, as a backend appends them.</summary>
+    public static string[] Texts(IReadOnlyList<JournalRecord> records)
+    {
+        var texts = new string[records.Count];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            texts[i] = records[i].Text;
+        }
+
+        return texts;
+    }
+
     /// <summary>A time as a record's text keeps it: UTC, to the microsecond.</summary>
     public static DateTime Microseconds(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
 }

@@ -42,7 +42,8 @@ internal sealed class JournalReplay
         foreach (string line in logs)
         {
             LogNumberRead++;
-            if (own is not null && next < own.Count && ReferenceEquals(line, own[next].Text) && own[next++] is { Operation: { } } typed)
+            var returned = own is not null && next < own.Count && ReferenceEquals(line, own[next].Text) ? own[next++] : null;
+            if (returned is { Operation: not null } typed)
             {
                 string? me = typed.Worker == workerId ? workerId : null;
                 try

@@ -171,15 +171,9 @@ public sealed partial class JournalStorage
             return;
         }
 
-        var texts = new string[records.Count];
-        for (int i = 0; i < texts.Length; i++)
-        {
-            texts[i] = records[i].Text;
-        }
-
         try
         {
-            _backend.AppendLogs(texts, durable: false);
+            _backend.AppendLogs(JournalRecord.Texts(records), durable: false);
         }
         catch
         {

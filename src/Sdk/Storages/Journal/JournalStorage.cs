@@ -212,21 +212,21 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
     {
-        var sb = Record(JournalOperation.CreateTrial, out string worker);
-        sb.Append(",\"study_id\":").Append(studyId);
-        var start = JournalRecord.Microseconds(DateTime.UtcNow);
+        string worker = WorkerId();
+        JournalRecord record;
         if (templateTrial is null)
         {
-            sb.Append(",\"datetime_start\":");
-            AppendDate(sb, start);
+            record = PlainCreateRecord(studyId, worker);
         }
         else
         {
+            var sb = Record(JournalOperation.CreateTrial, worker);
+            sb.Append(",\"study_id\":").Append(studyId);
             AppendTemplate(sb, templateTrial);
+            sb.Append('}');
+            record = JournalRecord.Untyped(Text(sb), worker);
         }
 
-        sb.Append('}');
-        var record = templateTrial is null ? JournalRecord.CreateTrial(Text(sb), worker, studyId, start) : JournalRecord.Untyped(Text(sb), worker);
         lock (_lock)
         {
             if (!_replay.HasStudy(studyId))
@@ -310,15 +310,21 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
         return PopWaitingTrialId(studyId) ?? CreateNewTrial(studyId);
     }
 
-    /// <summary>Appends a plain CREATE_TRIAL record if the log holds only what this instance has read. Called under the lock.</summary>
-    private int? TryCreateUnlessAppended(int studyId, string worker)
+    /// <summary>The CREATE_TRIAL record of a RUNNING trial started now, without a template.</summary>
+    private static JournalRecord PlainCreateRecord(int studyId, string worker)
     {
         var sb = Record(JournalOperation.CreateTrial, worker);
         var start = JournalRecord.Microseconds(DateTime.UtcNow);
         sb.Append(",\"study_id\":").Append(studyId).Append(",\"datetime_start\":");
         AppendDate(sb, start);
         sb.Append('}');
-        var record = JournalRecord.CreateTrial(Text(sb), worker, studyId, start);
+        return JournalRecord.CreateTrial(Text(sb), worker, studyId, start);
+    }
+
+    /// <summary>Appends a plain CREATE_TRIAL record if the log holds only what this instance has read. Called under the lock.</summary>
+    private int? TryCreateUnlessAppended(int studyId, string worker)
+    {
+        var record = PlainCreateRecord(studyId, worker);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (!_backend.TryAppendLogs([record.Text], _replay.LogNumberRead, durable: false))
         {
@@ -733,13 +739,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private void WriteAndSync(IReadOnlyList<JournalRecord> records, string worker, bool durable)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var texts = new string[records.Count];
-        for (int i = 0; i < texts.Length; i++)
-        {
-            texts[i] = records[i].Text;
-        }
-
-        _backend.AppendLogs(texts, durable);
+        _backend.AppendLogs(JournalRecord.Texts(records), durable);
         Sync(worker, records);
     }
 
