@@ -449,29 +449,7 @@ internal sealed class CmaOptimizer
             oldInvSqrtC = (double[])invSqrtC.Clone();
         }
 
-        var y = new double[lambda][];
-        for (int k = 0; k < lambda; k++)
-        {
-            y[k] = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                y[k][i] = (sorted[k].X[i] - _mean[i]) / _sigma;
-            }
-        }
-
-        var yw = new double[n];
-        for (int k = 0; k < _mu; k++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                yw[i] += _weights[k] * y[k][i];
-            }
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            _mean[i] += _sigma * yw[i];
-        }
+        var (y, yw) = MoveMean(sorted);
 
         var cyw = MatVec(invSqrtC, yw, n);
         double ps = Math.Sqrt(_cSigma * (2 - _cSigma) * _muEff);
@@ -631,10 +609,13 @@ internal sealed class CmaOptimizer
         _sigma *= beforeEtaMean / _etaMean;
     }
 
-    private void TellSeparable((double[] X, double Value)[] sorted)
+    /// <summary>
+    /// The steps of the ranked candidates from the mean in units of σ (y) and the weighted step of the μ best (yw);
+    /// moves the mean by σ·yw. Shared by both covariance models.
+    /// </summary>
+    private (double[][] Y, double[] Yw) MoveMean((double[] X, double Value)[] sorted)
     {
         int n = _n;
-        var d = _d!;
         var y = new double[sorted.Length][];
         for (int k = 0; k < sorted.Length; k++)
         {
@@ -658,6 +639,15 @@ internal sealed class CmaOptimizer
         {
             _mean[i] += _sigma * yw[i];
         }
+
+        return (y, yw);
+    }
+
+    private void TellSeparable((double[] X, double Value)[] sorted)
+    {
+        int n = _n;
+        var d = _d!;
+        var (y, yw) = MoveMean(sorted);
 
         double ps = Math.Sqrt(_cSigma * (2 - _cSigma) * _muEff);
         double normPs = 0;
