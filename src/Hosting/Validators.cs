@@ -204,8 +204,7 @@ internal static class OptionsMessages
     }
 
     /// <summary>Hides the password of a storage URL (<c>scheme://user:password@host</c>).</summary>
-    public static string Redact(string url) =>
-        Regex.Replace(url, @"(?<=://[^:/@]*:)[^@/]*(?=@)", "***", RegexOptions.CultureInvariant);
+    public static string Redact(string url) => Sharptune.Storages.UrlText.Redact(url);
 
     public static void CheckType(List<string> failures, ComponentOptions component, string path, IEnumerable<string> registered, string kind)
     {

@@ -85,11 +85,8 @@ public static class PostgresUrl
 
         if (query is not null)
         {
-            foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var (key, value, _) in UrlText.Arguments(query, plusIsSpace: true))
             {
-                int eq = pair.IndexOf('=', StringComparison.Ordinal);
-                string key = eq < 0 ? pair : pair[..eq];
-                string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
                 switch (key)
                 {
                     case "sslmode":
@@ -136,20 +133,7 @@ public static class PostgresUrl
     /// <summary>Masks the password of a URL.</summary>
     /// <param name="url">The URL.</param>
     /// <returns>The URL with <c>***</c> for the password.</returns>
-    public static string Redact(string url)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-        int at = url.IndexOf('@', start);
-        if (at < 0)
-        {
-            return url;
-        }
-
-        int colon = url.IndexOf(':', start);
-        return colon >= 0 && colon < at ? string.Concat(url.AsSpan(0, colon + 1), "***", url.AsSpan(at)) : url;
-    }
+    public static string Redact(string url) => UrlText.Redact(url);
 
     private static int ParsePort(string text, string url) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536

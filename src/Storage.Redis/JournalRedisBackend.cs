@@ -64,7 +64,7 @@ public sealed class JournalRedisBackend : IJournalBackend, IJournalHeartbeatBack
         _prefix = prefix ?? urlPrefix ?? string.Empty;
         _logNumberKey = _prefix + ":log_number";
         _heartbeatKey = _prefix + ":heartbeat";
-        Description = RedisUrl.Redact(url) + (_prefix.Length > 0 ? $" (prefix {_prefix})" : string.Empty);
+        Description = UrlText.Redact(url) + (_prefix.Length > 0 ? $" (prefix {_prefix})" : string.Empty);
     }
 
     /// <summary>Initializes a new instance of the <see cref="JournalRedisBackend"/> class over an open connection.</summary>

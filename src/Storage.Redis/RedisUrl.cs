@@ -12,7 +12,7 @@ internal static class RedisUrl
         bool tls = url.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase);
         if (!tls && !url.StartsWith("redis://", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException($"'{Redact(url)}' is not a Redis URL (redis://host:port/db).", nameof(url));
+            throw new ArgumentException($"'{UrlText.Redact(url)}' is not a Redis URL (redis://host:port/db).", nameof(url));
         }
 
         string rest = url[(tls ? 9 : 8)..];
@@ -20,14 +20,11 @@ internal static class RedisUrl
         int q = rest.IndexOf('?', StringComparison.Ordinal);
         if (q >= 0)
         {
-            foreach (string pair in rest[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var (key, value, _) in UrlText.Arguments(rest[(q + 1)..]))
             {
-                int eq = pair.IndexOf('=', StringComparison.Ordinal);
-                string key = eq < 0 ? pair : pair[..eq];
-                string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..]);
                 prefix = key == "prefix"
                     ? value
-                    : throw new ArgumentException($"Unsupported argument '{key}' in the Redis URL '{Redact(url)}'; supported: prefix.", nameof(url));
+                    : throw new ArgumentException($"Unsupported argument '{key}' in the Redis URL '{UrlText.Redact(url)}'; supported: prefix.", nameof(url));
             }
 
             rest = rest[..q];
@@ -40,7 +37,7 @@ internal static class RedisUrl
             string db = rest[(slash + 1)..];
             if (db.Length > 0 && !int.TryParse(db, NumberStyles.None, CultureInfo.InvariantCulture, out database))
             {
-                throw new ArgumentException($"Invalid database number '{db}' in '{Redact(url)}'.", nameof(url));
+                throw new ArgumentException($"Invalid database number '{db}' in '{UrlText.Redact(url)}'.", nameof(url));
             }
 
             rest = rest[..slash];
@@ -70,13 +67,5 @@ internal static class RedisUrl
 
         options.EndPoints.Add(rest.Length == 0 ? "localhost:6379" : rest.Contains(':', StringComparison.Ordinal) ? rest : rest + ":6379");
         return (options, database, prefix);
-    }
-
-    public static string Redact(string url)
-    {
-        int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-        int at = url.IndexOf('@', start);
-        return at < 0 ? url : string.Concat(url.AsSpan(0, start), "***", url.AsSpan(at));
     }
 }

@@ -5,21 +5,6 @@ namespace Sharptune.Storages;
 /// <summary>Parsing helpers for storage URLs.</summary>
 internal static class StorageUrl
 {
-    /// <summary>Masks the password of a URL for messages (<c>scheme://user:***@host</c>).</summary>
-    public static string Redact(string url)
-    {
-        int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-        int at = url.IndexOf('@', start);
-        if (at < 0)
-        {
-            return url;
-        }
-
-        int colon = url.IndexOf(':', start);
-        return colon >= 0 && colon < at ? string.Concat(url.AsSpan(0, colon + 1), "***", url.AsSpan(at)) : url;
-    }
-
     /// <summary>
     /// Parses an SQLite URL as SQLAlchemy does: <c>sqlite:///relative.db</c>, <c>sqlite:////absolute.db</c>,
     /// <c>sqlite:///:memory:</c> or <c>sqlite://</c> (memory); the query may set <c>timeout</c> (seconds).
@@ -46,11 +31,8 @@ internal static class StorageUrl
         int q = rest.IndexOf('?', StringComparison.Ordinal);
         if (q >= 0)
         {
-            foreach (string pair in rest[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var (key, value, pair) in UrlText.Arguments(rest[(q + 1)..]))
             {
-                int eq = pair.IndexOf('=', StringComparison.Ordinal);
-                string key = eq < 0 ? pair : pair[..eq];
-                string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..]);
                 if (key == "timeout" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
                 {
                     timeout = TimeSpan.FromSeconds(seconds);

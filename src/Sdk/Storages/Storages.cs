@@ -68,7 +68,7 @@ public static class Storages
 
         if (TryGet(Schemes, scheme, out _))
         {
-            throw new ArgumentException($"'{StorageUrl.Redact(url)}' does not name a relational database; open it with Storages.FromUrl.", nameof(url));
+            throw new ArgumentException($"'{UrlText.Redact(url)}' does not name a relational database; open it with Storages.FromUrl.", nameof(url));
         }
 
         throw Unsupported(url, scheme);
@@ -78,7 +78,7 @@ public static class Storages
     {
         if (scheme.StartsWith("mysql", StringComparison.OrdinalIgnoreCase) || scheme.StartsWith("mariadb", StringComparison.OrdinalIgnoreCase))
         {
-            return new ArgumentException($"The storage URL '{StorageUrl.Redact(url)}' names MySQL, which Sharptune does not support. Use sqlite:/// or postgresql:// (package Sharptune.Storage.Postgres), or a JournalStorage.", nameof(url));
+            return new ArgumentException($"The storage URL '{UrlText.Redact(url)}' names MySQL, which Sharptune does not support. Use sqlite:/// or postgresql:// (package Sharptune.Storage.Postgres), or a JournalStorage.", nameof(url));
         }
 
         if (SchemePackages.TryGetValue(BaseScheme(scheme), out string? package))
@@ -86,7 +86,7 @@ public static class Storages
             return new ArgumentException($"The storage URL scheme '{scheme}' needs the package {package}: add a reference to it.", nameof(url));
         }
 
-        return new ArgumentException($"Unknown storage URL scheme '{scheme}' in '{StorageUrl.Redact(url)}'. Supported: sqlite:///path.db, postgresql://user:pass@host:port/db, redis://host:port/db.", nameof(url));
+        return new ArgumentException($"Unknown storage URL scheme '{scheme}' in '{UrlText.Redact(url)}'. Supported: sqlite:///path.db, postgresql://user:pass@host:port/db, redis://host:port/db.", nameof(url));
     }
 
     /// <summary>Registers the dialect of a relational database URL scheme (used by the storage packages; later registrations win).</summary>
@@ -163,7 +163,7 @@ public static class Storages
         int i = url.IndexOf("://", StringComparison.Ordinal);
         if (i <= 0)
         {
-            throw new ArgumentException($"'{StorageUrl.Redact(url)}' is not a storage URL: expected scheme://…, e.g. sqlite:///sharptune.db.", nameof(url));
+            throw new ArgumentException($"'{UrlText.Redact(url)}' is not a storage URL: expected scheme://…, e.g. sqlite:///sharptune.db.", nameof(url));
         }
 
         return url[..i];

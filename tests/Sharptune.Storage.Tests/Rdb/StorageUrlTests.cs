@@ -69,6 +69,16 @@ public sealed class StorageUrlTests : IDisposable
         Assert.Equal("postgresql://u:***@h/db", PostgresUrl.Redact("postgresql://u:secret@h/db"));
     }
 
+    [Theory]
+    [InlineData("postgresql://u:secret@h:5432/db", "postgresql://u:***@h:5432/db")]
+    [InlineData("postgresql://u:p@ss@h/db", "postgresql://u:***@h/db")]
+    [InlineData("postgresql://u@h/db?options=a@b", "postgresql://u@h/db?options=a@b")]
+    [InlineData("redis://secret@h:6379/0", "redis://***@h:6379/0")]
+    [InlineData("rediss://user:secret@h", "rediss://***@h")]
+    [InlineData("sqlite:///dir@x/a.db", "sqlite:///dir@x/a.db")]
+    [InlineData("no scheme", "no scheme")]
+    public void Passwords_AreMaskedInEveryStorageUrl(string url, string redacted) => Assert.Equal(redacted, UrlText.Redact(url));
+
     [Fact]
     public void StudyApi_AcceptsUrlsWhereverItAcceptsStorages()
     {
