@@ -269,4 +269,27 @@ public sealed class CrossValidationSearchTests
         Assert.Equal(TrialState.Pruned, study.Trials[0].State);
         Assert.Single(study.Trials[0].IntermediateValues);
     }
+
+    [Fact]
+    public void TrialsOnTwoThreadsScoreAsTheyDoAlone()
+    {
+        var ml = new MLContext(seed: 1);
+        var search = ColumnSearch(ml);
+        var study = search.CreateStudy(new StudyOptions { Pruner = new NopPruner() });
+        ColumnChoice[] configs = [new() { Leaves = 2 }, new() { Leaves = 3 }, new() { Leaves = 5 }, new() { Column = "Noise", Leaves = 4 }];
+        foreach (var config in configs)
+        {
+            study.EnqueueTrial(config);
+        }
+
+        study.Optimize<ColumnChoice>(search.Objective, nTrials: 4, nJobs: 2);
+
+        Assert.Equal(4, study.Trials.Count);
+        foreach (var trial in study.Trials)
+        {
+            var alone = search.CrossValidate(trial.As<ColumnChoice>());
+            Assert.Equal(TrialState.Complete, trial.State);
+            Assert.Equal(alone.Mean, trial.Values![0], 12);
+        }
+    }
 }
