@@ -94,10 +94,12 @@ Row("test accuracy", defaultTest.Accuracy, tunedTest.Accuracy);
 Console.WriteLine();
 Console.WriteLine($"Tuned model saved to mlnet-tuning-model.zip (reloaded: same test log loss). Total time {clock.Elapsed.TotalSeconds:F1} s.");
 
-static void PrintTrial(Study study, FrozenTrial trial)
+// A pruned trial shows the running mean of the folds it trained. The pruner compares it with the other trials'
+// running means at the same fold, not with their final means: some folds are easier than others.
+void PrintTrial(Study study, FrozenTrial trial)
 {
     string outcome = trial.State == TrialState.Pruned
-        ? FormattableString.Invariant($"pruned after fold {trial.IntermediateValues.Keys.Max()}, running log loss {trial.Values![0]:F4}")
+        ? FormattableString.Invariant($"pruned after {trial.IntermediateValues.Count} of {search.NumberOfFolds} folds, running log loss {trial.Values![0]:F4}")
         : FormattableString.Invariant($"{trial.State.ToString().ToLowerInvariant()}, CV log loss {trial.Values?[0]:F4}");
     var best = study.GetTrials(TrialState.Complete).Count > 0 ? FormattableString.Invariant($" (best {study.BestValue:F4})") : "";
     Console.WriteLine($"Trial {trial.Number,3} {outcome}{best}");
