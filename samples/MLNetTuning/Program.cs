@@ -16,7 +16,13 @@ using Sharptune.ML.SearchSpaces;
 using Sharptune.Pruners;
 using Sharptune.Samplers;
 
-int trials = args.Length == 2 && args[0] == "--trials" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60;
+int trials = 60;
+if (args.Length > 0 && !(args.Length == 2 && args[0] == "--trials" && int.TryParse(args[1], CultureInfo.InvariantCulture, out trials) && trials > 0))
+{
+    Console.Error.WriteLine("usage: MLNetTuning [--trials N]   (N > 0, default 60)");
+    return 2;
+}
+
 var clock = Stopwatch.StartNew();
 
 // 1. Data: the shipped CSV, 20% held out for the final comparison (the search sees only the other 80%).
@@ -85,7 +91,7 @@ foreach (var (name, value) in result.BestTrial.Params)
 }
 
 Console.WriteLine();
-Console.WriteLine("                          LightGBM defaults    tuned           change");
+Console.WriteLine($"  {"",-22} {"LightGBM defaults",18} {"tuned",10} {"change",8}");
 Row("5-fold CV log loss", defaultCv.Mean, result.BestValue);
 Row("  (std over folds)", defaultCv.StandardDeviation, (double)tunedCv.UserAttrs["std_test_score"]!);
 Row("test log loss", defaultTest.LogLoss, tunedTest.LogLoss);
@@ -93,6 +99,7 @@ Row("test AUC", defaultTest.AreaUnderRocCurve, tunedTest.AreaUnderRocCurve);
 Row("test accuracy", defaultTest.Accuracy, tunedTest.Accuracy);
 Console.WriteLine();
 Console.WriteLine($"Tuned model saved to mlnet-tuning-model.zip (reloaded: same test log loss). Total time {clock.Elapsed.TotalSeconds:F1} s.");
+return 0;
 
 // A pruned trial shows the running mean of the folds it trained. The pruner compares it with the other trials'
 // running means at the same fold, not with their final means: some folds are easier than others.
@@ -107,7 +114,7 @@ void PrintTrial(Study study, FrozenTrial trial)
 
 static void Row(string label, double before, double after) =>
     Console.WriteLine(FormattableString.Invariant(
-        $"  {label,-22} {before,10:F4}       {after,10:F4}      {(before == 0 ? "" : $"{(after - before) / Math.Abs(before):+0.0%;-0.0%;0.0%}")}"));
+        $"  {label,-22} {before,18:F4} {after,10:F4} {(after - before) / Math.Abs(before),8:+0.0%;-0.0%;0.0%}"));
 
 /// <summary>One row of the breast cancer CSV: 30 features and the diagnosis (malignant is the positive class).</summary>
 internal sealed class BreastCancer
