@@ -271,7 +271,8 @@ public sealed partial class RdbStorage
             if (builders.TryGetValue(r.GetInt32(0), out var b))
             {
                 b.UserAttrs ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                b.UserAttrs[r.GetString(1)] = ParseJson(r, 2);
+                string key = r.GetString(1);
+                b.UserAttrs[key] = ParseJson(r, 2, "user", key, b.StudyId, b.TrialId, b.Number);
             }
         }
 
@@ -281,7 +282,8 @@ public sealed partial class RdbStorage
             if (builders.TryGetValue(r.GetInt32(0), out var b))
             {
                 b.SystemAttrs ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                b.SystemAttrs[r.GetString(1)] = ParseJson(r, 2);
+                string key = r.GetString(1);
+                b.SystemAttrs[key] = ParseJson(r, 2, "system", key, b.StudyId, b.TrialId, b.Number);
             }
         }
     }
