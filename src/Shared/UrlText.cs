@@ -60,6 +60,12 @@ internal static class UrlText
     {
         ArgumentNullException.ThrowIfNull(text);
         int schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0 || !text.AsSpan(0, schemeEnd).ContainsOnlySchemeChars())
+        {
+            // No scheme (a "://" later in the text belongs to no scheme): mask from the start.
+            schemeEnd = -1;
+        }
+
         if (schemeEnd < 0 && text.Contains('=', StringComparison.Ordinal))
         {
             text = RedactConnectionString(text, removed);
@@ -254,8 +260,44 @@ internal static class UrlText
     /// <param name="kind">What the URL names, for the message.</param>
     /// <param name="what">What is wrong.</param>
     /// <returns>The exception (parameter <c>url</c>).</returns>
-    public static ArgumentException Malformed(string url, string kind, string what) =>
-        new($"The {kind} URL '{Redact(url)}' is malformed: {what}.", nameof(url));
+    public static ArgumentException Malformed(string url, string kind, string what)
+    {
+        // A quoted piece of the URL (a port, a trailing text) that lies in a masked region is masked as well.
+        var removed = new List<string>();
+        string masked = Redact(url, removed);
+        var sb = new StringBuilder(what.Length);
+        int i = 0;
+        while (what.IndexOf('\'', i) is var open and >= 0 && what.IndexOf('\'', open + 1) is var close and >= 0)
+        {
+            string piece = what[(open + 1)..close];
+            bool secret = piece.Length > 0 && removed.Exists(r => Overlaps(piece, r));
+            sb.Append(what, i, open + 1 - i).Append(secret ? Mask : piece).Append('\'');
+            i = close + 1;
+        }
+
+        sb.Append(what, i, what.Length - i);
+        return new ArgumentException($"The {kind} URL '{masked}' is malformed: {sb}.", nameof(url));
+    }
+
+    /// <summary>Whether a quoted piece of a URL shares text with a masked region (4 characters, or all of a shorter one).</summary>
+    private static bool Overlaps(string piece, string region)
+    {
+        if (region.Contains(piece, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        int window = Math.Min(4, region.Length);
+        for (int i = 0; window > 0 && i + window <= region.Length; i++)
+        {
+            if (piece.Contains(region.AsSpan(i, window), StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Splits a URL query (<c>a=1&amp;b=x%20y</c>, without the <c>?</c>) into its arguments, values percent-decoded.</summary>
     /// <param name="query">The query.</param>

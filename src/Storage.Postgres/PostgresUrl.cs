@@ -32,6 +32,14 @@ public static class PostgresUrl
         }
 
         var parts = UrlText.Parse(url, Kind);
+        foreach (var (part, value) in new[] { ("user", parts.User), ("password", parts.Password), ("host", parts.Host), ("database", parts.Database is null ? null : UrlText.Unescape(parts.Database)) })
+        {
+            if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw UrlText.Malformed(url, Kind, $"its {part} holds a NUL character (%00)");
+            }
+        }
+
         var b = new NpgsqlConnectionStringBuilder { Timeout = DefaultConnectTimeoutSeconds };
         if (parts.User is not null)
         {
@@ -62,6 +70,11 @@ public static class PostgresUrl
         {
             foreach (var (key, value, text) in UrlText.Arguments(parts.Query, plusIsSpace: true))
             {
+                if (value.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw UrlText.Malformed(url, Kind, $"the argument '{text}' holds a NUL character (%00)");
+                }
+
                 switch (key)
                 {
                     case "sslmode":
