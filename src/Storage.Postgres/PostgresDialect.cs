@@ -67,13 +67,13 @@ public sealed class PostgresDialect : RdbDialect
                 nameof(urlOrConnectionString));
         }
 
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString };
-        if (!given.ContainsKey("Max Auto Prepare"))
+        if (!builder.ContainsKey("Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 64;
         }
 
-        if (!isUrl && !given.ContainsKey("Timeout"))
+        // Npgsql's builder knows every keyword; the generic one tells which the connection string sets.
+        if (!isUrl && !new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString }.ContainsKey("Timeout"))
         {
             builder.Timeout = PostgresUrl.DefaultConnectTimeoutSeconds;
         }

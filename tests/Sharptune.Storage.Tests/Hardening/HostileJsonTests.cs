@@ -122,6 +122,33 @@ public sealed class HostileJsonTests : IDisposable
     }
 
     [Fact]
+    public void HostileSqliteDistribution_GivesAnErrorNamingTrialAndParameter()
+    {
+        string path = _dir.File("hostile-param.db");
+        using (var storage = new RdbStorage("sqlite:///" + path))
+        {
+            var study = Study.Create(new StudyOptions { Storage = storage, StudyName = "shared" });
+            var trial = study.Ask();
+            trial.SuggestFloat("x", 0, 1);
+            study.Tell(trial, 1.0);
+        }
+
+        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "UPDATE trial_params SET distribution_json = $v";
+            cmd.Parameters.AddWithValue("$v", "{\"name\": \"CategoricalDistribution\", \"attributes\": {\"choices\": " + new string('[', 50_000) + new string(']', 50_000) + "}}");
+            cmd.ExecuteNonQuery();
+        }
+
+        using var reader = new RdbStorage("sqlite:///" + path);
+        var e = Assert.Throws<FormatException>(() => Study.Load("shared", reader).Trials);
+        Assert.Contains("distribution of the parameter 'x' of trial 0 (trial_id", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"deeper than {PyJson.MaxDepth} levels", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HostilePostgresAttribute_GivesAnErrorNamingTrialAndKey()
     {
         var schema = new PostgresSchema();
