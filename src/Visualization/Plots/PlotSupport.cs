@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace Sharptune.Visualization.Plots;
 
@@ -105,7 +104,7 @@ internal static class PlotSupport
             return d > 0 ? "inf" : "-inf";
         }
 
-        string r = d.ToString("R", CultureInfo.InvariantCulture);
+        string r = d.ToString(CultureInfo.InvariantCulture);
         if (r.Contains('E'))
         {
             // Python writes 1e-05 and 1e+16.
@@ -121,84 +120,120 @@ internal static class PlotSupport
     /// <summary>Optuna's hover text: the trial's number, values, parameters and user attributes as indented JSON, lines joined by &lt;br&gt;.</summary>
     public static string HoverText(FrozenTrial trial)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var fields = new List<KeyValuePair<string, object?>>
         {
-            w.WriteStartObject();
-            w.WriteNumber("number", trial.Number);
-            if (trial.Values is null)
-            {
-                w.WriteNull("values");
-            }
-            else
-            {
-                w.WriteStartArray("values");
-                foreach (double v in trial.Values)
-                {
-                    WriteValue(w, v);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteStartObject("params");
-            foreach (var (k, v) in trial.Params)
-            {
-                w.WritePropertyName(k);
-                WriteValue(w, v);
-            }
-
-            w.WriteEndObject();
-            if (trial.UserAttrs.Count > 0)
-            {
-                w.WriteStartObject("user_attrs");
-                foreach (var (k, v) in trial.UserAttrs)
-                {
-                    w.WritePropertyName(k);
-                    WriteValue(w, v);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
+            new("number", (long)trial.Number),
+            new("values", trial.Values?.Select(v => (object?)v).ToList()),
+            new("params", trial.Params.ToList()),
+        };
+        if (trial.UserAttrs.Count > 0)
+        {
+            fields.Add(new("user_attrs", trial.UserAttrs.ToList()));
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "<br>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
+        var sb = new StringBuilder();
+        WriteJson(sb, fields, 0);
+        return sb.ToString();
     }
 
-    private static void WriteValue(Utf8JsonWriter w, object? v)
+    /// <summary>Writes a value as Python's <c>json.dumps(indent=2)</c> does, with "&lt;br&gt;" for line breaks.</summary>
+    private static void WriteJson(StringBuilder sb, object? value, int depth)
     {
-        switch (v)
+        switch (value)
         {
             case null:
-                w.WriteNullValue();
+                sb.Append("null");
                 break;
             case bool b:
-                w.WriteBooleanValue(b);
+                sb.Append(b ? "true" : "false");
                 break;
             case string s:
-                w.WriteStringValue(s);
-                break;
-            case double d when !double.IsFinite(d):
-                w.WriteRawValue(double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity", skipInputValidation: true);
+                WriteString(sb, s);
                 break;
             case double d:
-                w.WriteNumberValue(d);
+                sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PyFloat(d));
                 break;
-            case long l:
-                w.WriteNumberValue(l);
+            case float f:
+                WriteJson(sb, (double)f, depth);
                 break;
-            case int i:
-                w.WriteNumberValue(i);
+            case long or int or short or byte:
+                sb.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> dict:
+                var items = dict.ToList();
+                if (items.Count == 0)
+                {
+                    sb.Append("{}");
+                    break;
+                }
+
+                sb.Append('{');
+                for (int i = 0; i < items.Count; i++)
+                {
+                    sb.Append(i == 0 ? "<br>" : ",<br>").Append(' ', 2 * (depth + 1));
+                    WriteString(sb, items[i].Key);
+                    sb.Append(": ");
+                    WriteJson(sb, items[i].Value, depth + 1);
+                }
+
+                sb.Append("<br>").Append(' ', 2 * depth).Append('}');
+                break;
+            case System.Collections.IEnumerable list:
+                var elements = list.Cast<object?>().ToList();
+                if (elements.Count == 0)
+                {
+                    sb.Append("[]");
+                    break;
+                }
+
+                sb.Append('[');
+                for (int i = 0; i < elements.Count; i++)
+                {
+                    sb.Append(i == 0 ? "<br>" : ",<br>").Append(' ', 2 * (depth + 1));
+                    WriteJson(sb, elements[i], depth + 1);
+                }
+
+                sb.Append("<br>").Append(' ', 2 * depth).Append(']');
                 break;
             case IFormattable f:
-                w.WriteStringValue(f.ToString(null, CultureInfo.InvariantCulture));
+                sb.Append(f.ToString(null, CultureInfo.InvariantCulture));
                 break;
             default:
-                w.WriteStringValue(v.ToString());
+                WriteString(sb, value.ToString() ?? string.Empty);
                 break;
         }
+    }
+
+    /// <summary>A JSON string as Python writes it (ASCII only, \uXXXX escapes).</summary>
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20 || c > 0x7f)
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
     }
 
     /// <summary>

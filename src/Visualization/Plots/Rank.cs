@@ -43,7 +43,15 @@ internal static class Rank
 
         var values = trials.Select(t => PlotSupport.TargetOrValue(t, target)).ToArray();
         var ranks = AveragedOrder(values);
-        var colors = trials.Count >= 2 ? ranks.Select(r => RankColor(r / (trials.Count - 1))).ToArray() : trials.Count == 1 ? [RankColor(0.5)] : [];
+        var colors = trials.Count >= 2 ? ranks.Select(r => RankColor(r / (trials.Count - 1))).ToArray() : [RankColor(0.5)];
+        // Optuna greys the infeasible trials in its shared colour array.
+        for (int i = 0; i < trials.Count && ps.Count > 0; i++)
+        {
+            if (trials[i].Constraints.Values.Any(c => c > 0.0))
+            {
+                colors[i] = new Rgb(204, 204, 204);
+            }
+        }
         var subs = new List<List<RankSubplotInfo>>();
         if (ps.Count == 2)
         {
@@ -101,7 +109,10 @@ internal static class Rank
         return lo;
     }
 
-    /// <summary>plotly's <c>sample_colorscale("RdYlBu_r", t)</c>: linear in RGB, channels rounded half to even.</summary>
+    /// <summary>
+    /// plotly's <c>sample_colorscale("RdYlBu_r", t)</c>: linear between the two stops around t in 0–1 colour
+    /// fractions, then each channel times 255 rounded half to even from its shortest decimal form.
+    /// </summary>
     internal static Rgb RankColor(double t)
     {
         if (double.IsNaN(t))
@@ -109,8 +120,25 @@ internal static class Rank
             return new Rgb(double.NaN, double.NaN, double.NaN);
         }
 
-        var c = Palette.RdYlBuReversed.Sample(t);
-        return new Rgb(Math.Round(c.R, MidpointRounding.ToEven), Math.Round(c.G, MidpointRounding.ToEven), Math.Round(c.B, MidpointRounding.ToEven));
+        var stops = Palette.RdYlBuReversed.Stops;
+        int high = 0;
+        while (high < stops.Count && stops[high].Stop < t)
+        {
+            high++;
+        }
+
+        int low = high - 1 < 0 ? stops.Count - 1 : high - 1;
+        high = Math.Min(high, stops.Count - 1);
+        double interpolant = (t - stops[low].Stop) / (stops[high].Stop - stops[low].Stop);
+        double Channel(double a, double b)
+        {
+            double lo = a / 255.0, hi = b / 255.0;
+            double v = (lo + (interpolant * (hi - lo))) * 255.0;
+            return (double)Math.Round(decimal.Parse(v.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture), MidpointRounding.ToEven);
+        }
+
+        var (cl, ch) = (stops[low].Color, stops[high].Color);
+        return new Rgb(Channel(cl.R, ch.R), Channel(cl.G, ch.G), Channel(cl.B, ch.B));
     }
 
     private static RankSubplotInfo SubInfo(List<FrozenTrial> trials, double[] values, Rgb[] colors, string x, string y)

@@ -9,7 +9,7 @@ namespace Sharptune.Visualization.Rendering;
 internal static class ImageRenderer
 {
     private const float TitleSize = 18f;
-    private const float ColorBarWidth = 96f;
+    private const float ColorBarWidth = 80f;
     private const int ColorLevels = 48;
 
     public static byte[] RenderPng(FigureSpec figure, int width, int height)
@@ -36,7 +36,7 @@ internal static class ImageRenderer
     private static void Draw(FigureSpec figure, SKCanvas canvas, int width, int height)
     {
         canvas.Clear(SKColors.White);
-        float top = DrawTitle(figure, canvas, width);
+        float top = figure.Subtitle is null ? 44 : 60;
         var colorBars = figure.Traces
             .Select(t => t switch
             {
@@ -46,7 +46,8 @@ internal static class ImageRenderer
             })
             .Where(b => b.Bar is not null)
             .ToList();
-        float right = width - (colorBars.Count * ColorBarWidth);
+        var barWidths = colorBars.Select(b => ColorBarExtent(b.Bar, b.Range)).ToList();
+        float right = width - barWidths.Sum();
         float cellWidth = right / figure.Columns;
         float cellHeight = (height - top) / figure.Rows;
         foreach (var panel in figure.Panels)
@@ -60,30 +61,36 @@ internal static class ImageRenderer
             var plot = BuildPanel(figure, index, cellWidth, cellHeight);
             float x0 = panel.Column * cellWidth;
             float y0 = top + (panel.Row * cellHeight);
-            plot.Render(canvas, new PixelRect(x0, x0 + cellWidth, y0 + cellHeight, y0));
+            // Each panel renders into its own clipped, translated region (a ScottPlot render clears its canvas).
+            canvas.Save();
+            canvas.Translate(x0, y0);
+            canvas.ClipRect(SKRect.Create(0, 0, cellWidth, cellHeight));
+            plot.Render(canvas, (int)Math.Floor(cellWidth), (int)Math.Floor(cellHeight));
+            canvas.Restore();
         }
 
+        DrawTitle(figure, canvas, width);
+
+        float barX = right;
         for (int i = 0; i < colorBars.Count; i++)
         {
             var (bar, scale, reverse, range) = colorBars[i];
-            DrawColorBar(canvas, bar, scale, reverse, range, right + (i * ColorBarWidth), top + 20, height - 40);
+            DrawColorBar(canvas, bar, scale, reverse, range, barX, top + 20, height - 40);
+            barX += barWidths[i];
         }
     }
 
-    private static float DrawTitle(FigureSpec figure, SKCanvas canvas, int width)
+    private static void DrawTitle(FigureSpec figure, SKCanvas canvas, int width)
     {
         using var font = new SKFont(SKTypeface.Default, TitleSize);
         using var paint = new SKPaint { Color = new SKColor(0x2a, 0x3f, 0x5f), IsAntialias = true };
         canvas.DrawText(figure.Title, 16, 30, SKTextAlign.Left, font, paint);
-        if (figure.Subtitle is null)
+        if (figure.Subtitle is not null)
         {
-            return 44;
+            using var small = new SKFont(SKTypeface.Default, 12);
+            paint.Color = new SKColor(0x55, 0x55, 0x55);
+            canvas.DrawText(figure.Subtitle, 16, 50, SKTextAlign.Left, small, paint);
         }
-
-        using var small = new SKFont(SKTypeface.Default, 12);
-        paint.Color = new SKColor(0x55, 0x55, 0x55);
-        canvas.DrawText(figure.Subtitle, 16, 50, SKTextAlign.Left, small, paint);
-        return 60;
     }
 
     private static void DrawColorBar(SKCanvas canvas, ColorBarSpec bar, ColorScale scale, bool reverse, (double Min, double Max) range, float x, float top, float bottom)
@@ -106,7 +113,7 @@ internal static class ImageRenderer
         paint.Color = new SKColor(0x44, 0x44, 0x44);
         if (bar.Title is not null)
         {
-            canvas.DrawText(Shorten(bar.Title, 14), x + 4, top + 16, SKTextAlign.Left, font, paint);
+            canvas.DrawText(Shorten(bar.Title, 24), x + 4, top + 16, SKTextAlign.Left, font, paint);
         }
 
         IReadOnlyList<double> ticks;
@@ -132,8 +139,18 @@ internal static class ImageRenderer
 
             float y = bottom - (float)(f * (bottom - barTop));
             canvas.DrawLine(barLeft + barWidth, y, barLeft + barWidth + 3, y, paint);
-            canvas.DrawText(Shorten(labels[i], 12), barLeft + barWidth + 5, y + 4, SKTextAlign.Left, font, paint);
+            canvas.DrawText(Shorten(labels[i], 24), barLeft + barWidth + 5, y + 4, SKTextAlign.Left, font, paint);
         }
+    }
+
+    /// <summary>The width a colour bar needs: its title or its bar plus the longest tick label.</summary>
+    private static float ColorBarExtent(ColorBarSpec bar, (double Min, double Max) range)
+    {
+        using var font = new SKFont(SKTypeface.Default, 11);
+        var labels = bar.TickText ?? (bar.TickValues ?? NiceTicks(range.Min, range.Max, 6)).Select(Format).ToList();
+        float ticks = labels.Count == 0 ? 0 : labels.Max(l => font.MeasureText(Shorten(l, 24)));
+        float title = bar.Title is null ? 0 : font.MeasureText(Shorten(bar.Title, 24));
+        return Math.Max(Math.Max(ColorBarWidth, title + 16), 10 + 16 + 5 + ticks + 12);
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
@@ -246,6 +263,7 @@ internal static class ImageRenderer
             text.LabelFontColor = ToColor(a.Color);
             text.LabelAlignment = Alignment.MiddleRight;
             text.OffsetX = (float)a.XShift;
+            text.LabelBackgroundColor = Colors.White.WithAlpha(0.75);
         }
 
         xMap.Apply(plot, plot.Axes.Bottom, bottom: true);
@@ -342,7 +360,7 @@ internal static class ImageRenderer
         if (colors is null)
         {
             var m = plot.Add.Markers(xs, ys, MarkerShape.FilledCircle, size, ToColor(s.Color ?? Palette.Cycle[0]));
-            Outline(m, lineColor, s.MarkerLineWidth);
+            Outline(plot, m, lineColor, s.MarkerLineWidth);
             if (s.ShowLegend && s.Name is not null && !s.Lines)
             {
                 m.LegendText = s.Name;
@@ -356,19 +374,19 @@ internal static class ImageRenderer
         {
             var idx = group.ToArray();
             var m = plot.Add.Markers(idx.Select(i => xs[i]).ToArray(), idx.Select(i => ys[i]).ToArray(), MarkerShape.FilledCircle, size, ToColor(group.Key));
-            Outline(m, lineColor, s.MarkerLineWidth);
+            Outline(plot, m, lineColor, s.MarkerLineWidth);
         }
 
         return false;
     }
 
-    private static void Outline(ScottPlot.Plottables.Markers m, Color? color, double width)
+    private static void Outline(Plot plot, ScottPlot.Plottables.Markers m, Color? color, double width)
     {
         if (color is { } c && width > 0)
         {
-            m.MarkerLineColor = c;
-            m.MarkerLineWidth = (float)Math.Max(0.5, width);
-            m.MarkerShape = MarkerShape.FilledCircle;
+            // A filled circle has no outline in ScottPlot: an open circle of the outline colour goes on top.
+            var ring = plot.Add.Markers(m.Data.GetScatterPoints().ToArray(), MarkerShape.OpenCircle, m.MarkerSize, c.WithAlpha(0.8));
+            ring.MarkerLineWidth = (float)Math.Max(0.6, width);
         }
     }
 

@@ -24,5 +24,5 @@ internal static class Palette
     public static string CycleColor(int index) => Cycle[index % Cycle.Length];
 
     private static ColorScale Even(string name, Rgb[] colors) =>
-        new(name, colors.Select((c, i) => ((double)i / (colors.Length - 1), c)).ToArray());
+        new(name, colors.Select((c, i) => (i * (1.0 / (colors.Length - 1)), c)).ToArray()); // plotly: i * (1 / (n - 1))
 }
