@@ -33,6 +33,9 @@ internal sealed class AxisSpec
     public bool ZeroLine { get; set; } = true;
 
     public bool FixedRange { get; set; }
+
+    /// <summary>Whether tick labels are drawn (inner panels of a pairs matrix share those of the outer ones).</summary>
+    public bool ShowTickLabels { get; set; } = true;
 }
 
 /// <summary>A cell of the figure's grid (row and column from 0), with its axes.</summary>
@@ -302,7 +305,15 @@ internal sealed class FigureSpec
         {
             for (int c = 0; c < columns; c++)
             {
-                f.Panels.Add(new PanelSpec { Row = r, Column = c });
+                var panel = new PanelSpec { Row = r, Column = c };
+                if (rows > 1)
+                {
+                    // A pairs matrix: one column per x parameter, one row per y parameter, labels on the outside.
+                    panel.X.ShowTickLabels = r == rows - 1;
+                    panel.Y.ShowTickLabels = c == 0;
+                }
+
+                f.Panels.Add(panel);
             }
         }
 

@@ -266,6 +266,12 @@ internal static class ImageRenderer
             text.LabelBackgroundColor = Colors.White.WithAlpha(0.75);
         }
 
+        if (figure.Rows > 1)
+        {
+            // Same margins in every cell of a matrix, so that the inner panels (without tick labels) line up.
+            plot.Layout.Fixed(new PixelPadding(50 * fontScale + 12, 8, 34 * fontScale + 8, 8));
+        }
+
         xMap.Apply(plot, plot.Axes.Bottom, bottom: true);
         yMap.Apply(plot, plot.Axes.Left, bottom: false);
         if (!panel.X.ShowGrid)
