@@ -32,5 +32,13 @@ internal static class PlotCatalog
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
+    /// <summary>One figure per plot kind (the browser tests load each; loading plotly.js dominates their time).</summary>
+    public static readonly string[] OnePerKind =
+    [
+        "history-error-bar", "intermediate", "slice-constrained", "contour", "parallel", "edf", "rank-pair", "timeline", "pareto-2d", "pareto-3d", "hypervolume",
+    ];
+
     public static TheoryData<string> All => new(Names);
+
+    public static TheoryData<string> Kinds => new(OnePerKind);
 }
