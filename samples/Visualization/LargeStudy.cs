@@ -25,6 +25,7 @@ internal static class LargeStudy
             ("edf", () => study.PlotEdf()),
             ("rank", () => study.PlotRank(new RankOptions { Params = ["p0", "p1", "p2"] })),
             ("timeline", () => study.PlotTimeline()),
+            ("param_importances", () => study.PlotParamImportances()),
             ("pareto_front", () => multi.PlotParetoFront()),
             ("hypervolume_history", () => multi.PlotHypervolumeHistory([12.0, 12.0])),
         };

@@ -77,6 +77,8 @@ var figures = new List<(string Name, Figure Figure)>
     ("edf", study.PlotEdf()),
     ("rank", study.PlotRank(new RankOptions { Params = ["learning_rate", "max_depth", "booster"] })),
     ("timeline", study.PlotTimeline()),
+    ("param_importances", study.PlotParamImportances()),
+    ("param_importances_multi", multi.PlotParamImportances()),
     ("pareto_front", multi.PlotParetoFront()),
     ("hypervolume_history", multi.PlotHypervolumeHistory([1.5, 1.2])),
     ("parallel_coordinate_multi", multi.PlotParallelCoordinate()),

@@ -67,6 +67,13 @@ public sealed record ParallelCoordinateOptions : ParamsPlotOptions
     public int MaxLines { get; init; } = 1000;
 }
 
+/// <summary>Arguments of <see cref="StudyPlots.PlotParamImportances"/>.</summary>
+public sealed record ParamImportancesOptions : ParamsPlotOptions
+{
+    /// <summary>Gets the importance algorithm; <see langword="null"/> uses PED-ANOVA with its defaults (Optuna's default).</summary>
+    public Sharptune.Importance.IImportanceEvaluator? Evaluator { get; init; }
+}
+
 /// <summary>Arguments of <see cref="StudyPlots.PlotRank"/>.</summary>
 public sealed record RankOptions : ParamsPlotOptions;
 

@@ -124,7 +124,7 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
             Assert.True(state.GetProperty("svgTraces").GetInt32() > 0, "no trace was drawn");
         }
 
-        if (name is "history-error-bar" or "slice-constrained" or "pareto-2d" or "rank-pair" or "timeline")
+        if (name is "history-error-bar" or "slice-constrained" or "pareto-2d" or "rank-pair" or "timeline" or "importances-multi")
         {
             Assert.True(state.GetProperty("markers").GetInt32() > 0, "no marker or bar was drawn");
         }

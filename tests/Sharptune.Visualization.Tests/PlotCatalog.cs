@@ -7,6 +7,7 @@ internal static class PlotCatalog
     [
         "history", "history-several", "history-error-bar", "intermediate", "slice", "slice-constrained", "contour", "contour-pair",
         "parallel", "parallel-multi", "edf", "rank", "rank-pair", "timeline", "pareto-2d", "pareto-3d", "pareto-constrained", "hypervolume",
+        "importances", "importances-multi",
     ];
 
     public static Figure Make(string name) => name switch
@@ -29,13 +30,15 @@ internal static class PlotCatalog
         "pareto-3d" => Fixtures.Study("multi3").PlotParetoFront(),
         "pareto-constrained" => Fixtures.Study("multi2-constrained").PlotParetoFront(),
         "hypervolume" => Fixtures.Study("multi2").PlotHypervolumeHistory([2.0, 2.0]),
+        "importances" => Fixtures.Study("single").PlotParamImportances(),
+        "importances-multi" => Fixtures.Study("multi3").PlotParamImportances(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
     /// <summary>One figure per plot kind (the browser tests load each; loading plotly.js dominates their time).</summary>
     public static readonly string[] OnePerKind =
     [
-        "history-error-bar", "intermediate", "slice-constrained", "contour", "parallel", "edf", "rank-pair", "timeline", "pareto-2d", "pareto-3d", "hypervolume",
+        "history-error-bar", "intermediate", "slice-constrained", "contour", "parallel", "edf", "rank-pair", "timeline", "pareto-2d", "pareto-3d", "hypervolume", "importances-multi",
     ];
 
     public static TheoryData<string> All => new(Names);

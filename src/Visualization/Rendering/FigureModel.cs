@@ -149,6 +149,9 @@ internal abstract class TraceSpec
 
     public string? HoverTemplate { get; set; }
 
+    /// <summary>One hover template per point (instead of <see cref="HoverTemplate"/>).</summary>
+    public IReadOnlyList<string>? HoverTemplates { get; set; }
+
     public IReadOnlyList<string>? HoverText { get; set; }
 
     /// <summary>Whether hover is turned off (plotly hoverinfo "skip").</summary>
@@ -232,6 +235,12 @@ internal sealed class BarSpec : TraceSpec
 
     /// <summary>Labels drawn outside the bar ends.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>The bar's place among the bar traces of its panel drawn side by side (plotly's grouped bars).</summary>
+    public int GroupIndex { get; init; }
+
+    /// <summary>The number of bar traces drawn side by side.</summary>
+    public int GroupCount { get; init; } = 1;
 }
 
 /// <summary>A filled contour on a rectilinear grid (rows follow y).</summary>

@@ -180,7 +180,11 @@ internal static class PlotlyJson
                 WriteStrings(w, "text", trace.HoverText);
             }
 
-            if (trace.HoverTemplate is not null)
+            if (trace.HoverTemplates is not null)
+            {
+                WriteStrings(w, "hovertemplate", trace.HoverTemplates);
+            }
+            else if (trace.HoverTemplate is not null)
             {
                 w.WriteString("hovertemplate", trace.HoverTemplate);
             }
