@@ -529,6 +529,100 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal([TrialState.Pruned, TrialState.Fail, TrialState.Complete], study.Trials.Select(t => t.State));
     }
 
+    /// <summary>
+    /// Every write of a trial is stored before its state, also when the background flush of queued writes (every
+    /// 100 ms on the storages that write behind) races the trial's tell: the objectives take about the flush
+    /// interval, and each write is checked from a storage instance opened afterwards.
+    /// </summary>
+    [Fact]
+    public void EveryWriteOfATrial_IsStoredWithItsState_UnderARacingFlush()
+    {
+        const int Trials = 48;
+        var s = NewStorage();
+        var study = Study.Create(new StudyOptions { Storage = s, StudyName = "racing-flush", Sampler = new RandomSampler(seed: 7) });
+        string big = new('a', 64 * 1024);
+        study.Optimize(
+            trial =>
+            {
+                var t = (Trial)trial;
+                double x = t.SuggestFloat("x", -10, 10);
+                int n = t.SuggestInt("n", 1, 100);
+                for (int step = 0; step < 3; step++)
+                {
+                    t.Report(x + step, step);
+                    t.SetUserAttr("u" + step.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Number * 10 + step);
+                    Thread.Sleep(25 + ((t.Number * 7 + step * 3) % 11));
+                }
+
+                // The last writes land just before the tell, about when the flush of the first ones runs.
+                t.SetUserAttr("big", big + t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                t.SetSystemAttr("sys", t.Number);
+                t.Report(-x, 3);
+                return x * x + n;
+            },
+            nTrials: Trials,
+            nJobs: 4);
+
+        var reader = OpenForVerification(s);
+        var stored = reader.GetAllTrials(reader.GetStudyIdFromName("racing-flush"));
+        Assert.Equal(Trials, stored.Count);
+        var missing = new List<string>();
+        foreach (var t in stored)
+        {
+            Assert.Equal(TrialState.Complete, t.State);
+            var problems = new List<string>();
+            double x = t.Params.TryGetValue("x", out object? px) ? (double)px! : double.NaN;
+            foreach (string name in new[] { "x", "n" })
+            {
+                if (!t.Params.ContainsKey(name))
+                {
+                    problems.Add("param " + name);
+                }
+            }
+
+            for (int step = 0; step < 3; step++)
+            {
+                string key = "u" + step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (!t.IntermediateValues.TryGetValue(step, out double v) || v != x + step)
+                {
+                    problems.Add("intermediate " + step.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                if (!t.UserAttrs.TryGetValue(key, out object? u) || Convert.ToInt64(u, System.Globalization.CultureInfo.InvariantCulture) != t.Number * 10 + step)
+                {
+                    problems.Add("user attr " + key);
+                }
+            }
+
+            if (!t.IntermediateValues.TryGetValue(3, out double last) || last != -x)
+            {
+                problems.Add("intermediate 3");
+            }
+
+            if (!t.UserAttrs.TryGetValue("big", out object? b) || (string?)b != big + t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                problems.Add("user attr big");
+            }
+
+            if (!t.SystemAttrs.TryGetValue("sys", out object? sys) || Convert.ToInt64(sys, System.Globalization.CultureInfo.InvariantCulture) != t.Number)
+            {
+                problems.Add("system attr sys");
+            }
+
+            if (problems.Count > 0)
+            {
+                missing.Add($"trial {t.Number}: {string.Join(", ", problems)}");
+            }
+        }
+
+        Assert.True(missing.Count == 0, "writes lost: " + string.Join("; ", missing));
+    }
+
+    /// <summary>The storage to check stored data with: a new instance on the same backend where there is one.</summary>
+    /// <param name="written">The storage the data was written with (disposed by persistent storages first).</param>
+    /// <returns>The storage to read.</returns>
+    protected virtual IStorage OpenForVerification(IStorage written) => written;
+
     /// <summary>Asserts two times are equal up to the microsecond (the resolution of every persistent storage).</summary>
     /// <param name="expected">The expected time.</param>
     /// <param name="actual">The actual time.</param>
