@@ -618,6 +618,51 @@ public abstract class StorageContractTests : IDisposable
         Assert.True(missing.Count == 0, "writes lost: " + string.Join("; ", missing));
     }
 
+    /// <summary>
+    /// Names and keys are checked where they are set, with the same rules on every storage: at most 512 characters
+    /// (code points, as Optuna's VARCHAR(512) columns count them), no NUL, no unpaired surrogate. A refused name
+    /// leaves the trial running and updatable, and the longest valid names are stored exactly.
+    /// </summary>
+    [Fact]
+    public void InvalidNamesAndKeys_AreRefusedWhereTheyAreSet_AndTheTrialGoesOn()
+    {
+        var s = NewStorage();
+        var study = Study.Create(new StudyOptions { Storage = s, StudyName = "names" });
+        string longest = string.Concat(Enumerable.Repeat("\U0001F600", 512)); // 512 characters, 1024 UTF-16 units
+        string tooLong = new('k', 513);
+        string[] invalid = [tooLong, "nul\0key", "lone\uD800surrogate", "low\uDC00first", "end\uD83D"];
+        var trial = study.Ask();
+        foreach (string bad in invalid)
+        {
+            var e1 = Assert.Throws<ArgumentException>(() => trial.SetUserAttr(bad, 1));
+            Assert.Equal("key", e1.ParamName);
+            Assert.Contains("user attribute key", e1.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentException>(() => trial.SuggestFloat(bad, 0, 1));
+            Assert.Throws<ArgumentException>(() => s.SetTrialSystemAttr(trial.TrialId, bad, 1));
+            Assert.Throws<ArgumentException>(() => study.SetUserAttr(bad, 1));
+            Assert.Throws<ArgumentException>(() => s.SetStudySystemAttr(study.StudyId, bad, 1));
+            Assert.Throws<ArgumentException>(() => s.CreateNewStudy([StudyDirection.Minimize], bad));
+        }
+
+        Assert.Contains("513 characters long; storages accept at most 512", Assert.Throws<ArgumentException>(() => trial.SetUserAttr(tooLong, 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("contains a NUL character (at index 3)", Assert.Throws<ArgumentException>(() => trial.SetUserAttr("nul\0key", 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("unpaired UTF-16 surrogate (U+D800 at index 4)", Assert.Throws<ArgumentException>(() => trial.SetUserAttr("lone\uD800surrogate", 1)).Message, StringComparison.Ordinal);
+        var template = Trials.Create(state: TrialState.Complete, value: 1, userAttrs: new Dictionary<string, object?> { [tooLong] = 1 });
+        Assert.Throws<ArgumentException>(() => study.AddTrial(template));
+
+        trial.SetUserAttr(longest, "v");
+        trial.SetUserAttr("k", "nul\0 and lone \uD800 in a value are escaped JSON");
+        double x = trial.SuggestFloat(longest, 0, 1);
+        study.Tell(trial, x);
+        var reader = OpenForVerification(s);
+        var stored = reader.GetAllTrials(reader.GetStudyIdFromName("names"));
+        var t = Assert.Single(stored);
+        Assert.Equal(TrialState.Complete, t.State);
+        Assert.Equal("v", t.UserAttrs[longest]);
+        Assert.Equal("nul\0 and lone \uD800 in a value are escaped JSON", t.UserAttrs["k"]);
+        Assert.Equal(x, t.Params[longest]);
+    }
+
     /// <summary>The storage to check stored data with: a new instance on the same backend where there is one.</summary>
     /// <param name="written">The storage the data was written with (disposed by persistent storages first).</param>
     /// <returns>The storage to read.</returns>

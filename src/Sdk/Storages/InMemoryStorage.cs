@@ -19,6 +19,11 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null)
     {
+        if (studyName is not null)
+        {
+            StoredNames.CheckStudyName(studyName);
+        }
+
         ArgumentNullException.ThrowIfNull(directions);
         lock (_lock)
         {
@@ -54,6 +59,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetStudyUserAttr(int studyId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "user attribute");
         ArgumentNullException.ThrowIfNull(key);
         lock (_lock)
         {
@@ -65,6 +71,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetStudySystemAttr(int studyId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "system attribute");
         ArgumentNullException.ThrowIfNull(key);
         lock (_lock)
         {
@@ -137,6 +144,11 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
     {
+        if (templateTrial is not null)
+        {
+            StoredNames.CheckTemplate(templateTrial);
+        }
+
         lock (_lock)
         {
             var study = GetStudy(studyId);
@@ -199,6 +211,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
+        StoredNames.CheckParamName(paramName);
         ArgumentNullException.ThrowIfNull(paramName);
         ArgumentNullException.ThrowIfNull(distribution);
         lock (_lock)
@@ -288,6 +301,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialUserAttr(int trialId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "user attribute");
         ArgumentNullException.ThrowIfNull(key);
         lock (_lock)
         {
@@ -300,6 +314,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialSystemAttr(int trialId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "system attribute");
         ArgumentNullException.ThrowIfNull(key);
         lock (_lock)
         {

@@ -118,6 +118,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         ArgumentNullException.ThrowIfNull(directions);
         string name = studyName ?? Study.DefaultStudyNamePrefix + Guid.NewGuid().ToString();
+        StoredNames.CheckStudyName(name);
         var sb = Record(JournalOperation.CreateStudy, out string worker);
         sb.Append(",\"study_name\":");
         PyJson.WriteString(sb, name);
@@ -212,6 +213,11 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
     {
+        if (templateTrial is not null)
+        {
+            StoredNames.CheckTemplate(templateTrial);
+        }
+
         string worker = WorkerId();
         JournalRecord record;
         if (templateTrial is null)
@@ -341,6 +347,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         ArgumentNullException.ThrowIfNull(paramName);
         ArgumentNullException.ThrowIfNull(distribution);
+        StoredNames.CheckParamName(paramName);
         string json = distribution.ToJson();
         var sb = Record(JournalOperation.SetTrialParam, out string worker);
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"param_name\":");
@@ -670,6 +677,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private void SetStudyAttr(JournalOperation op, string field, int studyId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, field == "user_attr" ? "user attribute" : "system attribute");
         var sb = Record(op, out string worker);
         sb.Append(",\"study_id\":").Append(studyId).Append(",\"").Append(field).Append("\":{");
         PyJson.WriteString(sb, key);
@@ -691,6 +699,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private void SetTrialAttr(JournalOperation op, string field, int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, field == "user_attr" ? "user attribute" : "system attribute");
         var sb = Record(op, out string worker);
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"").Append(field).Append("\":{");
         PyJson.WriteString(sb, key);

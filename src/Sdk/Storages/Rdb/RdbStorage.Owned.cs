@@ -372,6 +372,27 @@ public sealed partial class RdbStorage
         }
     }
 
+    /// <inheritdoc/>
+    void IQueuedWriteStorage.DiscardQueuedWrites(int trialId)
+    {
+        if (!_owned.TryGetValue(trialId, out var owned))
+        {
+            return;
+        }
+
+        owned.Sending.Wait();
+        try
+        {
+            // No longer tracked either: the trial's local copy holds the dropped values, so it must not become the
+            // cached trial when its state is written.
+            Abandon(owned);
+        }
+        finally
+        {
+            owned.Sending.Release();
+        }
+    }
+
     /// <summary>Stops tracking a trial that is no longer updatable and drops its queued writes (which can not be stored).</summary>
     private void Abandon(OwnedTrial trial)
     {

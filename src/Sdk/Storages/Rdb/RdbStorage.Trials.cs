@@ -9,6 +9,11 @@ public sealed partial class RdbStorage
     /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
     {
+        if (templateTrial is not null)
+        {
+            StoredNames.CheckTemplate(templateTrial);
+        }
+
         DateTime now = Now();
         TrialState state = templateTrial?.State ?? TrialState.Running;
         DateTime? start = templateTrial is null ? now : templateTrial.DatetimeStart;
@@ -136,6 +141,7 @@ public sealed partial class RdbStorage
     {
         ArgumentNullException.ThrowIfNull(paramName);
         ArgumentNullException.ThrowIfNull(distribution);
+        StoredNames.CheckParamName(paramName);
         int studyId = StudyOfTrial(trialId);
         CheckDistribution(studyId, paramName, distribution, connection: null);
         string json = distribution.ToJson();
@@ -341,6 +347,7 @@ public sealed partial class RdbStorage
     public void SetTrialUserAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, "user attribute");
         string json = PyJson.Serialize(value);
         if (!TryDefer(trialId, new PendingWrite(PendingKind.UserAttr, key, 0, null, json), o =>
         {
@@ -356,6 +363,7 @@ public sealed partial class RdbStorage
     public void SetTrialSystemAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, "system attribute");
         string json = PyJson.Serialize(value);
         if (!TryDefer(trialId, new PendingWrite(PendingKind.SystemAttr, key, 0, null, json), o =>
         {
