@@ -401,7 +401,22 @@ internal sealed class JournalReplay
     {
         if (UpdatableTrial(log, mine) is { } trial)
         {
-            SetParam(trial, (string)log["param_name"]!, JournalStorage.ParseDistribution((string)log["distribution"]!), ToDouble(log["param_value_internal"]), mine);
+            string name = (string)log["param_name"]!;
+            var distribution = JournalStorage.ParseDistribution((string)log["distribution"]!);
+            double value = ToDouble(log["param_value_internal"]);
+            bool representable = distribution switch
+            {
+                CategoricalDistribution c => value >= 0 && value < c.Choices.Count && value == Math.Floor(value),
+                IntDistribution => double.IsFinite(value),
+                _ => true,
+            };
+            if (!representable)
+            {
+                // Optuna fails on such a parameter when the trial is read (an index out of range); here the record is refused.
+                throw new FormatException($"The internal value {PyFormat.FloatRepr(value)} of parameter '{name}' is not a value of its distribution {distribution.ToJson()}.");
+            }
+
+            SetParam(trial, name, distribution, value, mine);
         }
     }
 
