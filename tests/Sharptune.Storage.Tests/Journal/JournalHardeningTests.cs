@@ -201,3 +201,88 @@ public sealed class JournalHardeningTests : IDisposable
         Assert.Matches("\"datetime_start\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00\"", File.ReadAllText(path));
     }
 }
+
+/// <summary>The journal lock names its owner (boot id, pid, start time), so a dead owner's lock is removed at once on the same machine.</summary>
+public sealed class JournalLockOwnerTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void TheLockPointsToAnOwnerLink_ThatReachesTheJournal_AsPythonsStatNeeds()
+    {
+        string path = _dir.File("owner.log");
+        var symlinkLock = new JournalFileSymlinkLock(path);
+        using (var s = new JournalStorage(new JournalFileBackend(path, symlinkLock)))
+        {
+            s.CreateNewStudy([StudyDirection.Minimize], "o");
+            symlinkLock.Acquire();
+            string owner = new FileInfo(symlinkLock.LockFile).LinkTarget!;
+            Assert.Matches(@"\.owner-[0-9a-f-]{36}-" + Environment.ProcessId + @"-\d+-\d+$", owner);
+            Assert.Equal(Path.GetFullPath(path), new FileInfo(symlinkLock.LockFile).ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+            symlinkLock.Release();
+        }
+
+        Assert.Empty(Directory.GetFiles(_dir.Path, "owner.log.owner-*")); // removed when the journal is closed
+    }
+
+    [Fact]
+    public void ALockOfAProcessThatIsGone_IsRemovedAtOnce_NotAfterTheGracePeriod()
+    {
+        string path = _dir.File("dead.log");
+        File.WriteAllText(path, string.Empty);
+        string dead = FakeOwner(path, LiveChild(exitAtOnce: true));
+        File.CreateSymbolicLink(path + ".lock", dead);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var s = new JournalStorage(new JournalFileBackend(path, new JournalFileSymlinkLock(path, TimeSpan.FromSeconds(30))));
+        s.CreateNewStudy([StudyDirection.Minimize], "after-dead-owner");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.False(File.Exists(dead) || new FileInfo(dead).LinkTarget is not null);
+    }
+
+    [Fact]
+    public void ALockOfALiveProcess_IsHonouredUntilTheGracePeriod()
+    {
+        string path = _dir.File("live.log");
+        File.WriteAllText(path, string.Empty);
+        using var child = System.Diagnostics.Process.Start("sleep", "30")!;
+        try
+        {
+            File.CreateSymbolicLink(path + ".lock", FakeOwner(path, child.Id));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var s = new JournalStorage(new JournalFileBackend(path, new JournalFileSymlinkLock(path, TimeSpan.FromMilliseconds(700))));
+            s.CreateNewStudy([StudyDirection.Minimize], "after-grace");
+            Assert.True(clock.Elapsed > TimeSpan.FromMilliseconds(650), $"took {clock.Elapsed}");
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
+
+    private static int LiveChild(bool exitAtOnce)
+    {
+        using var p = System.Diagnostics.Process.Start("true")!;
+        p.WaitForExit();
+        Assert.True(exitAtOnce);
+        return p.Id;
+    }
+
+    /// <summary>An owner link as a Sharptune process with <paramref name="pid"/> on this boot would create it.</summary>
+    private static string FakeOwner(string journal, int pid)
+    {
+        string boot = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+        string start = "1";
+        string stat = $"/proc/{pid}/stat";
+        if (File.Exists(stat))
+        {
+            string text = File.ReadAllText(stat);
+            start = text[(text.LastIndexOf(')') + 2)..].Split(' ')[19];
+        }
+
+        string owner = $"{journal}.owner-{boot}-{pid}-{start}-1";
+        File.CreateSymbolicLink(owner, Path.GetFileName(journal));
+        return owner;
+    }
+}

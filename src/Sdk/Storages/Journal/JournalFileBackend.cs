@@ -490,6 +490,17 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             }
 
             _handle.Dispose();
+            if (_lock is JournalFileSymlinkLock symlinkLock)
+            {
+                try
+                {
+                    symlinkLock.RemoveOwnerLink();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Left behind: harmless, removed by whoever finds this process gone.
+                }
+            }
         }
     }
 
