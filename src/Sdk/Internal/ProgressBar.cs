@@ -43,8 +43,14 @@ internal sealed class ProgressBar : IDisposable
             _bestValue = v;
         }
 
+        if (terminal)
+        {
+            // Drawn at once, so that a line logged before the first tick already goes above the bar.
+            ConsoleSink.SetStatus(Render(Snapshot(), TerminalWidth()));
+        }
+
         var period = terminal ? TerminalInterval : TimeSpan.FromSeconds(1);
-        _timer = new Timer(_ => Tick(), null, terminal ? TimeSpan.Zero : period, period);
+        _timer = new Timer(_ => Tick(), null, period, period);
     }
 
     /// <summary>Starts a bar for a loop, or returns <see langword="null"/> when it is not shown.</summary>
@@ -171,8 +177,15 @@ internal sealed class ProgressBar : IDisposable
     {
         var (fraction, head) = Head(p);
         string percent = Percent(fraction).PadLeft(4);
-        string tail = " " + Details(p);
-        int barWidth = Math.Min(40, width - 1 - head.Length - 1 - percent.Length - 3 - tail.Length);
+        int fixedWidth = 1 + head.Length + 1 + percent.Length + 3 + 1;
+        string tail = " " + Details(p, compact: false);
+        if (width - fixedWidth - tail.Length < 10)
+        {
+            // A narrow terminal: the short form keeps room for the bar.
+            tail = " " + Details(p, compact: true);
+        }
+
+        int barWidth = Math.Min(40, width - fixedWidth - tail.Length);
         var sb = new StringBuilder(head).Append(' ').Append(percent);
         if (barWidth >= 6)
         {
@@ -189,7 +202,7 @@ internal sealed class ProgressBar : IDisposable
     internal static string RenderPlain(Progress p)
     {
         var (fraction, head) = Head(p);
-        return $"Progress: {head} ({Percent(fraction)}), {Details(p)}";
+        return $"Progress: {head} ({Percent(fraction)}), {Details(p, compact: false)}";
     }
 
     private static string Percent(double fraction) => ((int)Math.Floor(fraction * 100)).ToString(CultureInfo.InvariantCulture) + "%";
@@ -214,8 +227,8 @@ internal sealed class ProgressBar : IDisposable
     }
 
     // "00:02 elapsed, 00:02 left, 12.47 trials/s, best 0.313028 (trial 15)"; with a timeout only, the trial count
-    // comes first (the head shows the time).
-    private static string Details(Progress p)
+    // comes first (the head shows the time). Compact: "00:02<00:02, 12.47/s, best 0.313028 (#15)".
+    private static string Details(Progress p, bool compact)
     {
         double seconds = p.Elapsed.TotalSeconds;
         double rate = seconds > 0 ? p.Done / seconds : 0;
@@ -223,19 +236,31 @@ internal sealed class ProgressBar : IDisposable
         if (p.NTrials is null)
         {
             parts.Add(p.Done == 1 ? "1 trial" : $"{p.Done.ToString(CultureInfo.InvariantCulture)} trials");
+            parts.Add(compact ? "<" + Eta(p, rate) : Eta(p, rate) + " left");
         }
         else
         {
-            parts.Add((p.Timeout is { } t ? $"{Interval(p.Elapsed)}/{Interval(t)}" : Interval(p.Elapsed)) + " elapsed");
+            string elapsed = p.Timeout is { } t ? $"{Interval(p.Elapsed)}/{Interval(t)}" : Interval(p.Elapsed);
+            if (compact)
+            {
+                parts.Add(elapsed + "<" + Eta(p, rate));
+            }
+            else
+            {
+                parts.Add(elapsed + " elapsed");
+                parts.Add(Eta(p, rate) + " left");
+            }
         }
 
-        parts.Add(Eta(p, rate) + " left");
-        parts.Add(p.Done == 0 || rate == 0 ? "? trials/s"
-            : rate >= 1 ? rate.ToString(rate >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture) + " trials/s"
-            : (1 / rate).ToString("F2", CultureInfo.InvariantCulture) + " s/trial");
+        string perSecond = compact ? "/s" : " trials/s";
+        parts.Add(p.Done == 0 || rate == 0 ? "?" + perSecond
+            : rate >= 1 ? rate.ToString(rate >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture) + perSecond
+            : (1 / rate).ToString("F2", CultureInfo.InvariantCulture) + (compact ? "s/trial" : " s/trial"));
         if (p.BestNumber is { } number)
         {
-            parts.Add($"best {p.BestValue.ToString("G6", CultureInfo.InvariantCulture).Replace('E', 'e')} (trial {number.ToString(CultureInfo.InvariantCulture)})");
+            string value = p.BestValue.ToString("G6", CultureInfo.InvariantCulture).Replace('E', 'e');
+            string trial = number.ToString(CultureInfo.InvariantCulture);
+            parts.Add(compact ? $"best {value} (#{trial})" : $"best {value} (trial {trial})");
         }
 
         return string.Join(", ", parts);

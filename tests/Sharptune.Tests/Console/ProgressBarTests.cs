@@ -59,6 +59,16 @@ public sealed class ProgressBarTests
     }
 
     [Fact]
+    public void ANarrowTerminal_GetsTheShortForm_AndKeepsTheBar()
+    {
+        var p = new Progress(40, 60, TimeSpan.FromSeconds(2.8), null, 35, 0.00206046);
+        string line = Render(p, 80);
+        Assert.Equal("40/60 trials  66% |█████████▎    | 00:02<00:01, 14.29/s, best 0.00206046 (#35)", line);
+        Assert.True(line.Length < 80);
+        Assert.Equal("00:01/01:00   1% |▎              | 1 trial, <00:59, 1.00/s", Render(new Progress(1, null, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), null, 0), 60));
+    }
+
+    [Fact]
     public void Intervals_AreMinutesSeconds_ThenHours()
     {
         Assert.Equal("00:00", Interval(TimeSpan.FromMilliseconds(999)));
