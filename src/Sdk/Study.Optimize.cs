@@ -406,13 +406,14 @@ public sealed partial class Study
             throw new InvalidOperationException("Nested invocation of `Study.optimize` method isn't allowed.");
         }
 
+        using var progressBar = ProgressBar.Start(options.ShowProgressBar, this, options.NTrials, options.Timeout);
+
         // Trials are created in the scheduling loop below; their samplers see an optimize loop there too.
         _inOptimizeLoop.Value = true;
         _stopFlag = false;
         var catchTypes = options.Catch;
         var gate = MaxTrialsCallback.Find(options.Callbacks);
         var clock = Stopwatch.StartNew();
-        using var progressBar = ProgressBar.Start(options.ShowProgressBar, this, options.NTrials, options.Timeout);
         using var slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
         var running = new List<Task>();
         ExceptionDispatchInfo? firstError = null;

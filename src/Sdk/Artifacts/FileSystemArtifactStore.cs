@@ -92,7 +92,8 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         }
 
         string full = Path.GetFullPath(Path.Combine(_root, artifactId));
-        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || full.Length == _root.Length + 1)
+        string prefix = Path.EndsInDirectorySeparator(_root) ? _root : _root + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(prefix, StringComparison.Ordinal) || full.Length == prefix.Length)
         {
             throw new ArgumentException($"Invalid artifact_id: {artifactId}", nameof(artifactId));
         }
