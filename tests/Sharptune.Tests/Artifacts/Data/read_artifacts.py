@@ -8,6 +8,7 @@ way get_all_artifact_meta does, and reads the content file from the FileSystemAr
 """
 import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -35,10 +36,14 @@ try:
         ]
 
     def content(artifact_id):
-        path = os.path.join(tempfile.mkdtemp(), "download")
-        download_artifact(artifact_store=store, file_path=path, artifact_id=artifact_id)
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8")
+        work = tempfile.mkdtemp()
+        try:
+            path = os.path.join(work, "download")
+            download_artifact(artifact_store=store, file_path=path, artifact_id=artifact_id)
+            with open(path, "rb") as f:
+                return f.read().decode("utf-8")
+        finally:
+            shutil.rmtree(work)
 
 except ImportError:
     api = "system attributes"
