@@ -19,6 +19,7 @@ public sealed partial class Study
     /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
     /// <param name="callbacks">Run after each trial with the finished trial.</param>
     /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
     public void Optimize(
         Func<ITrial, double> objective,
         int? nTrials = null,
@@ -26,10 +27,11 @@ public sealed partial class Study
         int nJobs = 1,
         IReadOnlyList<Type>? @catch = null,
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false)
+        bool gcAfterTrial = false,
+        bool showProgressBar = false)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        OptimizeCore(t => ObjectiveResult.Single(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+        OptimizeCore(t => ObjectiveResult.Single(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
     }
 
     /// <summary>Optimizes a multi-objective function: one value per direction.</summary>
@@ -40,6 +42,7 @@ public sealed partial class Study
     /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
     /// <param name="callbacks">Run after each trial.</param>
     /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
     public void Optimize(
         Func<ITrial, double[]> objective,
         int? nTrials = null,
@@ -47,10 +50,11 @@ public sealed partial class Study
         int nJobs = 1,
         IReadOnlyList<Type>? @catch = null,
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false)
+        bool gcAfterTrial = false,
+        bool showProgressBar = false)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        OptimizeCore(t => ObjectiveResult.Many(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+        OptimizeCore(t => ObjectiveResult.Many(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
     }
 
     private void OptimizeCore(
@@ -60,7 +64,8 @@ public sealed partial class Study
         int nJobs,
         IReadOnlyList<Type>? @catch,
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks,
-        bool gcAfterTrial)
+        bool gcAfterTrial,
+        bool showProgressBar)
     {
         ThrowIfView("Optimize");
         if (nTrials is < 0)
@@ -85,6 +90,7 @@ public sealed partial class Study
 
         var catchTypes = @catch ?? [];
         var callbackList = callbacks ?? [];
+        using var progressBar = ProgressBar.Start(showProgressBar, this, nTrials, timeout);
         var gate = MaxTrialsCallback.Find(callbackList);
         _stopFlag = false;
         var clock = Stopwatch.StartNew();
@@ -158,9 +164,10 @@ public sealed partial class Study
                         }
                     }
 
-                    if (callbackList.Count > 0)
+                    if (callbackList.Count > 0 || progressBar is not null)
                     {
                         var frozen = Storage.GetTrial(trialId);
+                        progressBar?.OnTrialFinished(frozen);
                         foreach (var cb in callbackList)
                         {
                             cb(this, frozen);
@@ -445,6 +452,8 @@ public sealed partial class Study
             throw new InvalidOperationException("Nested invocation of `Study.optimize` method isn't allowed.");
         }
 
+        using var progressBar = ProgressBar.Start(options.ShowProgressBar, this, options.NTrials, options.Timeout);
+
         // Trials are created in the scheduling loop below; their samplers see an optimize loop there too.
         _inOptimizeLoop.Value = true;
         _stopFlag = false;
@@ -543,9 +552,10 @@ public sealed partial class Study
                             GC.WaitForPendingFinalizers();
                         }
 
-                        if (options.Callbacks.Count > 0)
+                        if (options.Callbacks.Count > 0 || progressBar is not null)
                         {
                             var frozen = Storage.GetTrial(trialId);
+                            progressBar?.OnTrialFinished(frozen);
                             foreach (var cb in options.Callbacks)
                             {
                                 cb(this, frozen);

@@ -6,7 +6,7 @@ public sealed partial class Study
     /// <summary>
     /// Optimizes a single-objective function of a typed configuration: each trial suggests a
     /// <typeparamref name="TConfig"/> (<see cref="ISearchSpace{TSelf}.Suggest"/>) and passes it to the objective.
-    /// Otherwise the same as <see cref="Optimize(Func{ITrial, double}, int?, TimeSpan?, int, IReadOnlyList{Type}?, IReadOnlyList{Action{Study, FrozenTrial}}?, bool)"/>.
+    /// Otherwise the same as <see cref="Optimize(Func{ITrial, double}, int?, TimeSpan?, int, IReadOnlyList{Type}?, IReadOnlyList{Action{Study, FrozenTrial}}?, bool, bool)"/>.
     /// </summary>
     /// <typeparam name="TConfig">The search-space type.</typeparam>
     /// <param name="objective">The objective.</param>
@@ -16,6 +16,7 @@ public sealed partial class Study
     /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
     /// <param name="callbacks">Run after each trial with the finished trial.</param>
     /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
     public void Optimize<TConfig>(
         Func<TConfig, double> objective,
         int? nTrials = null,
@@ -23,11 +24,12 @@ public sealed partial class Study
         int nJobs = 1,
         IReadOnlyList<Type>? @catch = null,
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false)
+        bool gcAfterTrial = false,
+        bool showProgressBar = false)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+        Optimize(t => objective(TConfig.Suggest(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
     }
 
     /// <summary>
@@ -42,6 +44,7 @@ public sealed partial class Study
     /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
     /// <param name="callbacks">Run after each trial.</param>
     /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
     public void Optimize<TConfig>(
         Func<TConfig, ITrial, double> objective,
         int? nTrials = null,
@@ -49,11 +52,12 @@ public sealed partial class Study
         int nJobs = 1,
         IReadOnlyList<Type>? @catch = null,
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false)
+        bool gcAfterTrial = false,
+        bool showProgressBar = false)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t), t), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+        Optimize(t => objective(TConfig.Suggest(t), t), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
     }
 
     /// <summary>Optimizes a multi-objective function of a typed configuration (one value per direction).</summary>
@@ -65,6 +69,7 @@ public sealed partial class Study
     /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
     /// <param name="callbacks">Run after each trial.</param>
     /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
     public void Optimize<TConfig>(
         Func<TConfig, double[]> objective,
         int? nTrials = null,
@@ -72,11 +77,12 @@ public sealed partial class Study
         int nJobs = 1,
         IReadOnlyList<Type>? @catch = null,
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false)
+        bool gcAfterTrial = false,
+        bool showProgressBar = false)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+        Optimize(t => objective(TConfig.Suggest(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
     }
 
     /// <summary>Optimizes a multi-objective function that receives the typed configuration and the trial.</summary>
@@ -88,6 +94,7 @@ public sealed partial class Study
     /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
     /// <param name="callbacks">Run after each trial.</param>
     /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
+    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
     public void Optimize<TConfig>(
         Func<TConfig, ITrial, double[]> objective,
         int? nTrials = null,
@@ -95,11 +102,12 @@ public sealed partial class Study
         int nJobs = 1,
         IReadOnlyList<Type>? @catch = null,
         IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false)
+        bool gcAfterTrial = false,
+        bool showProgressBar = false)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t), t), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial);
+        Optimize(t => objective(TConfig.Suggest(t), t), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
     }
 
     /// <summary>

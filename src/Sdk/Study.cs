@@ -35,7 +35,7 @@ public sealed partial class Study
         Sampler = sampler;
         Pruner = pruner;
         LoggerFactory = loggerFactory;
-        Logger = loggerFactory.CreateLogger("Sharptune");
+        Logger = SharptuneLogging.CreateLogger(loggerFactory);
     }
 
     private Study(Study parent, Func<FrozenTrial, bool>? trialFilter, Func<FrozenTrial, FrozenTrial>? trialProjection, IReadOnlyList<StudyDirection>? directions)
@@ -344,7 +344,7 @@ public sealed partial class Study
 
         var storage = options.Storage ?? (options.StorageUrl is { } url ? Storages.Storages.FromUrl(url) : new InMemoryStorage());
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        var logger = loggerFactory.CreateLogger("Sharptune");
+        var logger = SharptuneLogging.CreateLogger(loggerFactory);
         int studyId;
         try
         {

@@ -78,6 +78,16 @@ public sealed class OptimizeOptions
     /// default; the trial keeps its last intermediate value, as a pruned trial does) or <see cref="TrialState.Fail"/>.
     /// </summary>
     public TrialState TrialTimeoutState { get; set; } = TrialState.Pruned;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether to show the progress on the standard error stream (Optuna's
+    /// <c>show_progress_bar</c>): trials done of <see cref="NTrials"/> (or time used of <see cref="Timeout"/>),
+    /// elapsed time, estimated time left, trials per second and the best value so far. On a terminal one line is
+    /// redrawn in place (log lines of the default handler go above it); when the stream is redirected, a plain line
+    /// is written every 10 seconds and at the end. Needs <see cref="NTrials"/> or <see cref="Timeout"/>: without
+    /// either the study logs a warning and shows nothing.
+    /// </summary>
+    public bool ShowProgressBar { get; set; }
 }
 
 /// <summary>A summary of a study (Optuna's <c>StudySummary</c>).</summary>
