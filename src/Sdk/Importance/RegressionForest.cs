@@ -42,7 +42,95 @@ internal sealed class RegressionForest
     /// <returns>The forest.</returns>
     public static RegressionForest Fit(double[] x, double[] y, int rows, int features, int treeCount, int maxDepth, int? seed)
     {
-        // Column-major single-precision features and, per feature, the samples sorted by value (ties by index).
+        var (columns, sorted) = Presort(x, rows, features);
+        var master = seed is { } s ? new Random(s) : new Random();
+        var treeSeeds = new int[treeCount];
+        for (int t = 0; t < treeCount; t++)
+        {
+            treeSeeds[t] = master.Next();
+        }
+
+        var trees = new RegressionTree[treeCount];
+        var builder = new TreeBuilder(columns, sorted, y, rows, features, maxDepth);
+        var weights = new int[rows];
+        for (int t = 0; t < treeCount; t++)
+        {
+            // Bootstrap: n draws with replacement; a sample drawn k times has weight k, undrawn samples are left out.
+            var random = new Random(treeSeeds[t]);
+            Array.Clear(weights);
+            for (int i = 0; i < rows; i++)
+            {
+                weights[random.Next(rows)]++;
+            }
+
+            trees[t] = builder.Build(weights, random);
+        }
+
+        return new RegressionForest(trees, features);
+    }
+
+    /// <summary>Grows one tree on weighted samples (the forest's step after its bootstrap draw).</summary>
+    /// <param name="x">The features, row-major.</param>
+    /// <param name="y">The targets.</param>
+    /// <param name="rows">The number of samples.</param>
+    /// <param name="features">The number of features.</param>
+    /// <param name="weights">The weight of each sample (0 leaves it out).</param>
+    /// <param name="maxDepth">The depth limit.</param>
+    /// <param name="random">The stream that orders the features tried at each node.</param>
+    /// <returns>The tree.</returns>
+    internal static RegressionTree FitTree(double[] x, double[] y, int rows, int features, int[] weights, int maxDepth, Random random)
+    {
+        var (columns, sorted) = Presort(x, rows, features);
+        return new TreeBuilder(columns, sorted, y, rows, features, maxDepth).Build(weights, random);
+    }
+
+    /// <summary>
+    /// The mean decrease impurity of each feature (scikit-learn's <c>feature_importances_</c>): per tree, the weighted
+    /// impurity decrease of its splits on the feature, normalized to sum 1; averaged over the trees that split at all
+    /// and normalized again. All zeros when no tree splits.
+    /// </summary>
+    public double[] FeatureImportances()
+    {
+        var mean = new double[FeatureCount];
+        int used = 0;
+        foreach (var tree in Trees)
+        {
+            if (tree.NodeCount <= 1)
+            {
+                continue;
+            }
+
+            used++;
+            var own = tree.FeatureImportances(FeatureCount);
+            for (int f = 0; f < FeatureCount; f++)
+            {
+                mean[f] += own[f];
+            }
+        }
+
+        if (used == 0)
+        {
+            return mean;
+        }
+
+        double sum = 0;
+        for (int f = 0; f < FeatureCount; f++)
+        {
+            mean[f] /= used;
+            sum += mean[f];
+        }
+
+        for (int f = 0; f < FeatureCount; f++)
+        {
+            mean[f] /= sum;
+        }
+
+        return mean;
+    }
+
+    /// <summary>Column-major single-precision features and, per feature, the samples sorted by value (ties by index).</summary>
+    private static (float[] Columns, int[] Sorted) Presort(double[] x, int rows, int features)
+    {
         var columns = new float[features * rows];
         for (int i = 0; i < rows; i++)
         {
@@ -67,86 +155,7 @@ internal sealed class RegressionForest
             StabilizeTies(columns.AsSpan(f * rows, rows), order);
         }
 
-        var master = seed is { } s ? new Random(s) : new Random();
-        var treeSeeds = new int[treeCount];
-        for (int t = 0; t < treeCount; t++)
-        {
-            treeSeeds[t] = master.Next();
-        }
-
-        var trees = new RegressionTree[treeCount];
-        var builder = new TreeBuilder(columns, sorted, y, rows, features, maxDepth);
-        for (int t = 0; t < treeCount; t++)
-        {
-            trees[t] = builder.Build(new Random(treeSeeds[t]));
-        }
-
-        return new RegressionForest(trees, features);
-    }
-
-    /// <summary>
-    /// The mean decrease impurity of each feature (scikit-learn's <c>feature_importances_</c>): per tree, the weighted
-    /// impurity decrease of its splits on the feature, normalized to sum 1; averaged over the trees that split at all
-    /// and normalized again. All zeros when no tree splits.
-    /// </summary>
-    public double[] FeatureImportances()
-    {
-        var mean = new double[FeatureCount];
-        int used = 0;
-        var own = new double[FeatureCount];
-        foreach (var tree in Trees)
-        {
-            if (tree.NodeCount <= 1)
-            {
-                continue;
-            }
-
-            used++;
-            Array.Clear(own);
-            for (int node = 0; node < tree.NodeCount; node++)
-            {
-                int left = tree.Left[node];
-                if (left < 0)
-                {
-                    continue;
-                }
-
-                int right = tree.Right[node];
-                own[tree.Feature[node]] += (tree.Weight[node] * tree.Impurity[node])
-                    - (tree.Weight[left] * tree.Impurity[left]) - (tree.Weight[right] * tree.Impurity[right]);
-            }
-
-            double total = 0;
-            for (int f = 0; f < FeatureCount; f++)
-            {
-                own[f] /= tree.Weight[0];
-                total += own[f];
-            }
-
-            for (int f = 0; f < FeatureCount; f++)
-            {
-                mean[f] += total > 0 ? own[f] / total : own[f];
-            }
-        }
-
-        if (used == 0)
-        {
-            return mean;
-        }
-
-        double sum = 0;
-        for (int f = 0; f < FeatureCount; f++)
-        {
-            mean[f] /= used;
-            sum += mean[f];
-        }
-
-        for (int f = 0; f < FeatureCount; f++)
-        {
-            mean[f] /= sum;
-        }
-
-        return mean;
+        return (columns, sorted);
     }
 
     /// <summary>Orders equal values by sample index (the span sort is not stable), so trees do not depend on it.</summary>
@@ -179,15 +188,9 @@ internal sealed class RegressionForest
         private readonly int[] _buffer = new int[rows];
         private readonly int[] _featureOrder = new int[features];
 
-        public RegressionTree Build(Random random)
+        public RegressionTree Build(int[] weights, Random random)
         {
-            // Bootstrap: n draws with replacement; a sample drawn k times has weight k, undrawn samples are left out.
-            Array.Clear(_weights);
-            for (int i = 0; i < rows; i++)
-            {
-                _weights[random.Next(rows)]++;
-            }
-
+            weights.CopyTo(_weights, 0);
             int distinct = 0;
             for (int f = 0; f < features; f++)
             {
@@ -400,6 +403,41 @@ internal sealed class RegressionTree
 
     /// <summary>Gets the total sample weight of each node.</summary>
     public double[] Weight { get; }
+
+    /// <summary>
+    /// The weighted impurity decrease of the splits on each feature, relative to the root's weight and normalized to
+    /// sum 1 (all zeros when the tree does not split).
+    /// </summary>
+    public double[] FeatureImportances(int featureCount)
+    {
+        var importances = new double[featureCount];
+        for (int node = 0; node < NodeCount; node++)
+        {
+            int left = Left[node];
+            if (left >= 0)
+            {
+                int right = Right[node];
+                importances[Feature[node]] += (Weight[node] * Impurity[node]) - (Weight[left] * Impurity[left]) - (Weight[right] * Impurity[right]);
+            }
+        }
+
+        double total = 0;
+        for (int f = 0; f < featureCount; f++)
+        {
+            importances[f] /= Weight[0];
+            total += importances[f];
+        }
+
+        if (total > 0)
+        {
+            for (int f = 0; f < featureCount; f++)
+            {
+                importances[f] /= total;
+            }
+        }
+
+        return importances;
+    }
 
     /// <summary>Predicts a target (features row as doubles, compared in single precision as they were fitted).</summary>
     public double Predict(ReadOnlySpan<double> row)
