@@ -92,7 +92,7 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         var trials = new List<FrozenTrial>(complete.Count);
         foreach (var trial in complete)
         {
-            if (target is not null ? double.IsFinite(target(trial)) : trial.Values!.All(double.IsFinite))
+            if (target is not null ? double.IsFinite(target(trial)) : AllFinite(trial.Values!))
             {
                 trials.Add(trial);
             }
@@ -136,14 +136,12 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
                 }
 
                 // The parameter's values in the regime's region trials, then in its target trials.
-                var region = new double[regime.Trials.Count];
-                var top = new double[regime.Trials.Count];
+                var region = regime.Values.ToArray();
+                var top = new double[region.Length];
                 int targetCount = 0;
                 for (int k = 0; k < region.Length; k++)
                 {
-                    int i = regime.Trials[k];
-                    region[k] = regionTrials[i].InternalParams[name];
-                    if (regionIsTarget[i])
+                    if (regionIsTarget[regime.Trials[k]])
                     {
                         top[targetCount++] = region[k];
                     }
@@ -163,6 +161,19 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         }
 
         return ImportanceInputs.SortDescending(importances);
+    }
+
+    private static bool AllFinite(IReadOnlyList<double> values)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static List<string> ResolveParams(IReadOnlyList<FrozenTrial> complete, string[]? names)
@@ -239,10 +250,13 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         return top;
     }
 
-    /// <summary>The region trials (by index) grouped by the parameter's distribution (null: absent), with Optuna's minimum size.</summary>
-    private static List<(Distribution? Distribution, List<int> Trials)> Regimes(Study study, string name, List<FrozenTrial> trials)
+    /// <summary>
+    /// The region trials (by index, with the parameter's value) grouped by the parameter's distribution (null:
+    /// absent), with Optuna's minimum size.
+    /// </summary>
+    private static List<(Distribution? Distribution, List<int> Trials, List<double> Values)> Regimes(Study study, string name, List<FrozenTrial> trials)
     {
-        var regimes = new List<(Distribution? Distribution, List<int> Trials)>();
+        var regimes = new List<(Distribution? Distribution, List<int> Trials, List<double> Values)>();
         for (int i = 0; i < trials.Count; i++)
         {
             var distribution = trials[i].Distributions.GetValueOrDefault(name);
@@ -258,12 +272,12 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
 
             if (index < 0)
             {
-                regimes.Add((distribution, [i]));
+                index = regimes.Count;
+                regimes.Add((distribution, [], []));
             }
-            else
-            {
-                regimes[index].Trials.Add(i);
-            }
+
+            regimes[index].Trials.Add(i);
+            regimes[index].Values.Add(distribution is null ? double.NaN : trials[i].InternalParams[name]);
         }
 
         if (regimes.Exists(r => r.Trials.Count < MinTrialsInRegime))
