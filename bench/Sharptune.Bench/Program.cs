@@ -17,6 +17,7 @@ try
         "speed" => Speed(new Options(args[1..])),
         "scale" => Scale(new Options(args[1..])),
         "hypervolume" => HypervolumeSuite.Run(new Options(args[1..]), Version()),
+        "importance" => ImportanceSpeed.Run(new Options(args[1..]), Version()),
         "-h" or "--help" or "help" => Usage(),
         _ => throw new BenchException($"unknown command '{args[0]}'"),
     };
@@ -48,6 +49,10 @@ static int Usage()
           hypervolume [--sampler nsga2] [--trials 5000] [--seeds 5] [--fn zdt1,zdt2,zdt3]
               Multi-objective quality (mirrors bench/optuna_hypervolume.py): one JSON line per ZDT function (10-D)
               with the median hypervolume of the Pareto front, reference point [1.1, 11].
+
+          importance [N_TRIALS=1000] [ped|fanova|mdi|all] [--repeat 1]
+              Parameter importances (mirrors ../shared/bench/optuna_importance.py): the same fixed study, value for
+              value; prints version, evaluator, trials, seconds of Importance.Get, importances as JSON.
 
         Samplers: tpe, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
         cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.

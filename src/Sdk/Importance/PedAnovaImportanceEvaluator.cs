@@ -92,7 +92,7 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         var trials = new List<FrozenTrial>(complete.Count);
         foreach (var trial in complete)
         {
-            if (target is not null ? double.IsFinite(target(trial)) : trial.Values!.All(double.IsFinite))
+            if (target is not null ? double.IsFinite(target(trial)) : AllFinite(trial.Values!))
             {
                 trials.Add(trial);
             }
@@ -117,33 +117,63 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         }
 
         var isTarget = new HashSet<FrozenTrial>(targetTrials, ReferenceEqualityComparer.Instance);
+        var regionIsTarget = new bool[regionTrials.Count];
+        for (int i = 0; i < regionIsTarget.Length; i++)
+        {
+            regionIsTarget[i] = isTarget.Contains(regionTrials[i]);
+        }
+
         double quantile = (double)targetTrials.Count / regionTrials.Count;
         var importances = new List<KeyValuePair<string, double>>(names.Count);
         foreach (string name in names)
         {
             double importance = 0;
-            foreach (var (distribution, regionRegime) in Regimes(study, name, regionTrials))
+            foreach (var regime in Regimes(study, name, regionTrials))
             {
-                if (distribution is null || distribution.IsSingle)
+                if (regime.Distribution is not { IsSingle: false } distribution)
                 {
                     continue;
                 }
 
-                var targetRegime = regionRegime.Where(isTarget.Contains).ToList();
-                if (targetRegime.Count == 0)
+                // The parameter's values in the regime's region trials, then in its target trials.
+                var region = regime.Values.ToArray();
+                var top = new double[region.Length];
+                int targetCount = 0;
+                for (int k = 0; k < region.Length; k++)
+                {
+                    if (regionIsTarget[regime.Trials[k]])
+                    {
+                        top[targetCount++] = region[k];
+                    }
+                }
+
+                if (targetCount == 0)
                 {
                     continue;
                 }
 
-                double alpha = (double)targetRegime.Count / targetTrials.Count;
-                double beta = (double)regionRegime.Count / regionTrials.Count;
-                importance += alpha * alpha / beta * PearsonDivergence(name, distribution, targetRegime, regionRegime);
+                double alpha = (double)targetCount / targetTrials.Count;
+                double beta = (double)region.Length / regionTrials.Count;
+                importance += alpha * alpha / beta * PearsonDivergence(distribution, top.AsSpan(0, targetCount), region);
             }
 
             importances.Add(new(name, importance * quantile * quantile));
         }
 
         return ImportanceInputs.SortDescending(importances);
+    }
+
+    private static bool AllFinite(IReadOnlyList<double> values)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static List<string> ResolveParams(IReadOnlyList<FrozenTrial> complete, string[]? names)
@@ -220,21 +250,34 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         return top;
     }
 
-    private static List<(Distribution? Distribution, List<FrozenTrial> Trials)> Regimes(Study study, string name, List<FrozenTrial> trials)
+    /// <summary>
+    /// The region trials (by index, with the parameter's value) grouped by the parameter's distribution (null:
+    /// absent), with Optuna's minimum size.
+    /// </summary>
+    private static List<(Distribution? Distribution, List<int> Trials, List<double> Values)> Regimes(Study study, string name, List<FrozenTrial> trials)
     {
-        var regimes = new List<(Distribution? Distribution, List<FrozenTrial> Trials)>();
-        foreach (var trial in trials)
+        var regimes = new List<(Distribution? Distribution, List<int> Trials, List<double> Values)>();
+        for (int i = 0; i < trials.Count; i++)
         {
-            var distribution = trial.Distributions.GetValueOrDefault(name);
-            int index = regimes.FindIndex(r => r.Distribution == distribution);
+            var distribution = trials[i].Distributions.GetValueOrDefault(name);
+            int index = -1;
+            for (int r = 0; r < regimes.Count; r++)
+            {
+                if (ReferenceEquals(regimes[r].Distribution, distribution) || regimes[r].Distribution == distribution)
+                {
+                    index = r;
+                    break;
+                }
+            }
+
             if (index < 0)
             {
-                regimes.Add((distribution, [trial]));
+                index = regimes.Count;
+                regimes.Add((distribution, [], []));
             }
-            else
-            {
-                regimes[index].Trials.Add(trial);
-            }
+
+            regimes[index].Trials.Add(i);
+            regimes[index].Values.Add(distribution is null ? double.NaN : trials[i].InternalParams[name]);
         }
 
         if (regimes.Exists(r => r.Trials.Count < MinTrialsInRegime))
@@ -247,14 +290,14 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         return regimes;
     }
 
-    private double PearsonDivergence(string name, Distribution distribution, List<FrozenTrial> targetTrials, List<FrozenTrial> regionTrials)
+    private double PearsonDivergence(Distribution distribution, ReadOnlySpan<double> targetValues, ReadOnlySpan<double> regionValues)
     {
-        var top = ScottParzenGrid.Pdf(name, distribution, targetTrials, GridSteps, PriorWeight);
+        var top = ScottParzenGrid.Pdf(distribution, targetValues, GridSteps, PriorWeight);
         int size = top.Length;
         double[] local;
         if (EvaluateOnLocal)
         {
-            local = ScottParzenGrid.Pdf(name, distribution, regionTrials, GridSteps, PriorWeight);
+            local = ScottParzenGrid.Pdf(distribution, regionValues, GridSteps, PriorWeight);
         }
         else
         {

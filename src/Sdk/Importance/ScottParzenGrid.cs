@@ -14,31 +14,30 @@ internal static class ScottParzenGrid
     /// <summary>The smallest bandwidth, in cells: 1.64σ (90% of a kernel's mass) spans at least half a cell.</summary>
     private const double MinSigma = 0.5 / 1.64;
 
-    /// <summary>Evaluates the estimator of the trials' values of a parameter at every grid cell.</summary>
-    /// <param name="name">The parameter.</param>
-    /// <param name="distribution">Its distribution in these trials.</param>
-    /// <param name="trials">The trials (all hold the parameter with this distribution).</param>
+    /// <summary>Evaluates the estimator of a parameter's values (internal representations) at every grid cell.</summary>
+    /// <param name="distribution">The parameter's distribution.</param>
+    /// <param name="values">The values.</param>
     /// <param name="steps">The most cells of a numeric grid.</param>
     /// <param name="priorWeight">The weight of the prior kernel.</param>
     /// <returns>The probability of each cell (they sum to 1).</returns>
-    public static double[] Pdf(string name, Distribution distribution, List<FrozenTrial> trials, int steps, double priorWeight)
+    public static double[] Pdf(Distribution distribution, ReadOnlySpan<double> values, int steps, double priorWeight)
     {
         if (distribution is CategoricalDistribution categorical)
         {
             var counts = new int[categorical.Choices.Count];
-            foreach (var trial in trials)
+            foreach (double v in values)
             {
-                counts[(int)trial.InternalParams[name]]++;
+                counts[(int)v]++;
             }
 
             return CategoricalPdf(counts, priorWeight);
         }
 
-        return NumericPdf(CountNumeric(name, distribution, trials, steps), priorWeight);
+        return NumericPdf(CountNumeric(distribution, values, steps), priorWeight);
     }
 
     /// <summary>Counts the values of a numeric parameter in the cells of its grid.</summary>
-    internal static int[] CountNumeric(string name, Distribution distribution, List<FrozenTrial> trials, int steps)
+    internal static int[] CountNumeric(Distribution distribution, ReadOnlySpan<double> values, int steps)
     {
         double low, high;
         bool log;
@@ -74,13 +73,9 @@ internal static class ScottParzenGrid
 
         double cell = (high - low) / (steps - 1);
         var counts = new int[steps];
-        foreach (var trial in trials)
+        foreach (double value in values)
         {
-            double v = trial.InternalParams[name];
-            if (log)
-            {
-                v = Math.Log(v);
-            }
+            double v = log ? Math.Log(value) : value;
 
             // Nearest cell; a value exactly between two cells goes to the lower one.
             double position = Math.Ceiling(((v - low) / cell) - 0.5);
@@ -130,18 +125,23 @@ internal static class ScottParzenGrid
     internal static double[] NumericPdf(int[] counts, double priorWeight)
     {
         int size = counts.Length;
-        var observations = new List<int>();
-        var weights = new List<int>();
-        for (int i = 0; i < size; i++)
+        int n = 0;
+        foreach (int c in counts)
+        {
+            n += c > 0 ? 1 : 0;
+        }
+
+        var observations = new int[n];
+        var weights = new int[n];
+        for (int i = 0, k = 0; i < size; i++)
         {
             if (counts[i] > 0)
             {
-                observations.Add(i);
-                weights.Add(counts[i]);
+                observations[k] = i;
+                weights[k++] = counts[i];
             }
         }
 
-        int n = observations.Count;
         double low = 0, high = size - 1;
         var cumulative = new long[n];
         long sum = 0;
@@ -168,57 +168,46 @@ internal static class ScottParzenGrid
         sigma = 1.059 * Math.Min(iqr / 1.34, sigma) * Math.Pow(sum, -0.2);
         sigma = Math.Max(sigma, MinSigma);
 
-        // Mixture weights: each observed cell's count, then the prior.
+        // The mixture: each observed cell's kernel weighted by its count, then the prior kernel. The observed kernels
+        // share one bandwidth and sit on cells, so the mass a kernel puts on cell x only depends on x − μ.
         double mixtureTotal = sum + priorWeight;
-        var logWeight = new double[n + 1];
-        for (int k = 0; k < n; k++)
-        {
-            logWeight[k] = Math.Log(weights[k] / mixtureTotal);
-        }
-
-        logWeight[n] = Math.Log(priorWeight / mixtureTotal);
-
-        // The observed kernels share one bandwidth and sit on cells, so the mass of cell x only depends on x − μ.
         var cellMass = new double[(2 * size) - 1];
         for (int d = -(size - 1); d <= size - 1; d++)
         {
-            cellMass[d + size - 1] = TruncatedNormal.LogGaussMass((d - 0.5) / sigma, (d + 0.5) / sigma);
+            cellMass[d + size - 1] = Math.Exp(TruncatedNormal.LogGaussMass((d - 0.5) / sigma, (d + 0.5) / sigma));
         }
 
-        var logNorm = new double[n];
+        // Each kernel is truncated to the grid: scale its weight by the inverse of its mass on [low − ½, high + ½],
+        // the sum of its cell masses (prefix sums over x − μ).
+        var prefix = new double[cellMass.Length + 1];
+        for (int j = 0; j < cellMass.Length; j++)
+        {
+            prefix[j + 1] = prefix[j] + cellMass[j];
+        }
+
+        var scaled = new double[n];
         for (int k = 0; k < n; k++)
         {
-            double mu = observations[k];
-            logNorm[k] = TruncatedNormal.LogGaussMass((low - 0.5 - mu) / sigma, (high + 0.5 - mu) / sigma);
+            // Cells x = 0..size−1 have offsets x − μ + size − 1 = size − 1 − μ .. 2·size − 2 − μ.
+            int from = size - 1 - observations[k];
+            double mass = prefix[from + size] - prefix[from];
+            scaled[k] = weights[k] / mixtureTotal / mass;
         }
 
         double priorMu = (low + high) / 2.0, priorSigma = high - low + 1;
-        double priorNorm = TruncatedNormal.LogGaussMass((low - 0.5 - priorMu) / priorSigma, (high + 0.5 - priorMu) / priorSigma);
+        double priorScale = priorWeight / mixtureTotal
+            * Math.Exp(-TruncatedNormal.LogGaussMass((low - 0.5 - priorMu) / priorSigma, (high + 0.5 - priorMu) / priorSigma));
         var pdf = new double[size];
-        var terms = new double[n + 1];
         for (int x = 0; x < size; x++)
         {
-            double max = double.NegativeInfinity;
+            double p = priorScale * Math.Exp(TruncatedNormal.LogGaussMass((x - 0.5 - priorMu) / priorSigma, (x + 0.5 - priorMu) / priorSigma));
+            int offset = x + size - 1;
             for (int k = 0; k < n; k++)
             {
-                terms[k] = logWeight[k] + cellMass[x - observations[k] + size - 1] - logNorm[k];
-                max = Math.Max(max, terms[k]);
+                p += scaled[k] * cellMass[offset - observations[k]];
             }
 
-            terms[n] = logWeight[n] + TruncatedNormal.LogGaussMass((x - 0.5 - priorMu) / priorSigma, (x + 0.5 - priorMu) / priorSigma) - priorNorm;
-            max = Math.Max(max, terms[n]);
-            if (double.IsNegativeInfinity(max))
-            {
-                max = 0;
-            }
-
-            double s = 0;
-            foreach (double t in terms)
-            {
-                s += Math.Exp(t - max);
-            }
-
-            pdf[x] = Math.Exp(Math.Log(s) + max);
+            pdf[x] = p;
         }
 
         return pdf;

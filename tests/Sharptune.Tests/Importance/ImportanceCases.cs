@@ -87,12 +87,15 @@ internal static class ImportanceCases
     {
         var options = (OrderedDictionary<string, object?>)c["options"]!;
         double? Double(string key) => options.TryGetValue(key, out object? v) ? PyJson.ToDouble(v) : null;
+        int? Int(string key) => options.TryGetValue(key, out object? v) ? checked((int)(long)v!) : null;
         return (string)c["evaluator"]! switch
         {
             "ped" => new PedAnovaImportanceEvaluator(
                 Double("target_quantile") ?? 0.1,
                 Double("region_quantile") ?? 1.0,
                 options.TryGetValue("evaluate_on_local", out object? local) ? (bool)local! : true),
+            "fanova" => new FanovaImportanceEvaluator(Int("n_trees") ?? 64, Int("max_depth") ?? 64, seed: 0),
+            "mdi" => new MeanDecreaseImpurityImportanceEvaluator(Int("n_trees") ?? 64, Int("max_depth") ?? 64, seed: 0),
             var other => throw new InvalidOperationException($"Unknown evaluator {other}."),
         };
     }

@@ -17,12 +17,14 @@ reproduce, so the tests compare them with a tolerance. Non-finite objective valu
 
 from __future__ import annotations
 
+from fractions import Fraction
 import json
 import math
 import random
 import sys
 import warnings
 
+import numpy as np
 import optuna
 from optuna.distributions import distribution_to_json
 from optuna.importance import FanovaImportanceEvaluator
@@ -30,6 +32,7 @@ from optuna.importance import get_param_importances
 from optuna.importance import MeanDecreaseImpurityImportanceEvaluator
 from optuna.importance import PedAnovaImportanceEvaluator
 import sklearn
+from sklearn.tree import DecisionTreeRegressor
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 warnings.simplefilter("ignore")
@@ -70,13 +73,16 @@ def dump_study(study: optuna.Study) -> dict:
 def emit(obj, indent: str = "") -> str:
     """JSON with one line per trial and per case, so the file stays small and diffs stay readable."""
     if isinstance(obj, dict) and any(isinstance(v, (dict, list)) for v in obj.values()) and "state" not in obj \
-            and "evaluator" not in obj:
+            and "evaluator" not in obj and "max_depth" not in obj:
         inner = indent + " "
         items = [f"{inner}{json.dumps(k)}: {emit(v, inner)}" for k, v in obj.items()]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
     if isinstance(obj, list) and obj and isinstance(obj[0], dict):
         inner = indent + " "
         return "[\n" + ",\n".join(inner + emit(v, inner) for v in obj) + "\n" + indent + "]"
+    if isinstance(obj, dict) and "max_depth" in obj:  # a tree case: one line per array
+        inner = indent + " "
+        return "{\n" + ",\n".join(f"{inner}{json.dumps(k)}: {json.dumps(v)}" for k, v in obj.items()) + "\n" + indent + "}"
     return json.dumps(obj)
 
 
@@ -252,6 +258,106 @@ def tiny_study():
     return study, all_evaluators(study) + all_evaluators(study, normalize=False)
 
 
+def decided_nodes(tree, x, y, w) -> list[dict]:
+    """The nodes (by path from the root, "L"/"R") whose split is the unique best one, below such parents only.
+
+    scikit-learn keeps the first of equally good splits in a random feature order, and which of two exactly equal
+    splits is "better" is then decided by rounding in its running sums; those nodes are left out. A split counts as
+    decided when its squared-error proxy, computed exactly, beats every other candidate split by a relative 1e-9.
+    """
+    t = tree.tree_
+    x32 = x.astype(np.float32)
+    member = tree.decision_path(x32).toarray().astype(bool)
+    out = []
+
+    def proxies(idx):
+        found = []
+        for f in range(x.shape[1]):
+            order = sorted(idx, key=lambda i: x32[i, f])
+            for p in range(1, len(order)):
+                if float(x32[order[p], f]) <= float(x32[order[p - 1], f]) + 1e-7:
+                    continue
+                left, right = order[:p], order[p:]
+                sl = sum(Fraction(float(y[i])) * int(w[i]) for i in left)
+                sr = sum(Fraction(float(y[i])) * int(w[i]) for i in right)
+                found.append(sl * sl / sum(int(w[i]) for i in left) + sr * sr / sum(int(w[i]) for i in right))
+        return sorted(found, reverse=True)
+
+    def walk(path, node):
+        leaf = t.children_left[node] < 0
+        if not leaf:
+            idx = [i for i in np.where(member[:, node])[0] if w[i] > 0]
+            best = proxies(idx)
+            if len(best) > 1 and best[0] - best[1] <= abs(best[0]) * Fraction(1, 10**9):
+                return
+        out.append(
+            {
+                "path": path,
+                "feature": -1 if leaf else int(t.feature[node]),
+                "threshold": None if leaf else float(t.threshold[node]),
+                "value": float(t.value[node, 0, 0]),
+                "impurity": float(t.impurity[node]),
+                "weight": float(t.weighted_n_node_samples[node]),
+            }
+        )
+        if not leaf:
+            walk(path + "L", t.children_left[node])
+            walk(path + "R", t.children_right[node])
+
+    walk("", 0)
+    return out
+
+
+def cart_cases() -> dict:
+    """Single scikit-learn regression trees (the trees of Optuna's forests, bootstrap weights given explicitly).
+
+    Every node whose split is decided (see decided_nodes) is recorded; Sharptune's tree must have the same split,
+    value, impurity and weight at the same path. Where every node qualifies, the trees are compared whole, including
+    the feature importances.
+    """
+    rng = np.random.RandomState(0)
+    n = 80
+    continuous = rng.uniform(0, 1, size=(n, 4))
+    y_cont = np.sin(6 * continuous[:, 0]) + continuous[:, 1] ** 2 + 0.1 * rng.normal(size=n)
+    ints = rng.randint(0, 6, size=n)
+    choice = rng.randint(0, 3, size=n)
+    onehot = np.eye(3)[choice]
+    rounded = np.round(rng.uniform(-2, 2, size=n), 1)
+    discrete = np.column_stack([ints, onehot, rounded, np.full(n, 0.5)])
+    y_disc = 0.5 * ints + np.array([0.0, 2.0, -1.0])[choice] + np.abs(rounded) + np.round(rng.normal(size=n), 1)
+    bootstrap = np.bincount(rng.randint(0, n, size=n), minlength=n)
+    # One feature with exact duplicates, values 3e-8 apart (equal within scikit-learn's 1e-7) and values that only
+    # differ in double precision (equal once rounded to single precision).
+    near = np.concatenate(
+        [np.round(rng.uniform(0, 1, size=40), 2), 0.25 + 3e-8 * np.arange(5), 0.6 + 1e-10 * np.arange(5)]
+    )[:, None]
+    y_near = np.cos(5 * near[:, 0]) + 0.05 * rng.normal(size=near.shape[0])
+    near_bootstrap = np.bincount(rng.randint(0, near.shape[0], size=near.shape[0]), minlength=near.shape[0])
+    specs = {
+        "continuous": (continuous, y_cont, np.ones(n, dtype=int), None),
+        "bootstrap": (continuous, y_cont, bootstrap, None),
+        "depth3": (continuous, y_cont, bootstrap, 3),
+        "discrete": (discrete, y_disc, np.ones(n, dtype=int), None),
+        "discrete_bootstrap": (discrete, y_disc, bootstrap, None),
+        "one_feature": (continuous[:, :1], y_cont, np.ones(n, dtype=int), None),
+        "one_feature_near_ties": (near, y_near, near_bootstrap, None),
+        "one_feature_depth4": (near, y_near, np.ones(near.shape[0], dtype=int), 4),
+    }
+    cases = {}
+    for name, (x, y, w, depth) in specs.items():
+        tree = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(x, y, sample_weight=w)
+        cases[name] = {
+            "x": x.tolist(),
+            "y": y.tolist(),
+            "weights": w.tolist(),
+            "max_depth": depth,
+            "node_count": int(tree.tree_.node_count),
+            "feature_importances": tree.feature_importances_.tolist(),
+            "nodes": decided_nodes(tree, x, y, w),
+        }
+    return cases
+
+
 def main() -> None:
     studies = {}
     for name, build in [
@@ -264,7 +370,12 @@ def main() -> None:
     ]:
         study, cases = build()
         studies[name] = {**dump_study(study), "cases": cases}
-    out = {"optuna": optuna.__version__, "sklearn": sklearn.__version__, "studies": studies}
+    out = {
+        "optuna": optuna.__version__,
+        "sklearn": sklearn.__version__,
+        "studies": studies,
+        "cart": cart_cases(),
+    }
     sys.stdout.write(emit(out) + "\n")
 
 
