@@ -290,7 +290,7 @@ internal sealed partial class CliApp
                 summary.AddRow(new Text("Best value", Bold), new Text("no complete trial yet"));
             }
 
-            var running = new Table().Border(TableBorder.Rounded).BorderColor(Color.Grey).Title("Running").Expand();
+            var running = new Table().Border(TableBorder.Rounded).BorderColor(Color.Grey).Title("Running");
             running.AddColumn(new TableColumn("#").RightAligned()).AddColumn("started").AddColumn(new TableColumn("elapsed").RightAligned()).AddColumn("params");
             foreach (var t in trials.Where(t => t.State == TrialState.Running).Take(LatestShown))
             {
@@ -301,7 +301,7 @@ internal sealed partial class CliApp
                     new Text(Params(t)));
             }
 
-            var latest = new Table().Border(TableBorder.Rounded).BorderColor(Color.Grey).Title("Latest finished").Expand();
+            var latest = new Table().Border(TableBorder.Rounded).BorderColor(Color.Grey).Title("Latest finished");
             latest.AddColumn(new TableColumn("#").RightAligned()).AddColumn("state").AddColumn(new TableColumn(multi ? "values" : "value").RightAligned())
                 .AddColumn(new TableColumn("duration").RightAligned()).AddColumn("params");
             foreach (var t in finished.OrderByDescending(t => t.DatetimeComplete).ThenByDescending(t => t.Number).Take(LatestShown))
@@ -316,7 +316,7 @@ internal sealed partial class CliApp
             }
 
             return new Rows(
-                new Panel(summary).Header($" sharptune watch · {DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} ").Border(BoxBorder.Rounded).BorderColor(Color.Grey).Expand(),
+                new Panel(summary).Header($" sharptune watch · {DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} ").Border(BoxBorder.Rounded).BorderColor(Color.Grey),
                 running,
                 latest);
         }

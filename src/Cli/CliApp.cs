@@ -142,6 +142,7 @@ internal sealed partial class CliApp
         root.Add(ExportCommand());
         root.Add(CopyCommand());
         root.Add(WatchCommand());
+        root.Add(ImportanceCommand());
         return root;
     }
 
