@@ -15,6 +15,8 @@ public sealed class ToolInstallTests
         {
             // A package cache of its own, so that the package just packed is the one installed.
             ["NUGET_PACKAGES"] = dir.File("packages"),
+            // A home of its own too: the SDK caches where each local tool version lives (~/.dotnet/toolResolverCache).
+            ["DOTNET_CLI_HOME"] = dir.File("home"),
             ["DOTNET_NOLOGO"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
@@ -40,6 +42,8 @@ public sealed class ToolInstallTests
         string manifest = new[] { Path.Combine(dir.Path, "dotnet-tools.json"), Path.Combine(dir.Path, ".config", "dotnet-tools.json") }.First(File.Exists);
         Assert.Contains("\"sharptune\"", File.ReadAllText(manifest), StringComparison.Ordinal);
 
+        var restored = Tool.Process("dotnet", ["tool", "restore", "--configfile", dir.File("nuget.config")], dir.Path, env);
+        Assert.True(restored.ExitCode == 0, restored.ToString());
         var created = Tool.Process("dotnet", ["tool", "run", "sharptune", "create-study", "--storage", "sqlite:///installed.db", "--study-name", "installed"], dir.Path, env);
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Equal("installed\n", created.Out);

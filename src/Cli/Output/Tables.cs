@@ -23,7 +23,7 @@ internal static class Tables
             bool numeric = cells.All(r => r[c] is null || PyValues.IsNumber(r[c]));
             var column = new TableColumn(new Text(header[c], new Style(decoration: Decoration.Bold)));
             column = numeric ? column.RightAligned() : column.LeftAligned();
-            if (header[c].StartsWith("datetime_", StringComparison.Ordinal) || header[c] == "state")
+            if (numeric || header[c].StartsWith("datetime_", StringComparison.Ordinal) || header[c] == "state")
             {
                 column = column.NoWrap();
             }

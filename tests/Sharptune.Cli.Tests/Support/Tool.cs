@@ -20,13 +20,18 @@ public static class Tool
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
         var app = new CliApp(stdout, stderr, name => environment is not null && environment.TryGetValue(name, out string? v) ? v : null,
-            () => AnsiConsole.Create(new AnsiConsoleSettings
+            () =>
             {
-                Out = new AnsiConsoleOutput(stdout),
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
-                Interactive = InteractionSupport.No,
-            }));
+                var console = AnsiConsole.Create(new AnsiConsoleSettings
+                {
+                    Out = new AnsiConsoleOutput(stdout),
+                    Ansi = AnsiSupport.No,
+                    ColorSystem = ColorSystemSupport.NoColors,
+                    Interactive = InteractionSupport.No,
+                });
+                console.Profile.Width = 160;
+                return console;
+            });
         int code = app.Run(args);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
