@@ -220,8 +220,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NaNBound = new(
         DiagnosticIds.NaNBound,
-        "Bound or step is NaN",
-        "The bounds and step of '{0}' must not be NaN",
+        "Bound or step is NaN or infinite",
+        "Argument `{1}` of [FloatParam] on '{0}' is {2}; the bounds and step must be finite numbers",
         RuleCategories.SearchSpace,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -272,6 +272,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + DiagnosticIds.CallLogLowBound + ".md");
 
+    public static readonly DiagnosticDescriptor CallNonFiniteBound = new(
+        DiagnosticIds.CallNonFiniteBound,
+        "Bound or step is NaN or infinite",
+        "Argument `{1}` of SuggestFloat(\"{0}\", …) is {2}; the bounds and step must be finite numbers",
+        RuleCategories.Suggest,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + DiagnosticIds.CallNonFiniteBound + ".md");
+
     public static readonly DiagnosticDescriptor CallNonPositiveStep = new(
         DiagnosticIds.CallNonPositiveStep,
         "Step must be positive",
@@ -316,7 +325,7 @@ internal static class DiagnosticDescriptors
         NotInstanceProperty, ConditionMissingProperty, ConditionNotCategorical, ConditionValueNotChoice, CircularCondition,
         NestedNotSearchSpace, MultipleParamAttributes, NotConstructible, ConditionWithoutParameter, NaNBound, MemberNameConflict,
         CallFloatStepAndLog, CallIntLogWithStep, CallLowGreaterThanHigh, CallLogLowBound, CallNonPositiveStep,
-        CallRangeNotDivisible, CallIncompatibleDistributions, CallEmptyChoices,
+        CallRangeNotDivisible, CallIncompatibleDistributions, CallEmptyChoices, CallNonFiniteBound,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -23,7 +23,7 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.CallFloatStepAndLog, DiagnosticDescriptors.CallIntLogWithStep, DiagnosticDescriptors.CallLowGreaterThanHigh,
         DiagnosticDescriptors.CallLogLowBound, DiagnosticDescriptors.CallNonPositiveStep, DiagnosticDescriptors.CallRangeNotDivisible,
-        DiagnosticDescriptors.CallIncompatibleDistributions, DiagnosticDescriptors.CallEmptyChoices);
+        DiagnosticDescriptors.CallIncompatibleDistributions, DiagnosticDescriptors.CallEmptyChoices, DiagnosticDescriptors.CallNonFiniteBound);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -138,6 +138,12 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
         var stepArgument = Argument(invocation, "step");
         bool stepKnown = IsConstant(stepArgument, out object? stepValue);
         double? step = AsDouble(stepValue);
+        if (Literals.NonFinite(low ?? 0, high ?? 0, step) is { } nonFinite)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallNonFiniteBound, location, name, nonFinite.Argument, nonFinite.Value));
+            return;
+        }
+
         bool ok = true;
         if (stepKnown && step is not null && log == true)
         {

@@ -135,7 +135,7 @@ internal sealed class StudyOpener
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"{key}: the storage '{OptionsMessages.Redact(url)}' cannot be opened: {e.Message}", e);
+            throw new InvalidOperationException($"{key}: the storage '{OptionsMessages.Redact(url)}' cannot be opened: {Sharptune.Storages.UrlText.Scrub(e.Message, url)}", e);
         }
     }
 

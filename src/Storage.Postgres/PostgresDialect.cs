@@ -42,6 +42,8 @@ public sealed class PostgresDialect : RdbDialect
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
+    private readonly string _endpoint;
+    private readonly int _connectTimeout;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresDialect"/> class from a URL or an Npgsql connection string.</summary>
     /// <param name="urlOrConnectionString">
@@ -53,11 +55,31 @@ public sealed class PostgresDialect : RdbDialect
     {
         ArgumentException.ThrowIfNullOrEmpty(urlOrConnectionString);
         bool isUrl = urlOrConnectionString.Contains("://", StringComparison.Ordinal);
-        var builder = new NpgsqlConnectionStringBuilder(isUrl ? PostgresUrl.ToConnectionString(urlOrConnectionString) : urlOrConnectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(isUrl ? PostgresUrl.ToConnectionString(urlOrConnectionString) : urlOrConnectionString);
+        }
+        catch (Exception e) when (!isUrl && e is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
+        {
+            throw new ArgumentException(
+                $"The PostgreSQL connection string '{PostgresUrl.Redact(urlOrConnectionString)}' is malformed: {UrlText.Scrub(e.Message, urlOrConnectionString)}",
+                nameof(urlOrConnectionString));
+        }
+
         if (!builder.ContainsKey("Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 64;
         }
+
+        // Npgsql's builder knows every keyword; the generic one tells which the connection string sets.
+        if (!isUrl && !new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString }.ContainsKey("Timeout"))
+        {
+            builder.Timeout = PostgresUrl.DefaultConnectTimeoutSeconds;
+        }
+
+        _endpoint = $"{builder.Host}:{builder.Port}";
+        _connectTimeout = builder.Timeout;
 
         DisplayName = isUrl ? PostgresUrl.Redact(urlOrConnectionString) : $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(builder);
@@ -74,6 +96,8 @@ public sealed class PostgresDialect : RdbDialect
         _ownsDataSource = ownsDataSource;
         var b = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         DisplayName = $"postgresql://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
+        _endpoint = $"{b.Host}:{b.Port}";
+        _connectTimeout = b.Timeout;
     }
 
     /// <inheritdoc/>
@@ -100,7 +124,18 @@ public sealed class PostgresDialect : RdbDialect
     /// <inheritdoc/>
     public override DbConnection OpenConnection(bool durable)
     {
-        var connection = _dataSource.OpenConnection();
+        NpgsqlConnection connection;
+        try
+        {
+            connection = _dataSource.OpenConnection();
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            // Refused, unreachable or silent: say where, and within which timeout.
+            throw new NpgsqlException(
+                $"Cannot connect to the PostgreSQL server at {_endpoint} ({DisplayName}, connect timeout {_connectTimeout} s): {e.Message}", e);
+        }
+
         try
         {
             using var command = connection.CreateCommand();

@@ -5,10 +5,20 @@ namespace Sharptune.Storages.Postgres;
 /// <summary>Converts SQLAlchemy-style PostgreSQL URLs to Npgsql connection strings.</summary>
 public static class PostgresUrl
 {
+    /// <summary>The connect timeout, in seconds, when the URL sets no <c>connect_timeout</c> (Npgsql's own default is 15).</summary>
+    public const int DefaultConnectTimeoutSeconds = 5;
+
+    /// <summary>The longest connect timeout Npgsql accepts, in seconds.</summary>
+    private const int MaxConnectTimeoutSeconds = 1024;
+
+    private const string Kind = "PostgreSQL";
+
     /// <summary>Converts <c>postgresql[+driver]://[user[:password]@][host][:port][/database][?arguments]</c> to a connection string.</summary>
     /// <param name="url">The URL; the user and password may be percent-encoded.</param>
     /// <returns>The Npgsql connection string.</returns>
-    /// <exception cref="ArgumentException">The URL is malformed or has an unsupported argument (supported: <c>sslmode</c>, <c>options</c>, <c>connect_timeout</c>, <c>application_name</c>, <c>host</c>, <c>port</c>).</exception>
+    /// <exception cref="ArgumentException">The URL is malformed or has an unsupported argument (supported: <c>sslmode</c>,
+    /// <c>options</c>, <c>connect_timeout</c> (default <see cref="DefaultConnectTimeoutSeconds"/>), <c>application_name</c>,
+    /// <c>host</c>, <c>port</c>); the message says what is wrong and shows the URL with its password masked.</exception>
     public static string ToConnectionString(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -21,72 +31,50 @@ public static class PostgresUrl
             throw new ArgumentException($"'{Redact(url)}' is not a PostgreSQL URL (postgresql://user:pass@host:port/db).", nameof(url));
         }
 
-        string rest = url[(schemeEnd + 3)..];
-        string? query = null;
-        int q = rest.IndexOf('?', StringComparison.Ordinal);
-        if (q >= 0)
+        var parts = UrlText.Parse(url, Kind);
+        foreach (var (part, value) in new[] { ("user", parts.User), ("password", parts.Password), ("host", parts.Host), ("database", parts.Database is null ? null : UrlText.Unescape(parts.Database)) })
         {
-            query = rest[(q + 1)..];
-            rest = rest[..q];
-        }
-
-        string? database = null;
-        int slash = rest.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0)
-        {
-            database = Uri.UnescapeDataString(rest[(slash + 1)..]);
-            rest = rest[..slash];
-        }
-
-        var b = new NpgsqlConnectionStringBuilder();
-        int at = rest.LastIndexOf('@');
-        if (at >= 0)
-        {
-            string userInfo = rest[..at];
-            rest = rest[(at + 1)..];
-            int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-            b.Username = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
-            if (colon >= 0)
+            if (value is not null && value.Contains('\0', StringComparison.Ordinal))
             {
-                b.Password = Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+                throw UrlText.Malformed(url, Kind, $"its {part} holds a NUL character (%00)");
             }
         }
 
-        if (rest.Length > 0)
+        var b = new NpgsqlConnectionStringBuilder { Timeout = DefaultConnectTimeoutSeconds };
+        if (parts.User is not null)
         {
-            string host = rest;
-            if (host.StartsWith('['))
+            b.Username = parts.User;
+        }
+
+        if (parts.Password is not null)
+        {
+            b.Password = parts.Password;
+        }
+
+        if (parts.Host is not null)
+        {
+            b.Host = parts.Host;
+        }
+
+        if (parts.Port is { } port)
+        {
+            b.Port = port;
+        }
+
+        if (parts.Database is { Length: > 0 } database)
+        {
+            b.Database = UrlText.Unescape(database);
+        }
+
+        if (parts.Query is not null)
+        {
+            foreach (var (key, value, text) in UrlText.Arguments(parts.Query, plusIsSpace: true))
             {
-                int close = host.IndexOf(']', StringComparison.Ordinal);
-                b.Host = host[1..close];
-                host = host[(close + 1)..];
-                if (host.StartsWith(':'))
+                if (value.Contains('\0', StringComparison.Ordinal))
                 {
-                    b.Port = ParsePort(host[1..], url);
-                }
-            }
-            else
-            {
-                int colon = host.LastIndexOf(':');
-                if (colon >= 0)
-                {
-                    b.Port = ParsePort(host[(colon + 1)..], url);
-                    host = host[..colon];
+                    throw UrlText.Malformed(url, Kind, $"the argument '{text}' holds a NUL character (%00)");
                 }
 
-                b.Host = Uri.UnescapeDataString(host);
-            }
-        }
-
-        if (!string.IsNullOrEmpty(database))
-        {
-            b.Database = database;
-        }
-
-        if (query is not null)
-        {
-            foreach (var (key, value, _) in UrlText.Arguments(query, plusIsSpace: true))
-            {
                 switch (key)
                 {
                     case "sslmode":
@@ -98,14 +86,16 @@ public static class PostgresUrl
                             "require" => SslMode.Require,
                             "verify-ca" => SslMode.VerifyCA,
                             "verify-full" => SslMode.VerifyFull,
-                            _ => throw new ArgumentException($"Unknown sslmode '{value}' in '{Redact(url)}'.", nameof(url)),
+                            _ => throw UrlText.Malformed(url, Kind, $"unknown sslmode '{value}' (disable, allow, prefer, require, verify-ca or verify-full)"),
                         };
                         break;
                     case "options":
                         b.Options = value;
                         break;
                     case "connect_timeout":
-                        b.Timeout = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                        b.Timeout = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int seconds) && seconds <= MaxConnectTimeoutSeconds
+                            ? seconds
+                            : throw UrlText.Malformed(url, Kind, $"connect_timeout '{value}' is not a whole number of seconds from 0 to {MaxConnectTimeoutSeconds}");
                         break;
                     case "application_name":
                         b.ApplicationName = value;
@@ -114,10 +104,12 @@ public static class PostgresUrl
                         b.Host = value;
                         break;
                     case "port":
-                        b.Port = ParsePort(value, url);
+                        b.Port = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int p) && p is > 0 and < 65536
+                            ? p
+                            : throw UrlText.Malformed(url, Kind, $"the port '{value}' is not a number from 1 to 65535");
                         break;
                     default:
-                        throw new ArgumentException($"Unsupported argument '{key}' in the PostgreSQL URL '{Redact(url)}'; supported: sslmode, options, connect_timeout, application_name, host, port.", nameof(url));
+                        throw UrlText.Malformed(url, Kind, $"the argument '{text}' is not supported (supported: sslmode, options, connect_timeout, application_name, host, port)");
                 }
             }
         }
@@ -130,13 +122,8 @@ public static class PostgresUrl
         return b.ConnectionString;
     }
 
-    /// <summary>Masks the password of a URL.</summary>
-    /// <param name="url">The URL.</param>
-    /// <returns>The URL with <c>***</c> for the password.</returns>
+    /// <summary>Masks the credentials of a URL or connection string (see the README's security section).</summary>
+    /// <param name="url">The URL or <c>key=value;…</c> connection string.</param>
+    /// <returns>The text with <c>***</c> for the password and every other credential.</returns>
     public static string Redact(string url) => UrlText.Redact(url);
-
-    private static int ParsePort(string text, string url) =>
-        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536
-            ? port
-            : throw new ArgumentException($"Invalid port '{text}' in '{Redact(url)}'.", nameof(url));
 }

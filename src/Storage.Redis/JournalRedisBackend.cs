@@ -51,14 +51,26 @@ public sealed class JournalRedisBackend : IJournalBackend, IJournalHeartbeatBack
     private readonly RedisKey _heartbeatKey;
 
     /// <summary>Initializes a new instance of the <see cref="JournalRedisBackend"/> class from a URL.</summary>
-    /// <param name="url"><c>redis://[[user]:password@]host[:port][/database]</c> (or <c>rediss://</c> for TLS); the argument <c>?prefix=…</c> sets <paramref name="prefix"/>.</param>
+    /// <param name="url"><c>redis://[[user]:password@]host[:port][/database]</c> (or <c>rediss://</c> for TLS); the argument
+    /// <c>?prefix=…</c> sets <paramref name="prefix"/>, <c>?socket_connect_timeout=…</c> the connect timeout in seconds (default 5).</param>
     /// <param name="prefix">The key prefix (Optuna's <c>prefix</c>, default empty).</param>
     /// <exception cref="ArgumentException">The URL is malformed.</exception>
-    /// <exception cref="RedisConnectionException">The server cannot be reached.</exception>
+    /// <exception cref="RedisConnectionException">The server cannot be reached within the connect timeout; the message names its host and port.</exception>
     public JournalRedisBackend(string url, string? prefix = null)
     {
-        var (configuration, database, urlPrefix) = RedisUrl.Parse(url);
-        _connection = ConnectionMultiplexer.Connect(configuration);
+        var (configuration, database, urlPrefix, endpoint) = RedisUrl.Parse(url);
+        try
+        {
+            _connection = ConnectionMultiplexer.Connect(configuration);
+        }
+        catch (RedisConnectionException e)
+        {
+            throw new RedisConnectionException(
+                e.FailureType,
+                $"Cannot connect to the Redis server at {endpoint} ('{UrlText.Redact(url)}') within the connect timeout of {(configuration.ConnectTimeout / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)} s: {UrlText.Scrub(e.Message, url)}",
+                e);
+        }
+
         _ownsConnection = true;
         _db = _connection.GetDatabase(database);
         _prefix = prefix ?? urlPrefix ?? string.Empty;

@@ -3,10 +3,17 @@ using StackExchange.Redis;
 
 namespace Sharptune.Storages.Redis;
 
-/// <summary>Converts <c>redis://</c> URLs (redis-py's form) to StackExchange.Redis configurations.</summary>
+/// <summary>Converts <c>redis://</c> URLs (redis-py's form, split as SQLAlchemy splits URLs) to StackExchange.Redis configurations.</summary>
 internal static class RedisUrl
 {
-    public static (ConfigurationOptions Configuration, int Database, string? Prefix) Parse(string url)
+    /// <summary>The connect timeout when the URL sets no <c>socket_connect_timeout</c>.</summary>
+    public const double DefaultConnectTimeoutSeconds = 5;
+
+    private const string Kind = "Redis";
+
+    /// <summary>Parses <c>redis[s]://[[user]:password@]host[:port][/database][?prefix=…&amp;socket_connect_timeout=…]</c>.</summary>
+    /// <exception cref="ArgumentException">The URL is malformed; the message says what is wrong and shows the URL with its credentials masked.</exception>
+    public static (ConfigurationOptions Configuration, int Database, string? Prefix, string Endpoint) Parse(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
         bool tls = url.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase);
@@ -15,57 +22,65 @@ internal static class RedisUrl
             throw new ArgumentException($"'{UrlText.Redact(url)}' is not a Redis URL (redis://host:port/db).", nameof(url));
         }
 
-        string rest = url[(tls ? 9 : 8)..];
+        var parts = UrlText.Parse(url, Kind);
         string? prefix = null;
-        int q = rest.IndexOf('?', StringComparison.Ordinal);
-        if (q >= 0)
+        double timeout = DefaultConnectTimeoutSeconds;
+        if (parts.Query is not null)
         {
-            foreach (var (key, value, _) in UrlText.Arguments(rest[(q + 1)..]))
+            foreach (var (key, value, text) in UrlText.Arguments(parts.Query))
             {
-                prefix = key == "prefix"
-                    ? value
-                    : throw new ArgumentException($"Unsupported argument '{key}' in the Redis URL '{UrlText.Redact(url)}'; supported: prefix.", nameof(url));
+                switch (key)
+                {
+                    case "prefix":
+                        prefix = value;
+                        break;
+                    case "socket_connect_timeout":
+                        timeout = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds is > 0 and <= 3600
+                            ? seconds
+                            : throw UrlText.Malformed(url, Kind, $"socket_connect_timeout '{value}' is not a number of seconds above 0 and at most 3600");
+                        break;
+                    default:
+                        throw UrlText.Malformed(url, Kind, $"the argument '{text}' is not supported (supported: prefix, socket_connect_timeout)");
+                }
             }
-
-            rest = rest[..q];
         }
 
         int database = 0;
-        int slash = rest.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0)
+        if (parts.Database is { Length: > 0 } db && !int.TryParse(db, NumberStyles.None, CultureInfo.InvariantCulture, out database))
         {
-            string db = rest[(slash + 1)..];
-            if (db.Length > 0 && !int.TryParse(db, NumberStyles.None, CultureInfo.InvariantCulture, out database))
-            {
-                throw new ArgumentException($"Invalid database number '{db}' in '{UrlText.Redact(url)}'.", nameof(url));
-            }
-
-            rest = rest[..slash];
+            throw UrlText.Malformed(url, Kind, $"the database '{db}' is not a number");
         }
 
-        var options = new ConfigurationOptions { Ssl = tls, AbortOnConnectFail = true, DefaultDatabase = database };
-        int at = rest.LastIndexOf('@');
-        if (at >= 0)
+        int connectMs = (int)Math.Ceiling(timeout * 1000);
+        var options = new ConfigurationOptions
         {
-            string userInfo = rest[..at];
-            rest = rest[(at + 1)..];
-            int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-            if (colon >= 0)
-            {
-                if (colon > 0)
-                {
-                    options.User = Uri.UnescapeDataString(userInfo[..colon]);
-                }
+            Ssl = tls,
+            AbortOnConnectFail = true,
+            DefaultDatabase = database,
+            ConnectTimeout = connectMs,
+            ConnectRetry = 1,
+            SyncTimeout = Math.Max(connectMs, 5000),
+        };
 
-                options.Password = Uri.UnescapeDataString(userInfo[(colon + 1)..]);
-            }
-            else
+        if (parts.Password is not null)
+        {
+            if (parts.User is { Length: > 0 } user)
             {
-                options.Password = Uri.UnescapeDataString(userInfo);
+                options.User = user;
             }
+
+            options.Password = parts.Password;
+        }
+        else if (parts.User is not null)
+        {
+            // redis://secret@host: the user information alone is the password.
+            options.Password = parts.User;
         }
 
-        options.EndPoints.Add(rest.Length == 0 ? "localhost:6379" : rest.Contains(':', StringComparison.Ordinal) ? rest : rest + ":6379");
-        return (options, database, prefix);
+        string host = string.IsNullOrEmpty(parts.Host) ? "localhost" : parts.Host;
+        int port = parts.Port ?? 6379;
+        options.EndPoints.Add(host, port);
+        string endpoint = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+        return (options, database, prefix, endpoint);
     }
 }

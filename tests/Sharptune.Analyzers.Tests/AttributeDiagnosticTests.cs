@@ -122,8 +122,8 @@ public class AttributeDiagnosticTests
         },
         {
             "STN1024",
-            "public partial class C { [{|STN1024:FloatParam(double.NaN, 1)|}] public double X { get; set; } }",
-            "public partial class C { [FloatParam(double.NegativeInfinity, 1)] public double X { get; set; } }"
+            "public partial class C { const double Inf = double.PositiveInfinity; [{|STN1024:FloatParam(double.NaN, 1)|}] public double X { get; set; } [{|STN1024:FloatParam(0, double.PositiveInfinity)|}] public double Y { get; set; } [{|STN1024:FloatParam(double.NegativeInfinity, Inf)|}] public double Z { get; set; } [{|STN1024:FloatParam(0, 1, Step = Inf)|}] public double W { get; set; } }",
+            "public partial class C { const double Big = double.MaxValue; [FloatParam(-1, 1)] public double X { get; set; } [FloatParam(0, Big)] public double Y { get; set; } [FloatParam(0, 1, Step = 0.5)] public double W { get; set; } }"
         },
         {
             "STN1025",
@@ -168,6 +168,20 @@ public class AttributeDiagnosticTests
             .WithSpan(5, 6, 5, 34).WithArguments("X", "0.0", "1.0", "0.3", "0.9"),
         new Microsoft.CodeAnalysis.Testing.DiagnosticResult("STN1003", Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
             .WithSpan(6, 6, 6, 24).WithArguments("Y", "2.0", "1.5"));
+
+    [Fact]
+    public Task NonFiniteArgumentsAreNamed() => Verify.Analyzer(
+        """
+        public partial class C
+        {
+            [FloatParam(0, double.PositiveInfinity)] public double X { get; set; }
+            [FloatParam(0, 1, Step = double.NegativeInfinity)] public double Y { get; set; }
+        }
+        """,
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("STN1024", Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+            .WithSpan(5, 6, 5, 44).WithArguments("X", "high", "double.PositiveInfinity"),
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("STN1024", Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+            .WithSpan(6, 6, 6, 54).WithArguments("Y", "step", "double.NegativeInfinity"));
 
     [Fact]
     public Task CodeWithoutSharptuneAttributesIsIgnored() => Verify.Analyzer(

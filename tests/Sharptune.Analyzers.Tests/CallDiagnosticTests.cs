@@ -47,6 +47,11 @@ public class CallDiagnosticTests
             Method("{|STN2008:t.SuggestCategorical(\"a\", new string[0])|}; {|STN2008:t.SuggestCategorical(\"b\", System.Array.Empty<int>())|}; {|STN2008:t.SuggestCategorical(\"c\", new bool[] { })|}; {|STN2008:t.SuggestCategorical<string>(\"d\", [])|};"),
             Method("t.SuggestCategorical(\"a\", new string[1]); t.SuggestCategorical(\"b\", new[] { 1 }); t.SuggestCategorical<string>(\"d\", [\"x\"]);")
         },
+        {
+            "STN2009",
+            Method("{|STN2009:t.SuggestFloat(\"x\", 0, double.PositiveInfinity)|}; {|STN2009:t.SuggestFloat(\"y\", double.NegativeInfinity, double.PositiveInfinity)|}; {|STN2009:t.SuggestFloat(\"z\", 0, 1, step: double.PositiveInfinity)|}; {|STN2009:t.SuggestFloat(\"w\", double.NaN, 1)|}; {|STN2009:t.SuggestFloat(\"v\", 0, 1, 1.0 / 0)|};"),
+            Method("t.SuggestFloat(\"x\", 0, double.MaxValue); t.SuggestFloat(\"y\", -1e300, 1e300); t.SuggestFloat(\"z\", 0, 1, step: 0.5);")
+        },
     };
 
     [Theory]
@@ -126,4 +131,12 @@ public class CallDiagnosticTests
             .WithSpan(3, 70, 3, 97).WithArguments("n", "0", "10", "3", "9"),
         new Microsoft.CodeAnalysis.Testing.DiagnosticResult("STN2007", Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
             .WithSpan(3, 126, 3, 149).WithArguments("x", "Cannot set different distribution kind to the same parameter name."));
+
+    [Fact]
+    public Task InfiniteArgumentsAreNamed() => Verify.Analyzer(
+        Method("t.SuggestFloat(\"x\", 0, double.PositiveInfinity); t.SuggestFloat(\"y\", 0, 1, double.NegativeInfinity);"),
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("STN2009", Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+            .WithSpan(3, 70, 3, 117).WithArguments("x", "high", "double.PositiveInfinity"),
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("STN2009", Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+            .WithSpan(3, 119, 3, 169).WithArguments("y", "step", "double.NegativeInfinity"));
 }

@@ -236,4 +236,22 @@ public class SnapshotTests
             [FloatParam(0, 1)] public double X { get; set; }
         }
         """);
+
+    [Fact]
+    public void NonFiniteBoundsAreSkipped()
+    {
+        // Issue #14, item 6: an infinite bound or step never reaches generated code (STN1024 reports it).
+        var (result, _, diagnostics) = TestCompiler.Run("""
+            using Sharptune;
+            namespace Demo;
+            public partial class Unbounded { [FloatParam(0, double.PositiveInfinity)] public double X { get; set; } }
+            public partial class Whole { [FloatParam(double.NegativeInfinity, double.PositiveInfinity)] public double X { get; set; } }
+            public partial class InfiniteStep { [FloatParam(0, 1, Step = double.PositiveInfinity)] public double X { get; set; } }
+            public partial class Valid { [FloatParam(0, 1)] public double X { get; set; } }
+            """);
+        Assert.True(diagnostics.IsEmpty, TestCompiler.Format(diagnostics));
+        var files = result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).ToList();
+        Assert.Contains("Demo.Valid.g.cs", files);
+        Assert.DoesNotContain(files, f => f.Contains("Unbounded", StringComparison.Ordinal) || f.Contains("Whole", StringComparison.Ordinal) || f.Contains("InfiniteStep", StringComparison.Ordinal));
+    }
 }

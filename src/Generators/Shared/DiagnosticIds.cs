@@ -40,4 +40,5 @@ internal static class DiagnosticIds
     public const string CallRangeNotDivisible = "STN2006";
     public const string CallIncompatibleDistributions = "STN2007";
     public const string CallEmptyChoices = "STN2008";
+    public const string CallNonFiniteBound = "STN2009";
 }

@@ -25,6 +25,30 @@ internal static class Literals
     public static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
+    /// <summary>
+    /// Finds the first bound or step of a float range that is NaN or infinite (the runtime refuses both): the
+    /// argument's name (<c>low</c>, <c>high</c>, <c>step</c>) and its value as written in C#.
+    /// </summary>
+    public static (string Argument, string Value)? NonFinite(double low, double high, double? step)
+    {
+        if (double.IsNaN(low) || double.IsInfinity(low))
+        {
+            return ("low", Double(low));
+        }
+
+        if (double.IsNaN(high) || double.IsInfinity(high))
+        {
+            return ("high", Double(high));
+        }
+
+        if (step is { } s && (double.IsNaN(s) || double.IsInfinity(s)))
+        {
+            return ("step", Double(s));
+        }
+
+        return null;
+    }
+
     /// <summary>Formats a number as Python's <c>repr</c> would for messages (<c>1.0</c>, <c>0.001</c>).</summary>
     public static string Display(double d)
     {

@@ -541,9 +541,9 @@ internal static class SpaceReader
                 p.FStep = step;
             }
 
-            if (double.IsNaN(low) || double.IsNaN(high) || (p.HasStep && double.IsNaN(p.FStep)))
+            if (Literals.NonFinite(low, high, p.HasStep ? p.FStep : null) is { } nonFinite)
             {
-                Report(DiagnosticIds.NaNBound, location, p.Property.Name);
+                Report(DiagnosticIds.NaNBound, location, p.Property.Name, nonFinite.Argument, nonFinite.Value);
                 p.Valid = false;
                 return;
             }

@@ -73,6 +73,7 @@ public abstract class Distribution : IEquatable<Distribution>
     /// <param name="json">The JSON text.</param>
     /// <returns>The distribution.</returns>
     /// <exception cref="ArgumentException">The type or class is unknown, or the attributes are invalid.</exception>
+    /// <exception cref="FormatException">The text is not JSON (or nests deeper than <see cref="Internal.PyJson.MaxDepth"/>), or a bound is not a number.</exception>
     public static Distribution FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -121,10 +122,23 @@ public abstract class Distribution : IEquatable<Distribution>
     private static double? NullableNum(IDictionary<string, object?> d, string key) =>
         d.TryGetValue(key, out object? v) && v is not null ? PyJson.ToDouble(v) : null;
 
-    private static long Int(IDictionary<string, object?> d, string key) =>
-        d.TryGetValue(key, out object? v) && v is not null
-            ? v is long l ? l : checked((long)PyJson.ToDouble(v))
-            : throw new ArgumentException($"The distribution attribute '{key}' is missing.");
+    private static long Int(IDictionary<string, object?> d, string key)
+    {
+        if (!d.TryGetValue(key, out object? v) || v is null)
+        {
+            throw new ArgumentException($"The distribution attribute '{key}' is missing.");
+        }
+
+        if (v is long l)
+        {
+            return l;
+        }
+
+        double value = PyJson.ToDouble(v);
+        return value is >= long.MinValue and < 9.2233720368547758e18 && !double.IsNaN(value)
+            ? (long)value
+            : throw new ArgumentException($"The distribution attribute '{key}' must be an integer, but got {PyFormat.Repr(v)}.");
+    }
 
     private static bool Bool(IDictionary<string, object?> d, string key) =>
         d.TryGetValue(key, out object? v) && v is bool b && b;

@@ -15,12 +15,20 @@ public sealed class FloatDistribution : Distribution
     /// <param name="high">The upper bound, included.</param>
     /// <param name="log">Whether the range is log-scaled (requires <paramref name="low"/> &gt; 0 and no step).</param>
     /// <param name="step">The discretization step, or <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">The arguments break Optuna's rules; the message is Optuna's.</exception>
+    /// <exception cref="ArgumentException">The arguments break Optuna's rules (the message is Optuna's), or a bound or
+    /// the step is NaN or infinite (the message names it).</exception>
     public FloatDistribution(double low, double high, bool log = false, double? step = null)
     {
         if (log && step is not null)
         {
             throw new ArgumentException("The parameter `step` is not supported when `log` is true.", nameof(step));
+        }
+
+        ThrowIfInfinite(low, nameof(low));
+        ThrowIfInfinite(high, nameof(high));
+        if (step is { } infiniteStep)
+        {
+            ThrowIfInfinite(infiniteStep, nameof(step));
         }
 
         if (low > high)
@@ -63,6 +71,19 @@ public sealed class FloatDistribution : Distribution
         High = high;
         Log = log;
         Step = step;
+    }
+
+    /// <summary>
+    /// Rejects an infinite bound or step: there is no uniform distribution on an infinite range (Optuna fails on it
+    /// when sampling, with an overflow), and a step grid with an infinite end or step has no points to store.
+    /// </summary>
+    private static void ThrowIfInfinite(double value, string name)
+    {
+        if (double.IsInfinity(value))
+        {
+            throw new ArgumentException(
+                $"`{name}` must be finite, but got {name}={PyFormat.FloatRepr(value)}: a FloatDistribution needs finite bounds and a finite step.", name);
+        }
     }
 
     /// <summary>Gets the high bound as given to the constructor, before adjustment to the step grid.</summary>

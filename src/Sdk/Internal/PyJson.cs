@@ -28,11 +28,102 @@ public static class PyJson
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The deepest nesting of lists and dictionaries that Sharptune writes or reads (a scalar is at depth 0,
+    /// <c>[]</c> at depth 1). CPython's recursion limit keeps Optuna's own values shallower than this, and the limit
+    /// keeps a hostile value from exhausting the stack of the process that writes or reads it.
+    /// </summary>
+    public const int MaxDepth = 1000;
+
     /// <summary>Appends the JSON text of <paramref name="value"/> to <paramref name="sb"/>.</summary>
     /// <param name="sb">The destination.</param>
     /// <param name="value">A JSON-compatible value.</param>
     /// <param name="compact">Whether to use the compact separators.</param>
+    /// <exception cref="ArgumentException">The value is not JSON serializable, contains itself (a circular
+    /// reference), or nests lists and dictionaries deeper than <see cref="MaxDepth"/>.</exception>
     public static void Write(StringBuilder sb, object? value, bool compact)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        List<object>? path = null;
+        Write(sb, value, compact, ref path);
+    }
+
+    /// <summary>
+    /// Checks that a value can be stored as an attribute without serializing it: no list or dictionary contains
+    /// itself and none is nested deeper than <see cref="MaxDepth"/>. Values that are not containers are not checked.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentException">The value contains itself or is nested too deeply.</exception>
+    internal static void CheckNesting(object? value)
+    {
+        if (value is string or null || value is not IEnumerable)
+        {
+            return;
+        }
+
+        List<object>? path = null;
+        Check(value, ref path);
+
+        static void Check(object? value, ref List<object>? path)
+        {
+            if (value is string or null || value is not IEnumerable)
+            {
+                return;
+            }
+
+            Enter(value, ref path);
+            if (value is IDictionary dict)
+            {
+                foreach (DictionaryEntry entry in dict)
+                {
+                    Check(entry.Value, ref path);
+                }
+            }
+            else if (value is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (var entry in pairs)
+                {
+                    Check(entry.Value, ref path);
+                }
+            }
+            else
+            {
+                foreach (object? item in (IEnumerable)value)
+                {
+                    Check(item, ref path);
+                }
+            }
+
+            path!.RemoveAt(path.Count - 1);
+        }
+    }
+
+    /// <summary>Pushes a container on the path of containers being written, rejecting a cycle or too deep a nesting.</summary>
+    private static void Enter(object container, ref List<object>? path)
+    {
+        path ??= new List<object>(4);
+        foreach (object outer in path)
+        {
+            if (ReferenceEquals(outer, container))
+            {
+                throw new ArgumentException(
+                    $"Circular reference detected: a {ContainerKind(container)} contains itself, so it cannot be stored as JSON.", "value");
+            }
+        }
+
+        if (path.Count >= MaxDepth)
+        {
+            throw new ArgumentException(
+                $"The value nests lists and dictionaries deeper than {MaxDepth} levels, the limit for stored JSON values.", "value");
+        }
+
+        path.Add(container);
+    }
+
+    private static string ContainerKind(object container) =>
+        container is IDictionary or IEnumerable<KeyValuePair<string, object?>> ? "dictionary" : "list";
+
+    private static void Write(StringBuilder sb, object? value, bool compact, ref List<object>? path)
     {
         switch (value)
         {
@@ -62,6 +153,7 @@ public static class PyJson
                 return;
             case IDictionary dict:
             {
+                Enter(dict, ref path);
                 sb.Append('{');
                 bool first = true;
                 foreach (DictionaryEntry entry in dict)
@@ -74,15 +166,17 @@ public static class PyJson
                     first = false;
                     WriteString(sb, KeyToString(entry.Key));
                     sb.Append(compact ? ":" : ": ");
-                    Write(sb, entry.Value, compact);
+                    Write(sb, entry.Value, compact, ref path);
                 }
 
                 sb.Append('}');
+                path!.RemoveAt(path.Count - 1);
                 return;
             }
 
             case IEnumerable<KeyValuePair<string, object?>> pairs:
             {
+                Enter(pairs, ref path);
                 sb.Append('{');
                 bool first = true;
                 foreach (var entry in pairs)
@@ -95,15 +189,17 @@ public static class PyJson
                     first = false;
                     WriteString(sb, entry.Key);
                     sb.Append(compact ? ":" : ": ");
-                    Write(sb, entry.Value, compact);
+                    Write(sb, entry.Value, compact, ref path);
                 }
 
                 sb.Append('}');
+                path!.RemoveAt(path.Count - 1);
                 return;
             }
 
             case IEnumerable list:
             {
+                Enter(list, ref path);
                 sb.Append('[');
                 bool first = true;
                 foreach (object? item in list)
@@ -114,10 +210,11 @@ public static class PyJson
                     }
 
                     first = false;
-                    Write(sb, item, compact);
+                    Write(sb, item, compact, ref path);
                 }
 
                 sb.Append(']');
+                path!.RemoveAt(path.Count - 1);
                 return;
             }
 
@@ -196,11 +293,19 @@ public static class PyJson
     /// <summary>Parses JSON text, accepting Python's <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> tokens.</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The parsed value.</returns>
-    /// <exception cref="FormatException">The text is not valid JSON.</exception>
-    public static object? Parse(string json)
+    /// <exception cref="FormatException">The text is not valid JSON, or it nests lists and objects deeper than
+    /// <see cref="MaxDepth"/> levels.</exception>
+    public static object? Parse(string json) => Parse(json, MaxDepth);
+
+    /// <summary>Parses JSON text whose lists and objects nest at most <paramref name="maxDepth"/> levels.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="maxDepth">The deepest nesting accepted (a journal record wraps an attribute value in two objects).</param>
+    /// <returns>The parsed value.</returns>
+    /// <exception cref="FormatException">The text is not valid JSON; <see cref="JsonNestingException"/> when it is nested too deeply.</exception>
+    internal static object? Parse(string json, int maxDepth)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var parser = new Parser(json);
+        var parser = new Parser(json, maxDepth);
         parser.SkipWhitespace();
         object? result = parser.ParseValue();
         parser.SkipWhitespace();
@@ -227,9 +332,10 @@ public static class PyJson
         _ => throw new FormatException($"Expected a number but got {PyFormat.Repr(value)}."),
     };
 
-    private sealed class Parser(string text)
+    private sealed class Parser(string text, int maxDepth)
     {
         public int Position;
+        private int _depth;
 
         public void SkipWhitespace()
         {
@@ -286,6 +392,7 @@ public static class PyJson
 
         private object ParseNumber()
         {
+            // JSON's number grammar, as Python's json reads it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
             int start = Position;
             bool isFloat = false;
             if (text[Position] == '-')
@@ -293,21 +400,39 @@ public static class PyJson
                 Position++;
             }
 
-            while (Position < text.Length)
+            if (Position < text.Length && text[Position] == '0')
             {
-                char c = text[Position];
-                if (c >= '0' && c <= '9')
+                Position++;
+            }
+            else if (SkipDigits() == 0)
+            {
+                Position = start;
+                throw Error("Expecting value");
+            }
+
+            if (Position + 1 < text.Length && text[Position] == '.' && char.IsAsciiDigit(text[Position + 1]))
+            {
+                isFloat = true;
+                Position++;
+                SkipDigits();
+            }
+
+            if (Position < text.Length && text[Position] is 'e' or 'E')
+            {
+                int mark = Position;
+                Position++;
+                if (Position < text.Length && text[Position] is '+' or '-')
                 {
                     Position++;
                 }
-                else if (c is '.' or 'e' or 'E' or '+' or '-')
+
+                if (SkipDigits() == 0)
                 {
-                    isFloat = true;
-                    Position++;
+                    Position = mark;
                 }
                 else
                 {
-                    break;
+                    isFloat = true;
                 }
             }
 
@@ -324,6 +449,17 @@ public static class PyJson
 
             Position = start;
             throw Error("Invalid number");
+        }
+
+        private int SkipDigits()
+        {
+            int start = Position;
+            while (Position < text.Length && char.IsAsciiDigit(text[Position]))
+            {
+                Position++;
+            }
+
+            return Position - start;
         }
 
         private string ParseString()
@@ -374,8 +510,8 @@ public static class PyJson
                         case 'r': sb.Append('\r'); break;
                         case 't': sb.Append('\t'); break;
                         case 'u':
-                            if (Position + 4 > text.Length ||
-                                !int.TryParse(text.AsSpan(Position, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int code))
+                            if (Position + 4 > text.Length || !IsHex4(text.AsSpan(Position, 4)) ||
+                                !int.TryParse(text.AsSpan(Position, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
                             {
                                 throw Error("Invalid \\uXXXX escape");
                             }
@@ -393,14 +529,27 @@ public static class PyJson
             }
         }
 
+        private void Enter()
+        {
+            if (++_depth > maxDepth)
+            {
+                throw JsonNestingException.At(text, Position, maxDepth);
+            }
+        }
+
+        private static bool IsHex4(ReadOnlySpan<char> span) =>
+            char.IsAsciiHexDigit(span[0]) && char.IsAsciiHexDigit(span[1]) && char.IsAsciiHexDigit(span[2]) && char.IsAsciiHexDigit(span[3]);
+
         private List<object?> ParseArray()
         {
+            Enter();
             Position++;
             var list = new List<object?>();
             SkipWhitespace();
             if (Position < text.Length && text[Position] == ']')
             {
                 Position++;
+                _depth--;
                 return list;
             }
 
@@ -417,6 +566,7 @@ public static class PyJson
                 char c = text[Position++];
                 if (c == ']')
                 {
+                    _depth--;
                     return list;
                 }
 
@@ -430,12 +580,14 @@ public static class PyJson
 
         private OrderedDictionary<string, object?> ParseObject()
         {
+            Enter();
             Position++;
             var dict = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
             SkipWhitespace();
             if (Position < text.Length && text[Position] == '}')
             {
                 Position++;
+                _depth--;
                 return dict;
             }
 
@@ -466,6 +618,7 @@ public static class PyJson
                 char c = text[Position++];
                 if (c == '}')
                 {
+                    _depth--;
                     return dict;
                 }
 

@@ -55,6 +55,7 @@ public sealed class InMemoryStorage : IStorage
     public void SetStudyUserAttr(int studyId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        PyJson.CheckNesting(value);
         lock (_lock)
         {
             var study = GetStudy(studyId);
@@ -66,6 +67,7 @@ public sealed class InMemoryStorage : IStorage
     public void SetStudySystemAttr(int studyId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        PyJson.CheckNesting(value);
         lock (_lock)
         {
             var study = GetStudy(studyId);
@@ -289,6 +291,7 @@ public sealed class InMemoryStorage : IStorage
     public void SetTrialUserAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        PyJson.CheckNesting(value);
         lock (_lock)
         {
             var trial = GetUpdatableTrial(trialId);
@@ -301,6 +304,7 @@ public sealed class InMemoryStorage : IStorage
     public void SetTrialSystemAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        PyJson.CheckNesting(value);
         lock (_lock)
         {
             var trial = GetUpdatableTrial(trialId);

@@ -5,6 +5,9 @@ namespace Sharptune.Storages;
 /// <summary>Parsing helpers for storage URLs.</summary>
 internal static class StorageUrl
 {
+    /// <summary>The longest SQLite busy timeout a URL may set (one day).</summary>
+    private const double MaxTimeoutSeconds = 86_400;
+
     /// <summary>
     /// Parses an SQLite URL as SQLAlchemy does: <c>sqlite:///relative.db</c>, <c>sqlite:////absolute.db</c>,
     /// <c>sqlite:///:memory:</c> or <c>sqlite://</c> (memory); the query may set <c>timeout</c> (seconds).
@@ -24,7 +27,7 @@ internal static class StorageUrl
         }
         else
         {
-            throw new ArgumentException($"'{url}' is not an SQLite storage URL (sqlite:///path.db).", nameof(url));
+            throw new ArgumentException($"'{UrlText.Redact(url)}' is not an SQLite storage URL (sqlite:///path.db).", nameof(url));
         }
 
         TimeSpan? timeout = null;
@@ -33,13 +36,17 @@ internal static class StorageUrl
         {
             foreach (var (key, value, pair) in UrlText.Arguments(rest[(q + 1)..]))
             {
-                if (key == "timeout" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
+                if (key == "timeout" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds is >= 0 and <= MaxTimeoutSeconds)
                 {
                     timeout = TimeSpan.FromSeconds(seconds);
                 }
                 else
                 {
-                    throw new ArgumentException($"Unsupported argument '{pair}' in the SQLite storage URL '{url}'; the only one supported is timeout=<seconds>.", nameof(url));
+                    throw new ArgumentException(
+                        key == "timeout"
+                            ? $"Invalid timeout '{pair}' in the SQLite storage URL '{UrlText.Redact(url)}': expected seconds from 0 to {MaxTimeoutSeconds}."
+                            : $"Unsupported argument '{pair}' in the SQLite storage URL '{UrlText.Redact(url)}'; the only one supported is timeout=<seconds>.",
+                        nameof(url));
                 }
             }
 
@@ -53,7 +60,7 @@ internal static class StorageUrl
 
         if (rest[0] != '/')
         {
-            throw new ArgumentException($"The SQLite storage URL '{url}' has a host part; use sqlite:///relative.db or sqlite:////absolute/path.db.", nameof(url));
+            throw new ArgumentException($"The SQLite storage URL '{UrlText.Redact(url)}' has a host or user part; use sqlite:///relative.db or sqlite:////absolute/path.db.", nameof(url));
         }
 
         return (Uri.UnescapeDataString(rest[1..]), timeout);

@@ -13,7 +13,8 @@ internal sealed class PostgresSchema : IDisposable
         Name = "t_" + Guid.NewGuid().ToString("N")[..16];
         _adminConnectionString = Sharptune.Storages.Postgres.PostgresUrl.ToConnectionString(baseUrl);
         Execute($"CREATE SCHEMA {Name}");
-        Url = baseUrl + (baseUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "options=-csearch_path%3D" + Name;
+        // connect_timeout=15 (Npgsql's own default; Sharptune's is 5 s): test workers start together on loaded machines.
+        Url = baseUrl + (baseUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "options=-csearch_path%3D" + Name + "&connect_timeout=15";
     }
 
     public string Name { get; }

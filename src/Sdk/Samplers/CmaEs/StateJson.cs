@@ -6,7 +6,7 @@ namespace Sharptune.Samplers.CmaEs;
 
 /// <summary>
 /// Writes the CMA-ES state as compact JSON quickly: doubles in .NET's shortest round-trip form (valid JSON that
-/// Python's <c>json</c> and <see cref="PyJson.Parse"/> read back exactly), non-finite values as Python's tokens.
+/// Python's <c>json</c> and <see cref="PyJson.Parse(string)"/> read back exactly), non-finite values as Python's tokens.
 /// Python's float repr is not needed here, and computing it dominated the cost of storing a generation.
 /// </summary>
 internal static class StateJson

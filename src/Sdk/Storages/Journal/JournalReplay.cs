@@ -62,7 +62,13 @@ internal sealed class JournalReplay
             RecordsParsed++;
             try
             {
-                parsed = PyJson.Parse(line);
+                // A record wraps an attribute value in two objects (the record and the attribute's key).
+                parsed = PyJson.Parse(line, PyJson.MaxDepth + 2);
+            }
+            catch (JsonNestingException e)
+            {
+                LogNumberRead--;
+                throw NestedTooDeeply(LogNumberRead + 1, e);
             }
             catch (FormatException e)
             {
@@ -87,6 +93,29 @@ internal sealed class JournalReplay
         }
 
         return error;
+    }
+
+    /// <summary>The error for a record nested too deeply to read: it names the study, trial and key it would change.</summary>
+    private static StorageInternalException NestedTooDeeply(long record, JsonNestingException e)
+    {
+        var parts = new List<string>();
+        foreach (string field in (ReadOnlySpan<string>)["op_code", "study_id", "trial_id"])
+        {
+            if (e.TopLevel.TryGetValue(field, out string? text))
+            {
+                parts.Add($"{field} {text}");
+            }
+        }
+
+        if (e.OuterKey is not null)
+        {
+            parts.Add(e.InnerKey is null ? $"field \"{e.OuterKey}\"" : $"{e.OuterKey} key \"{e.InnerKey}\"");
+        }
+
+        string what = parts.Count == 0 ? string.Empty : $" ({string.Join(", ", parts)})";
+        return new StorageInternalException(
+            $"The journal record {record}{what} nests its value deeper than {PyJson.MaxDepth} levels, the limit for stored JSON values; it was not written by Sharptune or Optuna and cannot be read: {e.Message}",
+            e);
     }
 
     private static bool IsRecordError(Exception e) => e is KeyNotFoundException or DuplicatedStudyException or UpdateFinishedTrialException or ArgumentException;

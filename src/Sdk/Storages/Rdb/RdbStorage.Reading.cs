@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Data.Common;
 using System.Numerics;
+using Sharptune.Internal;
 
 namespace Sharptune.Storages;
 
@@ -235,7 +236,7 @@ public sealed partial class RdbStorage
                 b.Params ??= new Dictionary<string, double>(StringComparer.Ordinal);
                 b.Distributions ??= new Dictionary<string, Distribution>(StringComparer.Ordinal);
                 b.Params[name] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
-                b.Distributions[name] = ParseDistribution(r.GetString(3));
+                b.Distributions[name] = ParseStoredDistribution(r.GetString(3), name, b);
             }
         }
 
@@ -271,7 +272,8 @@ public sealed partial class RdbStorage
             if (builders.TryGetValue(r.GetInt32(0), out var b))
             {
                 b.UserAttrs ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                b.UserAttrs[r.GetString(1)] = ParseJson(r, 2);
+                string key = r.GetString(1);
+                b.UserAttrs[key] = ParseJson(r, 2, "user", key, b.StudyId, b.TrialId, b.Number);
             }
         }
 
@@ -281,8 +283,23 @@ public sealed partial class RdbStorage
             if (builders.TryGetValue(r.GetInt32(0), out var b))
             {
                 b.SystemAttrs ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                b.SystemAttrs[r.GetString(1)] = ParseJson(r, 2);
+                string key = r.GetString(1);
+                b.SystemAttrs[key] = ParseJson(r, 2, "system", key, b.StudyId, b.TrialId, b.Number);
             }
+        }
+    }
+
+    /// <summary>Parses a trial's stored distribution; unreadable JSON (someone else's write) names the parameter and trial.</summary>
+    private Distribution ParseStoredDistribution(string json, string name, TrialBuilder b)
+    {
+        try
+        {
+            return ParseDistribution(json);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new FormatException(
+                $"The stored distribution of the parameter {PyFormat.Repr(name)} of trial {b.Number} (trial_id {b.TrialId}) of study_id {b.StudyId} is not readable: {e.Message}", e);
         }
     }
 

@@ -158,10 +158,10 @@ public sealed partial class RdbStorage
     }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId) => ReadStudyAttrs(_sql.StudyUserAttrs, studyId);
+    public IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId) => ReadStudyAttrs(_sql.StudyUserAttrs, "user", studyId);
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId) => ReadStudyAttrs(_sql.StudySystemAttrs, studyId);
+    public IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId) => ReadStudyAttrs(_sql.StudySystemAttrs, "system", studyId);
 
     /// <inheritdoc/>
     public IReadOnlyList<FrozenStudy> GetAllStudies() => Run(c =>
@@ -189,7 +189,7 @@ public sealed partial class RdbStorage
                 list.Add(ParseDirection(r.GetString(1)));
             }
 
-            foreach (var target in new[] { user, system })
+            foreach (var (target, kind) in new[] { (user, "user"), (system, "system") })
             {
                 r.NextResult();
                 while (r.Read())
@@ -200,7 +200,8 @@ public sealed partial class RdbStorage
                         target[id] = attrs = new Dictionary<string, object?>(StringComparer.Ordinal);
                     }
 
-                    attrs[r.GetString(1)] = ParseJson(r, 2);
+                    string key = r.GetString(1);
+                    attrs[key] = ParseJson(r, 2, kind, key, id);
                 }
             }
         }
@@ -230,14 +231,15 @@ public sealed partial class RdbStorage
         });
     }
 
-    private IReadOnlyDictionary<string, object?> ReadStudyAttrs(string sql, int studyId) => Run(c =>
+    private IReadOnlyDictionary<string, object?> ReadStudyAttrs(string sql, string kind, int studyId) => Run(c =>
     {
         var attrs = new Dictionary<string, object?>(StringComparer.Ordinal);
         using (var r = c.Command(sql).With("@s", studyId).ExecuteReader())
         {
             while (r.Read())
             {
-                attrs[r.GetString(0)] = ParseJson(r, 1);
+                string key = r.GetString(0);
+                attrs[key] = ParseJson(r, 1, kind, key, studyId);
             }
         }
 
@@ -264,8 +266,27 @@ public sealed partial class RdbStorage
     private static IReadOnlyDictionary<string, object?> Freeze(Dictionary<string, object?>? attrs) =>
         attrs is null || attrs.Count == 0 ? FrozenTrial.EmptyAttrs : new ReadOnlyDictionary<string, object?>(attrs);
 
-    private static object? ParseJson(System.Data.Common.DbDataReader r, int ordinal) =>
-        r.IsDBNull(ordinal) ? null : PyJson.Parse(r.GetString(ordinal));
+    /// <summary>
+    /// Parses a stored JSON value. A value that is not valid JSON or nests deeper than <see cref="PyJson.MaxDepth"/>
+    /// (someone else's write to a shared database) gives a <see cref="FormatException"/> that names what was read.
+    /// </summary>
+    private static object? ParseJson(System.Data.Common.DbDataReader r, int ordinal, string kind, string key, int studyId, int trialId = -1, int trialNumber = -1)
+    {
+        if (r.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return PyJson.Parse(r.GetString(ordinal));
+        }
+        catch (FormatException e)
+        {
+            string owner = trialId < 0 ? $"study_id {studyId}" : $"trial {trialNumber} (trial_id {trialId}) of study_id {studyId}";
+            throw new FormatException($"The stored value of the {kind} attribute {PyFormat.Repr(key)} of {owner} is not a readable JSON value: {e.Message}", e);
+        }
+    }
 
     private static string DirectionName(StudyDirection d) => d switch
     {
