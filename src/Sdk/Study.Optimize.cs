@@ -233,13 +233,73 @@ public sealed partial class Study
             error = e;
         }
 
-        FinishTrial(trial, result, state, error);
+        var tellError = TryFinishTrial(trial, result, state, error);
+        RaiseUncaught(error, tellError, catchTypes);
+        return trial.TrialId;
+    }
+
+    /// <summary>
+    /// Tells the outcome of an objective run; when the storage fails to store it, the trial is marked FAIL (its
+    /// queued writes dropped if they are what the storage refuses), so no trial stays RUNNING while this process
+    /// can still finish it, and the storage's error is returned to be handled as the trial's error.
+    /// </summary>
+    private Exception? TryFinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
+    {
+        try
+        {
+            FinishTrial(trial, result, state, error, failReason);
+            return null;
+        }
+        catch (Exception e) when (e is not (UpdateFinishedTrialException or OutOfMemoryException))
+        {
+            MarkFailedAfterTellError(trial, e);
+            return e;
+        }
+    }
+
+    private void MarkFailedAfterTellError(Trial trial, Exception tellError)
+    {
+        Log.Warning(Logger, $"Trial {trial.Number} could not be stored as finished ({tellError.GetType().Name}: {tellError.Message}); marking it FAIL.");
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                if (attempt == 1 && Storage is IQueuedWriteStorage queued)
+                {
+                    // The refused value may be one of the trial's queued writes: the state goes without them.
+                    queued.DiscardQueuedWrites(trial.TrialId);
+                }
+
+                Storage.SetTrialStateValues(trial.TrialId, TrialState.Fail);
+                return;
+            }
+            catch (UpdateFinishedTrialException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && attempt == 1)
+            {
+                Log.Warning(Logger, $"Trial {trial.Number} could not be marked FAIL either ({e.GetType().Name}: {e.Message}); it stays RUNNING until a heartbeat check fails it.");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Retried once, without the queued writes.
+            }
+        }
+    }
+
+    /// <summary>Rethrows the objective's error, then the storage's error at tell, unless <paramref name="catchTypes"/> catches it.</summary>
+    private static void RaiseUncaught(Exception? error, Exception? tellError, IReadOnlyList<Type> catchTypes)
+    {
         if (error is not null and not TrialPrunedException && !IsCaught(error, catchTypes))
         {
             ExceptionDispatchInfo.Capture(error).Throw();
         }
 
-        return trial.TrialId;
+        if (tellError is not null && !IsCaught(tellError, catchTypes))
+        {
+            ExceptionDispatchInfo.Capture(tellError).Throw();
+        }
     }
 
     private static bool IsCaught(Exception e, IReadOnlyList<Type> catchTypes)
@@ -258,24 +318,10 @@ public sealed partial class Study
     /// <summary>Tells the outcome of an objective run and logs it as Optuna does.</summary>
     private TrialState FinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
     {
-        TrialState finalState;
-        string? warning = null;
-        try
+        var (finalState, _) = TellCore(trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning);
+        if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
         {
-            (finalState, _) = TellCore(trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out warning);
-        }
-        catch
-        {
-            var frozen = Storage.GetTrial(trial.TrialId);
-            finalState = frozen.State;
-            throw;
-        }
-        finally
-        {
-            if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
-            {
-                LogOutcome(trial, result, error, failReason);
-            }
+            LogOutcome(trial, result, error, failReason);
         }
 
         return finalState;
@@ -593,12 +639,8 @@ public sealed partial class Study
             error = e;
         }
 
-        FinishTrial(trial, result, state, error, reason);
-        if (!cancelled && error is not null and not TrialPrunedException && !IsCaught(error, catchTypes))
-        {
-            ExceptionDispatchInfo.Capture(error).Throw();
-        }
-
+        var tellError = TryFinishTrial(trial, result, state, error, reason);
+        RaiseUncaught(cancelled ? null : error, tellError, catchTypes);
         return trial.TrialId;
     }
 

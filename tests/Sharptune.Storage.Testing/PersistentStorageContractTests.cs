@@ -23,6 +23,13 @@ public abstract class PersistentStorageContractTests : StorageContractTests
     /// <returns>The instance.</returns>
     protected IStorage Reopen(StorageOptions? options = null) => Track(OpenSameStorage(options));
 
+    /// <inheritdoc/>
+    protected override IStorage OpenForVerification(IStorage written)
+    {
+        (written as IDisposable)?.Dispose();
+        return Reopen();
+    }
+
     [Fact]
     public void Reopen_SeesEverythingCommitted()
     {

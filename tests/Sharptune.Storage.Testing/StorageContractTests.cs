@@ -529,6 +529,145 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal([TrialState.Pruned, TrialState.Fail, TrialState.Complete], study.Trials.Select(t => t.State));
     }
 
+    /// <summary>
+    /// Every write of a trial is stored before its state, also when the background flush of queued writes (every
+    /// 100 ms on the storages that write behind) races the trial's tell: the objectives take about the flush
+    /// interval, and each write is checked from a storage instance opened afterwards.
+    /// </summary>
+    [Fact]
+    public void EveryWriteOfATrial_IsStoredWithItsState_UnderARacingFlush()
+    {
+        const int Trials = 48;
+        var s = NewStorage();
+        var study = Study.Create(new StudyOptions { Storage = s, StudyName = "racing-flush", Sampler = new RandomSampler(seed: 7) });
+        string big = new('a', 64 * 1024);
+        study.Optimize(
+            trial =>
+            {
+                var t = (Trial)trial;
+                double x = t.SuggestFloat("x", -10, 10);
+                int n = t.SuggestInt("n", 1, 100);
+                for (int step = 0; step < 3; step++)
+                {
+                    t.Report(x + step, step);
+                    t.SetUserAttr("u" + step.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Number * 10 + step);
+                    Thread.Sleep(25 + ((t.Number * 7 + step * 3) % 11));
+                }
+
+                // The last writes land just before the tell, about when the flush of the first ones runs.
+                t.SetUserAttr("big", big + t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                t.SetSystemAttr("sys", t.Number);
+                t.Report(-x, 3);
+                return x * x + n;
+            },
+            nTrials: Trials,
+            nJobs: 4);
+
+        var reader = OpenForVerification(s);
+        var stored = reader.GetAllTrials(reader.GetStudyIdFromName("racing-flush"));
+        Assert.Equal(Trials, stored.Count);
+        var missing = new List<string>();
+        foreach (var t in stored)
+        {
+            Assert.Equal(TrialState.Complete, t.State);
+            var problems = new List<string>();
+            double x = t.Params.TryGetValue("x", out object? px) ? (double)px! : double.NaN;
+            foreach (string name in new[] { "x", "n" })
+            {
+                if (!t.Params.ContainsKey(name))
+                {
+                    problems.Add("param " + name);
+                }
+            }
+
+            for (int step = 0; step < 3; step++)
+            {
+                string key = "u" + step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (!t.IntermediateValues.TryGetValue(step, out double v) || v != x + step)
+                {
+                    problems.Add("intermediate " + step.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                if (!t.UserAttrs.TryGetValue(key, out object? u) || Convert.ToInt64(u, System.Globalization.CultureInfo.InvariantCulture) != t.Number * 10 + step)
+                {
+                    problems.Add("user attr " + key);
+                }
+            }
+
+            if (!t.IntermediateValues.TryGetValue(3, out double last) || last != -x)
+            {
+                problems.Add("intermediate 3");
+            }
+
+            if (!t.UserAttrs.TryGetValue("big", out object? b) || (string?)b != big + t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                problems.Add("user attr big");
+            }
+
+            if (!t.SystemAttrs.TryGetValue("sys", out object? sys) || Convert.ToInt64(sys, System.Globalization.CultureInfo.InvariantCulture) != t.Number)
+            {
+                problems.Add("system attr sys");
+            }
+
+            if (problems.Count > 0)
+            {
+                missing.Add($"trial {t.Number}: {string.Join(", ", problems)}");
+            }
+        }
+
+        Assert.True(missing.Count == 0, "writes lost: " + string.Join("; ", missing));
+    }
+
+    /// <summary>
+    /// Names and keys are checked where they are set, with the same rules on every storage: at most 512 characters
+    /// (code points, as Optuna's VARCHAR(512) columns count them), no NUL, no unpaired surrogate. A refused name
+    /// leaves the trial running and updatable, and the longest valid names are stored exactly.
+    /// </summary>
+    [Fact]
+    public void InvalidNamesAndKeys_AreRefusedWhereTheyAreSet_AndTheTrialGoesOn()
+    {
+        var s = NewStorage();
+        var study = Study.Create(new StudyOptions { Storage = s, StudyName = "names" });
+        string longest = string.Concat(Enumerable.Repeat("\U0001F600", 512)); // 512 characters, 1024 UTF-16 units
+        string tooLong = new('k', 513);
+        string[] invalid = [tooLong, "nul\0key", "lone\uD800surrogate", "low\uDC00first", "end\uD83D"];
+        var trial = study.Ask();
+        foreach (string bad in invalid)
+        {
+            var e1 = Assert.Throws<ArgumentException>(() => trial.SetUserAttr(bad, 1));
+            Assert.Equal("key", e1.ParamName);
+            Assert.Contains("user attribute key", e1.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentException>(() => trial.SuggestFloat(bad, 0, 1));
+            Assert.Throws<ArgumentException>(() => s.SetTrialSystemAttr(trial.TrialId, bad, 1));
+            Assert.Throws<ArgumentException>(() => study.SetUserAttr(bad, 1));
+            Assert.Throws<ArgumentException>(() => s.SetStudySystemAttr(study.StudyId, bad, 1));
+            Assert.Throws<ArgumentException>(() => s.CreateNewStudy([StudyDirection.Minimize], bad));
+        }
+
+        Assert.Contains("513 characters long; storages accept at most 512", Assert.Throws<ArgumentException>(() => trial.SetUserAttr(tooLong, 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("contains a NUL character (at index 3)", Assert.Throws<ArgumentException>(() => trial.SetUserAttr("nul\0key", 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("unpaired UTF-16 surrogate (U+D800 at index 4)", Assert.Throws<ArgumentException>(() => trial.SetUserAttr("lone\uD800surrogate", 1)).Message, StringComparison.Ordinal);
+        var template = Trials.Create(state: TrialState.Complete, value: 1, userAttrs: new Dictionary<string, object?> { [tooLong] = 1 });
+        Assert.Throws<ArgumentException>(() => study.AddTrial(template));
+
+        trial.SetUserAttr(longest, "v");
+        trial.SetUserAttr("k", "nul\0 and lone \uD800 in a value are escaped JSON");
+        double x = trial.SuggestFloat(longest, 0, 1);
+        study.Tell(trial, x);
+        var reader = OpenForVerification(s);
+        var stored = reader.GetAllTrials(reader.GetStudyIdFromName("names"));
+        var t = Assert.Single(stored);
+        Assert.Equal(TrialState.Complete, t.State);
+        Assert.Equal("v", t.UserAttrs[longest]);
+        Assert.Equal("nul\0 and lone \uD800 in a value are escaped JSON", t.UserAttrs["k"]);
+        Assert.Equal(x, t.Params[longest]);
+    }
+
+    /// <summary>The storage to check stored data with: a new instance on the same backend where there is one.</summary>
+    /// <param name="written">The storage the data was written with (disposed by persistent storages first).</param>
+    /// <returns>The storage to read.</returns>
+    protected virtual IStorage OpenForVerification(IStorage written) => written;
+
     /// <summary>Asserts two times are equal up to the microsecond (the resolution of every persistent storage).</summary>
     /// <param name="expected">The expected time.</param>
     /// <param name="actual">The actual time.</param>

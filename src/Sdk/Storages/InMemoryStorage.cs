@@ -19,6 +19,11 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null)
     {
+        if (studyName is not null)
+        {
+            StoredNames.CheckStudyName(studyName);
+        }
+
         ArgumentNullException.ThrowIfNull(directions);
         lock (_lock)
         {
@@ -54,6 +59,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetStudyUserAttr(int studyId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "user attribute");
         ArgumentNullException.ThrowIfNull(key);
         PyJson.CheckNesting(value);
         lock (_lock)
@@ -66,6 +72,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetStudySystemAttr(int studyId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "system attribute");
         ArgumentNullException.ThrowIfNull(key);
         PyJson.CheckNesting(value);
         lock (_lock)
@@ -139,6 +146,11 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
     {
+        if (templateTrial is not null)
+        {
+            StoredNames.CheckTemplate(templateTrial);
+        }
+
         lock (_lock)
         {
             var study = GetStudy(studyId);
@@ -201,6 +213,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
+        StoredNames.CheckParamName(paramName);
         ArgumentNullException.ThrowIfNull(paramName);
         ArgumentNullException.ThrowIfNull(distribution);
         lock (_lock)
@@ -290,6 +303,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialUserAttr(int trialId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "user attribute");
         ArgumentNullException.ThrowIfNull(key);
         PyJson.CheckNesting(value);
         lock (_lock)
@@ -303,6 +317,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialSystemAttr(int trialId, string key, object? value)
     {
+        StoredNames.CheckKey(key, "system attribute");
         ArgumentNullException.ThrowIfNull(key);
         PyJson.CheckNesting(value);
         lock (_lock)

@@ -297,8 +297,9 @@ public sealed class JournalFileTests : IDisposable
 
         public void Release()
         {
-            inner.Release();
+            // Counted before the lock file goes, so that a test that sees the lock gone sees the count too.
             Released++;
+            inner.Release();
         }
     }
 

@@ -78,6 +78,82 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             : sync;
         _heartbeatDirectory = full + ".heartbeat";
         _handle = File.OpenHandle(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            CheckIsJournal(path);
+        }
+        catch
+        {
+            _handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses a file that is not a journal: a non-empty file must begin with a record (<c>{"op_code":</c>, with the
+    /// whitespace Optuna 3 writes), so that no byte the journal did not write is ever truncated or overwritten.
+    /// </summary>
+    private void CheckIsJournal(string path)
+    {
+        Span<byte> head = stackalloc byte[64];
+        int n = RandomAccess.Read(_handle, head, 0);
+        if (n > 0 && !IsRecordStart(head[..n]))
+        {
+            throw new ArgumentException(
+                $"The file '{path}' is not an Optuna journal: it does not begin with a journal record ({{\"op_code\": …). A journal file is never truncated or overwritten; choose a new path or an existing journal.",
+                nameof(path));
+        }
+    }
+
+    /// <summary>
+    /// Whether bytes are the start of a journal record, or a prefix of one cut short: <c>{</c>, <c>"op_code"</c>
+    /// and <c>:</c> with optional whitespace between them.
+    /// </summary>
+    internal static bool IsRecordStart(ReadOnlySpan<byte> bytes)
+    {
+        ReadOnlySpan<byte> key = "\"op_code\""u8;
+        int i = 0;
+        int stage = 0; // 0: before '{', 1: before the key, 2: in the key, 3: before ':', 4: done
+        int k = 0;
+        while (i < bytes.Length && stage < 4)
+        {
+            byte b = bytes[i];
+            switch (stage)
+            {
+                case 0 or 1 or 3 when b is (byte)' ' or (byte)'\t' or (byte)'\r':
+                    i++;
+                    continue;
+                case 0:
+                    if (b != (byte)'{')
+                    {
+                        return false;
+                    }
+
+                    stage = 1;
+                    break;
+                case 1 or 2:
+                    if (b != key[k])
+                    {
+                        return false;
+                    }
+
+                    k++;
+                    stage = k == key.Length ? 3 : 2;
+                    break;
+                default:
+                    if (b != (byte)':')
+                    {
+                        return false;
+                    }
+
+                    stage = 4;
+                    break;
+            }
+
+            i++;
+        }
+
+        return true;
     }
 
     /// <summary>Gets or sets how long the lock is kept after a finishing record for the next append of this process (1 ms; for tests).</summary>
@@ -302,22 +378,23 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     {
         string path = HeartbeatPath(trialId);
         var now = DateTime.UtcNow;
+        CheckHeartbeatDirectory(create: true);
         try
         {
-            File.SetLastWriteTimeUtc(path, now);
+            // O_CREAT | O_EXCL: never opens through a symbolic link planted at the path.
+            File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete).Dispose();
         }
-        catch (FileNotFoundException)
+        catch (IOException) when (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
         {
-            Directory.CreateDirectory(_heartbeatDirectory);
-            File.WriteAllBytes(path, []);
-            File.SetLastWriteTimeUtc(path, now);
+            // Recorded before.
         }
-        catch (DirectoryNotFoundException)
+
+        if (new FileInfo(path).LinkTarget is not null)
         {
-            Directory.CreateDirectory(_heartbeatDirectory);
-            File.WriteAllBytes(path, []);
-            File.SetLastWriteTimeUtc(path, now);
+            throw new StorageInternalException($"The heartbeat file {path} is a symbolic link; heartbeat files are never written through links.");
         }
+
+        File.SetLastWriteTimeUtc(path, now);
     }
 
     /// <inheritdoc/>
@@ -325,11 +402,16 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     {
         ArgumentNullException.ThrowIfNull(trialIds);
         var result = new Dictionary<int, TimeSpan>();
+        if (!CheckHeartbeatDirectory(create: false))
+        {
+            return result;
+        }
+
         var now = DateTime.UtcNow;
         foreach (int id in trialIds)
         {
             var info = new FileInfo(HeartbeatPath(id));
-            if (info.Exists)
+            if (info.Exists && info.LinkTarget is null)
             {
                 result[id] = now - info.LastWriteTimeUtc;
             }
@@ -341,14 +423,52 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
     /// <inheritdoc/>
     public void RemoveHeartbeat(int trialId)
     {
+        if (!CheckHeartbeatDirectory(create: false))
+        {
+            // No heartbeat was ever recorded.
+            return;
+        }
+
         try
         {
             File.Delete(HeartbeatPath(trialId));
         }
         catch (DirectoryNotFoundException)
         {
-            // No heartbeat was ever recorded.
+            // Removed meanwhile.
         }
+    }
+
+    /// <summary>
+    /// Checks that the heartbeat directory is a real directory, not a symbolic link (files named by trial id would
+    /// otherwise be created and deleted wherever it points, e.g. on a shared directory); creates it when asked.
+    /// </summary>
+    /// <returns>Whether the directory exists.</returns>
+    private bool CheckHeartbeatDirectory(bool create)
+    {
+        var info = new DirectoryInfo(_heartbeatDirectory);
+        if (info.LinkTarget is null && !info.Exists && File.Exists(_heartbeatDirectory))
+        {
+            throw new StorageInternalException($"The heartbeat directory {_heartbeatDirectory} is a file, not a directory.");
+        }
+
+        if (info.LinkTarget is null && !info.Exists)
+        {
+            if (!create)
+            {
+                return false;
+            }
+
+            Directory.CreateDirectory(_heartbeatDirectory);
+            info = new DirectoryInfo(_heartbeatDirectory);
+        }
+
+        if (info.LinkTarget is not null)
+        {
+            throw new StorageInternalException($"The heartbeat directory {_heartbeatDirectory} is a symbolic link (to {info.LinkTarget}); heartbeat files are never created or deleted through links. Remove the link.");
+        }
+
+        return true;
     }
 
     /// <summary>Closes the file.</summary>
@@ -370,6 +490,17 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             }
 
             _handle.Dispose();
+            if (_lock is JournalFileSymlinkLock symlinkLock)
+            {
+                try
+                {
+                    symlinkLock.RemoveOwnerLink();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Left behind: harmless, removed by whoever finds this process gone.
+                }
+            }
         }
     }
 
@@ -444,6 +575,7 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
         }
 
         long pos = length;
+        long keep = 0;
         var chunk = new byte[4096];
         while (pos > 0)
         {
@@ -453,13 +585,22 @@ public sealed class JournalFileBackend : IJournalBackend, IJournalHeartbeatBacke
             int i = chunk.AsSpan(0, n).LastIndexOf((byte)'\n');
             if (i >= 0)
             {
-                long keep = pos + i + 1;
-                RandomAccess.SetLength(_handle, keep);
-                return keep;
+                keep = pos + i + 1;
+                break;
             }
         }
 
-        RandomAccess.SetLength(_handle, 0);
-        return 0;
+        // Only the start of a record cut short is the journal's own: anything else was written by someone else
+        // and is never removed (Python Optuna would append after it, making both unreadable).
+        Span<byte> head = stackalloc byte[64];
+        int read = RandomAccess.Read(_handle, head[..(int)Math.Min(head.Length, length - keep)], keep);
+        if (!IsRecordStart(head[..read]))
+        {
+            throw new StorageInternalException(
+                $"The journal {FilePath} ends with {length - keep} bytes after its last line break that are not the start of a journal record; nothing is appended and nothing is truncated. Remove those bytes, or end them with a line break if they are a record.");
+        }
+
+        RandomAccess.SetLength(_handle, keep);
+        return keep;
     }
 }

@@ -22,8 +22,14 @@ public sealed class JournalFileSymlinkLock : IJournalFileLock
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         _target = Path.GetFullPath(filePath);
         LockFile = _target + ".lock";
-        _watch = new StaleLockWatch(LockFile, gracePeriod);
+        _watch = new StaleLockWatch(LockFile, gracePeriod) { OwnerOf = LockOwner.OfSymlinkLock };
+        _owner = LockOwner.Current is { } me ? _target + ".owner-" + me + "-" + Interlocked.Increment(ref s_instances).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
     }
+
+    private static int s_instances;
+
+    private readonly string? _owner;
+    private bool _ownerLinked;
 
     /// <summary>Gets the path of the lock.</summary>
     public string LockFile { get; }
@@ -32,21 +38,136 @@ public sealed class JournalFileSymlinkLock : IJournalFileLock
     public TimeSpan? GracePeriod => _watch.GracePeriod;
 
     /// <inheritdoc/>
-    public void Acquire() => _watch.Acquire(() =>
+    public void Acquire()
     {
-        try
+        string target = _target;
+        if (_owner is not null)
         {
-            File.CreateSymbolicLink(LockFile, _target);
-            return true;
+            // The lock points to this process's owner link, which points to the journal: Python's os.stat of the
+            // lock still reaches the journal, and the link's name tells other processes on this machine who holds it.
+            if (!_ownerLinked)
+            {
+                try
+                {
+                    File.CreateSymbolicLink(_owner, Path.GetFileName(_target));
+                }
+                catch (IOException) when (new FileInfo(_owner).LinkTarget == Path.GetFileName(_target))
+                {
+                    // Left by an earlier instance of this process.
+                }
+
+                _ownerLinked = true;
+            }
+
+            target = _owner;
         }
-        catch (IOException e) when (e is not DirectoryNotFoundException and not PathTooLongException)
+
+        _watch.Acquire(() =>
         {
-            return false;
-        }
-    });
+            try
+            {
+                File.CreateSymbolicLink(LockFile, target);
+                return true;
+            }
+            catch (IOException e) when (e is not DirectoryNotFoundException and not PathTooLongException)
+            {
+                return false;
+            }
+        });
+    }
 
     /// <inheritdoc/>
     public void Release() => _watch.Remove();
+
+    /// <summary>Removes this process's owner link (when the journal is closed; the lock is not held then).</summary>
+    internal void RemoveOwnerLink()
+    {
+        if (_owner is not null && _ownerLinked)
+        {
+            _ownerLinked = false;
+            File.Delete(_owner);
+        }
+    }
+}
+
+/// <summary>
+/// The owner of a journal lock: boot id, process id and process start time (Linux), as the name of the owner link
+/// <c>&lt;journal&gt;.owner-&lt;boot id&gt;-&lt;pid&gt;-&lt;start&gt;-&lt;instance&gt;</c> the lock points to. A process on the same
+/// machine (same boot id) removes a lock whose owner process is gone at once, instead of after the grace period.
+/// </summary>
+internal static class LockOwner
+{
+    private static readonly Lazy<string?> BootId = new(() => ReadTrimmed("/proc/sys/kernel/random/boot_id"));
+
+    private static readonly Lazy<string?> Me = new(() =>
+        BootId.Value is { } boot && StartTime(Environment.ProcessId) is { } start
+            ? $"{boot}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{start}"
+            : null);
+
+    /// <summary>Gets the owner id of this process, or <see langword="null"/> where it can not be known (not Linux).</summary>
+    public static string? Current => Me.Value;
+
+    /// <summary>
+    /// Reads who holds a symbolic-link lock: the path of the owner link when its owner process is known to be gone
+    /// (same boot, no process with that id and start time), otherwise <see langword="null"/>.
+    /// </summary>
+    public static string? OfSymlinkLock(string lockFile)
+    {
+        string? target;
+        try
+        {
+            target = new FileInfo(lockFile).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        const string Marker = ".owner-";
+        int at = target?.LastIndexOf(Marker, StringComparison.Ordinal) ?? -1;
+        if (target is null || at < 0 || BootId.Value is not { } boot)
+        {
+            return null;
+        }
+
+        // <boot id>-<pid>-<start>-<instance>
+        string owner = target[(at + Marker.Length)..];
+        string[] parts = owner.Split('-');
+        if (parts.Length < 4 || !owner.StartsWith(boot + "-", StringComparison.Ordinal) ||
+            !int.TryParse(parts[^3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid))
+        {
+            return null;
+        }
+
+        string start = parts[^2];
+        return StartTime(pid) == start ? null : target;
+    }
+
+    /// <summary>The start time of a process (field 22 of <c>/proc/&lt;pid&gt;/stat</c>, clock ticks since boot), or <see langword="null"/> when there is none.</summary>
+    private static string? StartTime(int pid)
+    {
+        string? stat = ReadTrimmed($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/stat");
+        if (stat is null)
+        {
+            return null;
+        }
+
+        // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
+        string[] rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return rest.Length > 19 ? rest[19] : null;
+    }
+
+    private static string? ReadTrimmed(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>The waiting loop shared by the journal file locks: backoff, warning, and removal of a stale lock.</summary>
@@ -73,6 +194,9 @@ internal sealed class StaleLockWatch
     public string LockFile { get; }
 
     public TimeSpan? GracePeriod { get; }
+
+    /// <summary>Gets the reader of a lock's owner: the owner link of a lock whose owner process is gone, or <see langword="null"/>.</summary>
+    public Func<string, string?>? OwnerOf { get; init; }
 
     /// <summary>Removes the lock file; a missing one means the lock was not held.</summary>
     public void Remove()
@@ -125,6 +249,14 @@ internal sealed class StaleLockWatch
                 {
                     seen = stamp;
                     lastChange = Stopwatch.GetTimestamp();
+                    if (OwnerOf?.Invoke(LockFile) is { } deadOwner)
+                    {
+                        // The lock's owner process on this machine is gone (killed): its lock is removed at once.
+                        Trace.TraceWarning($"The lock file {LockFile} belongs to a process that no longer runs. Releasing it.");
+                        RemoveDeadLock(deadOwner);
+                        seen = null;
+                        continue;
+                    }
                 }
                 else if (Stopwatch.GetElapsedTime(lastChange) > grace)
                 {
@@ -159,6 +291,24 @@ internal sealed class StaleLockWatch
 
             Thread.Sleep(TimeSpan.FromMilliseconds(sleepMs));
             sleepMs = Math.Min(sleepMs * 2, 20);
+        }
+    }
+
+    /// <summary>Removes a lock whose owner is gone, if it still points to that owner, and the owner's link.</summary>
+    private void RemoveDeadLock(string ownerLink)
+    {
+        try
+        {
+            if (new FileInfo(LockFile).LinkTarget == ownerLink)
+            {
+                File.Delete(LockFile);
+            }
+
+            File.Delete(Path.IsPathRooted(ownerLink) ? ownerLink : Path.Combine(Path.GetDirectoryName(LockFile)!, ownerLink));
+        }
+        catch (IOException)
+        {
+            // Removed or replaced meanwhile.
         }
     }
 

@@ -39,8 +39,10 @@ internal sealed class JournalReplay
     {
         Exception? error = null;
         int next = 0;
-        foreach (string line in logs)
+        InvalidLastRecord = null;
+        for (int index = 0; index < logs.Count; index++)
         {
+            string line = logs[index];
             LogNumberRead++;
             var returned = own is not null && next < own.Count && ReferenceEquals(line, own[next].Text) ? own[next++] : null;
             if (returned is { Operation: not null } typed)
@@ -73,12 +75,20 @@ internal sealed class JournalReplay
             catch (FormatException e)
             {
                 LogNumberRead--;
+                if (index == logs.Count - 1)
+                {
+                    // As Optuna: an unreadable last record is ignored (and read again with the next read); once
+                    // another record follows it, the journal is refused. Writers refuse to append after it.
+                    InvalidLastRecord = new StorageInternalException($"The journal's last record (record {LogNumberRead + 1}) is not valid JSON ({e.Message}); it is ignored when reading, and nothing is appended after it (a record after it would make the journal unreadable for Optuna and Sharptune). Remove that line to write to this journal.", e);
+                    break;
+                }
+
                 throw new StorageInternalException($"The journal has an invalid record {LogNumberRead + 1} (a line cut short or overwritten, not at the end of the file): {e.Message}", e);
             }
 
             if (parsed is not IDictionary<string, object?> log)
             {
-                continue;
+                throw new StorageInternalException($"The journal has an invalid record {LogNumberRead}: a record is a JSON object, not {Describe(parsed)}.");
             }
 
             bool mine = log.TryGetValue("worker_id", out object? w) && w is string ws && ws == workerId;
@@ -89,6 +99,11 @@ internal sealed class JournalReplay
             catch (Exception e) when (mine && IsRecordError(e))
             {
                 error ??= e;
+            }
+            catch (Exception e) when (e is FormatException or InvalidCastException or KeyNotFoundException or OverflowException or ArgumentException)
+            {
+                // A field missing or of the wrong type (Optuna raises KeyError or TypeError on it, too).
+                throw new StorageInternalException($"The journal has an invalid record {LogNumberRead}: {e.Message}", e);
             }
         }
 
@@ -116,6 +131,48 @@ internal sealed class JournalReplay
         return new StorageInternalException(
             $"The journal record {record}{what} nests its value deeper than {PyJson.MaxDepth} levels, the limit for stored JSON values; it was not written by Sharptune or Optuna and cannot be read: {e.Message}",
             e);
+    }
+
+    /// <summary>
+    /// Gets the error of an unreadable last record that the last <see cref="Apply"/> ignored (as Optuna does), or
+    /// <see langword="null"/>; appending after such a record is refused.
+    /// </summary>
+    public StorageInternalException? InvalidLastRecord { get; private set; }
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string => "a string",
+        bool => "a boolean",
+        IList<object?> => "an array",
+        _ => "a number",
+    };
+
+    /// <summary>
+    /// The operation code of a record, read as Optuna compares it: an integer (a float with an integral value and
+    /// a boolean compare equal to one in Python); a string or an unknown code is an error.
+    /// </summary>
+    private static JournalOperation OpCode(IDictionary<string, object?> log)
+    {
+        if (!log.TryGetValue("op_code", out object? v))
+        {
+            throw new FormatException("The journal record has no 'op_code'.");
+        }
+
+        long code = v switch
+        {
+            long l => l,
+            int i => i,
+            bool b => b ? 1 : 0,
+            double d when d == Math.Floor(d) && Math.Abs(d) < 1e9 => (long)d,
+            _ => throw new FormatException($"The op_code of a journal record must be an integer, not {Describe(v)} ({PyFormat.Repr(v)})."),
+        };
+        if (code is < 0 or > (long)JournalOperation.DiscardTrials)
+        {
+            throw new FormatException($"Unknown op_code {code} in a journal record (known: 0-10).");
+        }
+
+        return (JournalOperation)code;
     }
 
     private static bool IsRecordError(Exception e) => e is KeyNotFoundException or DuplicatedStudyException or UpdateFinishedTrialException or ArgumentException;
@@ -157,7 +214,7 @@ internal sealed class JournalReplay
 
     private void ApplyOne(IDictionary<string, object?> log, string? mine)
     {
-        switch ((JournalOperation)(int)Num(log, "op_code"))
+        switch (OpCode(log))
         {
             case JournalOperation.CreateStudy:
                 ApplyCreateStudy(log, mine);
@@ -218,7 +275,8 @@ internal sealed class JournalReplay
 
                 break;
             default:
-                // DISCARD_TRIALS (written by other implementations) and unknown codes change nothing here.
+                // DISCARD_TRIALS (10), written by Optuna's Rust port (Rustuna) to drop trials from its own memory:
+                // skipped, as Optuna 5 does, whatever its fields; the trials stay in the study.
                 break;
         }
     }
@@ -372,7 +430,22 @@ internal sealed class JournalReplay
     {
         if (UpdatableTrial(log, mine) is { } trial)
         {
-            SetParam(trial, (string)log["param_name"]!, JournalStorage.ParseDistribution((string)log["distribution"]!), ToDouble(log["param_value_internal"]), mine);
+            string name = (string)log["param_name"]!;
+            var distribution = JournalStorage.ParseDistribution((string)log["distribution"]!);
+            double value = ToDouble(log["param_value_internal"]);
+            bool representable = distribution switch
+            {
+                CategoricalDistribution c => value >= 0 && value < c.Choices.Count && value == Math.Floor(value),
+                IntDistribution => double.IsFinite(value),
+                _ => true,
+            };
+            if (!representable)
+            {
+                // Optuna fails on such a parameter when the trial is read (an index out of range); here the record is refused.
+                throw new FormatException($"The internal value {PyFormat.FloatRepr(value)} of parameter '{name}' is not a value of its distribution {distribution.ToJson()}.");
+            }
+
+            SetParam(trial, name, distribution, value, mine);
         }
     }
 

@@ -173,6 +173,7 @@ public sealed partial class JournalStorage
 
         try
         {
+            ThrowIfInvalidLastRecord();
             _backend.AppendLogs(JournalRecord.Texts(records), durable: false);
         }
         catch

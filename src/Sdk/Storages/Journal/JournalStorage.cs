@@ -118,6 +118,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         ArgumentNullException.ThrowIfNull(directions);
         string name = studyName ?? Study.DefaultStudyNamePrefix + Guid.NewGuid().ToString();
+        StoredNames.CheckStudyName(name);
         var sb = Record(JournalOperation.CreateStudy, out string worker);
         sb.Append(",\"study_name\":");
         PyJson.WriteString(sb, name);
@@ -212,6 +213,11 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
     {
+        if (templateTrial is not null)
+        {
+            StoredNames.CheckTemplate(templateTrial);
+        }
+
         string worker = WorkerId();
         JournalRecord record;
         if (templateTrial is null)
@@ -326,6 +332,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         var record = PlainCreateRecord(studyId, worker);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfInvalidLastRecord();
         if (!_backend.TryAppendLogs([record.Text], _replay.LogNumberRead, durable: false))
         {
             return null;
@@ -341,6 +348,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     {
         ArgumentNullException.ThrowIfNull(paramName);
         ArgumentNullException.ThrowIfNull(distribution);
+        StoredNames.CheckParamName(paramName);
         string json = distribution.ToJson();
         var sb = Record(JournalOperation.SetTrialParam, out string worker);
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"param_name\":");
@@ -655,11 +663,27 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     internal static Distribution ParseDistribution(string json) => DistributionCache.GetOrAdd(json, static j => Distribution.FromJson(j));
 
     /// <summary>Parses Optuna's ISO 8601 datetimes; a time without offset is local time, as Python reads it.</summary>
-    internal static DateTime ParseDate(string text)
+    internal static DateTime ParseDate(string text) => ParseDate(text, TimeZoneInfo.Local);
+
+    /// <summary>
+    /// Parses a journal time as Optuna 5 does: a time with an offset (what Optuna 5 and Sharptune write, in UTC) is
+    /// exact; a time without one (written by Optuna before 5.0 as local time) is taken as local time of
+    /// <paramref name="local"/>, the reading machine's zone (Python's <c>astimezone()</c>).
+    /// </summary>
+    internal static DateTime ParseDate(string text, TimeZoneInfo local)
     {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var dto))
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dto))
         {
-            return dto.UtcDateTime;
+            bool hasOffset = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+            if (hasOffset)
+            {
+                return dto.UtcDateTime;
+            }
+
+            var naive = DateTime.SpecifyKind(dto.DateTime, DateTimeKind.Unspecified);
+            return local.IsInvalidTime(naive)
+                ? TimeZoneInfo.ConvertTimeToUtc(naive.AddHours(1), local).AddHours(-1)
+                : TimeZoneInfo.ConvertTimeToUtc(naive, local);
         }
 
         throw new FormatException($"Unrecognized journal datetime '{text}'.");
@@ -670,6 +694,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private void SetStudyAttr(JournalOperation op, string field, int studyId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, field == "user_attr" ? "user attribute" : "system attribute");
         var sb = Record(op, out string worker);
         sb.Append(",\"study_id\":").Append(studyId).Append(",\"").Append(field).Append("\":{");
         PyJson.WriteString(sb, key);
@@ -691,6 +716,7 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private void SetTrialAttr(JournalOperation op, string field, int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, field == "user_attr" ? "user attribute" : "system attribute");
         var sb = Record(op, out string worker);
         sb.Append(",\"trial_id\":").Append(trialId).Append(",\"").Append(field).Append("\":{");
         PyJson.WriteString(sb, key);
@@ -739,8 +765,18 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
     private void WriteAndSync(IReadOnlyList<JournalRecord> records, string worker, bool durable)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfInvalidLastRecord();
         _backend.AppendLogs(JournalRecord.Texts(records), durable);
         Sync(worker, records);
+    }
+
+    /// <summary>Refuses to append after an unreadable last record (it would then be in the middle of the journal, which no reader accepts).</summary>
+    private void ThrowIfInvalidLastRecord()
+    {
+        if (_replay.InvalidLastRecord is { } error)
+        {
+            throw new StorageInternalException($"Nothing is written to the journal {_backend}: {error.Message}", error);
+        }
     }
 
     /// <summary>Replays what the log has beyond what was read; <paramref name="own"/>: the records just appended, applied without parsing when they come back unchanged.</summary>

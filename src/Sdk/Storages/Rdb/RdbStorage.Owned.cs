@@ -32,30 +32,67 @@ public sealed partial class RdbStorage
     private void Own(int trialId, int studyId, int number, DateTime start) =>
         _owned[trialId] = new OwnedTrial(trialId, studyId, number, start);
 
-    /// <summary>Stops tracking a trial and returns its writes not yet sent.</summary>
-    private List<PendingWrite>? Disown(int trialId)
+    /// <summary>
+    /// Stops tracking a trial and returns its writes not yet sent. A flush or heartbeat that is sending earlier writes
+    /// of the trial is waited for first, so that those are stored (or back in the queue) before the caller writes
+    /// the trial's state: every write of a trial is stored before its state.
+    /// </summary>
+    private List<PendingWrite>? Disown(int trialId) => Disown(trialId, out _);
+
+    private List<PendingWrite>? Disown(int trialId, out OwnedTrial? disowned)
     {
+        disowned = null;
         if (!_owned.TryRemove(trialId, out var owned))
         {
             return null;
         }
 
-        lock (owned.Lock)
+        disowned = owned;
+        owned.Sending.Wait();
+        try
         {
-            owned.Closed = true;
-            if (owned.Pending.Count == 0)
+            lock (owned.Lock)
             {
-                return null;
-            }
+                owned.Closed = true;
+                if (owned.Pending.Count == 0)
+                {
+                    return null;
+                }
 
-            var pending = new List<PendingWrite>(owned.Pending);
-            owned.Pending.Clear();
-            return pending;
+                var pending = new List<PendingWrite>(owned.Pending);
+                owned.Pending.Clear();
+                return pending;
+            }
+        }
+        finally
+        {
+            owned.Sending.Release();
         }
     }
 
-    /// <summary>Applies a write to the local copy of a trial this instance owns and queues it; false when the trial is not owned.</summary>
-    private bool TryDefer(int trialId, PendingWrite write, Action<OwnedTrial> apply)
+    /// <summary>
+    /// Tracks a trial again after its finishing transaction failed (the database was unreachable, the value was
+    /// refused): its writes go back to the queue, so that marking it failed next still stores them first.
+    /// </summary>
+    private void Reown(OwnedTrial owned, List<PendingWrite>? pending)
+    {
+        lock (owned.Lock)
+        {
+            owned.Closed = false;
+            if (pending is not null)
+            {
+                owned.Pending.InsertRange(0, pending);
+            }
+        }
+
+        _owned[owned.TrialId] = owned;
+    }
+
+    /// <summary>
+    /// Applies a write to the local copy of a trial this instance owns and queues it unless
+    /// <paramref name="apply"/> says it changes nothing stored; false when the trial is not owned.
+    /// </summary>
+    private bool TryDefer(int trialId, PendingWrite write, Func<OwnedTrial, bool> apply)
     {
         if (!_owned.TryGetValue(trialId, out var owned))
         {
@@ -69,7 +106,11 @@ public sealed partial class RdbStorage
                 return false;
             }
 
-            apply(owned);
+            if (!apply(owned))
+            {
+                return true;
+            }
+
             owned.Frozen = null;
             owned.Pending.Add(write);
         }
@@ -131,25 +172,18 @@ public sealed partial class RdbStorage
                     PendingKind.UserAttr => raw.Statement(_sql.UpsertTrialUserAttr).Bind("@key", w.Name).Bind("@value", w.Json),
                     _ => raw.Statement(_sql.UpsertTrialSystemAttr).Bind("@key", w.Name).Bind("@value", w.Json),
                 };
-                statement.Bind("@t", trialId).Execute();
+                ExpectRows(statement.Bind("@t", trialId).Execute(), 1, trialId);
                 continue;
             }
 
-            switch (w.Kind)
+            int rows = w.Kind switch
             {
-                case PendingKind.Param:
-                    c.Command(_sql.InsertParam).With("@t", trialId).With("@name", w.Name).With("@value", w.Value).With("@dist", w.Json).ExecuteNonQuery();
-                    break;
-                case PendingKind.Intermediate:
-                    c.Command(_sql.UpsertIntermediate).With("@t", trialId).With("@step", w.Step).With("@value", w.Value).With("@type", w.Json).ExecuteNonQuery();
-                    break;
-                case PendingKind.UserAttr:
-                    c.Command(_sql.UpsertTrialUserAttr).With("@t", trialId).With("@key", w.Name).With("@value", w.Json).ExecuteNonQuery();
-                    break;
-                default:
-                    c.Command(_sql.UpsertTrialSystemAttr).With("@t", trialId).With("@key", w.Name).With("@value", w.Json).ExecuteNonQuery();
-                    break;
-            }
+                PendingKind.Param => c.Command(_sql.InsertParam).With("@t", trialId).With("@name", w.Name).With("@value", w.Value).With("@dist", w.Json).ExecuteNonQuery(),
+                PendingKind.Intermediate => c.Command(_sql.UpsertIntermediate).With("@t", trialId).With("@step", w.Step).With("@value", w.Value).With("@type", w.Json).ExecuteNonQuery(),
+                PendingKind.UserAttr => c.Command(_sql.UpsertTrialUserAttr).With("@t", trialId).With("@key", w.Name).With("@value", w.Json).ExecuteNonQuery(),
+                _ => c.Command(_sql.UpsertTrialSystemAttr).With("@t", trialId).With("@key", w.Name).With("@value", w.Json).ExecuteNonQuery(),
+            };
+            ExpectRows(rows, 1, trialId);
         }
 
         if (batch is { Count: > 0 })
@@ -168,8 +202,27 @@ public sealed partial class RdbStorage
             statement.Bind(ParamNames.N[i], w.Name).Bind(ParamNames.V[i], w.Value).Bind(ParamNames.D[i], w.Json);
         }
 
-        statement.Execute();
+        ExpectRows(statement.Execute(), batch.Count, trialId);
         batch.Clear();
+    }
+
+    /// <summary>
+    /// Checks the row count of a write of a trial: every queued write stores exactly one row (a parameter is queued
+    /// once), so fewer rows mean the trial is no longer updatable (another worker finished it, or it was deleted).
+    /// Such a write is an error, never silently dropped.
+    /// </summary>
+    private static void ExpectRows(int rows, int expected, int trialId)
+    {
+        if (rows < expected)
+        {
+            throw new WriteRejectedException(trialId);
+        }
+    }
+
+    /// <summary>A queued write of a trial stored no row: the trial is no longer RUNNING or WAITING in the database.</summary>
+    private sealed class WriteRejectedException(int trialId) : Exception($"A write of trial {trialId} changed no row: the trial is no longer updatable.")
+    {
+        public int TrialId { get; } = trialId;
     }
 
     /// <summary>The parameter names of <see cref="Sql.InsertParams"/>, built once.</summary>
@@ -217,7 +270,7 @@ public sealed partial class RdbStorage
         Volatile.Write(ref _flushScheduled, 0);
         try
         {
-            FlushPending();
+            FlushPending(waitForSenders: false);
         }
         catch (Exception e) when (e is StorageInternalException or ObjectDisposedException or InvalidOperationException)
         {
@@ -227,35 +280,76 @@ public sealed partial class RdbStorage
     }
 
     /// <summary>Sends every queued write of the trials this instance owns, in one transaction.</summary>
-    internal void FlushPending()
+    internal void FlushPending() => FlushPending(waitForSenders: true);
+
+    /// <summary>
+    /// Sends every queued write of the trials this instance owns, in one transaction. A trial whose writes are
+    /// being sent by another thread is waited for (<paramref name="waitForSenders"/>) or skipped (the background
+    /// flush: the other sender is a heartbeat or the trial's own state change). A trial another worker finished
+    /// meanwhile (its write stores no row) is dropped from the batch and no longer tracked: its next write or
+    /// state change reports <see cref="UpdateFinishedTrialException"/>.
+    /// </summary>
+    private void FlushPending(bool waitForSenders)
     {
         var batches = new List<(OwnedTrial Trial, List<PendingWrite> Writes)>();
+        var held = new List<OwnedTrial>();
         foreach (var owned in _owned.Values)
         {
+            if (waitForSenders)
+            {
+                owned.Sending.Wait();
+            }
+            else if (!owned.Sending.Wait(0))
+            {
+                continue;
+            }
+
+            bool taken = false;
             lock (owned.Lock)
             {
                 if (!owned.Closed && owned.Pending.Count > 0)
                 {
                     batches.Add((owned, [.. owned.Pending]));
                     owned.Pending.Clear();
+                    taken = true;
                 }
+            }
+
+            if (taken)
+            {
+                held.Add(owned);
+            }
+            else
+            {
+                owned.Sending.Release();
             }
         }
 
-        if (batches.Count == 0)
-        {
-            return;
-        }
-
+        // Each sender keeps its trials' Sending gates until their writes are stored or back in their queues.
         try
         {
-            Write(durable: false, c =>
+            while (batches.Count > 0)
             {
-                foreach (var (trial, writes) in batches)
+                try
                 {
-                    WritePending(c, trial.TrialId, writes);
+                    Write(durable: false, c =>
+                    {
+                        foreach (var (trial, writes) in batches)
+                        {
+                            WritePending(c, trial.TrialId, writes);
+                        }
+                    });
+                    batches.Clear();
                 }
-            });
+                catch (WriteRejectedException rejected)
+                {
+                    // Rolled back: send the others again without the trial that is no longer updatable.
+                    int i = batches.FindIndex(b => b.Trial.TrialId == rejected.TrialId);
+                    var (trial, _) = batches[i];
+                    batches.RemoveAt(i);
+                    Abandon(trial);
+                }
+            }
         }
         catch
         {
@@ -263,14 +357,50 @@ public sealed partial class RdbStorage
             {
                 lock (trial.Lock)
                 {
-                    if (!trial.Closed)
-                    {
-                        trial.Pending.InsertRange(0, writes);
-                    }
+                    trial.Pending.InsertRange(0, writes);
                 }
             }
 
             throw;
+        }
+        finally
+        {
+            foreach (var trial in held)
+            {
+                trial.Sending.Release();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    void IQueuedWriteStorage.DiscardQueuedWrites(int trialId)
+    {
+        if (!_owned.TryGetValue(trialId, out var owned))
+        {
+            return;
+        }
+
+        owned.Sending.Wait();
+        try
+        {
+            // No longer tracked either: the trial's local copy holds the dropped values, so it must not become the
+            // cached trial when its state is written.
+            Abandon(owned);
+        }
+        finally
+        {
+            owned.Sending.Release();
+        }
+    }
+
+    /// <summary>Stops tracking a trial that is no longer updatable and drops its queued writes (which can not be stored).</summary>
+    private void Abandon(OwnedTrial trial)
+    {
+        _owned.TryRemove(new KeyValuePair<int, OwnedTrial>(trial.TrialId, trial));
+        lock (trial.Lock)
+        {
+            trial.Closed = true;
+            trial.Pending.Clear();
         }
     }
 
@@ -281,6 +411,9 @@ public sealed partial class RdbStorage
     private sealed class OwnedTrial(int trialId, int studyId, int number, DateTime start)
     {
         public Lock Lock { get; } = new();
+
+        /// <summary>Gets the gate held by the one thread that is sending (or about to send) writes taken from the queue.</summary>
+        public SemaphoreSlim Sending { get; } = new(1, 1);
 
         public int TrialId { get; } = trialId;
 

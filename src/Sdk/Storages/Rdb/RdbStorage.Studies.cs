@@ -10,10 +10,7 @@ public sealed partial class RdbStorage
     {
         ArgumentNullException.ThrowIfNull(directions);
         string name = studyName ?? Study.DefaultStudyNamePrefix + Guid.NewGuid().ToString();
-        if (name.Length > 512)
-        {
-            throw new ArgumentException($"The study name is {name.Length} characters long; Optuna's schema allows at most 512.", nameof(studyName));
-        }
+        StoredNames.CheckStudyName(name);
 
         StudyDirection[] dirs = [.. directions];
         int studyId = Write(durable: true, c =>
@@ -63,10 +60,20 @@ public sealed partial class RdbStorage
     }
 
     /// <inheritdoc/>
-    public void SetStudyUserAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudyUserAttr, studyId, key, value);
+    public void SetStudyUserAttr(int studyId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, "user attribute");
+        SetStudyAttr(_sql.UpsertStudyUserAttr, studyId, key, value);
+    }
 
     /// <inheritdoc/>
-    public void SetStudySystemAttr(int studyId, string key, object? value) => SetStudyAttr(_sql.UpsertStudySystemAttr, studyId, key, value);
+    public void SetStudySystemAttr(int studyId, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, "system attribute");
+        SetStudyAttr(_sql.UpsertStudySystemAttr, studyId, key, value);
+    }
 
     /// <summary>
     /// Finds a study id by name. Opening a study by name also forgets what this instance cached about that id: on

@@ -9,6 +9,11 @@ public sealed partial class RdbStorage
     /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? templateTrial = null)
     {
+        if (templateTrial is not null)
+        {
+            StoredNames.CheckTemplate(templateTrial);
+        }
+
         DateTime now = Now();
         TrialState state = templateTrial?.State ?? TrialState.Running;
         DateTime? start = templateTrial is null ? now : templateTrial.DatetimeStart;
@@ -136,16 +141,20 @@ public sealed partial class RdbStorage
     {
         ArgumentNullException.ThrowIfNull(paramName);
         ArgumentNullException.ThrowIfNull(distribution);
+        StoredNames.CheckParamName(paramName);
         int studyId = StudyOfTrial(trialId);
         CheckDistribution(studyId, paramName, distribution, connection: null);
         string json = distribution.ToJson();
         bool deferred = TryDefer(trialId, new PendingWrite(PendingKind.Param, paramName, 0, internalValue, json), o =>
         {
             // Optuna keeps the first value of a parameter set twice.
-            if (o.Params.TryAdd(paramName, internalValue))
+            if (!o.Params.TryAdd(paramName, internalValue))
             {
-                o.Distributions[paramName] = distribution;
+                return false;
             }
+
+            o.Distributions[paramName] = distribution;
+            return true;
         });
         if (deferred)
         {
@@ -207,8 +216,47 @@ public sealed partial class RdbStorage
         }
 
         double[]? vals = values?.ToArray();
-        _owned.TryGetValue(trialId, out var owned);
-        var pending = Disown(trialId);
+        var pending = Disown(trialId, out var owned);
+        try
+        {
+            Finish(trialId, state, vals, now, pending);
+        }
+        catch (Exception e) when (owned is not null && e is not (UpdateFinishedTrialException or KeyNotFoundException))
+        {
+            // Not stored (the database is unreachable, or it refused a value): the trial and its writes stay
+            // tracked, so that marking it failed next still stores its writes first.
+            Reown(owned, pending);
+            throw;
+        }
+
+        if (state.IsFinished() && _trialKeys.TryGetValue(trialId, out var key) && _studies.TryGetValue(key.StudyId, out var studyCache))
+        {
+            lock (studyCache.Lock)
+            {
+                studyCache.ScanUnfinished.Remove(trialId);
+            }
+        }
+
+        if (owned is not null && state.IsFinished())
+        {
+            // Write-through: the finished trial is exactly what this instance wrote, so the cache takes it without
+            // reading it back (samplers that read the study on every ask then pay one small query, not six).
+            _finished[trialId] = (owned.StudyId, owned.Finish(state, vals, now));
+        }
+        else if (owned is not null)
+        {
+            // Back to WAITING: no longer this instance's running trial.
+            lock (owned.Lock)
+            {
+                owned.Closed = true;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The durable transaction that stores a trial's queued writes, then its state and values.</summary>
+    private void Finish(int trialId, TrialState state, double[]? vals, DateTime now, List<PendingWrite>? pending) =>
         Write(durable: true, c =>
         {
             if (c.Raw is null && c.Connection.CanCreateBatch)
@@ -221,7 +269,14 @@ public sealed partial class RdbStorage
             // The trial's queued writes are stored first, in the same durable transaction as its state.
             if (pending is not null)
             {
-                WritePending(c, trialId, pending, finishing: true);
+                try
+                {
+                    WritePending(c, trialId, pending, finishing: true);
+                }
+                catch (WriteRejectedException)
+                {
+                    throw RejectedWrite(c, trialId);
+                }
             }
 
             // The guarded update takes the row (PostgreSQL) or the database (SQLite) for the transaction; a trial
@@ -267,29 +322,16 @@ public sealed partial class RdbStorage
                 }
             }
         });
-        if (state.IsFinished() && _trialKeys.TryGetValue(trialId, out var key) && _studies.TryGetValue(key.StudyId, out var studyCache))
-        {
-            lock (studyCache.Lock)
-            {
-                studyCache.ScanUnfinished.Remove(trialId);
-            }
-        }
-
-        if (owned is not null && state.IsFinished())
-        {
-            // Write-through: the finished trial is exactly what this instance wrote, so the cache takes it without
-            // reading it back (samplers that read the study on every ask then pay one small query, not six).
-            _finished[trialId] = (owned.StudyId, owned.Finish(state, vals, now));
-        }
-
-        return true;
-    }
 
     /// <inheritdoc/>
     public void SetTrialIntermediateValue(int trialId, int step, double intermediateValue)
     {
         var (stored, type) = StoredIntermediate(intermediateValue);
-        if (TryDefer(trialId, new PendingWrite(PendingKind.Intermediate, string.Empty, step, stored, type), o => o.Intermediate[step] = intermediateValue))
+        if (TryDefer(trialId, new PendingWrite(PendingKind.Intermediate, string.Empty, step, stored, type), o =>
+        {
+            o.Intermediate[step] = intermediateValue;
+            return true;
+        }))
         {
             return;
         }
@@ -305,8 +347,13 @@ public sealed partial class RdbStorage
     public void SetTrialUserAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, "user attribute");
         string json = PyJson.Serialize(value);
-        if (!TryDefer(trialId, new PendingWrite(PendingKind.UserAttr, key, 0, null, json), o => o.UserAttrs[key] = value))
+        if (!TryDefer(trialId, new PendingWrite(PendingKind.UserAttr, key, 0, null, json), o =>
+        {
+            o.UserAttrs[key] = value;
+            return true;
+        }))
         {
             SetTrialAttr(_sql.UpsertTrialUserAttr, trialId, key, json);
         }
@@ -316,8 +363,13 @@ public sealed partial class RdbStorage
     public void SetTrialSystemAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, "system attribute");
         string json = PyJson.Serialize(value);
-        if (!TryDefer(trialId, new PendingWrite(PendingKind.SystemAttr, key, 0, null, json), o => o.SystemAttrs[key] = value))
+        if (!TryDefer(trialId, new PendingWrite(PendingKind.SystemAttr, key, 0, null, json), o =>
+        {
+            o.SystemAttrs[key] = value;
+            return true;
+        }))
         {
             SetTrialAttr(_sql.UpsertTrialSystemAttr, trialId, key, json);
         }
@@ -606,6 +658,7 @@ public sealed partial class RdbStorage
         using var batch = c.Connection.CreateBatch();
         batch.Connection = c.Connection;
         batch.Transaction = c.Transaction;
+        var expected = new List<int>();
         for (int start = 0; pending is not null && start < pending.Count;)
         {
             var w = pending[start];
@@ -625,6 +678,7 @@ public sealed partial class RdbStorage
                 }
 
                 command.CommandText = _sql.InsertParams(count);
+                expected.Add(count);
                 start += count;
             }
             else
@@ -643,6 +697,7 @@ public sealed partial class RdbStorage
                     BatchParameter(command, "@value", w.Json!, System.Data.DbType.String);
                 }
 
+                expected.Add(1);
                 start++;
             }
 
@@ -677,6 +732,31 @@ public sealed partial class RdbStorage
             using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
             throw r.Read() ? Unupdatable(r.GetInt32(1)) : TrialNotFound(trialId);
         }
+
+        for (int i = 0; i < expected.Count; i++)
+        {
+            if (batch.BatchCommands[i].RecordsAffected < expected[i])
+            {
+                throw RejectedWrite(c, trialId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The error for a queued write that stored no row, read inside the caller's transaction: the trial is missing
+    /// or finished (a write of a trial is never silently dropped).
+    /// </summary>
+    private Exception RejectedWrite(RdbConnection c, int trialId)
+    {
+        using var r = c.Command(_sql.TrialKey).With("@t", trialId).ExecuteReader();
+        if (!r.Read())
+        {
+            return TrialNotFound(trialId);
+        }
+
+        return ParseState(r.GetString(2)).IsFinished()
+            ? Unupdatable(r.GetInt32(1))
+            : new StorageInternalException($"A write of trial #{r.GetInt32(1)} (trial_id {trialId}) changed no row in {Dialect.DisplayName}; nothing of the trial's finishing transaction was stored.");
     }
 
     private void BatchDateTime(System.Data.Common.DbBatchCommand command, string name, DateTime? utc)
@@ -805,20 +885,22 @@ public sealed partial class RdbStorage
     public void RecordHeartbeat(int trialId)
     {
         List<PendingWrite>? pending = null;
-        if (_owned.TryGetValue(trialId, out var owned))
-        {
-            lock (owned.Lock)
-            {
-                if (!owned.Closed && owned.Pending.Count > 0)
-                {
-                    pending = [.. owned.Pending];
-                    owned.Pending.Clear();
-                }
-            }
-        }
-
+        _owned.TryGetValue(trialId, out var owned);
+        owned?.Sending.Wait();
         try
         {
+            if (owned is not null)
+            {
+                lock (owned.Lock)
+                {
+                    if (!owned.Closed && owned.Pending.Count > 0)
+                    {
+                        pending = [.. owned.Pending];
+                        owned.Pending.Clear();
+                    }
+                }
+            }
+
             Write(durable: false, c =>
             {
                 if (pending is not null)
@@ -829,17 +911,25 @@ public sealed partial class RdbStorage
                 c.Command(_sql.RecordHeartbeat).With("@t", trialId).ExecuteNonQuery();
             });
         }
+        catch (WriteRejectedException) when (owned is not null)
+        {
+            // Another worker finished the trial: its writes can not be stored.
+            Abandon(owned);
+            ThrowIfNotUpdatable(trialId);
+            throw new StorageInternalException($"A write of trial_id {trialId} changed no row in {Dialect.DisplayName}.");
+        }
         catch when (pending is not null && owned is not null)
         {
             lock (owned.Lock)
             {
-                if (!owned.Closed)
-                {
-                    owned.Pending.InsertRange(0, pending);
-                }
+                owned.Pending.InsertRange(0, pending);
             }
 
             throw;
+        }
+        finally
+        {
+            owned?.Sending.Release();
         }
     }
 

@@ -13,7 +13,7 @@ namespace Sharptune.Storages;
 /// claimed by exactly one worker, and lock contention is retried with backoff. Finished trials are cached in the
 /// process, so reading a study costs only its new and unfinished trials.
 /// </summary>
-public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
+public sealed partial class RdbStorage : IHeartbeatStorage, IQueuedWriteStorage, IDisposable
 {
     private readonly RdbConnectionPool _pool;
     private readonly RdbStorageOptions _options;
