@@ -143,6 +143,7 @@ internal sealed partial class CliApp
         root.Add(CopyCommand());
         root.Add(WatchCommand());
         root.Add(ImportanceCommand());
+        root.Add(PlotCommand());
         return root;
     }
 
