@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text;
+
+namespace Sharptune.Visualization.Plots;
+
+/// <summary>Checks and helpers shared by the plots (Optuna's <c>visualization._utils</c>).</summary>
+internal static class PlotSupport
+{
+    public const string DefaultTargetName = "Objective Value";
+
+    public static void CheckPlotArgs(IEnumerable<Study> studies, Func<FrozenTrial, double>? target)
+    {
+        if (target is null && studies.Any(s => s.IsMultiObjective))
+        {
+            throw new ArgumentException("If the `study` is being used for multi-objective optimization, please specify the `target`.", nameof(target));
+        }
+    }
+
+    public static double TargetOrValue(FrozenTrial trial, Func<FrozenTrial, double>? target) =>
+        target is null ? trial.Values is { Count: > 0 } v ? v[0] : double.NaN : target(trial);
+
+    /// <summary>Keeps the trials whose target value is finite.</summary>
+    public static List<FrozenTrial> FilterNonfinite(IEnumerable<FrozenTrial> trials, Func<FrozenTrial, double>? target) =>
+        trials.Where(t => double.IsFinite(TargetOrValue(t, target))).ToList();
+
+    public static bool Feasible(FrozenTrial trial)
+    {
+        foreach (double c in trial.Constraints.Values)
+        {
+            if (!(c <= 0.0))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool IsLogScale(IReadOnlyList<FrozenTrial> trials, string param)
+    {
+        foreach (var t in trials)
+        {
+            if (t.Distributions.TryGetValue(param, out var d))
+            {
+                return d is FloatDistribution { Log: true } or IntDistribution { Log: true };
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsNumerical(IReadOnlyList<FrozenTrial> trials, string param)
+    {
+        foreach (var t in trials)
+        {
+            if (t.Distributions.TryGetValue(param, out var d))
+            {
+                return d is not CategoricalDistribution c || c.Choices.All(IsNumber);
+            }
+        }
+
+        return true;
+    }
+
+    public static bool IsNumber(object? v) => v is double or float or int or long or short or byte or decimal;
+
+    public static double ToDouble(object? v) => v switch
+    {
+        double d => d,
+        float f => f,
+        int i => i,
+        long l => l,
+        short s => s,
+        byte b => b,
+        decimal m => (double)m,
+        bool b => b ? 1 : 0,
+        _ => double.NaN,
+    };
+
+    /// <summary>Python's <c>str()</c> of a parameter value.</summary>
+    public static string PyStr(object? v) => v switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        string s => s,
+        double d => PyFloat(d),
+        float f => PyFloat(f),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? string.Empty,
+    };
+
+    /// <summary>Python's <c>repr()</c> of a parameter value (strings quoted).</summary>
+    public static string PyRepr(object? v) => v is string s ? (s.Contains('\'') && !s.Contains('"') ? $"\"{s}\"" : $"'{s.Replace("'", "\\'", StringComparison.Ordinal)}'") : PyStr(v);
+
+    public static string PyFloat(double d)
+    {
+        if (double.IsNaN(d))
+        {
+            return "nan";
+        }
+
+        if (double.IsInfinity(d))
+        {
+            return d > 0 ? "inf" : "-inf";
+        }
+
+        string r = d.ToString(CultureInfo.InvariantCulture);
+        if (r.Contains('E'))
+        {
+            // Python writes 1e-05 and 1e+16.
+            int e = r.IndexOf('E');
+            string mantissa = r[..e];
+            int exp = int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture);
+            return $"{mantissa}e{(exp < 0 ? "-" : "+")}{Math.Abs(exp):00}";
+        }
+
+        return r.Contains('.') ? r : r + ".0";
+    }
+
+    /// <summary>Optuna's hover text: the trial's number, values, parameters and user attributes as indented JSON, lines joined by &lt;br&gt;.</summary>
+    public static string HoverText(FrozenTrial trial)
+    {
+        var fields = new List<KeyValuePair<string, object?>>
+        {
+            new("number", (long)trial.Number),
+            new("values", trial.Values?.Select(v => (object?)v).ToList()),
+            new("params", trial.Params.ToList()),
+        };
+        if (trial.UserAttrs.Count > 0)
+        {
+            fields.Add(new("user_attrs", trial.UserAttrs.ToList()));
+        }
+
+        var sb = new StringBuilder();
+        WriteJson(sb, fields, 0);
+        return sb.ToString();
+    }
+
+    /// <summary>Writes a value as Python's <c>json.dumps(indent=2)</c> does, with "&lt;br&gt;" for line breaks.</summary>
+    private static void WriteJson(StringBuilder sb, object? value, int depth)
+    {
+        switch (value)
+        {
+            case null:
+                sb.Append("null");
+                break;
+            case bool b:
+                sb.Append(b ? "true" : "false");
+                break;
+            case string s:
+                WriteString(sb, s);
+                break;
+            case double d:
+                sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PyFloat(d));
+                break;
+            case float f:
+                WriteJson(sb, (double)f, depth);
+                break;
+            case long or int or short or byte:
+                sb.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> dict:
+                var items = dict.ToList();
+                if (items.Count == 0)
+                {
+                    sb.Append("{}");
+                    break;
+                }
+
+                sb.Append('{');
+                for (int i = 0; i < items.Count; i++)
+                {
+                    sb.Append(i == 0 ? "<br>" : ",<br>").Append(' ', 2 * (depth + 1));
+                    WriteString(sb, items[i].Key);
+                    sb.Append(": ");
+                    WriteJson(sb, items[i].Value, depth + 1);
+                }
+
+                sb.Append("<br>").Append(' ', 2 * depth).Append('}');
+                break;
+            case System.Collections.IEnumerable list:
+                var elements = list.Cast<object?>().ToList();
+                if (elements.Count == 0)
+                {
+                    sb.Append("[]");
+                    break;
+                }
+
+                sb.Append('[');
+                for (int i = 0; i < elements.Count; i++)
+                {
+                    sb.Append(i == 0 ? "<br>" : ",<br>").Append(' ', 2 * (depth + 1));
+                    WriteJson(sb, elements[i], depth + 1);
+                }
+
+                sb.Append("<br>").Append(' ', 2 * depth).Append(']');
+                break;
+            case IFormattable f:
+                sb.Append(f.ToString(null, CultureInfo.InvariantCulture));
+                break;
+            default:
+                WriteString(sb, value.ToString() ?? string.Empty);
+                break;
+        }
+    }
+
+    /// <summary>A JSON string as Python writes it (ASCII only, \uXXXX escapes).</summary>
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20 || c > 0x7f)
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+
+    /// <summary>
+    /// Chooses at most <paramref name="max"/> of <paramref name="count"/> indices, evenly spread, always including
+    /// <paramref name="keep"/>; the result is sorted. Returns null when every index fits.
+    /// </summary>
+    public static int[]? Decimate(int count, int max, IEnumerable<int>? keep = null)
+    {
+        if (count <= max)
+        {
+            return null;
+        }
+
+        var chosen = new HashSet<int>(keep ?? []);
+        int room = Math.Max(0, max - chosen.Count);
+        if (room > 0)
+        {
+            double stride = (double)count / room;
+            for (int k = 0; k < room; k++)
+            {
+                chosen.Add((int)(k * stride));
+            }
+        }
+
+        var result = chosen.ToArray();
+        Array.Sort(result);
+        return result;
+    }
+
+    public static string SampleNote(int shown, int total, string what = "trials") =>
+        string.Create(CultureInfo.InvariantCulture, $"{shown:N0} of {total:N0} {what} drawn (evenly spaced sample)");
+}
