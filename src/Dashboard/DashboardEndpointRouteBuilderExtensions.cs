@@ -74,12 +74,10 @@ public static class DashboardEndpointRouteBuilderExtensions
             return await next(context).ConfigureAwait(false);
         });
 
-        if (prefix.Length > 0)
-        {
-            endpoints.MapGet(prefix, () => Results.Redirect(prefix + "/")).ExcludeFromDescription();
-        }
-
-        group.MapGet("/", () => File(assets, "index.html", "no-cache"));
+        // Routing matches "/sharptune" and "/sharptune/" alike; the page's relative links need the slash.
+        group.MapGet("/", (HttpContext context) => context.Request.Path.Value is { } p && !p.EndsWith('/')
+            ? Results.Redirect(context.Request.PathBase + p + "/")
+            : File(assets, "index.html", "no-cache"));
         group.MapGet("/static/{file}", (string file) =>
             file == "plotly.min.js" ? File(plotly, file, "public, max-age=86400") : File(assets, file, "no-cache"));
 

@@ -265,7 +265,13 @@
           try {
             const fig = await getJson("studies/" + studyId + "/plot/" + type + q);
             if (target.classList.contains("plot-message")) { target.className = "plot"; target.textContent = ""; }
-            const layout = Object.assign({}, fig.layout, { autosize: true, height: 430, width: undefined, margin: { l: 60, r: 20, t: 50, b: 50 } });
+            const panels = Object.keys(fig.layout || {}).filter(k => /^xaxis\d*$/.test(k)).length;
+            const wide = panels > 2;
+            card.classList.toggle("wide", wide);
+            const title = Object.assign({}, (fig.layout || {}).title, { x: 0.01, xanchor: "left" });
+            const layout = Object.assign({}, fig.layout, { autosize: true, height: wide ? 720 : 430, width: undefined, title });
+            delete layout.width;
+            target.style.height = layout.height + "px";
             await Plotly.react(target, fig.data, layout, { displaylogo: false, responsive: true });
             card.dataset.rendered = "true";
           } catch (e) {
