@@ -1,5 +1,6 @@
 // Writes every Sharptune.Visualization plot of two real studies into a folder, as offline HTML, PNG and SVG:
 //   dotnet run --project samples/Visualization [-- out-folder]
+// With --large [trials] it times every plot of a 100,000-trial, 10-parameter study instead (HTML and PNG).
 // The single-objective study tunes a small gradient-boosting-like surrogate (four parameters: a log-scale
 // learning rate, an integer depth, a categorical booster and a subsample fraction) with TPE and a median pruner,
 // so that the intermediate values, pruned trials and the timeline have something to show. The two-objective
@@ -9,8 +10,15 @@ using Sharptune.Pruners;
 using Sharptune.Samplers;
 using Sharptune.Visualization;
 
-string folder = args.Length > 0 ? args[0] : "plots";
+string folder = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "plots";
 Directory.CreateDirectory(folder);
+int large = Array.IndexOf(args, "--large");
+if (large >= 0)
+{
+    // dotnet run --project samples/Visualization -c Release -- out-folder --large [trials]
+    LargeStudy.Run(folder, large + 1 < args.Length ? int.Parse(args[large + 1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
 
 var study = Study.Create(new StudyOptions
 {
@@ -69,6 +77,8 @@ var figures = new List<(string Name, Figure Figure)>
     ("edf", study.PlotEdf()),
     ("rank", study.PlotRank(new RankOptions { Params = ["learning_rate", "max_depth", "booster"] })),
     ("timeline", study.PlotTimeline()),
+    ("param_importances", study.PlotParamImportances()),
+    ("param_importances_multi", multi.PlotParamImportances()),
     ("pareto_front", multi.PlotParetoFront()),
     ("hypervolume_history", multi.PlotHypervolumeHistory([1.5, 1.2])),
     ("parallel_coordinate_multi", multi.PlotParallelCoordinate()),

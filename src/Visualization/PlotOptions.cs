@@ -6,7 +6,8 @@ public record PlotOptions
     /// <summary>
     /// Gets the most points (or lines, bars) a scatter-like trace draws. Larger studies are drawn from an evenly
     /// spaced sample of their trials (best values and Pareto-optimal trials are always kept, lines of best values
-    /// stay exact), and the figure says so under its title. Default 5,000.
+    /// stay exact), and the figure says so under its title. Default 5,000; a figure of several panels shares
+    /// 1.5 times this among them (at least 500 each).
     /// </summary>
     public int MaxPoints { get; init; } = 5000;
 
@@ -66,6 +67,13 @@ public sealed record ParallelCoordinateOptions : ParamsPlotOptions
     public int MaxLines { get; init; } = 1000;
 }
 
+/// <summary>Arguments of <see cref="StudyPlots.PlotParamImportances"/>.</summary>
+public sealed record ParamImportancesOptions : ParamsPlotOptions
+{
+    /// <summary>Gets the importance algorithm; <see langword="null"/> uses PED-ANOVA with its defaults (Optuna's default).</summary>
+    public Sharptune.Importance.IImportanceEvaluator? Evaluator { get; init; }
+}
+
 /// <summary>Arguments of <see cref="StudyPlots.PlotRank"/>.</summary>
 public sealed record RankOptions : ParamsPlotOptions;
 
@@ -79,16 +87,28 @@ public sealed record IntermediateValuesOptions : PlotOptions
     public int MaxTrials { get; init; } = 500;
 }
 
-/// <summary>Arguments of <see cref="StudyPlots.PlotTimeline"/>.</summary>
+/// <summary>Arguments of <see cref="StudyPlots.PlotTimeline"/> (at most 2,000 bars by default: each carries its trial's details).</summary>
 public sealed record TimelineOptions : PlotOptions
 {
+    /// <summary>Initializes a new instance of the <see cref="TimelineOptions"/> class.</summary>
+    public TimelineOptions()
+    {
+        MaxPoints = 2000;
+    }
+
     /// <summary>Gets the number of most recent trials to draw; <see langword="null"/> draws all.</summary>
     public int? NRecentTrials { get; init; }
 }
 
-/// <summary>Arguments of <see cref="StudyPlots.PlotParetoFront"/>.</summary>
+/// <summary>Arguments of <see cref="StudyPlots.PlotParetoFront"/> (at most 3,000 dominated trials by default: each carries its trial's details).</summary>
 public sealed record ParetoFrontOptions : PlotOptions
 {
+    /// <summary>Initializes a new instance of the <see cref="ParetoFrontOptions"/> class.</summary>
+    public ParetoFrontOptions()
+    {
+        MaxPoints = 3000;
+    }
+
     /// <summary>Gets the axis names; by default the study's metric names or "Objective 0", "Objective 1", ….</summary>
     public IReadOnlyList<string>? TargetNames { get; init; }
 

@@ -123,6 +123,23 @@ public static class StudyPlots
         return new Figure(Rank.Build(info, options.MaxPoints));
     }
 
+    /// <summary>
+    /// Plots the importance of each parameter for the target (Optuna's <c>plot_param_importances</c>); a
+    /// multi-objective study without target gets one group of bars per objective.
+    /// </summary>
+    /// <param name="study">The study.</param>
+    /// <param name="options">Evaluator, parameters, target and target name.</param>
+    /// <returns>The figure.</returns>
+    /// <exception cref="ArgumentException">A parameter does not exist in the study's completed trials.</exception>
+    public static Figure PlotParamImportances(this Study study, ParamImportancesOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        options ??= new ParamImportancesOptions();
+        options.Validate();
+        var infos = ParamImportances.GetInfos(study, options.Evaluator, options.Params, options.Target, options.TargetName);
+        return new Figure(ParamImportances.Build(infos, study));
+    }
+
     /// <summary>Plots the empirical distribution function of the target (Optuna's <c>plot_edf</c>).</summary>
     /// <param name="study">The study.</param>
     /// <param name="options">Target and target name.</param>

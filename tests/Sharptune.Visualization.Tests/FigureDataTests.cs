@@ -377,6 +377,33 @@ public sealed class FigureDataTests
     }
 
     [Theory]
+    [MemberData(nameof(SingleObjective))]
+    public void ParamImportancesMatchOptuna(string name) =>
+        AssertImportances(Fixtures.Case(name, "importances"), ParamImportances.GetInfos(Fixtures.Study(name), null, null, null, "Objective Value"));
+
+    [Theory]
+    [MemberData(nameof(MultiObjective))]
+    public void ParamImportancesOfMultiObjectiveMatchOptuna(string name)
+    {
+        var study = Fixtures.Study(name);
+        AssertImportances(Fixtures.Case(name, "importances"), ParamImportances.GetInfos(study, null, null, null, "Objective Value"));
+        AssertImportances(Fixtures.Case(name, "importances_target"), ParamImportances.GetInfos(study, null, ["a", "b"], t => t.Values![1], "Second"));
+    }
+
+    private static void AssertImportances(JsonElement e, List<ImportancesInfo> a)
+    {
+        var infos = e.EnumerateArray().ToList();
+        Assert.Equal(infos.Count, a.Count);
+        for (int i = 0; i < infos.Count; i++)
+        {
+            Assert.Equal(infos[i].GetProperty("target_name").GetString(), a[i].TargetName);
+            Same.Strings(infos[i].GetProperty("param_names"), a[i].ParamNames, $"infos[{i}].param_names");
+            Same.Numbers(infos[i].GetProperty("importance_values"), a[i].ImportanceValues, $"infos[{i}].importance_values");
+            Same.Strings(infos[i].GetProperty("importance_labels"), a[i].ImportanceLabels, $"infos[{i}].importance_labels");
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(MultiObjective))]
     public void HypervolumeHistoryMatchesOptuna(string name)
     {

@@ -193,6 +193,7 @@ internal static class Contour
 
         FigureSpec fig;
         bool showScale = true;
+        maxPoints = PlotSupport.PanelBudget(maxPoints, p.Count == 2 ? 1 : p.Count * (p.Count - 1));
         if (p.Count == 2)
         {
             fig = FigureSpec.Single("Contour Plot");
@@ -211,8 +212,14 @@ internal static class Contour
                     var panel = fig.Panel(yi, xi);
                     int index = fig.Panels.IndexOf(panel);
                     ApplyAxes(panel, sub, xi == 0 ? null : string.Empty, yi == p.Count - 1 ? null : string.Empty);
-                    panel.X.Title = yi == p.Count - 1 ? p[xi] : null;
-                    panel.Y.Title = xi == 0 ? p[yi] : null;
+                    // The diagonal stays blank: its neighbours carry the labels the blank cell would have had.
+                    int n = p.Count;
+                    bool xOutside = yi == n - 1 || (yi == n - 2 && xi == n - 1);
+                    bool yOutside = xi == 0 || (xi == 1 && yi == 0);
+                    panel.X.ShowTickLabels = xOutside;
+                    panel.Y.ShowTickLabels = yOutside;
+                    panel.X.Title = xOutside ? p[xi] : null;
+                    panel.Y.Title = yOutside ? p[yi] : null;
                     if (p[xi] == p[yi])
                     {
                         panel.Blank = true;

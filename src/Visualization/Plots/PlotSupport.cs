@@ -248,13 +248,17 @@ internal static class PlotSupport
         }
 
         var chosen = new HashSet<int>(keep ?? []);
-        int room = Math.Max(0, max - chosen.Count);
+        int room = max - chosen.Count;
         if (room > 0)
         {
-            double stride = (double)count / room;
-            for (int k = 0; k < room; k++)
+            // Spread the remaining room evenly over the indices not kept already.
+            var others = chosen.Count == 0 ? null : Enumerable.Range(0, count).Where(i => !chosen.Contains(i)).ToArray();
+            int available = others?.Length ?? count;
+            double stride = (double)available / room;
+            for (int k = 0; k < room && k < available; k++)
             {
-                chosen.Add((int)(k * stride));
+                int j = (int)(k * stride);
+                chosen.Add(others is null ? j : others[j]);
             }
         }
 
@@ -262,6 +266,9 @@ internal static class PlotSupport
         Array.Sort(result);
         return result;
     }
+
+    /// <summary>The points one panel of a figure of <paramref name="panels"/> panels may draw: 1.5 times the figure's budget shared, at least 500.</summary>
+    public static int PanelBudget(int maxPoints, int panels) => panels <= 1 ? maxPoints : Math.Min(maxPoints, Math.Max(500, 3 * maxPoints / (2 * panels)));
 
     public static string SampleNote(int shown, int total, string what = "trials") =>
         string.Create(CultureInfo.InvariantCulture, $"{shown:N0} of {total:N0} {what} drawn (evenly spaced sample)");

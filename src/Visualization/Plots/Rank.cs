@@ -52,16 +52,17 @@ internal static class Rank
                 colors[i] = new Rgb(204, 204, 204);
             }
         }
+        var axes = ps.Distinct().ToDictionary(p => p, p => AxisInfo(trials, p));
         var subs = new List<List<RankSubplotInfo>>();
         if (ps.Count == 2)
         {
-            subs.Add([SubInfo(trials, values, colors, ps[0], ps[1])]);
+            subs.Add([SubInfo(trials, values, colors, axes, ps[0], ps[1])]);
         }
         else
         {
             foreach (string y in ps)
             {
-                subs.Add(ps.Select(x => SubInfo(trials, values, colors, x, y)).ToList());
+                subs.Add(ps.Select(x => SubInfo(trials, values, colors, axes, x, y)).ToList());
             }
         }
 
@@ -141,10 +142,10 @@ internal static class Rank
         return new Rgb(Channel(cl.R, ch.R), Channel(cl.G, ch.G), Channel(cl.B, ch.B));
     }
 
-    private static RankSubplotInfo SubInfo(List<FrozenTrial> trials, double[] values, Rgb[] colors, string x, string y)
+    private static RankSubplotInfo SubInfo(List<FrozenTrial> trials, double[] values, Rgb[] colors, Dictionary<string, RankAxisInfo> axes, string x, string y)
     {
-        var xaxis = AxisInfo(trials, x);
-        var yaxis = AxisInfo(trials, y);
+        var xaxis = axes[x];
+        var yaxis = axes[y];
         var ids = new List<int>();
         var shownColors = new List<Rgb>();
         for (int i = 0; i < trials.Count; i++)
@@ -176,6 +177,7 @@ internal static class Rank
         }
 
         FigureSpec fig;
+        maxPoints = PlotSupport.PanelBudget(maxPoints, ps.Count == 2 ? 1 : ps.Count * ps.Count);
         if (ps.Count == 2)
         {
             fig = FigureSpec.Single(title);

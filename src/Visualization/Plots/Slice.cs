@@ -84,6 +84,7 @@ internal static class Slice
         }
 
         bool showScale = true;
+        maxPoints = PlotSupport.PanelBudget(maxPoints, n);
         for (int col = 0; col < n; col++)
         {
             var sub = info.Subplots[col];

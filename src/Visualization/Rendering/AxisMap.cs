@@ -92,6 +92,11 @@ internal sealed class AxisMap
             axis.TickGenerator = LogTicks();
         }
 
+        if (!_axis.ShowTickLabels)
+        {
+            axis.TickLabelStyle.IsVisible = false;
+        }
+
         if (_axis.Range is { } range)
         {
             double low = Map(range.Low), high = Map(range.High);

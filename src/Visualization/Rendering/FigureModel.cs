@@ -33,6 +33,9 @@ internal sealed class AxisSpec
     public bool ZeroLine { get; set; } = true;
 
     public bool FixedRange { get; set; }
+
+    /// <summary>Whether tick labels are drawn (inner panels of a pairs matrix share those of the outer ones).</summary>
+    public bool ShowTickLabels { get; set; } = true;
 }
 
 /// <summary>A cell of the figure's grid (row and column from 0), with its axes.</summary>
@@ -146,6 +149,9 @@ internal abstract class TraceSpec
 
     public string? HoverTemplate { get; set; }
 
+    /// <summary>One hover template per point (instead of <see cref="HoverTemplate"/>).</summary>
+    public IReadOnlyList<string>? HoverTemplates { get; set; }
+
     public IReadOnlyList<string>? HoverText { get; set; }
 
     /// <summary>Whether hover is turned off (plotly hoverinfo "skip").</summary>
@@ -229,6 +235,12 @@ internal sealed class BarSpec : TraceSpec
 
     /// <summary>Labels drawn outside the bar ends.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>The bar's place among the bar traces of its panel drawn side by side (plotly's grouped bars).</summary>
+    public int GroupIndex { get; init; }
+
+    /// <summary>The number of bar traces drawn side by side.</summary>
+    public int GroupCount { get; init; } = 1;
 }
 
 /// <summary>A filled contour on a rectilinear grid (rows follow y).</summary>
@@ -302,7 +314,15 @@ internal sealed class FigureSpec
         {
             for (int c = 0; c < columns; c++)
             {
-                f.Panels.Add(new PanelSpec { Row = r, Column = c });
+                var panel = new PanelSpec { Row = r, Column = c };
+                if (rows > 1)
+                {
+                    // A pairs matrix: one column per x parameter, one row per y parameter, labels on the outside.
+                    panel.X.ShowTickLabels = r == rows - 1;
+                    panel.Y.ShowTickLabels = c == 0;
+                }
+
+                f.Panels.Add(panel);
             }
         }
 

@@ -14,12 +14,12 @@ internal static class HtmlPage
     public static void Write(FigureSpec figure, TextWriter writer)
     {
         string json = PlotlyJson.Write(figure);
-        int width = figure.Width ?? 900;
-        int height = figure.Height ?? 600;
+        int width = figure.Width ?? Math.Max(900, (figure.Columns * 220) + 200);
+        int height = figure.Height ?? Math.Max(600, (figure.Rows * 220) + 160);
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
         writer.Write(WebUtility.HtmlEncode(figure.Title));
         writer.Write("</title>\n<style>html,body{margin:0;padding:0;background:#fff;font-family:sans-serif}#plot{width:100%;min-width:");
-        writer.Write(Math.Min(width, 900));
+        writer.Write(width);
         writer.Write("px;height:");
         writer.Write(height);
         writer.Write("px}</style>\n<script>");

@@ -266,6 +266,12 @@ internal static class ImageRenderer
             text.LabelBackgroundColor = Colors.White.WithAlpha(0.75);
         }
 
+        if (figure.Rows > 1)
+        {
+            // Same margins in every cell of a matrix, so that the inner panels (without tick labels) line up.
+            plot.Layout.Fixed(new PixelPadding((66 * fontScale) + 14, 8, (34 * fontScale) + 8, 8));
+        }
+
         xMap.Apply(plot, plot.Axes.Bottom, bottom: true);
         yMap.Apply(plot, plot.Axes.Left, bottom: false);
         if (!panel.X.ShowGrid)
@@ -282,7 +288,8 @@ internal static class ImageRenderer
         if (anyLegend && showLegend)
         {
             plot.Legend.IsVisible = true;
-            plot.Legend.Alignment = figure.LegendHorizontalTop ? Alignment.UpperRight : Alignment.UpperRight;
+            // Bars grow from the left up to the right edge: their legend goes to the lower right, out of their way.
+            plot.Legend.Alignment = figure.Traces.Any(t => t.Panel == index && t is BarSpec { DateBase: null }) ? Alignment.LowerRight : Alignment.UpperRight;
             plot.Legend.FontSize = 11 * fontScale;
         }
         else
@@ -396,6 +403,8 @@ internal static class ImageRenderer
         for (int i = 0; i < b.Lengths.Count; i++)
         {
             double position = b.PositionText is not null ? yMap.MapCategory(b.PositionText[i]) : yMap.Map(b.Positions![i]);
+            double size = 0.8 / b.GroupCount;
+            position += (b.GroupIndex - ((b.GroupCount - 1) / 2.0)) * size;
             double start = b.DateBase is not null ? b.DateBase[i].ToOADate() : 0;
             double end = b.DateBase is not null ? start + (b.Lengths[i] / 86_400_000.0) : b.Lengths[i];
             bars.Add(new Bar
@@ -405,7 +414,7 @@ internal static class ImageRenderer
                 Value = end,
                 FillColor = ToColor(b.Color),
                 LineWidth = 0,
-                Size = 0.8,
+                Size = size,
                 Orientation = Orientation.Horizontal,
                 Label = b.Labels?[i] ?? string.Empty,
             });

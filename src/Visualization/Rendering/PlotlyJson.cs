@@ -7,7 +7,6 @@ namespace Sharptune.Visualization.Rendering;
 /// <summary>Writes a <see cref="FigureSpec"/> as plotly figure JSON (<c>{"data": [...], "layout": {...}}</c>).</summary>
 internal static class PlotlyJson
 {
-    private const double GridGap = 0.06;
 
     public static string Write(FigureSpec figure)
     {
@@ -181,7 +180,11 @@ internal static class PlotlyJson
                 WriteStrings(w, "text", trace.HoverText);
             }
 
-            if (trace.HoverTemplate is not null)
+            if (trace.HoverTemplates is not null)
+            {
+                WriteStrings(w, "hovertemplate", trace.HoverTemplates);
+            }
+            else if (trace.HoverTemplate is not null)
             {
                 w.WriteString("hovertemplate", trace.HoverTemplate);
             }
@@ -400,8 +403,9 @@ internal static class PlotlyJson
 
     private static ((double, double) X, (double, double) Y) Domain(FigureSpec figure, PanelSpec panel)
     {
-        double gapX = figure.Columns > 1 ? GridGap * 1.5 / figure.Columns : 0;
-        double gapY = figure.Rows > 1 ? GridGap * 1.5 / figure.Rows : 0;
+        // plotly's make_subplots spacing (0.2 / columns, 0.3 / rows), tighter when inner tick labels are hidden.
+        double gapX = figure.Columns > 1 ? (figure.Rows > 1 ? 0.1 : 0.2) / figure.Columns : 0;
+        double gapY = figure.Rows > 1 ? 0.12 / figure.Rows : 0;
         double w = (1.0 - (gapX * (figure.Columns - 1))) / figure.Columns;
         double h = (1.0 - (gapY * (figure.Rows - 1))) / figure.Rows;
         double x0 = panel.Column * (w + gapX);
@@ -474,6 +478,12 @@ internal static class PlotlyJson
         }
 
         w.WriteBoolean("showgrid", axis.ShowGrid);
+        if (!axis.ShowTickLabels)
+        {
+            w.WriteBoolean("showticklabels", false);
+        }
+
+        w.WriteString("zerolinecolor", "#bbbbbb");
         w.WriteBoolean("zeroline", axis.ZeroLine && axis.ShowGrid);
         if (axis.FixedRange)
         {

@@ -30,6 +30,7 @@ from optuna.visualization._hypervolume_history import _get_hypervolume_history_i
 from optuna.visualization._intermediate_values import _get_intermediate_plot_info
 from optuna.visualization._optimization_history import _get_optimization_history_info_list
 from optuna.visualization._parallel_coordinate import _get_parallel_coordinate_info
+from optuna.visualization._param_importances import _get_importances_infos
 from optuna.visualization._pareto_front import _get_pareto_front_info
 from optuna.visualization._rank import _get_rank_info
 from optuna.visualization._slice import _get_slice_plot_info
@@ -323,6 +324,13 @@ def timeline(info):
     ]
 
 
+def importances(infos):
+    return [
+        {"importance_values": nums(i.importance_values), "param_names": list(i.param_names), "importance_labels": list(i.importance_labels), "target_name": i.target_name}
+        for i in infos
+    ]
+
+
 def single_cases(s):
     return {
         "history": history(_get_optimization_history_info_list(s, None, "Objective Value", False)),
@@ -335,6 +343,7 @@ def single_cases(s):
         "rank": rank(_get_rank_info(s, None, None, "Objective Value")),
         "timeline": timeline(_get_timeline_info(s)),
         "timeline_recent": timeline(_get_timeline_info(s, n_recent_trials=3)),
+        "importances": importances(_get_importances_infos(s, None, None, None, "Objective Value")),
     }
 
 
@@ -380,6 +389,8 @@ def main():
             "hypervolume": {"reference_point": ref, "trial_numbers": list(hv.trial_numbers), "values": nums(hv.values)},
             "parallel": parallel(_get_parallel_coordinate_info(s, None, None, "Objective Value")),
             "history_target": history(_get_optimization_history_info_list(s, lambda t: t.values[0], "First", False)),
+            "importances": importances(_get_importances_infos(s, None, None, None, "Objective Value")),
+            "importances_target": importances(_get_importances_infos(s, None, ["a", "b"], lambda t: t.values[1], "Second")),
         }
     with open("visualization_fixtures.json", "w") as f:
         json.dump({"optuna_version": optuna.__version__, "studies": studies, "cases": cases}, f, indent=1)

@@ -1,0 +1,91 @@
+namespace Sharptune.Visualization.Tests;
+
+/// <summary>Invalid arguments fail with Optuna's messages.</summary>
+public sealed class ArgumentTests
+{
+    private const string MultiObjectiveMessage = "If the `study` is being used for multi-objective optimization, please specify the `target`.";
+
+    [Fact]
+    public void MultiObjectiveWithoutTargetIsRejected()
+    {
+        var study = Fixtures.Study("multi2");
+        foreach (var plot in new Func<Figure>[]
+        {
+            () => study.PlotOptimizationHistory(),
+            () => study.PlotSlice(),
+            () => study.PlotContour(),
+            () => study.PlotRank(),
+            () => study.PlotEdf(),
+        })
+        {
+            var ex = Assert.Throws<ArgumentException>(plot);
+            Assert.StartsWith(MultiObjectiveMessage, ex.Message, StringComparison.Ordinal);
+            Assert.Equal("target", ex.ParamName);
+        }
+    }
+
+    [Fact]
+    public void MultiObjectiveWithTargetIsPlotted()
+    {
+        var figure = Fixtures.Study("multi2").PlotSlice(new SliceOptions { Target = t => t.Values![1], TargetName = "second" });
+        Assert.Equal(3, figure.TraceCount);
+        Assert.Contains("\"second\"", figure.ToPlotlyJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownParameterIsRejected()
+    {
+        var study = Fixtures.Study("single");
+        foreach (var plot in new Func<Figure>[]
+        {
+            () => study.PlotSlice(new SliceOptions { Params = ["x", "nope"] }),
+            () => study.PlotContour(new ContourOptions { Params = ["nope", "x"] }),
+            () => study.PlotParallelCoordinate(new ParallelCoordinateOptions { Params = ["nope"] }),
+            () => study.PlotRank(new RankOptions { Params = ["x", "nope"] }),
+        })
+        {
+            var ex = Assert.Throws<ArgumentException>(plot);
+            Assert.StartsWith("Parameter nope does not exist in your study.", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void HypervolumeHistoryChecksTheStudyAndTheReferencePoint()
+    {
+        var single = Assert.Throws<ArgumentException>(() => Fixtures.Study("single").PlotHypervolumeHistory([1.0]));
+        Assert.StartsWith("Study must be multi-objective. For single-objective optimization, please use plot_optimization_history instead.", single.Message, StringComparison.Ordinal);
+        var length = Assert.Throws<ArgumentException>(() => Fixtures.Study("multi2").PlotHypervolumeHistory([1.0, 2.0, 3.0]));
+        Assert.StartsWith("The dimension of the reference point must be the same as the number of objectives.", length.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TimelineRejectsANonPositiveTrialCount()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Fixtures.Study("single").PlotTimeline(new TimelineOptions { NRecentTrials = 0 }));
+        Assert.StartsWith("n_recent_trials must be a positive integer or None.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParetoFrontChecksTargetsAndNames()
+    {
+        var study = Fixtures.Study("multi2");
+        var names = Assert.Throws<ArgumentException>(() => study.PlotParetoFront(new ParetoFrontOptions { TargetNames = ["only one"] }));
+        Assert.StartsWith("The length of `target_names` is supposed to be 2.", names.Message, StringComparison.Ordinal);
+        var four = Assert.Throws<ArgumentException>(() => study.PlotParetoFront(new ParetoFrontOptions { Targets = t => [1, 2, 3, 4] }));
+        Assert.StartsWith("`plot_pareto_front` function only supports 2 or 3 targets. you used 4 targets now.", four.Message, StringComparison.Ordinal);
+        var single = Assert.Throws<ArgumentException>(() => Fixtures.Study("single").PlotParetoFront());
+        Assert.StartsWith("`plot_pareto_front` function only supports 2 or 3 objective studies when using `targets` is `None`.", single.Message, StringComparison.Ordinal);
+        var empty = Assert.Throws<ArgumentException>(() => Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize] }).PlotParetoFront(new ParetoFrontOptions { Targets = t => t.Values! }));
+        Assert.StartsWith("If `targets` is specified for empty studies, `target_names` must be specified.", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OptionsAndSizesAreChecked()
+    {
+        var study = Fixtures.Study("single");
+        Assert.Throws<ArgumentOutOfRangeException>(() => study.PlotSlice(new SliceOptions { MaxPoints = 5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => study.PlotContour(new ContourOptions { MaxGridSize = 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => study.PlotOptimizationHistory().ToPng(width: 0));
+        Assert.Throws<ArgumentNullException>(() => ((Study)null!).PlotEdf());
+    }
+}
