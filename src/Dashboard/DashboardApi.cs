@@ -14,11 +14,11 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
 {
     /// <summary>The plots of a single-objective study, in page order.</summary>
     internal static readonly string[] SingleObjectivePlots =
-        ["history", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
+        ["history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
 
     /// <summary>The plots of a multi-objective study, in page order (the per-objective plots take <c>?objective=i</c>).</summary>
     internal static readonly string[] MultiObjectivePlots =
-        ["pareto_front", "history", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
+        ["pareto_front", "history", "importance", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
 
     private const string ReadOnlyReason =
         "The dashboard is read-only: writes need DashboardOptions.AllowWrites (and pass its WritePolicy when set).";
@@ -137,6 +137,7 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
             figure = plotType switch
             {
                 "history" => study.PlotOptimizationHistory(new OptimizationHistoryOptions { Target = target, TargetName = targetName }),
+                "importance" => study.PlotParamImportances(new ParamImportancesOptions { Target = target, TargetName = targetName }),
                 "intermediate" => study.PlotIntermediateValues(),
                 "parallel_coordinate" => study.PlotParallelCoordinate(new ParallelCoordinateOptions { Target = target, TargetName = targetName }),
                 "contour" => study.PlotContour(new ContourOptions { Target = target, TargetName = targetName }),

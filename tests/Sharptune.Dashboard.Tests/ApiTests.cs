@@ -70,7 +70,7 @@ public sealed class ApiTests
         Assert.Equal("Running", trials[12].GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, trials[12].GetProperty("values").ValueKind);
         Assert.Equal(
-            ["history", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"],
+            ["history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"],
             all.GetProperty("plots").EnumerateArray().Select(p => p.GetString()));
 
         var tail = await GetJson(client, $"studies/{id}?after=10");
@@ -99,6 +99,7 @@ public sealed class ApiTests
 
     [Theory]
     [InlineData("single", "history", "Optimization History Plot")]
+    [InlineData("single", "importance", "Hyperparameter Importances")]
     [InlineData("single", "intermediate", "Intermediate Values Plot")]
     [InlineData("single", "parallel_coordinate", "Parallel Coordinate Plot")]
     [InlineData("single", "contour", "Contour Plot")]

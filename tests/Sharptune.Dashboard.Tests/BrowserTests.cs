@@ -70,11 +70,11 @@ public sealed class BrowserTests
             // The study page draws every plot with plotly.js and lists the trials.
             await page.ClickAsync($"#studies tr[data-study-id='{id}'] a");
             await page.WaitForFunctionAsync(
-                "() => document.querySelectorAll('#plots .card').length === 8 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
+                "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
                 new WaitForFunctionOptions { Timeout = 30_000 });
             string[] rendered = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#plots .card')).map(c => c.dataset.plot + '=' + c.dataset.rendered + ':' + (c.querySelector('.js-plotly-plot .main-svg') !== null))");
             Assert.Equal(
-                new[] { "history", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline" }.Select(p => p + "=true:true"),
+                new[] { "history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline" }.Select(p => p + "=true:true"),
                 rendered);
             Assert.Equal(13, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#trials tbody tr[data-number]').length"));
 
