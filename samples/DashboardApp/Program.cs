@@ -44,7 +44,7 @@ internal sealed class DemoStudy(IStorage storage, IConfiguration configuration, 
             Pruner = new Sharptune.Pruners.MedianPruner(),
         });
         logger.LogInformation("Demo study {Name} has {Count} trials.", study.StudyName, study.Trials.Count);
-        while (!stoppingToken.IsCancellationRequested && study.Trials.Count < 300)
+        while (!stoppingToken.IsCancellationRequested && study.Trials.Count < 400)
         {
             var trial = study.Ask();
             double x = trial.SuggestFloat("x", -10, 10);
@@ -61,7 +61,7 @@ internal sealed class DemoStudy(IStorage storage, IConfiguration configuration, 
                     break;
                 }
 
-                await Task.Delay(60, stoppingToken);
+                await Task.Delay(100, stoppingToken);
             }
 
             study.Tell(trial, pruned ? null : [value], pruned ? TrialState.Pruned : TrialState.Complete);

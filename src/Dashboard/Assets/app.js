@@ -269,7 +269,8 @@
             const wide = panels > 2;
             card.classList.toggle("wide", wide);
             const title = Object.assign({}, (fig.layout || {}).title, { x: 0.01, xanchor: "left" });
-            const layout = Object.assign({}, fig.layout, { autosize: true, height: wide ? 720 : 430, width: undefined, title });
+            const margin = Object.assign({ l: 70, r: 30, b: 60 }, (fig.layout || {}).margin, { t: 60 });
+            const layout = Object.assign({}, fig.layout, { autosize: true, height: panels >= 4 ? 720 : 430, width: undefined, title, margin });
             delete layout.width;
             target.style.height = layout.height + "px";
             await Plotly.react(target, fig.data, layout, { displaylogo: false, responsive: true });
