@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 trap 'kill "$app" 2>/dev/null || true; rm -rf "$work"' EXIT
-dotnet build "$here" -v q -nologo >/dev/null
+dotnet build "$here" -v q -nologo | grep -E "error|Warn" || true
 dotnet "$here/bin/Debug/net10.0/DashboardApp.dll" --Dashboard:Storage="sqlite:///$work/demo.db" --Urls=http://127.0.0.1:5081 >"$work/app.log" 2>&1 &
 app=$!
 sleep "${WAIT_SECONDS:-40}"

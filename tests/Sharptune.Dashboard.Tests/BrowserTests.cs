@@ -107,6 +107,18 @@ public sealed class BrowserTests
             Assert.Equal(403, status);
             Assert.Equal(0, DashboardNotes.Get(storage, id, null).Version);
 
+            // A multi-objective study: the Pareto front first, the other plots for the chosen objective.
+            int multi = TestStudies.StudyId(storage, "multi");
+            await page.GoToAsync(server.Url + $"#/studies/{multi}");
+            await page.WaitForFunctionAsync(
+                "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
+                new WaitForFunctionOptions { Timeout = 30_000 });
+            string[] multiPlots = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#plots .card')).map(c => c.dataset.plot + '=' + c.dataset.rendered)");
+            Assert.Equal(
+                new[] { "pareto_front", "history", "importance", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline" }.Select(p => p + "=true"),
+                multiPlots);
+            Assert.Equal(["0", "1"], await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#objective option')).map(o => o.value)"));
+
             Assert.Empty(external);
             // The only console error is the browser's report of the refused write (status 403).
             Assert.All(errors, e => Assert.Contains("403", e, StringComparison.Ordinal));
