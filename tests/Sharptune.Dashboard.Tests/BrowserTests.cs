@@ -129,4 +129,46 @@ public sealed class BrowserTests
             Directory.Delete(profile, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task With_writes_allowed_the_page_saves_a_note_and_tells_a_running_trial()
+    {
+        var storage = TestStudies.Create();
+        int id = TestStudies.StudyId(storage, "single");
+        await using var server = await DashboardServer.StartAsync(storage, new DashboardServerOptions { Port = 0, Configure = o => o.AllowWrites = true }, Ct);
+        string profile = Directory.CreateTempSubdirectory("sharptune-dashboard-chromium-").FullName;
+        try
+        {
+            await using var browser = await LaunchAsync(profile);
+            await using var page = await browser.NewPageAsync();
+            var errors = new List<string>();
+            page.Console += (_, e) =>
+            {
+                if (e.Message.Type == ConsoleType.Error)
+                {
+                    errors.Add(e.Message.Text);
+                }
+            };
+            page.PageError += (_, e) => errors.Add(e.Message);
+            await page.GoToAsync(server.Url + $"#/studies/{id}");
+            await page.WaitForSelectorAsync("#edit-note", new WaitForSelectorOptions { Timeout = 20_000 });
+            await page.ClickAsync("#edit-note");
+            await page.TypeAsync("#note-text", "Promising region near x = 0.");
+            await page.ClickAsync("#save-note");
+            await page.WaitForFunctionAsync("() => document.querySelector('#note .note-body') && document.querySelector('#note .note-body').textContent.startsWith('Promising')", new WaitForFunctionOptions { Timeout = 10_000 });
+            Assert.Equal(new DashboardNote(1, "Promising region near x = 0."), DashboardNotes.Get(storage, id, null));
+
+            await page.TypeAsync("#trials tr[data-number='12'] .tell input", "0.5");
+            await page.ClickAsync("#trials tr[data-number='12'] .tell button");
+            await page.WaitForSelectorAsync("#trials tr[data-number='12'][data-state='Complete']", new WaitForSelectorOptions { Timeout = 10_000 });
+            var told = storage.GetAllTrials(id)[12];
+            Assert.Equal(TrialState.Complete, told.State);
+            Assert.Equal(0.5, told.Value);
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
 }
