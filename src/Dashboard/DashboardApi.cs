@@ -1,0 +1,437 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Sharptune.Storages;
+using Sharptune.Visualization;
+
+namespace Sharptune.Dashboard;
+
+/// <summary>The handlers of the JSON API (documented in docs/dashboard-api.md).</summary>
+internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
+{
+    /// <summary>The plots of a single-objective study, in page order.</summary>
+    internal static readonly string[] SingleObjectivePlots =
+        ["history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
+
+    /// <summary>The plots of a multi-objective study, in page order (the per-objective plots take <c>?objective=i</c>).</summary>
+    internal static readonly string[] MultiObjectivePlots =
+        ["pareto_front", "history", "importance", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
+
+    private const string ReadOnlyReason =
+        "The dashboard is read-only: writes need DashboardOptions.AllowWrites (and pass its WritePolicy when set).";
+
+    public IResult Meta() => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("api_version", DashboardEndpointRouteBuilderExtensions.ApiVersion);
+        w.WriteString("title", options.Title);
+        w.WriteBoolean("allow_writes", options.AllowWrites);
+        w.WriteNumber("poll_interval_ms", options.PollIntervalMilliseconds);
+        w.WriteEndObject();
+    });
+
+    public IResult Studies() => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("study_summaries");
+        foreach (var study in storage.GetAllStudies().OrderBy(s => s.StudyId))
+        {
+            var trials = storage.GetAllTrials(study.StudyId);
+            w.WriteStartObject();
+            w.WriteNumber("study_id", study.StudyId);
+            w.WriteString("study_name", study.StudyName);
+            DashboardJson.Directions(w, study.Directions);
+            w.WriteNumber("n_trials", trials.Count);
+            w.WriteStartObject("trial_counts");
+            foreach (var state in Enum.GetValues<TrialState>())
+            {
+                w.WriteNumber(DashboardJson.StateName(state), trials.Count(t => t.State == state));
+            }
+
+            w.WriteEndObject();
+            DashboardJson.Number(w, "best_value", BestValue(study.Directions, trials));
+            DateTime? start = trials.Select(t => t.DatetimeStart).Where(d => d is not null).DefaultIfEmpty().Min();
+            DateTime? last = trials.SelectMany(t => new[] { t.DatetimeStart, t.DatetimeComplete }).Where(d => d is not null).DefaultIfEmpty().Max();
+            DashboardJson.Date(w, "datetime_start", start);
+            DashboardJson.Date(w, "last_activity", last);
+            DashboardJson.Attrs(w, "user_attrs", study.UserAttrs);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    public IResult Study(int studyId, int after)
+    {
+        if (after < 0)
+        {
+            return Error(StatusCodes.Status400BadRequest, "The 'after' cursor must be a non-negative trial number.");
+        }
+
+        return WithStudy(studyId, name =>
+        {
+            var directions = storage.GetStudyDirections(studyId);
+            var systemAttrs = storage.GetStudySystemAttrs(studyId);
+            var trials = storage.GetAllTrials(studyId);
+            return Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("study_id", studyId);
+                w.WriteString("name", name);
+                DashboardJson.Directions(w, directions);
+                w.WritePropertyName("objective_names");
+                if (systemAttrs.TryGetValue("study:metric_names", out object? names) && names is not null)
+                {
+                    DashboardJson.Value(w, names);
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+
+                w.WriteNumber("n_trials", trials.Count);
+                w.WriteNumber("after", after);
+                w.WriteStartArray("trials");
+                foreach (var t in trials)
+                {
+                    if (t.Number >= after)
+                    {
+                        DashboardJson.Trial(w, t, studyId, systemAttrs);
+                    }
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("plots");
+                foreach (string plot in directions.Count > 1 ? MultiObjectivePlots : SingleObjectivePlots)
+                {
+                    w.WriteStringValue(plot);
+                }
+
+                w.WriteEndArray();
+                Note(w, DashboardNotes.Get(systemAttrs, null));
+                DashboardJson.Attrs(w, "user_attrs", storage.GetStudyUserAttrs(studyId));
+                DashboardJson.Attrs(w, "system_attrs", systemAttrs, skipDashboardKeys: true);
+                w.WriteEndObject();
+            });
+        });
+    }
+
+    public IResult Plot(int studyId, string plotType, int objective) => WithStudy(studyId, name =>
+    {
+        var study = Sharptune.Study.Load(name, storage);
+        int n = study.Directions.Count;
+        if (objective < 0 || objective >= n)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"The objective index must be in [0, {n}), got {objective}.");
+        }
+
+        string targetName = study.MetricNames is { } metrics ? metrics[objective] : n > 1 ? $"Objective {objective}" : "Objective Value";
+        Func<FrozenTrial, double>? target = n > 1 ? t => t.Values![objective] : null;
+        Figure figure;
+        try
+        {
+            figure = plotType switch
+            {
+                "history" => study.PlotOptimizationHistory(new OptimizationHistoryOptions { Target = target, TargetName = targetName }),
+                "importance" => study.PlotParamImportances(new ParamImportancesOptions { Target = target, TargetName = targetName }),
+                "intermediate" => study.PlotIntermediateValues(),
+                "parallel_coordinate" => study.PlotParallelCoordinate(new ParallelCoordinateOptions { Target = target, TargetName = targetName }),
+                "contour" => study.PlotContour(new ContourOptions { Target = target, TargetName = targetName }),
+                "slice" => study.PlotSlice(new SliceOptions { Target = target, TargetName = targetName }),
+                "edf" => study.PlotEdf(new EdfOptions { Target = target, TargetName = targetName }),
+                "rank" => study.PlotRank(new RankOptions { Target = target, TargetName = targetName }),
+                "timeline" => study.PlotTimeline(),
+                "pareto_front" => study.PlotParetoFront(new ParetoFrontOptions { TargetNames = study.MetricNames }),
+                _ => throw new KeyNotFoundException($"Unknown plot type '{plotType}'; the plot types are {string.Join(", ", MultiObjectivePlots.Union(SingleObjectivePlots))}."),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+
+        return Results.Text(figure.ToPlotlyJson(), "application/json", Encoding.UTF8);
+    });
+
+    public IResult Csv(int studyId, string? state)
+    {
+        TrialState? filter = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!Enum.TryParse(state, ignoreCase: true, out TrialState parsed) || !Enum.IsDefined(parsed) || int.TryParse(state, out _))
+            {
+                return Error(StatusCodes.Status400BadRequest, $"Unknown trial state '{state}'; use Running, Complete, Pruned, Fail or Waiting.");
+            }
+
+            filter = parsed;
+        }
+
+        return WithStudy(studyId, name =>
+        {
+            var study = Sharptune.Study.Load(name, storage);
+            if (filter is { } f)
+            {
+                study = study.WithTrialFilter(t => t.State == f);
+            }
+
+            var text = new StringWriter(CultureInfo.InvariantCulture);
+            study.ExportCsv(text);
+            string fileName = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+            return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"{fileName}-trials.csv");
+        });
+    }
+
+    public IResult AntiforgeryToken(HttpContext context)
+    {
+        if (!options.AllowWrites)
+        {
+            return Error(StatusCodes.Status403Forbidden, ReadOnlyReason);
+        }
+
+        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        return Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("header_name", tokens.HeaderName);
+            w.WriteString("token", tokens.RequestToken);
+            w.WriteEndObject();
+        });
+    }
+
+    public async Task<IResult> SaveNote(HttpContext context, int studyId, int? trialId)
+    {
+        if (await CheckWrite(context).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        JsonElement body;
+        try
+        {
+            body = await ReadBody(context).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, "The request body must be JSON: " + e.Message);
+        }
+
+        if (!body.TryGetProperty("version", out var ver) || ver.ValueKind != JsonValueKind.Number || !ver.TryGetInt32(out int version) || version < 1 ||
+            !body.TryGetProperty("body", out var text) || text.ValueKind != JsonValueKind.String)
+        {
+            return Error(StatusCodes.Status400BadRequest, "A note is {\"version\": <saved version + 1>, \"body\": \"<markdown>\"}.");
+        }
+
+        return WithStudy(studyId, _ =>
+        {
+            if (trialId is { } id && storage.GetAllTrials(studyId).All(t => t.TrialId != id))
+            {
+                return Error(StatusCodes.Status404NotFound, $"The study {studyId} has no trial with id {id}.");
+            }
+
+            if (!DashboardNotes.TrySave(storage, studyId, trialId, version, text.GetString()!))
+            {
+                var current = DashboardNotes.Get(storage, studyId, trialId);
+                return Json(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("reason", "The note was updated by someone else; reload it before saving.");
+                    Note(w, current);
+                    w.WriteEndObject();
+                }, StatusCodes.Status409Conflict);
+            }
+
+            return Json(w =>
+            {
+                w.WriteStartObject();
+                Note(w, DashboardNotes.Get(storage, studyId, trialId));
+                w.WriteEndObject();
+            });
+        });
+    }
+
+    public async Task<IResult> Tell(HttpContext context, int studyId, int number)
+    {
+        if (await CheckWrite(context).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        JsonElement body;
+        try
+        {
+            body = await ReadBody(context).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, "The request body must be JSON: " + e.Message);
+        }
+
+        string? stateText = body.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        TrialState? state = stateText switch
+        {
+            "Complete" => TrialState.Complete,
+            "Pruned" => TrialState.Pruned,
+            "Fail" => TrialState.Fail,
+            _ => null,
+        };
+        if (state is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "The state must be \"Complete\", \"Pruned\" or \"Fail\".");
+        }
+
+        List<double>? values = null;
+        if (body.TryGetProperty("values", out var v) && v.ValueKind != JsonValueKind.Null)
+        {
+            if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number))
+            {
+                return Error(StatusCodes.Status400BadRequest, "The values must be an array of numbers.");
+            }
+
+            values = v.EnumerateArray().Select(x => x.GetDouble()).ToList();
+        }
+
+        return WithStudy(studyId, name =>
+        {
+            var study = Sharptune.Study.Load(name, storage);
+            var trial = study.Trials.FirstOrDefault(t => t.Number == number);
+            if (trial is null)
+            {
+                return Error(StatusCodes.Status404NotFound, $"The study {studyId} has no trial number {number}.");
+            }
+
+            if (trial.State != TrialState.Running)
+            {
+                return Error(StatusCodes.Status400BadRequest, $"Trial {number} is already finished with state {DashboardJson.StateName(trial.State)}: only a running trial can be told.");
+            }
+
+            FrozenTrial told;
+            try
+            {
+                told = study.Tell(number, state == TrialState.Complete ? values : null, state);
+            }
+            catch (ArgumentException e)
+            {
+                return Error(StatusCodes.Status400BadRequest, e.Message);
+            }
+            catch (InvalidOperationException e)
+            {
+                return Error(StatusCodes.Status400BadRequest, e.Message);
+            }
+
+            return Json(w => DashboardJson.Trial(w, told, studyId, storage.GetStudySystemAttrs(studyId)));
+        });
+    }
+
+    private static void Note(Utf8JsonWriter w, DashboardNote note)
+    {
+        w.WriteStartObject("note");
+        w.WriteNumber("version", note.Version);
+        w.WriteString("body", note.Body);
+        w.WriteEndObject();
+    }
+
+    private static async Task<JsonElement> ReadBody(HttpContext context)
+    {
+        using var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
+        return document.RootElement.Clone();
+    }
+
+    private static double? BestValue(IReadOnlyList<StudyDirection> directions, IReadOnlyList<FrozenTrial> trials)
+    {
+        if (directions.Count != 1)
+        {
+            return null;
+        }
+
+        double? best = null;
+        foreach (var t in trials)
+        {
+            if (t.State == TrialState.Complete && t.Values is [double v] && !double.IsNaN(v) &&
+                (best is null || (directions[0] == StudyDirection.Maximize ? v > best : v < best)))
+            {
+                best = v;
+            }
+        }
+
+        return best;
+    }
+
+    private static IResult Error(int status, string reason) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("reason", reason);
+        w.WriteEndObject();
+    }, status);
+
+    private static IResult Json(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
+    {
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            write(w);
+        }
+
+        return new JsonBytesResult(buffer.ToArray(), status);
+    }
+
+    private async Task<IResult?> CheckWrite(HttpContext context)
+    {
+        if (!options.AllowWrites)
+        {
+            return Error(StatusCodes.Status403Forbidden, ReadOnlyReason);
+        }
+
+        try
+        {
+            await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context).ConfigureAwait(false);
+        }
+        catch (AntiforgeryValidationException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, "The anti-forgery token is missing or invalid (GET api/v1/antiforgery, then send it in its header): " + e.Message);
+        }
+
+        return null;
+    }
+
+    private IResult WithStudy(int studyId, Func<string, IResult> action)
+    {
+        string name;
+        try
+        {
+            name = storage.GetStudyNameFromId(studyId);
+        }
+        catch (KeyNotFoundException)
+        {
+            return Error(StatusCodes.Status404NotFound, $"No study with id {studyId}.");
+        }
+
+        try
+        {
+            return action(name);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Error(StatusCodes.Status404NotFound, e.Message);
+        }
+    }
+
+    private sealed class JsonBytesResult(byte[] body, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            httpContext.Response.Headers.CacheControl = "no-store";
+            httpContext.Response.ContentLength = body.Length;
+            return httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        }
+    }
+}

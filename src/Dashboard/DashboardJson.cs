@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using Sharptune.Storages;
+
+namespace Sharptune.Dashboard;
+
+/// <summary>Writes the API's JSON documents (snake_case names as optuna-dashboard's API; non-finite numbers as strings).</summary>
+internal static class DashboardJson
+{
+    private static readonly JsonSerializerOptions AttrOptions = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string StateName(TrialState state) => state switch
+    {
+        TrialState.Running => "Running",
+        TrialState.Complete => "Complete",
+        TrialState.Pruned => "Pruned",
+        TrialState.Fail => "Fail",
+        TrialState.Waiting => "Waiting",
+        _ => state.ToString(),
+    };
+
+    public static string DirectionName(StudyDirection direction) => direction switch
+    {
+        StudyDirection.Minimize => "minimize",
+        StudyDirection.Maximize => "maximize",
+        _ => "not_set",
+    };
+
+    public static void Number(Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumberValue(value);
+        }
+        else
+        {
+            w.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    public static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        w.WritePropertyName(name);
+        if (value is { } v)
+        {
+            Number(w, v);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+    }
+
+    public static void Date(Utf8JsonWriter w, string name, DateTime? value)
+    {
+        if (value is { } d)
+        {
+            w.WriteString(name, DateTime.SpecifyKind(d, d.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : d.Kind).ToString("O", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    public static void Value(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                w.WriteNullValue();
+                break;
+            case double d:
+                Number(w, d);
+                break;
+            case float f:
+                Number(w, f);
+                break;
+            case string s:
+                w.WriteStringValue(s);
+                break;
+            case bool b:
+                w.WriteBooleanValue(b);
+                break;
+            case int i:
+                w.WriteNumberValue(i);
+                break;
+            case long l:
+                w.WriteNumberValue(l);
+                break;
+            case JsonElement e:
+                e.WriteTo(w);
+                break;
+            default:
+                JsonSerializer.Serialize(w, value, value.GetType(), AttrOptions);
+                break;
+        }
+    }
+
+    public static void Attrs(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, object?> attrs, bool skipDashboardKeys = false)
+    {
+        w.WriteStartObject(name);
+        foreach (var (key, value) in attrs.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (skipDashboardKeys && key.StartsWith("dashboard:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            w.WritePropertyName(key);
+            Value(w, value);
+        }
+
+        w.WriteEndObject();
+    }
+
+    public static void Directions(Utf8JsonWriter w, IReadOnlyList<StudyDirection> directions)
+    {
+        w.WriteStartArray("directions");
+        foreach (var d in directions)
+        {
+            w.WriteStringValue(DirectionName(d));
+        }
+
+        w.WriteEndArray();
+    }
+
+    public static void Trial(Utf8JsonWriter w, FrozenTrial t, int studyId, IReadOnlyDictionary<string, object?> studySystemAttrs)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("trial_id", t.TrialId);
+        w.WriteNumber("study_id", studyId);
+        w.WriteNumber("number", t.Number);
+        w.WriteString("state", StateName(t.State));
+        w.WritePropertyName("values");
+        if (t.Values is { } values)
+        {
+            w.WriteStartArray();
+            foreach (double v in values)
+            {
+                Number(w, v);
+            }
+
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+
+        Date(w, "datetime_start", t.DatetimeStart);
+        Date(w, "datetime_complete", t.DatetimeComplete);
+        Number(w, "duration_seconds", t.Duration?.TotalSeconds);
+        w.WriteStartArray("params");
+        foreach (var (name, value) in t.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", name);
+            w.WritePropertyName("param_external_value");
+            Value(w, value);
+            w.WriteString("param_external_type", value switch
+            {
+                string => "string",
+                bool => "bool",
+                null => "null",
+                _ => "number",
+            });
+            w.WritePropertyName("param_internal_value");
+            Number(w, t.InternalParams[name]);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("intermediate_values");
+        foreach (var (step, value) in t.IntermediateValues.OrderBy(p => p.Key))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("step", step);
+            w.WritePropertyName("value");
+            Number(w, value);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        Attrs(w, "user_attrs", t.UserAttrs);
+        Attrs(w, "system_attrs", t.SystemAttrs);
+        var note = DashboardNotes.Get(studySystemAttrs, t.TrialId);
+        w.WriteStartObject("note");
+        w.WriteNumber("version", note.Version);
+        w.WriteString("body", note.Body);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using PuppeteerSharp;
+using Sharptune.Storages;
+
+namespace Sharptune.Dashboard.Tests;
+
+/// <summary>The dashboard in Debian's headless chromium (/usr/bin/chromium, never downloaded), over a live server.</summary>
+public sealed class BrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    internal static async Task<IBrowser> LaunchAsync(string userDataDir)
+    {
+        Assert.True(File.Exists(Chromium), $"The browser tests need chromium at {Chromium} (apt-get install chromium).");
+        return await Puppeteer.LaunchAsync(new LaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            UserDataDir = userDataDir,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+            ],
+        });
+    }
+
+    [Fact]
+    public async Task Studies_page_study_page_plots_live_trials_and_refused_writes()
+    {
+        var storage = TestStudies.Create();
+        int id = TestStudies.StudyId(storage, "single");
+        await using var server = await DashboardServer.StartAsync(storage, new DashboardServerOptions { Port = 0, Path = "/sharptune" }, Ct);
+        string origin = server.Url.GetLeftPart(UriPartial.Authority);
+        string profile = Directory.CreateTempSubdirectory("sharptune-dashboard-chromium-").FullName;
+        try
+        {
+            await using var browser = await LaunchAsync(profile);
+            await using var page = await browser.NewPageAsync();
+            await page.SetViewportAsync(new ViewPortOptions { Width = 1400, Height = 1000 });
+            var errors = new List<string>();
+            var external = new List<string>();
+            page.Console += (_, e) =>
+            {
+                if (e.Message.Type == ConsoleType.Error)
+                {
+                    errors.Add(e.Message.Text);
+                }
+            };
+            page.PageError += (_, e) => errors.Add(e.Message);
+            page.Request += (_, e) =>
+            {
+                string url = e.Request.Url;
+                if (!url.StartsWith(origin + "/", StringComparison.Ordinal) && !url.StartsWith("data:", StringComparison.Ordinal) && !url.StartsWith("blob:", StringComparison.Ordinal))
+                {
+                    external.Add(url);
+                }
+            };
+
+            // The studies page lists the studies.
+            await page.GoToAsync(server.Url.ToString());
+            await page.WaitForSelectorAsync("#studies tbody tr[data-study-id]", new WaitForSelectorOptions { Timeout = 20_000 });
+            string[] names = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#studies tbody td:nth-child(2)')).map(td => td.textContent)");
+            Assert.Equal(["single", "multi"], names);
+            string[] trialCounts = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#studies tbody td:nth-child(4)')).map(td => td.textContent)");
+            Assert.Equal(["13", "6"], trialCounts);
+
+            // The study page draws every plot with plotly.js and lists the trials.
+            await page.ClickAsync($"#studies tr[data-study-id='{id}'] a");
+            await page.WaitForFunctionAsync(
+                "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
+                new WaitForFunctionOptions { Timeout = 30_000 });
+            string[] rendered = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#plots .card')).map(c => c.dataset.plot + '=' + c.dataset.rendered + ':' + (c.querySelector('.js-plotly-plot .main-svg') !== null))");
+            Assert.Equal(
+                new[] { "history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline" }.Select(p => p + "=true:true"),
+                rendered);
+            Assert.Equal(13, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#trials tbody tr[data-number]').length"));
+
+            // A trial told by another writer shows within 2 s, without reloading.
+            var writer = Study.Load("single", storage);
+            var trial = writer.Ask();
+            trial.SuggestFloat("x", -5, 5);
+            writer.Tell(trial, 123.5);
+            var clock = Stopwatch.StartNew();
+            await page.WaitForSelectorAsync("#trials tbody tr[data-number='13'][data-state='Complete']", new WaitForSelectorOptions { Timeout = 2_000 });
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"The new trial took {clock.Elapsed.TotalSeconds:F2} s to show.");
+
+            // Filter by state, sort, and export the filtered rows as CSV.
+            await page.SelectAsync("#state-filter", "Pruned");
+            Assert.Equal(["3"], await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#trials tbody tr[data-number]')).map(r => r.dataset.number)"));
+            await page.SelectAsync("#state-filter", "Complete");
+            await page.ClickAsync("#trials th[data-key='v0']");
+            await page.ClickAsync("#trials th[data-key='v0']");
+            string[] sorted = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#trials tbody tr[data-number]')).map(r => r.dataset.number)");
+            var expected = storage.GetAllTrials(id, [TrialState.Complete]).OrderByDescending(t => t.Value).Select(t => t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(expected, sorted);
+            string csv = await page.EvaluateExpressionAsync<string>("fetch(document.getElementById('csv').href).then(r => r.text())");
+            var csvNumbers = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]);
+            Assert.Equal(storage.GetAllTrials(id, [TrialState.Complete]).Select(t => t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)), csvNumbers);
+
+            // A read-only dashboard shows no write controls and refuses a write sent from the page.
+            Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#edit-note, .tell').length"));
+            int status = await page.EvaluateExpressionAsync<int>(
+                $"fetch('api/v1/studies/{id}/note', {{ method: 'PUT', headers: {{ 'Content-Type': 'application/json' }}, body: JSON.stringify({{ version: 1, body: 'x' }}) }}).then(r => r.status)");
+            Assert.Equal(403, status);
+            Assert.Equal(0, DashboardNotes.Get(storage, id, null).Version);
+
+            // A multi-objective study: the Pareto front first, the other plots for the chosen objective.
+            int multi = TestStudies.StudyId(storage, "multi");
+            await page.GoToAsync(server.Url + $"#/studies/{multi}");
+            await page.WaitForFunctionAsync(
+                "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
+                new WaitForFunctionOptions { Timeout = 30_000 });
+            string[] multiPlots = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#plots .card')).map(c => c.dataset.plot + '=' + c.dataset.rendered)");
+            Assert.Equal(
+                new[] { "pareto_front", "history", "importance", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline" }.Select(p => p + "=true"),
+                multiPlots);
+            Assert.Equal(["0", "1"], await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#objective option')).map(o => o.value)"));
+
+            Assert.Empty(external);
+            // The only console error is the browser's report of the refused write (status 403).
+            Assert.All(errors, e => Assert.Contains("403", e, StringComparison.Ordinal));
+            Assert.True(errors.Count <= 1, string.Join("\n", errors));
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task With_writes_allowed_the_page_saves_a_note_and_tells_a_running_trial()
+    {
+        var storage = TestStudies.Create();
+        int id = TestStudies.StudyId(storage, "single");
+        await using var server = await DashboardServer.StartAsync(storage, new DashboardServerOptions { Port = 0, Configure = o => o.AllowWrites = true }, Ct);
+        string profile = Directory.CreateTempSubdirectory("sharptune-dashboard-chromium-").FullName;
+        try
+        {
+            await using var browser = await LaunchAsync(profile);
+            await using var page = await browser.NewPageAsync();
+            var errors = new List<string>();
+            page.Console += (_, e) =>
+            {
+                if (e.Message.Type == ConsoleType.Error)
+                {
+                    errors.Add(e.Message.Text);
+                }
+            };
+            page.PageError += (_, e) => errors.Add(e.Message);
+            await page.GoToAsync(server.Url + $"#/studies/{id}");
+            await page.WaitForSelectorAsync("#edit-note", new WaitForSelectorOptions { Timeout = 20_000 });
+            await page.ClickAsync("#edit-note");
+            await page.TypeAsync("#note-text", "Promising region near x = 0.");
+            await page.ClickAsync("#save-note");
+            await page.WaitForFunctionAsync("() => document.querySelector('#note .note-body') && document.querySelector('#note .note-body').textContent.startsWith('Promising')", new WaitForFunctionOptions { Timeout = 10_000 });
+            Assert.Equal(new DashboardNote(1, "Promising region near x = 0."), DashboardNotes.Get(storage, id, null));
+
+            await page.TypeAsync("#trials tr[data-number='12'] .tell input", "0.5");
+            await page.ClickAsync("#trials tr[data-number='12'] .tell button");
+            await page.WaitForSelectorAsync("#trials tr[data-number='12'][data-state='Complete']", new WaitForSelectorOptions { Timeout = 10_000 });
+            var told = storage.GetAllTrials(id)[12];
+            Assert.Equal(TrialState.Complete, told.State);
+            Assert.Equal(0.5, told.Value);
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+}
