@@ -240,6 +240,9 @@ internal sealed class ParzenEstimator
         }
     }
 
+    /// <summary>Gets the dimensions of the space.</summary>
+    public IReadOnlyList<TpeDimension> Dimensions => _dims;
+
     /// <summary>Gets the number of kernels (observations plus the prior).</summary>
     public int KernelCount { get; }
 
