@@ -17,6 +17,8 @@ try
         "speed" => Speed(new Options(args[1..])),
         "scale" => Scale(new Options(args[1..])),
         "hypervolume" => HypervolumeSuite.Run(new Options(args[1..]), Version()),
+        "suite" => SuiteRunner.Run(new Options(args[1..]), Version()),
+        "suite-check" => SuiteRunner.Check(new Options(args[1..])),
         "-h" or "--help" or "help" => Usage(),
         _ => throw new BenchException($"unknown command '{args[0]}'"),
     };
@@ -48,6 +50,12 @@ static int Usage()
           hypervolume [--sampler nsga2] [--trials 5000] [--seeds 5] [--fn zdt1,zdt2,zdt3]
               Multi-objective quality (mirrors bench/optuna_hypervolume.py): one JSON line per ZDT function (10-D)
               with the median hypervolume of the Pareto front, reference point [1.1, 11].
+
+          suite [--sampler tpe] [--trials 200] [--seeds 30] [--fn NAME[,NAME...]] [--jobs 1]
+                [--concurrency 1] [--objective-ms 0]
+              The broad quality suite (mirrors bench/tpe_quality_suite.py): 23 functions, one JSON line each with the
+              median score over seeds (best value; two-objective: reference box area minus hypervolume). --jobs runs
+              seeds in parallel; --concurrency and --objective-ms as for quality.
 
         Samplers: tpe, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
         cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.
