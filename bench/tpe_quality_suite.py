@@ -37,6 +37,18 @@ def floats(t, n, low, high, prefix="x"):
 # ----- smooth -----
 
 
+def rosenbrock4(t):
+    """optuna_quality.py's rosenbrock4 (for the CMA-ES comparison)."""
+    x = [t.suggest_float(f"x{i}", -2, 2) for i in range(4)]
+    return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3))
+
+
+def rastrigin4(t):
+    """optuna_quality.py's rastrigin4 (for the CMA-ES comparison)."""
+    x = [t.suggest_float(f"x{i}", -5.12, 5.12) for i in range(4)]
+    return 10 * 4 + sum(v * v - 10 * math.cos(2 * math.pi * v) for v in x)
+
+
 def sphere12(t):
     x = floats(t, 12, -5, 5)
     return sum((v - (-2 + 0.35 * i)) ** 2 for i, v in enumerate(x))
@@ -322,12 +334,35 @@ FUNCTIONS = [
 ]
 
 
+def _cmaes_without_lr_adapt():
+    """Optuna 5 passes ``lr_adapt`` to ``cmaes.CMA``, which the cmaes 0.9 package of Debian does not know; with
+    ``lr_adapt=False`` (Optuna's default) dropping the argument changes nothing. (Module-level class: Optuna pickles
+    the optimizer into the trials' system attributes.)"""
+    import cmaes
+
+    import inspect
+
+    if cmaes.CMA is _CmaWithoutLrAdapt or "lr_adapt" in inspect.signature(cmaes.CMA).parameters:
+        return
+    _CmaWithoutLrAdapt.base = cmaes.CMA
+    cmaes.CMA = _CmaWithoutLrAdapt
+
+
+class _CmaWithoutLrAdapt:
+    base = None
+
+    def __new__(cls, *args, lr_adapt=False, **kwargs):
+        assert not lr_adapt
+        return cls.base(*args, **kwargs)
+
+
 def make(sampler, seed):
     if sampler == "tpe":
         return optuna.samplers.TPESampler(seed=seed)
     if sampler == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     if sampler == "cmaes":
+        _cmaes_without_lr_adapt()
         return optuna.samplers.CmaEsSampler(seed=seed)
     raise SystemExit(f"unknown sampler {sampler}")
 
@@ -372,7 +407,8 @@ def main():
         only = args[args.index("--fn") + 1].split(",")
     if "--jobs" in args:
         jobs = int(args[args.index("--jobs") + 1])
-    names = [f.__name__ for f in FUNCTIONS if only is None or f.__name__ in only]
+    extra = [rosenbrock4, rastrigin4]  # only on request (--fn), for the CMA-ES comparison
+    names = [f.__name__ for f in FUNCTIONS + extra if (only is None and f not in extra) or (only is not None and f.__name__ in only)]
     with Pool(jobs) as pool:
         for name in names:
             values = pool.map(run_one, [(sampler, name, n, s) for s in range(seeds)])

@@ -228,6 +228,33 @@ public class TpeDifferentialTests
     }
 
     [Fact]
+    public void DefaultSamplerFollowsOptuna5ForSingleAndMultiObjectiveStudies()
+    {
+        // Optuna 5: TPESampler is the default for every study; multivariate=None means joint sampling for one
+        // objective and independent sampling for several; constant_liar defaults to True.
+        var single = Study.Create();
+        var multi = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Maximize] });
+        var space = new Dictionary<string, Distribution> { ["x"] = new FloatDistribution(0, 1), ["y"] = new IntDistribution(0, 3) };
+        foreach (var study in new[] { single, multi })
+        {
+            var tpe = Assert.IsType<TpeSampler>(study.Sampler);
+            Assert.Null(tpe.Multivariate);
+            Assert.True(tpe.ConstantLiar);
+            for (int i = 0; i < 3; i++)
+            {
+                study.AddTrial(Trials.Create(
+                    values: study.IsMultiObjective ? [i, -i] : [i],
+                    @params: new Dictionary<string, object?> { ["x"] = i / 4.0, ["y"] = (long)i },
+                    distributions: space));
+            }
+
+            var trial = study.Ask();
+            var relative = tpe.InferRelativeSearchSpace(study, study.Trials[trial.Number]);
+            Assert.Equal(study.IsMultiObjective ? [] : ["x", "y"], relative.Keys.Order());
+        }
+    }
+
+    [Fact]
     public void TheTwoSampleTestRejectsADifferentDistribution()
     {
         // The test above can fail: a bandwidth 30 % too wide is detected with the same sample sizes.
