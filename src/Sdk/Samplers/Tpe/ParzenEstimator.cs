@@ -477,7 +477,13 @@ internal sealed class ParzenEstimator
         _scaledInvSigma[d] = inv;
     }
 
-    /// <summary>Sorts keys ascending, carrying the items, stable for equal keys (items are distinct indices).</summary>
+    /// <summary>
+    /// Sorts keys ascending, carrying the items, stable for equal keys (items are distinct indices). Equal
+    /// observations therefore take the bandwidths of a group of equal values (the gap below for the first, the gap
+    /// above for the last, the clipped minimum for the others) in trial order. Optuna sorts with NumPy's unstable
+    /// default <c>argsort</c>, so which of its equal observations gets which of those bandwidths depends on the NumPy
+    /// build; the set of (mean, bandwidth) pairs is the same (see Tpe/Data/generate_tpe_cases.py in the tests).
+    /// </summary>
     /// <param name="keys">The keys.</param>
     /// <param name="items">The items (distinct).</param>
     internal static void SortStable(Span<double> keys, Span<int> items)
