@@ -436,14 +436,8 @@ internal sealed class ParzenEstimator
         bool packingOrder = d == _firstContinuous; // only the first continuous dimension orders the packed kernels
         if (m > 0 && (hints is null || !hints.TryComputeSigmas(d, mu.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m), packingOrder ? order.AsSpan(0, m) : [])))
         {
-            var keys = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Keys, 0, m);
-            for (int i = 0; i < m; i++)
-            {
-                order[i] = i;
-                keys[i] = mu[i];
-            }
-
-            SortStable(keys.AsSpan(0, m), order.AsSpan(0, m));
+            // Optuna's order of equal observations is that of NumPy's (unstable) argsort.
+            NumpyArgSort.ArgSort(mu.AsSpan(0, m), order.AsSpan(0, m));
             ComputeSigmas(mu.AsSpan(0, m), order.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m));
         }
 
@@ -477,13 +471,7 @@ internal sealed class ParzenEstimator
         _scaledInvSigma[d] = inv;
     }
 
-    /// <summary>
-    /// Sorts keys ascending, carrying the items, stable for equal keys (items are distinct indices). Equal
-    /// observations therefore take the bandwidths of a group of equal values (the gap below for the first, the gap
-    /// above for the last, the clipped minimum for the others) in trial order. Optuna sorts with NumPy's unstable
-    /// default <c>argsort</c>, so which of its equal observations gets which of those bandwidths depends on the NumPy
-    /// build; the set of (mean, bandwidth) pairs is the same (see Tpe/Data/generate_tpe_cases.py in the tests).
-    /// </summary>
+    /// <summary>Sorts keys ascending, carrying the items, stable for equal keys (items are distinct indices).</summary>
     /// <param name="keys">The keys.</param>
     /// <param name="items">The items (distinct).</param>
     internal static void SortStable(Span<double> keys, Span<int> items)

@@ -722,6 +722,7 @@ public sealed class TpeSampler : ISampler
             var writer = new ParzenEstimator.SigmaWriter(sigma, count, low, high, settings);
             var kernelOf = _kernelOfNumber.AsSpan(0, knownTrials);
             int pushed = 0, q = 0;
+            double last = double.NaN;
             int runningCount = running?.Count ?? 0;
             var sorted = CollectionsMarshal.AsSpan(column.Sorted);
             for (int i = 0; i < sorted.Length; i++)
@@ -738,9 +739,15 @@ public sealed class TpeSampler : ISampler
                 {
                     int rk = running![q];
                     double rv = mu[rk];
-                    if (rv < value || (rv == value && rk < k))
+                    if (rv == value || (pushed > 0 && rv == last))
+                    {
+                        return false;
+                    }
+
+                    if (rv < value)
                     {
                         writer.Push(rk, rv);
+                        last = rv;
                         if (writeOrder)
                         {
                             order[pushed] = rk;
@@ -755,12 +762,14 @@ public sealed class TpeSampler : ISampler
                     }
                 }
 
-                if (pushed >= count)
+                // Equal values: their order is NumPy's argsort order, which only the estimator's own sort follows.
+                if (pushed >= count || (pushed > 0 && value == last))
                 {
                     return false;
                 }
 
                 writer.Push(k, value);
+                last = value;
                 if (writeOrder)
                 {
                     order[pushed] = k;
@@ -772,6 +781,12 @@ public sealed class TpeSampler : ISampler
             while (q < runningCount && pushed < count)
             {
                 int rk = running![q++];
+                if (pushed > 0 && mu[rk] == last)
+                {
+                    return false;
+                }
+
+                last = mu[rk];
                 writer.Push(rk, mu[rk]);
                 if (writeOrder)
                 {

@@ -19,11 +19,10 @@ a list of samplings, each over an ordered search space. For each sampling the sc
 
 Equal observations: Optuna computes bandwidths after ``np.argsort(mus)``, NumPy's default (unstable) quicksort, so
 among observations with the same value the one that receives the gap to the lower neighbour, the one that receives
-the gap to the upper neighbour and those that are clipped depend on NumPy's sort implementation (version and CPU).
-The set of (mean, bandwidth) pairs does not; only which trial weight goes with which of them does. Sharptune orders
-equal values by trial number. The script therefore records each estimator twice: as Optuna builds it, and as it
-builds it with a stable argsort (``*_stable`` keys); the tests require the latter to the last digit and the former up
-to that permutation.
+the gap to the upper neighbour and those that are clipped depend on NumPy's sort. In multivariate TPE this decides
+which trial's kernel is wide or narrow in that dimension. Sharptune follows NumPy's scalar introsort (the one of NumPy
+1.x on this machine, recorded under ``argsorts``); the script also records each estimator as built with a stable
+argsort (``*_stable`` keys), which the tests use to show that the order of equal values matters.
 
 Histories come from seeded NumPy generators, so the output is reproducible.
 """
@@ -471,8 +470,19 @@ def main():
                 "samplings": samplings,
             }
         )
+    # NumPy's default argsort on arrays with many equal values (the order Optuna's bandwidth rule sees).
+    rs = np.random.RandomState(77)
+    argsorts = []
+    for n in [1, 2, 5, 16, 17, 18, 33, 64, 100, 257, 1000]:
+        for levels in [2, 5, 40]:
+            a = rs.randint(levels, size=n).astype(float) * 0.25 - 1.0
+            argsorts.append({"keys": [float(v) for v in a], "order": [int(i) for i in np.argsort(a)]})
+    a = np.repeat([3.0, 1.0, 2.0], 200)  # long runs of equal keys
+    argsorts.append({"keys": [float(v) for v in a], "order": [int(i) for i in np.argsort(a)]})
+
     out = {
         "optuna_version": optuna.__version__,
+        "argsorts": argsorts,
         "numpy_version": np.__version__,
         "n_candidates": N_CANDIDATES,
         "n_draws": N_DRAWS,
