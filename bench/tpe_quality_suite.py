@@ -3,7 +3,7 @@ integers, categoricals with 2-10 choices, conditional subspaces, two-objective) 
 seeds. bench/Sharptune.Bench (`suite` command) implements the same functions with the same parameter names, bounds,
 suggestion order and formulas, so both print comparable lines.
 
-Usage: PYTHONPATH=/path/to/optuna-5 python3 tpe_quality_suite.py SAMPLER N_TRIALS SEEDS [--fn a,b] [--jobs 2]
+Usage: PYTHONPATH=/path/to/optuna-5 python3 tpe_quality_suite.py SAMPLER N_TRIALS SEEDS [--fn a,b] [--jobs 2] [--first 0]
        python3 tpe_quality_suite.py --check > check.json   (then: Sharptune.Bench suite-check check.json)
 SAMPLER: tpe (TPESampler(seed=s), Optuna 5's defaults) | random | cmaes
 Prints one JSON line per function: {"optuna":..., "sampler":..., "fn":..., "n":..., "median":..., "values":[...]}.
@@ -407,11 +407,12 @@ def main():
         only = args[args.index("--fn") + 1].split(",")
     if "--jobs" in args:
         jobs = int(args[args.index("--jobs") + 1])
+    first = int(args[args.index("--first") + 1]) if "--first" in args else 0
     extra = [rosenbrock4, rastrigin4]  # only on request (--fn), for the CMA-ES comparison
     names = [f.__name__ for f in FUNCTIONS + extra if (only is None and f not in extra) or (only is not None and f.__name__ in only)]
     with Pool(jobs) as pool:
         for name in names:
-            values = pool.map(run_one, [(sampler, name, n, s) for s in range(seeds)])
+            values = pool.map(run_one, [(sampler, name, n, s) for s in range(first, first + seeds)])
             print(json.dumps({"optuna": optuna.__version__, "sampler": sampler, "fn": name, "n": n,
                               "median": statistics.median(values), "values": values}), flush=True)
 
