@@ -18,6 +18,8 @@ try
         "scale" => Scale(new Options(args[1..])),
         "hypervolume" => HypervolumeSuite.Run(new Options(args[1..]), Version()),
         "importance" => ImportanceSpeed.Run(new Options(args[1..]), Version()),
+        "suite" => SuiteRunner.Run(new Options(args[1..]), Version()),
+        "suite-check" => SuiteRunner.Check(new Options(args[1..])),
         "-h" or "--help" or "help" => Usage(),
         _ => throw new BenchException($"unknown command '{args[0]}'"),
     };
@@ -53,6 +55,12 @@ static int Usage()
           importance [N_TRIALS=1000] [ped|fanova|mdi|all] [--repeat 1]
               Parameter importances (mirrors ../shared/bench/optuna_importance.py): the same fixed study, value for
               value; prints version, evaluator, trials, seconds of Importance.Get, importances as JSON.
+
+          suite [--sampler tpe] [--trials 200] [--seeds 30] [--fn NAME[,NAME...]] [--jobs 1]
+                [--concurrency 1] [--objective-ms 0]
+              The broad quality suite (mirrors bench/tpe_quality_suite.py): 23 functions, one JSON line each with the
+              median score over seeds (best value; two-objective: reference box area minus hypervolume). --jobs runs
+              seeds in parallel; --concurrency and --objective-ms as for quality.
 
         Samplers: tpe, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
         cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.

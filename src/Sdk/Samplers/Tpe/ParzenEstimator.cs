@@ -240,6 +240,9 @@ internal sealed class ParzenEstimator
         }
     }
 
+    /// <summary>Gets the dimensions of the space.</summary>
+    public IReadOnlyList<TpeDimension> Dimensions => _dims;
+
     /// <summary>Gets the number of kernels (observations plus the prior).</summary>
     public int KernelCount { get; }
 
@@ -433,14 +436,8 @@ internal sealed class ParzenEstimator
         bool packingOrder = d == _firstContinuous; // only the first continuous dimension orders the packed kernels
         if (m > 0 && (hints is null || !hints.TryComputeSigmas(d, mu.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m), packingOrder ? order.AsSpan(0, m) : [])))
         {
-            var keys = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Keys, 0, m);
-            for (int i = 0; i < m; i++)
-            {
-                order[i] = i;
-                keys[i] = mu[i];
-            }
-
-            SortStable(keys.AsSpan(0, m), order.AsSpan(0, m));
+            // Optuna's order of equal observations is that of NumPy's (unstable) argsort.
+            NumpyArgSort.ArgSort(mu.AsSpan(0, m), order.AsSpan(0, m));
             ComputeSigmas(mu.AsSpan(0, m), order.AsSpan(0, m), low, high, settings, sigma.AsSpan(0, m));
         }
 

@@ -407,8 +407,8 @@ public sealed class TpeSampler : ISampler
             anyMissing |= columns[d] is null;
         }
 
-        var below = BuildBelow(state, dims, columns, anyMissing, multiObjective);
-        var above = BuildAbove(study, state, trial, dims, columns, anyMissing);
+        var below = BuildBelow(state, dims, columns, anyMissing, multiObjective, null);
+        var above = BuildAbove(study, state, trial, dims, columns, anyMissing, null);
 
         LastObservationCounts = (below.KernelCount - 1, above.KernelCount - 1);
         // The candidate maximizing log l(x) − log g(x), the first on ties.
@@ -423,7 +423,53 @@ public sealed class TpeSampler : ISampler
         }
     }
 
-    private ParzenEstimator BuildBelow(TpeStudyState state, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, bool multiObjective)
+    /// <summary>
+    /// Builds the below and above estimators of a (sub)space for a trial as a sampling would, without drawing (for the
+    /// differential tests against Optuna's <c>_split_trials</c> and <c>_ParzenEstimator</c>).
+    /// </summary>
+    /// <param name="study">The study.</param>
+    /// <param name="trial">The trial being sampled.</param>
+    /// <param name="space">The ordered space.</param>
+    /// <returns>The trial numbers of the below and above observations (ascending) and the two estimators.</returns>
+    internal (int[] Below, int[] Above, ParzenEstimator BelowEstimator, ParzenEstimator AboveEstimator) Inspect(Study study, FrozenTrial trial, IReadOnlyList<KeyValuePair<string, Distribution>> space)
+    {
+        lock (_lock)
+        {
+            var state = GetState(study);
+            state.Refresh(trial.Number);
+            bool multiObjective = state.IsMultiObjective;
+            state.EnsureSplit(n => Gamma(n, multiObjective));
+            int nd = space.Count;
+            var dims = new TpeDimension[nd];
+            var columns = new ParamColumn?[nd];
+            bool anyMissing = false;
+            for (int d = 0; d < nd; d++)
+            {
+                dims[d] = TpeDimension.Create(space[d].Key, space[d].Value);
+                state.Columns.TryGetValue(space[d].Key, out columns[d]);
+                anyMissing |= columns[d] is null;
+            }
+
+            var belowNumbers = new List<int>();
+            var aboveNumbers = new List<int>();
+            var below = BuildBelow(state, dims, columns, anyMissing, multiObjective, belowNumbers);
+            var above = BuildAbove(study, state, trial, dims, columns, anyMissing, aboveNumbers);
+            return ([.. belowNumbers], [.. aboveNumbers], below, above);
+        }
+    }
+
+    /// <summary>Gets the trial numbers of the below set of the last split of a study (for tests).</summary>
+    /// <param name="study">The study.</param>
+    /// <returns>The numbers, ascending.</returns>
+    internal int[] LastSplit(Study study)
+    {
+        lock (_lock)
+        {
+            return GetState(study).Below.ToArray();
+        }
+    }
+
+    private ParzenEstimator BuildBelow(TpeStudyState state, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, bool multiObjective, List<int>? numbers)
     {
         int nd = dims.Length;
         var belowNumbers = state.Below;
@@ -442,6 +488,7 @@ public sealed class TpeSampler : ISampler
             {
                 if (TryRow(raw, number, obs, m))
                 {
+                    numbers?.Add(number);
                     kernelNumber[m++] = number;
                 }
             }
@@ -490,7 +537,7 @@ public sealed class TpeSampler : ISampler
         return raw;
     }
 
-    private ParzenEstimator BuildAbove(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing)
+    private ParzenEstimator BuildAbove(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, List<int>? numbers)
     {
         int nd = dims.Length;
         var eligible = state.Eligible;
@@ -553,6 +600,7 @@ public sealed class TpeSampler : ISampler
                     obs[d][m] = running[r].Values[d];
                 }
 
+                numbers?.Add(running[r].Number);
                 kernelNumber[m++] = -1;
                 r++;
             }
@@ -569,6 +617,7 @@ public sealed class TpeSampler : ISampler
 
             if (TryRow(raw, number, obs, m))
             {
+                numbers?.Add(number);
                 kernelNumber[m++] = number;
             }
         }
@@ -673,6 +722,7 @@ public sealed class TpeSampler : ISampler
             var writer = new ParzenEstimator.SigmaWriter(sigma, count, low, high, settings);
             var kernelOf = _kernelOfNumber.AsSpan(0, knownTrials);
             int pushed = 0, q = 0;
+            double last = double.NaN;
             int runningCount = running?.Count ?? 0;
             var sorted = CollectionsMarshal.AsSpan(column.Sorted);
             for (int i = 0; i < sorted.Length; i++)
@@ -689,9 +739,15 @@ public sealed class TpeSampler : ISampler
                 {
                     int rk = running![q];
                     double rv = mu[rk];
-                    if (rv < value || (rv == value && rk < k))
+                    if (rv == value || (pushed > 0 && rv == last))
+                    {
+                        return false;
+                    }
+
+                    if (rv < value)
                     {
                         writer.Push(rk, rv);
+                        last = rv;
                         if (writeOrder)
                         {
                             order[pushed] = rk;
@@ -706,12 +762,14 @@ public sealed class TpeSampler : ISampler
                     }
                 }
 
-                if (pushed >= count)
+                // Equal values: their order is NumPy's argsort order, which only the estimator's own sort follows.
+                if (pushed >= count || (pushed > 0 && value == last))
                 {
                     return false;
                 }
 
                 writer.Push(k, value);
+                last = value;
                 if (writeOrder)
                 {
                     order[pushed] = k;
@@ -723,6 +781,12 @@ public sealed class TpeSampler : ISampler
             while (q < runningCount && pushed < count)
             {
                 int rk = running![q++];
+                if (pushed > 0 && mu[rk] == last)
+                {
+                    return false;
+                }
+
+                last = mu[rk];
                 writer.Push(rk, mu[rk]);
                 if (writeOrder)
                 {

@@ -1,0 +1,151 @@
+using Sharptune.Internal;
+
+namespace Sharptune.Bench;
+
+/// <summary>
+/// Runs the broad quality suite (<see cref="SuiteFunctions"/>) and prints the lines of bench/tpe_quality_suite.py:
+/// one JSON line per function with the median score over seeds.
+/// </summary>
+internal static class SuiteRunner
+{
+    public static int Run(Options o, string version)
+    {
+        string sampler = o.Get("sampler", "tpe");
+        int n = o.GetInt("trials", 200);
+        int seeds = o.GetInt("seeds", 30);
+        int jobs = Math.Max(1, o.GetInt("jobs", 1));
+        int concurrency = o.GetInt("concurrency", 1);
+        int objectiveMs = o.GetInt("objective-ms", 0);
+        var only = o.TryGet("fn")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var names = SuiteFunctions.Names.Where(f => only is null || only.Contains(f)).ToList();
+        if (only is not null && names.Count != only.Length)
+        {
+            throw new BenchException($"unknown function in '{string.Join(",", only)}' (known: {string.Join(", ", SuiteFunctions.Names)})");
+        }
+
+        Registry.CreateSampler(sampler, 0);
+        foreach (string name in names)
+        {
+            var values = new double[seeds];
+            Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = jobs }, seed =>
+                values[seed] = RunOne(name, sampler, seed, n, concurrency, objectiveMs));
+            var line = new Dictionary<string, object?>
+            {
+                ["sharptune"] = version,
+                ["sampler"] = sampler,
+                ["fn"] = name,
+                ["n"] = n,
+            };
+            if (concurrency > 1)
+            {
+                line["concurrency"] = concurrency;
+                line["objective_ms"] = objectiveMs;
+            }
+
+            var sorted = values.Order().ToArray();
+            line["median"] = seeds % 2 == 1 ? sorted[seeds / 2] : (sorted[(seeds / 2) - 1] + sorted[seeds / 2]) / 2;
+            line["values"] = values.ToList();
+            Console.WriteLine(PyJson.Serialize(line));
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Evaluates every function at the parameters recorded by <c>tpe_quality_suite.py --check</c> (through a
+    /// <see cref="FixedTrial"/>) and compares the values, so that both implementations are known to be the same.
+    /// </summary>
+    public static int Check(Options o)
+    {
+        string path = o.Positional(0) ?? throw new BenchException("suite-check needs the JSON file of tpe_quality_suite.py --check");
+        var cases = (List<object?>)PyJson.Parse(File.ReadAllText(path))!;
+        double worst = 0;
+        int count = 0;
+        foreach (OrderedDictionary<string, object?> c in cases.Cast<OrderedDictionary<string, object?>>())
+        {
+            string name = (string)c["fn"]!;
+            var trial = new FixedTrial(((OrderedDictionary<string, object?>)c["params"]!).ToDictionary(kv => kv.Key, kv => kv.Value));
+            var expected = ((List<object?>)c["values"]!).Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            double[] actual = SuiteFunctions.Single.Any(f => f.Name == name)
+                ? [SuiteFunctions.Single.Single(f => f.Name == name).Objective(trial)]
+                : SuiteFunctions.Multi.Single(f => f.Name == name).Objective(trial);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                double diff = Math.Abs(expected[i] - actual[i]) / Math.Max(1, Math.Abs(expected[i]));
+                worst = Math.Max(worst, diff);
+                if (diff > 1e-12)
+                {
+                    Console.WriteLine($"{name}: value {i} differs: Sharptune {actual[i]:R}, Python {expected[i]:R}");
+                }
+            }
+
+            count++;
+        }
+
+        Console.WriteLine($"{count} evaluations, largest relative difference {worst:G3}");
+        return worst > 1e-12 ? 1 : 0;
+    }
+
+    private static double RunOne(string name, string sampler, int seed, int n, int concurrency, int objectiveMs)
+    {
+        var options = new OptimizeOptions { NTrials = n, Concurrency = Math.Max(1, concurrency) };
+        foreach (var (fn, objective) in SuiteFunctions.Single)
+        {
+            if (fn != name)
+            {
+                continue;
+            }
+
+            var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
+            if (concurrency <= 1)
+            {
+                study.Optimize(objective, nTrials: n);
+            }
+            else
+            {
+                study.OptimizeAsync(
+                    async (trial, ct) =>
+                    {
+                        double v = objective(trial);
+                        if (objectiveMs > 0)
+                        {
+                            await Task.Delay(objectiveMs, ct).ConfigureAwait(false);
+                        }
+
+                        return v;
+                    },
+                    options).GetAwaiter().GetResult();
+            }
+
+            return study.BestValue;
+        }
+
+        var (_, multi, reference) = SuiteFunctions.Multi.Single(f => f.Name == name);
+        var mo = Study.Create(new StudyOptions
+        {
+            Sampler = Registry.CreateSampler(sampler, seed),
+            Directions = [StudyDirection.Minimize, StudyDirection.Minimize],
+        });
+        if (concurrency <= 1)
+        {
+            mo.Optimize(multi, nTrials: n);
+        }
+        else
+        {
+            mo.OptimizeAsync(
+                async (trial, ct) =>
+                {
+                    double[] v = multi(trial);
+                    if (objectiveMs > 0)
+                    {
+                        await Task.Delay(objectiveMs, ct).ConfigureAwait(false);
+                    }
+
+                    return v;
+                },
+                options).GetAwaiter().GetResult();
+        }
+
+        return SuiteFunctions.HypervolumeGap(mo.GetTrials(TrialState.Complete).Select(t => t.Values!), reference);
+    }
+}
