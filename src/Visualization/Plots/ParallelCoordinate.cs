@@ -395,7 +395,9 @@ internal static class ParallelCoordinate
         var panel = fig.Panels[0];
         panel.X.TickValues = xs;
         panel.X.TickText = dims.Select(d => d.Label).ToList();
-        panel.X.Range = (-0.2, dims.Count - 0.8);
+        // Room left of the first axis for its tick labels and its name: the more axes share the width, the more of
+        // an axis spacing that takes.
+        panel.X.Range = (-Math.Max(0.2, 0.07 * dims.Count), dims.Count - 0.8);
         panel.X.ShowGrid = false;
         panel.X.ZeroLine = false;
         panel.Y.Range = (-0.08, 1.08);
