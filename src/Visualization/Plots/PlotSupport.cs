@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Sharptune.Internal;
 
 namespace Sharptune.Visualization.Plots;
 
@@ -148,7 +149,7 @@ internal static class PlotSupport
                 sb.Append(b ? "true" : "false");
                 break;
             case string s:
-                WriteString(sb, s);
+                PyJson.WriteString(sb, s);
                 break;
             case double d:
                 sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PyFloat(d));
@@ -171,7 +172,7 @@ internal static class PlotSupport
                 for (int i = 0; i < items.Count; i++)
                 {
                     sb.Append(i == 0 ? "<br>" : ",<br>").Append(' ', 2 * (depth + 1));
-                    WriteString(sb, items[i].Key);
+                    PyJson.WriteString(sb, items[i].Key);
                     sb.Append(": ");
                     WriteJson(sb, items[i].Value, depth + 1);
                 }
@@ -199,41 +200,9 @@ internal static class PlotSupport
                 sb.Append(f.ToString(null, CultureInfo.InvariantCulture));
                 break;
             default:
-                WriteString(sb, value.ToString() ?? string.Empty);
+                PyJson.WriteString(sb, value.ToString() ?? string.Empty);
                 break;
         }
-    }
-
-    /// <summary>A JSON string as Python writes it (ASCII only, \uXXXX escapes).</summary>
-    private static void WriteString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7f)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
     }
 
     /// <summary>
