@@ -15,10 +15,11 @@ internal sealed partial class CliApp
         var name = RequiredStudyName("The name of the study.");
         var evaluator = new Option<string>("--evaluator")
         {
-            Description = "The algorithm: ped-anova (Optuna's default).",
+            Description = "The algorithm: ped-anova (Optuna's default), fanova or mean-decrease-impurity (random forests of 64 trees).",
             DefaultValueFactory = _ => "ped-anova",
         };
-        evaluator.AcceptOnlyFromAmong("ped-anova");
+        evaluator.AcceptOnlyFromAmong("ped-anova", "fanova", "mean-decrease-impurity");
+        var seed = new Option<int?>("--seed") { Description = "The seed of the random forest (fanova, mean-decrease-impurity); random when absent." };
         var parameters = new Option<string[]?>("--params")
         {
             Description = "The parameters to assess, separated by whitespace; all of them when absent.",
@@ -31,9 +32,9 @@ internal sealed partial class CliApp
         };
         var raw = new Option<bool>("--no-normalize") { Description = "Print the raw importances instead of shares that sum to 1." };
         var format = FormatOption("table");
-        var command = new Command("importance", "Show the importance of each parameter for the objective (PED-ANOVA, as Optuna's get_param_importances).")
+        var command = new Command("importance", "Show the importance of each parameter for the objective (as Optuna's get_param_importances; PED-ANOVA by default).")
         {
-            name, evaluator, parameters, objective, raw, format,
+            name, evaluator, seed, parameters, objective, raw, format,
         };
         SetAction(command, r =>
         {
@@ -54,9 +55,15 @@ internal sealed partial class CliApp
                     target = t => sign * t.Values![index];
                 }
 
+                IImportanceEvaluator chosen = r.GetValue(evaluator) switch
+                {
+                    "fanova" => new FanovaImportanceEvaluator(seed: r.GetValue(seed)),
+                    "mean-decrease-impurity" => new MeanDecreaseImpurityImportanceEvaluator(seed: r.GetValue(seed)),
+                    _ => new PedAnovaImportanceEvaluator(),
+                };
                 var importances = Importance.Importance.Get(
                     study,
-                    new PedAnovaImportanceEvaluator(),
+                    chosen,
                     r.GetValue(parameters) is { Length: > 0 } p ? p : null,
                     target,
                     normalize: !r.GetValue(raw));

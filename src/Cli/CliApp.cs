@@ -144,6 +144,7 @@ internal sealed partial class CliApp
         root.Add(WatchCommand());
         root.Add(ImportanceCommand());
         root.Add(PlotCommand());
+        root.Add(DashboardCommand());
         return root;
     }
 

@@ -47,6 +47,26 @@ public sealed class ImportanceTests
         using var rawJson = JsonDocument.Parse(s.Ok("importance", "--study-name", "imp", "-f", "json", "--no-normalize", "--params", "y"));
         Assert.Equal(["y"], rawJson.RootElement.EnumerateObject().Select(p => p.Name));
 
+        // The forest evaluators, seeded: the same importances as the library's, x far ahead of y.
+        IReadOnlyDictionary<string, double> fanova, mdi;
+        storage = StorageOpener.Open(s.Url, null);
+        try
+        {
+            fanova = Importance.Importance.Get(Study.Load("imp", storage), new FanovaImportanceEvaluator(seed: 3));
+            mdi = Importance.Importance.Get(Study.Load("imp", storage), new MeanDecreaseImpurityImportanceEvaluator(seed: 3));
+        }
+        finally
+        {
+            (storage as IDisposable)?.Dispose();
+        }
+
+        Assert.Equal(["x", "y"], fanova.Keys);
+        Assert.True(fanova["x"] > 0.9, $"fANOVA gave x {fanova["x"]}");
+        Assert.Equal(Sharptune.Internal.PyJson.Serialize(fanova.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)).ToList()) + "\n", s.Ok("importance", "--study-name", "imp", "-f", "json", "--evaluator", "fanova", "--seed", "3"));
+        Assert.Equal(Sharptune.Internal.PyJson.Serialize(mdi.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)).ToList()) + "\n", s.Ok("importance", "--study-name", "imp", "-f", "json", "--evaluator", "mean-decrease-impurity", "--seed", "3"));
+        var badEvaluator = s.Run("importance", "--study-name", "imp", "--evaluator", "shap");
+        Assert.Equal(2, badEvaluator.ExitCode);
+
         var unknown = s.Run("importance", "--study-name", "imp", "--params", "z");
         Assert.Equal(1, unknown.ExitCode);
         Assert.StartsWith("Error: ", unknown.Err, StringComparison.Ordinal);
