@@ -39,16 +39,7 @@ public sealed partial class FastForestSearchSpace
         MLContext mlContext, string labelColumnName = "Label", string featureColumnName = "Features", Action<FastForestBinaryTrainer.Options>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var options = new FastForestBinaryTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            NumberOfLeaves = NumberOfLeaves,
-            MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
-            NumberOfTrees = NumberOfTrees,
-            FeatureFraction = FeatureFraction,
-            BaggingExampleFraction = BaggingExampleFraction,
-        };
+        var options = Options<FastForestBinaryTrainer.Options>(labelColumnName, featureColumnName);
         configure?.Invoke(options);
         return mlContext.BinaryClassification.Trainers.FastForest(options);
     }
@@ -63,17 +54,21 @@ public sealed partial class FastForestSearchSpace
         MLContext mlContext, string labelColumnName = "Label", string featureColumnName = "Features", Action<FastForestRegressionTrainer.Options>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var options = new FastForestRegressionTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            NumberOfLeaves = NumberOfLeaves,
-            MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
-            NumberOfTrees = NumberOfTrees,
-            FeatureFraction = FeatureFraction,
-            BaggingExampleFraction = BaggingExampleFraction,
-        };
+        var options = Options<FastForestRegressionTrainer.Options>(labelColumnName, featureColumnName);
         configure?.Invoke(options);
         return mlContext.Regression.Trainers.FastForest(options);
     }
+
+    /// <summary>The trainer options of any task with these hyperparameters and the given columns.</summary>
+    private TOptions Options<TOptions>(string labelColumnName, string featureColumnName)
+        where TOptions : FastForestOptionsBase, new() => new()
+    {
+        LabelColumnName = labelColumnName,
+        FeatureColumnName = featureColumnName,
+        NumberOfLeaves = NumberOfLeaves,
+        MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
+        NumberOfTrees = NumberOfTrees,
+        FeatureFraction = FeatureFraction,
+        BaggingExampleFraction = BaggingExampleFraction,
+    };
 }

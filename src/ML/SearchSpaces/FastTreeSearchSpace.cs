@@ -39,16 +39,7 @@ public sealed partial class FastTreeSearchSpace
         MLContext mlContext, string labelColumnName = "Label", string featureColumnName = "Features", Action<FastTreeBinaryTrainer.Options>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var options = new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            NumberOfLeaves = NumberOfLeaves,
-            MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
-            NumberOfTrees = NumberOfTrees,
-            LearningRate = LearningRate,
-            FeatureFraction = FeatureFraction,
-        };
+        var options = Options<FastTreeBinaryTrainer.Options>(labelColumnName, featureColumnName);
         configure?.Invoke(options);
         return mlContext.BinaryClassification.Trainers.FastTree(options);
     }
@@ -63,16 +54,7 @@ public sealed partial class FastTreeSearchSpace
         MLContext mlContext, string labelColumnName = "Label", string featureColumnName = "Features", Action<FastTreeRegressionTrainer.Options>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var options = new FastTreeRegressionTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            NumberOfLeaves = NumberOfLeaves,
-            MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
-            NumberOfTrees = NumberOfTrees,
-            LearningRate = LearningRate,
-            FeatureFraction = FeatureFraction,
-        };
+        var options = Options<FastTreeRegressionTrainer.Options>(labelColumnName, featureColumnName);
         configure?.Invoke(options);
         return mlContext.Regression.Trainers.FastTree(options);
     }
@@ -92,18 +74,22 @@ public sealed partial class FastTreeSearchSpace
         Action<FastTreeRankingTrainer.Options>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var options = new FastTreeRankingTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            RowGroupColumnName = rowGroupColumnName,
-            NumberOfLeaves = NumberOfLeaves,
-            MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
-            NumberOfTrees = NumberOfTrees,
-            LearningRate = LearningRate,
-            FeatureFraction = FeatureFraction,
-        };
+        var options = Options<FastTreeRankingTrainer.Options>(labelColumnName, featureColumnName);
+        options.RowGroupColumnName = rowGroupColumnName;
         configure?.Invoke(options);
         return mlContext.Ranking.Trainers.FastTree(options);
     }
+
+    /// <summary>The trainer options of any task with these hyperparameters and the given columns.</summary>
+    private TOptions Options<TOptions>(string labelColumnName, string featureColumnName)
+        where TOptions : BoostedTreeOptions, new() => new()
+    {
+        LabelColumnName = labelColumnName,
+        FeatureColumnName = featureColumnName,
+        NumberOfLeaves = NumberOfLeaves,
+        MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
+        NumberOfTrees = NumberOfTrees,
+        LearningRate = LearningRate,
+        FeatureFraction = FeatureFraction,
+    };
 }
