@@ -30,6 +30,7 @@ internal sealed class GaussianProcess
     private readonly bool[] _categorical;
     private double[] _chol = [];
     private double[] _alpha = [];
+    private MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double>? _cholesky;
 
     private GaussianProcess(double[][] x, double[] y, bool[] categorical, KernelParams parameters)
     {
@@ -46,6 +47,12 @@ internal sealed class GaussianProcess
 
     /// <summary>Gets the training targets (running points appended with their predicted means).</summary>
     public double[] Y { get; private set; }
+
+    /// <summary>Gets the normalized training inputs (running points appended by <see cref="WithRunning"/>).</summary>
+    public double[][] X => _x;
+
+    /// <summary>Gets which dimensions are categorical (Hamming distance).</summary>
+    public bool[] Categorical => _categorical;
 
     /// <summary>Gets the lengthscales 1/√λ.</summary>
     public double[] LengthScales => [.. Params.InverseSquaredLengthscales.Select(l => 1 / Math.Sqrt(l))];
@@ -84,9 +91,99 @@ internal sealed class GaussianProcess
 
         // Every start failed: use the default hyperparameters unfitted, as Optuna does.
         failure = lastError;
-        var fallback = new GaussianProcess(x, y, categorical, KernelParams.Default(d));
-        fallback.Cache();
-        return fallback;
+        return Create(x, y, categorical, KernelParams.Default(d));
+    }
+
+    /// <summary>A process with the given hyperparameters, unfitted (fixtures and the fallback of failed fits).</summary>
+    /// <param name="x">Normalized inputs.</param>
+    /// <param name="y">Standardized targets.</param>
+    /// <param name="categorical">Which dimensions are categorical.</param>
+    /// <param name="parameters">The hyperparameters.</param>
+    /// <returns>The process, ready for predictions.</returns>
+    public static GaussianProcess Create(double[][] x, double[] y, bool[] categorical, KernelParams parameters)
+    {
+        var gp = new GaussianProcess(x, y, categorical, parameters);
+        gp.Cache();
+        return gp;
+    }
+
+    /// <summary>
+    /// The kernel between <paramref name="x"/> and each of <paramref name="points"/>, and optionally its gradient with
+    /// respect to <paramref name="x"/> (row-major, one row of length d per point; categorical entries 0).
+    /// </summary>
+    /// <param name="x">The point.</param>
+    /// <param name="points">The other points.</param>
+    /// <param name="k">Receives k(x, pᵢ).</param>
+    /// <param name="dk">Receives ∂k(x, pᵢ)/∂x, or <see langword="null"/>.</param>
+    public void Kernel(ReadOnlySpan<double> x, double[][] points, Span<double> k, Span<double> dk)
+    {
+        var lam = Params.InverseSquaredLengthscales;
+        double scale = Params.KernelScale;
+        bool withGradient = !dk.IsEmpty;
+        for (int i = 0; i < points.Length; i++)
+        {
+            var xi = points[i];
+            double r2 = 0;
+            for (int j = 0; j < _d; j++)
+            {
+                double diff = x[j] - xi[j];
+                r2 += lam[j] * (_categorical[j] ? (diff != 0 ? 1 : 0) : diff * diff);
+            }
+
+            k[i] = scale * Matern52(r2);
+            if (withGradient)
+            {
+                double dm = scale * Matern52Derivative(r2);
+                int o = i * _d;
+                for (int j = 0; j < _d; j++)
+                {
+                    dk[o + j] = _categorical[j] ? 0 : dm * lam[j] * 2 * (x[j] - xi[j]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Solves (K(X, X) + noise·I)·Z = <paramref name="b"/> with the cached Cholesky factor.</summary>
+    /// <param name="b">The right-hand sides, one column each.</param>
+    /// <returns>Z.</returns>
+    public Matrix<double> SolveTraining(Matrix<double> b) => _cholesky!.Solve(b);
+
+    /// <summary>
+    /// The joint posterior of the latent function at <paramref name="points"/>: the means and the covariance
+    /// K(P, P) − K(P, X)(K(X, X) + noise·I)⁻¹K(X, P), its diagonal clamped at 0 (no noise added).
+    /// </summary>
+    /// <param name="points">The points.</param>
+    /// <returns>The means and the covariance.</returns>
+    public (double[] Mean, Matrix<double> Covariance) JointPosterior(double[][] points)
+    {
+        int r = points.Length;
+        var kxp = Matrix<double>.Build.Dense(_n, r);
+        var kpp = Matrix<double>.Build.Dense(r, r);
+        var column = new double[Math.Max(_n, r)];
+        var mean = new double[r];
+        for (int j = 0; j < r; j++)
+        {
+            Kernel(points[j], _x, column.AsSpan(0, _n), default);
+            for (int i = 0; i < _n; i++)
+            {
+                kxp[i, j] = column[i];
+            }
+
+            mean[j] = Dot(column.AsSpan(0, _n), _alpha);
+            Kernel(points[j], points, column.AsSpan(0, r), default);
+            for (int i = 0; i < r; i++)
+            {
+                kpp[i, j] = column[i];
+            }
+        }
+
+        var cov = kpp - (kxp.TransposeThisAndMultiply(SolveTraining(kxp)));
+        for (int j = 0; j < r; j++)
+        {
+            cov[j, j] = Math.Max(cov[j, j], 0);
+        }
+
+        return (mean, cov);
     }
 
     /// <summary>Conditions on extra points whose targets are the current posterior means (the "kriging believer").</summary>
@@ -316,6 +413,7 @@ internal sealed class GaussianProcess
     {
         var k = KernelMatrix(SquaredDifferences(_x, _x, _categorical), _n, _d, Params.InverseSquaredLengthscales, Params.KernelScale, Params.NoiseVariance, null);
         var chol = k.Cholesky();
+        _cholesky = chol;
         _chol = LowerRowMajor(chol.Factor, _n);
         _alpha = chol.Solve(Vector<double>.Build.Dense(Y)).ToArray();
     }

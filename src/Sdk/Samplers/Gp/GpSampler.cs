@@ -26,6 +26,8 @@ public sealed class GpSampler : ISampler
     private const int LocalSearches = 10;
     private const double Tolerance = 1e-4;
     private const int EhviSamples = 128;
+    private const int QeiSamples = 128;
+    private const int MaxQmcSeed = 1 << 30;
 
     private readonly ISampler _independentSampler;
     private readonly int _nStartupTrials;
@@ -175,63 +177,77 @@ public sealed class GpSampler : ISampler
         }
 
         _cache = [.. gps.Select(g => g.Params)];
-        var gpsWithRunning = gps.Select(g => g.WithRunning(xRunning)).ToArray();
-
         bool constrained = completed.Any(t => t.Constraints.Count > 0);
-        IAcquisition acq;
         var warm = new List<double[]>();
-        if (!constrained)
+        double threshold;
+        (GaussianProcess Gp, double Threshold)[] constraints = [];
+        bool[]? feasible = null;
+        if (constrained)
         {
-            if (m == 1)
-            {
-                int best = 0;
-                for (int i = 1; i < scores.Length; i++)
-                {
-                    if (scores[i][0] > scores[best][0])
-                    {
-                        best = i;
-                    }
-                }
+            var (constraintGps, thresholds, isFeasible) = FitConstraints(study, completed, x, space);
+            constraints = [.. constraintGps.Zip(thresholds)];
+            feasible = isFeasible;
+        }
 
-                acq = new LogEi(gpsWithRunning[0], space, scores.Max(r => r[0]));
-                warm.Add(x[best]);
-            }
-            else
+        // As Optuna: the acquisition's quasi-random seed is drawn before the Pareto starts are picked.
+        int qmcSeed = m > 1 || xRunning.Length > 0 ? _rng.Next(MaxQmcSeed) : 0;
+
+        // Warm starts: the best (feasible) point, or a few points of the (feasible) Pareto front.
+        List<double[]>? feasibleScores = null;
+        if (m == 1)
+        {
+            int best = -1;
+            for (int i = 0; i < scores.Length; i++)
             {
-                acq = new LogEhvi(gpsWithRunning, space, scores, EhviSamples, _rng.Next(1 << 30));
-                warm.AddRange(ParetoStarts(x, scores));
+                if ((feasible is null || feasible[i]) && (best < 0 || scores[i][0] > scores[best][0]))
+                {
+                    best = i;
+                }
+            }
+
+            threshold = best < 0 ? double.NegativeInfinity : scores[best][0];
+            if (best >= 0)
+            {
+                warm.Add(x[best]);
             }
         }
         else
         {
-            var (constraintGps, thresholds, feasible) = FitConstraints(study, completed, x, xRunning, space);
-            var constraints = constraintGps.Zip(thresholds).ToList();
-            if (m == 1)
+            threshold = double.NaN;
+            feasibleScores = [.. scores.Where((_, i) => feasible is null || feasible[i])];
+            if (feasibleScores.Count > 0)
             {
-                int best = -1;
-                for (int i = 0; i < scores.Length; i++)
-                {
-                    if (feasible[i] && (best < 0 || scores[i][0] > scores[best][0]))
-                    {
-                        best = i;
-                    }
-                }
+                warm.AddRange(ParetoStarts(x.Where((_, i) => feasible is null || feasible[i]).ToArray(), feasibleScores));
+            }
+        }
 
-                acq = new LogEi(gpsWithRunning[0], space, best < 0 ? double.NegativeInfinity : scores[best][0], constraints);
-                if (best >= 0)
-                {
-                    warm.Add(x[best]);
-                }
-            }
-            else
+        IAcquisition? acq = null;
+        if (xRunning.Length > 0 && (m == 1 || !constrained))
+        {
+            // Optuna 5: qLogEI / qLogCEI / qLogEHVI over fantasies of the running trials.
+            try
             {
-                var feasibleScores = scores.Where((_, i) => feasible[i]).ToList();
-                acq = new LogEhvi(gpsWithRunning, space, feasibleScores.Count > 0 ? feasibleScores : null, EhviSamples, _rng.Next(1 << 30), constraints);
-                if (feasibleScores.Count > 0)
-                {
-                    warm.AddRange(ParetoStarts(x.Where((_, i) => feasible[i]).ToArray(), [.. feasibleScores]));
-                }
+                acq = m == 1
+                    ? new QLogEi(gps[0], space, threshold, QeiSamples, qmcSeed, xRunning, constraints, StableMath.NormalSobol)
+                    : new QLogEhvi(gps, space, scores, EhviSamples, qmcSeed, xRunning, StableMath.NormalSobol);
             }
+            catch (ArgumentException)
+            {
+                // The running points' joint posterior is singular (e.g. two trials at one point): believe the predicted
+                // means instead, as Optuna does for constrained multi-objective studies.
+                acq = null;
+            }
+        }
+
+        if (acq is null)
+        {
+            // No running trial, or constrained multi-objective (Optuna's LogCEHVI): the "kriging believer" — running
+            // points are observations at their predicted means.
+            var gpsWithRunning = gps.Select(g => g.WithRunning(xRunning)).ToArray();
+            var believed = constraints.Select(c => (c.Gp.WithRunning(xRunning), c.Threshold)).ToList();
+            acq = m == 1
+                ? new LogEi(gpsWithRunning[0], space, threshold, believed)
+                : new LogEhvi(gpsWithRunning, space, feasibleScores!.Count > 0 ? feasibleScores : null, EhviSamples, qmcSeed, believed);
         }
 
         var (xBest, _) = AcquisitionOptimizer.Maximize(acq, warm, PreliminarySamples, LocalSearches, Tolerance, _rng);
@@ -250,7 +266,7 @@ public sealed class GpSampler : ISampler
     }
 
     private (GaussianProcess[] Gps, double[] Thresholds, bool[] Feasible) FitConstraints(
-        Study study, List<FrozenTrial> completed, double[][] x, double[][] xRunning, GpSearchSpace space)
+        Study study, List<FrozenTrial> completed, double[][] x, GpSearchSpace space)
     {
         var keys = completed[0].Constraints.Keys.ToArray();
         foreach (var t in completed)
@@ -273,7 +289,7 @@ public sealed class GpSampler : ISampler
         var thresholds = new double[keys.Length];
         for (int c = 0; c < keys.Length; c++)
         {
-            gps[c] = Fit(study, x, standardized.Select(r => r[c]).ToArray(), space, _constraintsCache?[c]).WithRunning(xRunning);
+            gps[c] = Fit(study, x, standardized.Select(r => r[c]).ToArray(), space, _constraintsCache?[c]);
             thresholds[c] = -means[c] / Math.Max(Eps, stds[c]);
         }
 
