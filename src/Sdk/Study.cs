@@ -542,7 +542,7 @@ public sealed partial class Study
                 }
             }
 
-            result.Add(new StudySummary(s.StudyName, s.Directions, best, s.UserAttrs, s.SystemAttrs, trials.Count, start, s.StudyId));
+            result.Add(new StudySummary(s.StudyName, s.Directions, best, s.UserAttrs, trials.Count, start, s.StudyId));
         }
 
         return result;
@@ -673,11 +673,17 @@ public sealed partial class Study
             {
                 object? existing = trialParams[name];
                 bool repeated;
-                if (IsReal(value) && IsReal(existing))
+                if (!SameKind(value, existing))
                 {
+                    // Optuna 5: a value of another type (1 against 1.0, a choice against a float) is never a repeat.
+                    repeated = false;
+                }
+                else if (IsReal(value))
+                {
+                    // np.isclose(value, existing, atol=0, equal_nan=True): relative tolerance 1e-5 of the existing value.
                     double a = PyJson.ToDouble(value);
                     double b = PyJson.ToDouble(existing);
-                    repeated = a == b || (double.IsNaN(a) && double.IsNaN(b));
+                    repeated = a == b || (double.IsNaN(a) && double.IsNaN(b)) || Math.Abs(a - b) <= 1e-5 * Math.Abs(b);
                 }
                 else
                 {
@@ -699,7 +705,18 @@ public sealed partial class Study
 
         return false;
 
-        static bool IsReal(object? o) => o is double or float or decimal || (o is not null && PyFormat.IsInteger(o));
+        static bool IsReal(object? o) => o is double or float or decimal or bool || (o is not null && PyFormat.IsInteger(o));
+
+        // Python's isinstance(value, type(existing)) for the types parameters take (bool is an int there).
+        static bool SameKind(object? value, object? existing) => existing switch
+        {
+            null => value is null,
+            bool => value is bool,
+            double or float or decimal => value is double or float or decimal,
+            _ when PyFormat.IsInteger(existing) => value is bool || (value is not null && PyFormat.IsInteger(value)),
+            string or Enum => value is string or Enum,
+            _ => value is not null && existing.GetType().IsInstanceOfType(value),
+        };
     }
 
     /// <summary>Adds a finished (or WAITING) trial after validating it (Optuna's <c>add_trial</c>).</summary>

@@ -90,12 +90,14 @@ public sealed class OptimizeOptions
     public bool ShowProgressBar { get; set; }
 }
 
-/// <summary>A summary of a study (Optuna's <c>StudySummary</c>).</summary>
+/// <summary>
+/// A summary of a study (Optuna's <c>StudySummary</c>). As in Optuna 5 it carries no system attributes (Optuna
+/// removed the deprecated <c>system_attrs</c>); read them from the storage when needed.
+/// </summary>
 /// <param name="StudyName">The name.</param>
 /// <param name="Directions">The directions.</param>
 /// <param name="BestTrial">The best trial of a single-objective study, if any (and requested).</param>
 /// <param name="UserAttrs">The user attributes.</param>
-/// <param name="SystemAttrs">The system attributes.</param>
 /// <param name="NTrials">The number of trials.</param>
 /// <param name="DatetimeStart">When the first trial started, if any.</param>
 /// <param name="StudyId">The storage id.</param>
@@ -104,7 +106,6 @@ public sealed record StudySummary(
     IReadOnlyList<StudyDirection> Directions,
     FrozenTrial? BestTrial,
     IReadOnlyDictionary<string, object?> UserAttrs,
-    IReadOnlyDictionary<string, object?> SystemAttrs,
     int NTrials,
     DateTime? DatetimeStart,
     int StudyId)

@@ -109,6 +109,38 @@ public class AskTellTests
         Assert.Throws<ArgumentNullException>(() => study.EnqueueTrial(null!));
     }
 
+    public static TheoryData<object?, object?, bool> EnqueueRepeats => new()
+    {
+        // What Optuna 5's enqueue_trial(..., skip_if_exists=True) does for the second of two enqueued values
+        // (np.isclose with atol=0 and equal_nan=True, after isinstance(value, type(existing))).
+        { 1.0, 1.000001, true },
+        { 1.0, 1.00002, false },
+        { 1L, 1.0, false },
+        { 1.0, 1L, false },
+        { true, 1L, false },
+        { 1L, true, true },
+        { double.NaN, double.NaN, true },
+        { 0.0, double.NaN, false },
+        { double.NaN, 0.0, false },
+        { double.PositiveInfinity, double.PositiveInfinity, true },
+        { 0.0, 1e-300, false },
+        { 100000L, 100001L, true },
+        { "a", "a", true },
+        { "a", 1.0, false },
+        { null, null, true },
+        { 2L, 2L, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(EnqueueRepeats))]
+    public void EnqueueSkipIfExistsFollowsOptuna5(object? first, object? second, bool skipped)
+    {
+        var study = NewStudy();
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = first });
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = second }, skipIfExists: true);
+        Assert.Equal(skipped ? 1 : 2, study.Trials.Count);
+    }
+
     [Fact]
     public void EnqueuedWaitingTrialsAreClaimedByExactlyOneThread()
     {

@@ -91,6 +91,9 @@ public class StudyTests
         Assert.Equal(s.BestTrial.Number, summary.BestTrial!.Number);
         Assert.Equal(s.Trials[0].DatetimeStart, summary.DatetimeStart);
         Assert.Null(Study.GetAllStudySummaries(storage, includeBestTrial: false)[0].BestTrial);
+
+        // Optuna 5 removed the deprecated system_attrs from StudySummary.
+        Assert.Null(typeof(StudySummary).GetProperty("SystemAttrs"));
     }
 
     [Fact]

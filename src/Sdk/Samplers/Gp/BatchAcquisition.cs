@@ -379,21 +379,25 @@ internal sealed class QLogEi : IAcquisition
 
     public double[] LengthScales { get; }
 
-    public double Value(double[] x)
-    {
-        var states = NewStates();
-        return Evaluate(x, states, null);
-    }
+    public double Value(double[] x) => Evaluate(x, NewStates(), null, null, -1);
 
-    public double ValueAndGradient(double[] x, double[] gradient) => Evaluate(x, NewStates(), gradient);
+    public double ValueAndGradient(double[] x, double[] gradient) => Evaluate(x, NewStates(), gradient, null, -1);
 
     public double[] Values(IReadOnlyList<double[]> xs)
     {
+        // The posterior means and variances of the whole batch first (the blocked triangular solve), then the draws.
         var states = NewStates();
+        var posteriors = new (double[] Mean, double[] Variance)[_constraints.Length + 1];
+        for (int c = 0; c <= _constraints.Length; c++)
+        {
+            posteriors[c] = (new double[xs.Count], new double[xs.Count]);
+            (c == 0 ? _gp : _constraints[c - 1].Base).PosteriorBatch(xs, posteriors[c].Mean, posteriors[c].Variance);
+        }
+
         var result = new double[xs.Count];
         for (int p = 0; p < xs.Count; p++)
         {
-            result[p] = Evaluate(xs[p], states, null);
+            result[p] = Evaluate(xs[p], states, null, posteriors, p);
         }
 
         return result;
@@ -405,7 +409,7 @@ internal sealed class QLogEi : IAcquisition
     private ConditionalGp.SampleState[] NewStates() =>
         [_objective.CreateState(), .. _constraints.Select(c => c.Gp.CreateState())];
 
-    private double Evaluate(double[] x, ConditionalGp.SampleState[] states, double[]? gradient)
+    private double Evaluate(double[] x, ConditionalGp.SampleState[] states, double[]? gradient, (double[] Mean, double[] Variance)[]? posteriors, int index)
     {
         int d = x.Length;
         bool withGradient = gradient is not null;
@@ -421,6 +425,10 @@ internal sealed class QLogEi : IAcquisition
                 meanGrads![c] = new double[d];
                 varGrads![c] = new double[d];
                 (mean, variance) = gp.PosteriorWithGradient(x, meanGrads[c], varGrads[c]);
+            }
+            else if (posteriors is not null)
+            {
+                (mean, variance) = (posteriors[c].Mean[index], posteriors[c].Variance[index]);
             }
             else
             {
@@ -548,17 +556,24 @@ internal sealed class QLogEhvi : IAcquisition
 
     public double[] LengthScales { get; }
 
-    public double Value(double[] x) => Evaluate(x, NewStates(), null);
+    public double Value(double[] x) => Evaluate(x, NewStates(), null, null, -1);
 
-    public double ValueAndGradient(double[] x, double[] gradient) => Evaluate(x, NewStates(), gradient);
+    public double ValueAndGradient(double[] x, double[] gradient) => Evaluate(x, NewStates(), gradient, null, -1);
 
     public double[] Values(IReadOnlyList<double[]> xs)
     {
         var states = NewStates();
+        var posteriors = new (double[] Mean, double[] Variance)[_gps.Length];
+        for (int i = 0; i < _gps.Length; i++)
+        {
+            posteriors[i] = (new double[xs.Count], new double[xs.Count]);
+            _gps[i].PosteriorBatch(xs, posteriors[i].Mean, posteriors[i].Variance);
+        }
+
         var result = new double[xs.Count];
         for (int p = 0; p < xs.Count; p++)
         {
-            result[p] = Evaluate(xs[p], states, null);
+            result[p] = Evaluate(xs[p], states, null, posteriors, p);
         }
 
         return result;
@@ -566,7 +581,7 @@ internal sealed class QLogEhvi : IAcquisition
 
     private ConditionalGp.SampleState[] NewStates() => [.. _conditional.Select(c => c.CreateState())];
 
-    private double Evaluate(double[] x, ConditionalGp.SampleState[] states, double[]? gradient)
+    private double Evaluate(double[] x, ConditionalGp.SampleState[] states, double[]? gradient, (double[] Mean, double[] Variance)[]? posteriors, int index)
     {
         int m = _gps.Length, d = x.Length;
         bool withGradient = gradient is not null;
@@ -580,6 +595,10 @@ internal sealed class QLogEhvi : IAcquisition
                 meanGrads[i] = new double[d];
                 varGrads[i] = new double[d];
                 (mean, variance) = _gps[i].PosteriorWithGradient(x, meanGrads[i], varGrads[i]);
+            }
+            else if (posteriors is not null)
+            {
+                (mean, variance) = (posteriors[i].Mean[index], posteriors[i].Variance[index]);
             }
             else
             {
