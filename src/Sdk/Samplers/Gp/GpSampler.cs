@@ -14,8 +14,11 @@ namespace Sharptune.Samplers;
 /// standardized objective of the COMPLETE trials, and proposes the maximiser of the log expected improvement — the
 /// log expected hypervolume improvement for multi-objective studies — found from 2048 quasi-random preliminary
 /// points plus local searches. Constraints (<see cref="ITrial.SetConstraint"/>) get their own processes, and the
-/// acquisition is multiplied by the probability of feasibility. Trials still running are accounted for by
-/// conditioning on their predicted values, so parallel workers spread out.
+/// acquisition is multiplied by the probability of feasibility. Trials still running (parallel workers) are
+/// accounted for as Optuna 5 does: the process is conditioned on fantasies of their values, drawn from the joint
+/// posterior with fixed quasi-random normal draws, and the batch acquisition — qLogEI, qLogCEI with constraints,
+/// qLogEHVI for several objectives — rates a candidate by what it adds to the running batch. Constrained
+/// multi-objective studies treat running trials as observed at their predicted means (the kriging believer).
 /// </summary>
 public sealed class GpSampler : ISampler
 {
