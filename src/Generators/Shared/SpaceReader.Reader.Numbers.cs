@@ -55,24 +55,24 @@ internal static partial class SpaceReader
             }
 
             bool ok = true;
-            if (p.HasStep && p.Log)
+            if (RangeRules.FloatStepWithLog(p.Log, p.HasStep))
             {
                 Report(DiagnosticIds.FloatStepAndLog, location, p.Property.Name);
                 ok = false;
             }
 
-            if (low > high)
+            if (RangeRules.LowAboveHigh(low, high))
             {
                 ReportWith(DiagnosticIds.LowGreaterThanHigh, location, Fix("Swap"), p.Property.Name, Literals.Display(low), Literals.Display(high));
                 ok = false;
             }
-            else if (p.Log && low <= 0)
+            else if (RangeRules.FloatLogLowTooSmall(p.Log, low))
             {
-                Report(DiagnosticIds.LogLowBound, location, p.Property.Name, "low > 0", Literals.Display(low));
+                Report(DiagnosticIds.LogLowBound, location, p.Property.Name, RangeRules.FloatLogLowCondition, Literals.Display(low));
                 ok = false;
             }
 
-            if (p.HasStep && !(p.FStep > 0))
+            if (p.HasStep && RangeRules.StepNotPositive(p.FStep))
             {
                 Report(DiagnosticIds.NonPositiveStep, location, p.Property.Name, Literals.Display(p.FStep));
                 ok = false;
@@ -80,7 +80,7 @@ internal static partial class SpaceReader
 
             if (ok && p.HasStep)
             {
-                double adjusted = Literals.AdjustedHigh(low, high, p.FStep);
+                double adjusted = RangeRules.AdjustedHigh(low, high, p.FStep);
                 if (adjusted != high)
                 {
                     string text = Literals.Display(adjusted);
@@ -126,24 +126,24 @@ internal static partial class SpaceReader
             }
 
             bool ok = true;
-            if (p.Log && p.IStep != 1)
+            if (RangeRules.IntStepWithLog(p.Log, p.IStep))
             {
                 Report(DiagnosticIds.IntLogWithStep, location, p.Property.Name, p.IStep.ToString(CultureInfo.InvariantCulture));
                 ok = false;
             }
 
-            if (low > high)
+            if (RangeRules.LowAboveHigh(low, high))
             {
                 ReportWith(DiagnosticIds.LowGreaterThanHigh, location, Fix("Swap"), p.Property.Name, low.ToString(CultureInfo.InvariantCulture), high.ToString(CultureInfo.InvariantCulture));
                 ok = false;
             }
-            else if (p.Log && low < 1)
+            else if (RangeRules.IntLogLowTooSmall(p.Log, low))
             {
-                Report(DiagnosticIds.LogLowBound, location, p.Property.Name, "low >= 1", low.ToString(CultureInfo.InvariantCulture));
+                Report(DiagnosticIds.LogLowBound, location, p.Property.Name, RangeRules.IntLogLowCondition, low.ToString(CultureInfo.InvariantCulture));
                 ok = false;
             }
 
-            if (p.IStep <= 0)
+            if (RangeRules.StepNotPositive(p.IStep))
             {
                 Report(DiagnosticIds.NonPositiveStep, location, p.Property.Name, p.IStep.ToString(CultureInfo.InvariantCulture));
                 ok = false;
@@ -151,7 +151,7 @@ internal static partial class SpaceReader
 
             if (ok)
             {
-                long adjusted = Literals.AdjustedHigh(low, high, p.IStep);
+                long adjusted = RangeRules.AdjustedHigh(low, high, p.IStep);
                 if (adjusted != high)
                 {
                     string text = adjusted.ToString(CultureInfo.InvariantCulture);
