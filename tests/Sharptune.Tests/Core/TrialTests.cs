@@ -11,7 +11,7 @@ public class TrialTests
         Adam,
     }
 
-    private static Study NewStudy(CollectingLoggerFactory? logs = null, int objectives = 1) => Study.Create(new StudyOptions
+    private static Study NewStudy(TestLoggerFactory? logs = null, int objectives = 1) => Study.Create(new StudyOptions
     {
         Sampler = new RandomSampler(seed: 5),
         LoggerFactory = logs,
@@ -82,7 +82,7 @@ public class TrialTests
     [Fact]
     public void TheSameNameInOneTrialReturnsTheFirstValue()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(logs);
         var t = study.Ask();
         double a = t.SuggestFloat("x", 0, 1);
@@ -123,7 +123,7 @@ public class TrialTests
     [Fact]
     public void AdjustedHighIsLoggedAsAWarning()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var t = NewStudy(logs).Ask();
         double v = t.SuggestFloat("x", 0, 1.05, step: 0.1);
         Assert.InRange(v, 0, 1.0);
@@ -133,7 +133,7 @@ public class TrialTests
     [Fact]
     public void ReportRules()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(logs);
         var t = study.Ask();
         t.Report(1.0, 0);
@@ -152,7 +152,7 @@ public class TrialTests
     [Fact]
     public void ConstraintsAndUserAttrs()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(logs);
         var t = study.Ask();
         t.SetConstraint("mem", 0.5);

@@ -1,33 +1,33 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Sharptune.Tests.Support;
 
-/// <summary>A logger factory that records every message, for asserting Optuna's log texts.</summary>
-public sealed class CollectingLoggerFactory : ILoggerFactory
+/// <summary>
+/// The tests' logger factory: every message, at every level, lands in a <see cref="FakeLogCollector"/>, for
+/// asserting Optuna's log texts and Sharptune's event ids.
+/// </summary>
+public sealed class TestLoggerFactory : ILoggerFactory
 {
-    public ConcurrentQueue<(LogLevel Level, int EventId, string Message)> Entries { get; } = new();
+    private readonly FakeLoggerProvider _provider = new();
 
-    public IReadOnlyList<string> Messages => Entries.Select(e => e.Message).ToList();
+    /// <summary>Gets the collector of every record logged so far.</summary>
+    public FakeLogCollector Collector => _provider.Collector;
 
+    /// <summary>Gets a snapshot of the records (level, event id, formatted message, exception).</summary>
+    public IReadOnlyList<FakeLogRecord> Entries => _provider.Collector.GetSnapshot();
+
+    /// <summary>Gets a snapshot of the formatted messages.</summary>
+    public IReadOnlyList<string> Messages => [.. Entries.Select(e => e.Message)];
+
+    /// <inheritdoc/>
     public void AddProvider(ILoggerProvider provider)
     {
     }
 
-    public ILogger CreateLogger(string categoryName) => new Collector(this);
+    /// <inheritdoc/>
+    public ILogger CreateLogger(string categoryName) => _provider.CreateLogger(categoryName);
 
-    public void Dispose()
-    {
-    }
-
-    private sealed class Collector(CollectingLoggerFactory owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Entries.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
-    }
+    /// <inheritdoc/>
+    public void Dispose() => _provider.Dispose();
 }

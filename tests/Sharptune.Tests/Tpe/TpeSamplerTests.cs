@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sharptune.Internal;
 using Sharptune.Samplers;
 using Sharptune.Samplers.Tpe;
+using Sharptune.Tests.Support;
 
 namespace Sharptune.Tests.Tpe;
 
@@ -511,15 +512,13 @@ public class TpeSamplerTests
     [Fact]
     public void IndependentSamplingWarningIsOptIn()
     {
-        var logs = new ListLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Warning));
-        var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1, warnIndependentSampling: true), LoggerFactory = factory });
+        using var logs = new TestLoggerFactory();
+        var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1, warnIndependentSampling: true), LoggerFactory = logs });
         study.Optimize(Conditional, nTrials: 14);
         Assert.Contains(logs.Messages, m => m.StartsWith("The parameter `", StringComparison.Ordinal) && m.Contains("is sampled independently using `RandomSampler` instead of `TPESampler`", StringComparison.Ordinal));
 
-        var quiet = new ListLoggerProvider();
-        using var quietFactory = LoggerFactory.Create(b => b.AddProvider(quiet).SetMinimumLevel(LogLevel.Warning));
-        Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1), LoggerFactory = quietFactory }).Optimize(Conditional, nTrials: 14);
+        using var quiet = new TestLoggerFactory();
+        Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1), LoggerFactory = quiet }).Optimize(Conditional, nTrials: 14);
         Assert.DoesNotContain(quiet.Messages, m => m.Contains("sampled independently", StringComparison.Ordinal));
     }
 
@@ -579,32 +578,5 @@ public class TpeSamplerTests
         a.Optimize(Sphere3, nTrials: 1);
         Assert.Equal((2, 13), sampler.LastObservationCounts);
         Assert.Equal(16, a.Trials.Count);
-    }
-
-    private sealed class ListLoggerProvider : ILoggerProvider
-    {
-        public List<string> Messages { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new ListLogger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class ListLogger(ListLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lock (owner.Messages)
-                {
-                    owner.Messages.Add(formatter(state, exception));
-                }
-            }
-        }
     }
 }
