@@ -1,7 +1,3 @@
-using MathNet.Numerics.Distributions;
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Factorization;
-using Sharptune.Internal;
 
 namespace Sharptune.Samplers.CmaEs;
 

@@ -1,5 +1,3 @@
-using Sharptune.Internal;
-using Sharptune.Storages.Journal;
 
 namespace Sharptune.Storages;
 

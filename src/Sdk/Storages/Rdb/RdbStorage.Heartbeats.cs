@@ -1,4 +1,3 @@
-using Sharptune.Internal;
 
 namespace Sharptune.Storages;
 
