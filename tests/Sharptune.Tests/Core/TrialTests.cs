@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Sharptune.Samplers;
 using Sharptune.Tests.Support;
 
@@ -166,6 +167,17 @@ public class TrialTests
         Assert.Equal(0.5, frozen.SystemAttrs["constraints:mem"]);
         Assert.Equal("x", frozen.UserAttrs["tag"]);
         Assert.Throws<UpdateFinishedTrialException>(() => t.SetUserAttr("late", 1));
+    }
+
+    [Fact]
+    public void FixedTrialWarnsOfAValueOutsideTheDistributionAndReturnsIt()
+    {
+        using var logs = new TestLoggerFactory();
+        var t = new FixedTrial(new Dictionary<string, object?> { ["x"] = 2.0 }, logger: logs.CreateLogger("fixed"));
+        Assert.Equal(2.0, t.SuggestFloat("x", 0, 1));
+        var record = Assert.Single(logs.Entries);
+        Assert.Equal((LogLevel.Warning, 14), (record.Level, record.Id.Id));
+        Assert.Equal("The value 2.0 of the parameter 'x' is out of the range of the distribution FloatDistribution(high=1.0, log=False, low=0.0, step=None).", record.Message);
     }
 
     [Fact]

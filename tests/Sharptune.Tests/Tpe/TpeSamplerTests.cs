@@ -517,6 +517,15 @@ public class TpeSamplerTests
         study.Optimize(Conditional, nTrials: 14);
         Assert.Contains(logs.Messages, m => m.StartsWith("The parameter `", StringComparison.Ordinal) && m.Contains("is sampled independently using `RandomSampler` instead of `TPESampler`", StringComparison.Ordinal));
 
+        // The samplers' shared [LoggerMessage] (event 601, as CMA-ES and QMC), with Optuna's whole sentence.
+        var warning = logs.Entries.First(e => e.Id.Id == 601);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.StartsWith("The parameter `", warning.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "is sampled independently using `RandomSampler` instead of `TPESampler`, potentially degrading the optimization performance. This fallback happened because `multivariate=True,group=False` does not support dynamic search space (but `multivariate=True,group=True` works). You can suppress this warning by setting `warn_independent_sampling` to `False` in the constructor of `TPESampler` if this independent sampling is intended behavior.",
+            warning.Message,
+            StringComparison.Ordinal);
+
         using var quiet = new TestLoggerFactory();
         Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1), LoggerFactory = quiet }).Optimize(Conditional, nTrials: 14);
         Assert.DoesNotContain(quiet.Messages, m => m.Contains("sampled independently", StringComparison.Ordinal));
