@@ -145,7 +145,7 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
         }
 
         bool ok = true;
-        if (stepKnown && step is not null && log == true)
+        if (stepKnown && RangeRules.FloatStepWithLog(log == true, step is not null))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallFloatStepAndLog, location, Properties("RemoveStepOrLog"), name));
             ok = false;
@@ -153,19 +153,19 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
 
         if (low is { } l && high is { } h)
         {
-            if (l > h)
+            if (RangeRules.LowAboveHigh(l, h))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallLowGreaterThanHigh, location, Properties("Swap"), name, Literals.Display(l), Literals.Display(h)));
                 ok = false;
             }
-            else if (log == true && l <= 0)
+            else if (RangeRules.FloatLogLowTooSmall(log == true, l))
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallLogLowBound, location, name, "low > 0", Literals.Display(l)));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallLogLowBound, location, name, RangeRules.FloatLogLowCondition, Literals.Display(l)));
                 ok = false;
             }
         }
 
-        if (step is { } s && !(s > 0))
+        if (step is { } s && RangeRules.StepNotPositive(s))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallNonPositiveStep, location, name, Literals.Display(s)));
             ok = false;
@@ -173,7 +173,7 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
 
         if (ok && low is { } lo && high is { } hi && step is { } st && !double.IsNaN(lo) && !double.IsNaN(hi))
         {
-            double adjusted = Literals.AdjustedHigh(lo, hi, st);
+            double adjusted = RangeRules.AdjustedHigh(lo, hi, st);
             if (adjusted != hi)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -189,7 +189,7 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
         long? high = AsLong(Constant(Argument(invocation, "high")));
         long? step = AsLong(Constant(Argument(invocation, "step")));
         bool ok = true;
-        if (log == true && step is { } s1 && s1 != 1)
+        if (step is { } s1 && RangeRules.IntStepWithLog(log == true, s1))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallIntLogWithStep, location, Properties("RemoveStepOrLog"), name, s1.ToString(CultureInfo.InvariantCulture)));
             ok = false;
@@ -197,19 +197,19 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
 
         if (low is { } l && high is { } h)
         {
-            if (l > h)
+            if (RangeRules.LowAboveHigh(l, h))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallLowGreaterThanHigh, location, Properties("Swap"), name, l.ToString(CultureInfo.InvariantCulture), h.ToString(CultureInfo.InvariantCulture)));
                 ok = false;
             }
-            else if (log == true && l < 1)
+            else if (RangeRules.IntLogLowTooSmall(log == true, l))
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallLogLowBound, location, name, "low >= 1", l.ToString(CultureInfo.InvariantCulture)));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallLogLowBound, location, name, RangeRules.IntLogLowCondition, l.ToString(CultureInfo.InvariantCulture)));
                 ok = false;
             }
         }
 
-        if (step is { } s && s <= 0)
+        if (step is { } s && RangeRules.StepNotPositive(s))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallNonPositiveStep, location, name, s.ToString(CultureInfo.InvariantCulture)));
             ok = false;
@@ -217,7 +217,7 @@ public sealed class SuggestCallAnalyzer : DiagnosticAnalyzer
 
         if (ok && low is { } lo && high is { } hi && step is { } st)
         {
-            long adjusted = Literals.AdjustedHigh(lo, hi, st);
+            long adjusted = RangeRules.AdjustedHigh(lo, hi, st);
             if (adjusted != hi)
             {
                 string text = adjusted.ToString(CultureInfo.InvariantCulture);

@@ -83,9 +83,7 @@ public sealed class FixedTrial : ITrial
         double internalValue = distribution.ToInternalRepr(value);
         if (!distribution.Contains(internalValue))
         {
-            _logger.LogWarning(
-                "The value {Value} of the parameter '{Name}' is out of the range of the distribution {Distribution}.",
-                PyFormat.Repr(value), name, distribution.ToString());
+            Log.FixedValueOutOfRange(_logger, PyFormat.Repr(value), name, distribution);
         }
 
         if (_distributions.TryGetValue(name, out var previous))

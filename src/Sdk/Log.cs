@@ -37,4 +37,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Trial with params {Params} already exists. Skipping enqueue.")]
     public static partial void EnqueueSkipped(ILogger logger, string @params);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Failed to record the heartbeat of trial {TrialId}; retrying at the next interval.")]
+    public static partial void HeartbeatFailed(ILogger logger, int trialId, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Trial {Number} was failed because its heartbeat stopped for more than {GracePeriod} s.")]
+    public static partial void StaleTrialFailed(ILogger logger, int number, double gracePeriod);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The value {Value} of the parameter '{Name}' is out of the range of the distribution {Distribution}.")]
+    public static partial void FixedValueOutOfRange(ILogger logger, string value, string name, Distribution distribution);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Inconsistent parameter values for distribution with name \"{Name}\"! This might be a configuration mistake. Optuna allows to call the same distribution with the same name more than once in a trial. When the parameter values are inconsistent optuna only uses the values of the first call and ignores all following. Using these values: {Attributes}")]
+    public static partial void InconsistentDistribution(ILogger logger, string name, Distribution attributes);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Fixed parameter {Name} with value {Value} is out of range for distribution {Distribution}.")]
+    public static partial void FixedParamOutOfRange(ILogger logger, string name, string value, Distribution distribution);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "The reported value is ignored because this `step` {Step} is already reported.")]
+    public static partial void StepAlreadyReported(ILogger logger, int step);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "The constraint value is ignored because this constraint `key={Key}` is already set.")]
+    public static partial void ConstraintAlreadySet(ILogger logger, string key);
 }

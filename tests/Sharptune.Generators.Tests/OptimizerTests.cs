@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Sharptune.Samplers;
 
 namespace Sharptune.Generators.Tests;
@@ -189,11 +191,12 @@ public class OptimizerTests
         Assert.All(study.Trials, t => Assert.Equal(TrialState.Fail, t.State));
         Assert.Equal(3, study.Trials.Count);
 
-        var logged = new List<string>();
-        var logStudy = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize], LoggerFactory = new ListLoggerFactory(logged) });
+        var logs = new FakeLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var logStudy = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize], LoggerFactory = factory });
         await new Optimizer<Point>((p, ct) => ValueTask.FromResult(new[] { 1.0, 2.0, 3.0 }), 1, 1, logStudy).RunAsync(TestContext.Current.CancellationToken);
         Assert.Equal(TrialState.Fail, logStudy.Trials[0].State);
-        Assert.Contains(logged, m => m.Contains("The number of the values 3 did not match the number of the objectives 2", StringComparison.Ordinal));
+        Assert.Contains(logs.Collector.GetSnapshot(), r => r.Message.Contains("The number of the values 3 did not match the number of the objectives 2", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -55,32 +55,4 @@ internal static class Literals
         string r = d.ToString("R", CultureInfo.InvariantCulture);
         return r.IndexOfAny(new[] { '.', 'E', 'e', 'N', 'I' }) >= 0 ? r : r + ".0";
     }
-
-    /// <summary>The high bound Optuna uses when <c>[low, high]</c> is not divisible by <paramref name="step"/>, or <paramref name="high"/>.</summary>
-    public static double AdjustedHigh(double low, double high, double step)
-    {
-        if (TryDecimal(low, out decimal l) && TryDecimal(high, out decimal h) && TryDecimal(step, out decimal s))
-        {
-            decimal r = h - l;
-            return r % s != 0m ? (double)((decimal.Floor(r / s) * s) + l) : high;
-        }
-
-        double n = Math.Floor((high - low) / step);
-        double adjusted = (n * step) + low;
-        return Math.Abs(adjusted - high) <= 1e-12 * Math.Max(1, Math.Abs(high)) ? high : adjusted;
-    }
-
-    /// <summary>The high bound Optuna uses for an integer range not divisible by <paramref name="step"/>.</summary>
-    public static long AdjustedHigh(long low, long high, long step) => ((high - low) % step) != 0 ? ((high - low) / step * step) + low : high;
-
-    private static bool TryDecimal(double value, out decimal result)
-    {
-        if (!double.IsNaN(value) && !double.IsInfinity(value) && Math.Abs(value) < 1e27 && (value == 0 || Math.Abs(value) > 1e-18))
-        {
-            return decimal.TryParse(value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out result);
-        }
-
-        result = 0;
-        return false;
-    }
 }

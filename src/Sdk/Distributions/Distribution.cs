@@ -246,14 +246,5 @@ public abstract class Distribution : IEquatable<Distribution>
     };
 
     /// <summary>Converts a double to <see cref="decimal"/> through its shortest repr, as Python's <c>Decimal(str(x))</c>.</summary>
-    internal static bool TryToDecimal(double value, out decimal result)
-    {
-        if (double.IsFinite(value) && Math.Abs(value) < 1e27 && (value == 0 || Math.Abs(value) > 1e-18))
-        {
-            return decimal.TryParse(PyFormat.FloatRepr(value), NumberStyles.Float, CultureInfo.InvariantCulture, out result);
-        }
-
-        result = 0;
-        return false;
-    }
+    internal static bool TryToDecimal(double value, out decimal result) => RangeRules.TryDecimal(value, out result);
 }

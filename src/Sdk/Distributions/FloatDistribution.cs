@@ -19,7 +19,7 @@ public sealed class FloatDistribution : Distribution
     /// the step is NaN or infinite (the message names it).</exception>
     public FloatDistribution(double low, double high, bool log = false, double? step = null)
     {
-        if (log && step is not null)
+        if (RangeRules.FloatStepWithLog(log, step is not null))
         {
             throw new ArgumentException("The parameter `step` is not supported when `log` is true.", nameof(step));
         }
@@ -31,19 +31,19 @@ public sealed class FloatDistribution : Distribution
             ThrowIfInfinite(infiniteStep, nameof(step));
         }
 
-        if (low > high)
+        if (RangeRules.LowAboveHigh(low, high))
         {
             throw new ArgumentException(
                 $"`low <= high` must hold, but got (low={PyFormat.FloatRepr(low)}, high={PyFormat.FloatRepr(high)}).", nameof(low));
         }
 
-        if (log && low <= 0.0)
+        if (RangeRules.FloatLogLowTooSmall(log, low))
         {
             throw new ArgumentException(
-                $"`low > 0` must hold for `log=True`, but got (low={PyFormat.FloatRepr(low)}, high={PyFormat.FloatRepr(high)}).", nameof(low));
+                $"`{RangeRules.FloatLogLowCondition}` must hold for `log=True`, but got (low={PyFormat.FloatRepr(low)}, high={PyFormat.FloatRepr(high)}).", nameof(low));
         }
 
-        if (step is { } s && !(s > 0))
+        if (step is { } s && RangeRules.StepNotPositive(s))
         {
             throw new ArgumentException($"`step > 0` must hold, but got step={PyFormat.FloatRepr(s)}.", nameof(step));
         }
@@ -56,7 +56,7 @@ public sealed class FloatDistribution : Distribution
         double requestedHigh = high;
         if (step is { } st)
         {
-            double adjusted = AdjustHigh(low, high, st);
+            double adjusted = RangeRules.AdjustedHigh(low, high, st);
             if (adjusted != high)
             {
                 AdjustmentWarning =
@@ -191,23 +191,4 @@ public sealed class FloatDistribution : Distribution
     /// <returns>The text.</returns>
     public override string ToString() =>
         $"FloatDistribution(high={PyFormat.FloatRepr(High)}, log={(Log ? "True" : "False")}, low={PyFormat.FloatRepr(Low)}, step={(Step is { } s ? PyFormat.FloatRepr(s) : "None")})";
-
-    private static double AdjustHigh(double low, double high, double step)
-    {
-        if (TryToDecimal(low, out decimal l) && TryToDecimal(high, out decimal h) && TryToDecimal(step, out decimal s))
-        {
-            decimal r = h - l;
-            if (r % s != 0m)
-            {
-                return (double)(decimal.Floor(r / s) * s + l);
-            }
-
-            return high;
-        }
-
-        double range = high - low;
-        double n = Math.Floor(range / step);
-        double adjusted = n * step + low;
-        return Math.Abs(adjusted - high) <= 1e-12 * Math.Max(1, Math.Abs(high)) ? high : adjusted;
-    }
 }

@@ -18,32 +18,31 @@ public sealed class IntDistribution : Distribution
     /// <exception cref="ArgumentException">The arguments break Optuna's rules; the message is Optuna's.</exception>
     public IntDistribution(long low, long high, bool log = false, long step = 1)
     {
-        if (log && step != 1)
+        if (RangeRules.IntStepWithLog(log, step))
         {
             throw new ArgumentException(
                 "Samplers and other components in Optuna only accept step is 1 when `log` argument is True.", nameof(step));
         }
 
-        if (low > high)
+        if (RangeRules.LowAboveHigh(low, high))
         {
             throw new ArgumentException($"`low <= high` must hold, but got (low={low}, high={high}).", nameof(low));
         }
 
-        if (log && low < 1)
+        if (RangeRules.IntLogLowTooSmall(log, low))
         {
-            throw new ArgumentException($"`low >= 1` must hold for `log=True`, but got (low={low}, high={high}).", nameof(low));
+            throw new ArgumentException($"`{RangeRules.IntLogLowCondition}` must hold for `log=True`, but got (low={low}, high={high}).", nameof(low));
         }
 
-        if (step <= 0)
+        if (RangeRules.StepNotPositive(step))
         {
             throw new ArgumentException($"`step > 0` must hold, but got step={step}.", nameof(step));
         }
 
         RequestedHigh = high;
-        long r = high - low;
-        if (r % step != 0)
+        long adjusted = RangeRules.AdjustedHigh(low, high, step);
+        if (adjusted != high)
         {
-            long adjusted = r / step * step + low;
             AdjustmentWarning =
                 $"The distribution is specified by [{low}, {high}] and step={step}, but the range is not divisible by `step`. " +
                 $"It will be replaced with [{low}, {adjusted}].";

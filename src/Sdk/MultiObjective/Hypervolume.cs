@@ -541,7 +541,7 @@ public static class Hypervolume
             keys[i] = -contribs[i];
         }
 
-        Samplers.Tpe.ParzenEstimator.SortStable(keys, order);
+        Internal.StableSort.Sort(keys, order);
         double maxContrib = 0;
         bool fast = m <= 3;
         var intersec = fast ? null : new double[nSelected * m];

@@ -54,7 +54,7 @@ internal sealed class HeartbeatScope : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogWarning(e, "Failed to record the heartbeat of trial {TrialId}; retrying at the next interval.", _trialId);
+            Log.HeartbeatFailed(_logger, _trialId, e);
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class LoggingTests
         using var capture = new ConsoleCapture(terminal: false);
         SharptuneLogging.EnableDefaultHandler();
         SharptuneLogging.SetVerbosity(LogLevel.Warning);
-        using var factory = new CollectingLoggerFactory();
+        using var factory = new TestLoggerFactory();
 
         Study.Create().Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 2);
         var study = Study.Create(new StudyOptions { LoggerFactory = factory });
@@ -67,7 +67,7 @@ public sealed class LoggingTests
     {
         using var capture = new ConsoleCapture(terminal: false);
         SharptuneLogging.EnableDefaultHandler();
-        using var factory = new CollectingLoggerFactory();
+        using var factory = new TestLoggerFactory();
         Study.Create(new StudyOptions { LoggerFactory = factory }).Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 1);
         Assert.Equal(string.Empty, capture.Text);
         Assert.Equal(2, factory.Entries.Count);

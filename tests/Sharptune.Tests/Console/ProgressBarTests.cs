@@ -130,7 +130,7 @@ public sealed class ProgressBarTests
     public void WithoutBudgetOrTimeout_ABarIsNotShown_AndAWarningIsLogged()
     {
         using var capture = new ConsoleCapture(terminal: false);
-        using var factory = new CollectingLoggerFactory();
+        using var factory = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { LoggerFactory = factory });
         study.Optimize(t =>
         {

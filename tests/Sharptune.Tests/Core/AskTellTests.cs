@@ -5,7 +5,7 @@ namespace Sharptune.Tests.Core;
 
 public class AskTellTests
 {
-    private static Study NewStudy(CollectingLoggerFactory? logs = null) =>
+    private static Study NewStudy(TestLoggerFactory? logs = null) =>
         Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 11), LoggerFactory = logs });
 
     [Fact]
@@ -58,7 +58,7 @@ public class AskTellTests
     [Fact]
     public void TellWithoutStateFailsInvalidValuesWithAWarning()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(logs);
         Assert.Equal(TrialState.Fail, study.Tell(study.Ask(), [double.NaN]).State);
         Assert.Equal(TrialState.Fail, study.Tell(study.Ask()).State);

@@ -78,7 +78,7 @@ public class OptimizeTests
     [Fact]
     public void WrongNumberOfValuesFails()
     {
-        var logs = new Support.CollectingLoggerFactory();
+        var logs = new Support.TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize], LoggerFactory = logs });
         study.Optimize(_ => new[] { 1.0 }, nTrials: 1);
         study.Optimize(_ => new[] { 1.0, 2.0 }, nTrials: 1);

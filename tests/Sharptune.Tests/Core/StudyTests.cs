@@ -199,7 +199,7 @@ public class StudyTests
     [Fact]
     public void LogsUseOptunaTexts()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(new StudyOptions { LoggerFactory = logs, StudyName = "logged" });
         study.Optimize(t => t.SuggestCategorical("c", ["a", "b"]) == "a" ? 1.0 : 2.0, nTrials: 1);
         study.Optimize(_ => double.NaN, nTrials: 1);

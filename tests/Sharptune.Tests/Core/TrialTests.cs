@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Sharptune.Samplers;
 using Sharptune.Tests.Support;
 
@@ -11,7 +12,7 @@ public class TrialTests
         Adam,
     }
 
-    private static Study NewStudy(CollectingLoggerFactory? logs = null, int objectives = 1) => Study.Create(new StudyOptions
+    private static Study NewStudy(TestLoggerFactory? logs = null, int objectives = 1) => Study.Create(new StudyOptions
     {
         Sampler = new RandomSampler(seed: 5),
         LoggerFactory = logs,
@@ -82,7 +83,7 @@ public class TrialTests
     [Fact]
     public void TheSameNameInOneTrialReturnsTheFirstValue()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(logs);
         var t = study.Ask();
         double a = t.SuggestFloat("x", 0, 1);
@@ -123,7 +124,7 @@ public class TrialTests
     [Fact]
     public void AdjustedHighIsLoggedAsAWarning()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var t = NewStudy(logs).Ask();
         double v = t.SuggestFloat("x", 0, 1.05, step: 0.1);
         Assert.InRange(v, 0, 1.0);
@@ -133,7 +134,7 @@ public class TrialTests
     [Fact]
     public void ReportRules()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(logs);
         var t = study.Ask();
         t.Report(1.0, 0);
@@ -152,7 +153,7 @@ public class TrialTests
     [Fact]
     public void ConstraintsAndUserAttrs()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = NewStudy(logs);
         var t = study.Ask();
         t.SetConstraint("mem", 0.5);
@@ -166,6 +167,17 @@ public class TrialTests
         Assert.Equal(0.5, frozen.SystemAttrs["constraints:mem"]);
         Assert.Equal("x", frozen.UserAttrs["tag"]);
         Assert.Throws<UpdateFinishedTrialException>(() => t.SetUserAttr("late", 1));
+    }
+
+    [Fact]
+    public void FixedTrialWarnsOfAValueOutsideTheDistributionAndReturnsIt()
+    {
+        using var logs = new TestLoggerFactory();
+        var t = new FixedTrial(new Dictionary<string, object?> { ["x"] = 2.0 }, logger: logs.CreateLogger("fixed"));
+        Assert.Equal(2.0, t.SuggestFloat("x", 0, 1));
+        var record = Assert.Single(logs.Entries);
+        Assert.Equal((LogLevel.Warning, 14), (record.Level, record.Id.Id));
+        Assert.Equal("The value 2.0 of the parameter 'x' is out of the range of the distribution FloatDistribution(high=1.0, log=False, low=0.0, step=None).", record.Message);
     }
 
     [Fact]

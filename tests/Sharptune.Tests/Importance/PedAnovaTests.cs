@@ -105,7 +105,7 @@ public sealed class PedAnovaTests
     [Fact]
     public void TooFewTrialsGiveEqualSharesAndAWarning()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = LinearStudy(1, logs);
         var result = Sharptune.Importance.Importance.Get(study);
         Assert.Equal([1 / 3.0, 1 / 3.0, 1 / 3.0], result.Values.ToArray());
@@ -115,7 +115,7 @@ public sealed class PedAnovaTests
     [Fact]
     public void TargetIsMinimizedWithAWarning()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = LinearStudy(100, logs);
         var same = Sharptune.Importance.Importance.Get(study, target: t => t.Value!.Value);
         Assert.Equal(Sharptune.Importance.Importance.Get(study).ToList(), same.ToList());
@@ -139,7 +139,7 @@ public sealed class PedAnovaTests
     [Fact]
     public void GlobalModeWarnsThatTheRegionQuantileIsUnused()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = LinearStudy(50, logs);
         // As in Optuna, the region still scales the unnormalized values; the normalized ones do not change.
         var withRegion = Sharptune.Importance.Importance.Get(study, new PedAnovaImportanceEvaluator(0.1, 0.5, evaluateOnLocal: false));
@@ -167,7 +167,7 @@ public sealed class PedAnovaTests
     [Fact]
     public void ConditionalParameterRegimeWithOneTrialIsSkippedWithAWarning()
     {
-        var logs = new CollectingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new Samplers.RandomSampler(seed: 4), LoggerFactory = logs });
         study.Optimize(t => t.Number == 0 ? t.SuggestFloat("rare", 0, 1) : t.SuggestFloat("x", 0, 1), nTrials: 30);
         var result = new PedAnovaImportanceEvaluator().Evaluate(study);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Sharptune.Pruners;
+using Sharptune.Tests.Support;
 
 namespace Sharptune.Tests.Pruners;
 
@@ -11,9 +12,8 @@ public class TrialTimeoutTests
     [Fact]
     public async Task ATrialThatRunsTooLongIsPrunedWithItsLastValueAndTheLoopGoesOn()
     {
-        var logs = new ListLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var study = Study.Create(new StudyOptions { Pruner = new NopPruner(), LoggerFactory = factory });
+        using var logs = new TestLoggerFactory();
+        var study = Study.Create(new StudyOptions { Pruner = new NopPruner(), LoggerFactory = logs });
         await study.OptimizeAsync(async (trial, ct) =>
         {
             trial.Report(0.5, 0);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sharptune.Internal;
 using Sharptune.Pruners;
+using Sharptune.Tests.Support;
 
 namespace Sharptune.Tests.Pruners;
 
@@ -50,9 +51,8 @@ public class VectorReportTests
     [Fact]
     public void BadVectorReportsThrowAndRepeatedStepsAreIgnoredWithAWarning()
     {
-        var logs = new ListLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var study = TwoObjectives(loggerFactory: factory);
+        using var logs = new TestLoggerFactory();
+        var study = TwoObjectives(loggerFactory: logs);
         var trial = study.Ask();
         var e = Assert.Throws<ArgumentException>(() => trial.Report([1.0, 2.0, 3.0], 0));
         Assert.StartsWith("The number of the reported values 3 did not match the number of the objectives 2.", e.Message, StringComparison.Ordinal);
@@ -164,45 +164,6 @@ public class VectorReportTests
 
         public void SetConstraint(string key, double value)
         {
-        }
-    }
-}
-
-/// <summary>Collects formatted log messages.</summary>
-internal sealed class ListLoggerProvider : ILoggerProvider
-{
-    private readonly List<string> _messages = [];
-
-    public IReadOnlyList<string> Messages
-    {
-        get
-        {
-            lock (_messages)
-            {
-                return [.. _messages];
-            }
-        }
-    }
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(ListLoggerProvider owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (owner._messages)
-            {
-                owner._messages.Add(formatter(state, exception));
-            }
         }
     }
 }

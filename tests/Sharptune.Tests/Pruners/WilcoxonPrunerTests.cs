@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Sharptune.Pruners;
+using Sharptune.Tests.Support;
 
 namespace Sharptune.Tests.Pruners;
 
 public class WilcoxonPrunerTests
 {
-    private static (Study Study, ListLoggerProvider Logs) NewStudy(WilcoxonPruner pruner, StudyDirection direction = StudyDirection.Minimize)
+    private static (Study Study, TestLoggerFactory Logs) NewStudy(WilcoxonPruner pruner, StudyDirection direction = StudyDirection.Minimize)
     {
-        var logs = new ListLoggerProvider();
-        var factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        return (Study.Create(new StudyOptions { Pruner = pruner, Direction = direction, LoggerFactory = factory }), logs);
+        var logs = new TestLoggerFactory();
+        return (Study.Create(new StudyOptions { Pruner = pruner, Direction = direction, LoggerFactory = logs }), logs);
     }
 
     private static void AddBest(Study study, double value, params double[] instances) =>

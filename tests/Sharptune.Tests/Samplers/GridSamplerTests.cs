@@ -26,7 +26,7 @@ public class GridSamplerTests
     private static HashSet<(double, string, long)> AllCombinations() =>
         [.. from x in new[] { -1.0, 0.0, 1.5 } from y in new[] { "a", "b" } from z in new long[] { 1, 2 } select (x, y, z)];
 
-    private static List<string> Warnings(CollectingLoggerFactory log) =>
+    private static List<string> Warnings(TestLoggerFactory log) =>
         log.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
 
     private static (double, string, long) Key(FrozenTrial t) => ((double)t.Params["x"]!, (string)t.Params["y"]!, (long)t.Params["z"]!);
@@ -285,7 +285,7 @@ public class GridSamplerTests
     [Fact]
     public void ReRunningAnExhaustedStudyEvaluatesOnePointWithAWarning()
     {
-        var log = new CollectingLoggerFactory();
+        var log = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new GridSampler(Space), LoggerFactory = log });
         study.Optimize(Objective);
 
@@ -328,7 +328,7 @@ public class GridSamplerTests
     [Fact]
     public void AValueOutsideTheDistributionIsUsedWithAWarning()
     {
-        var log = new CollectingLoggerFactory();
+        var log = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions
         {
             Sampler = new GridSampler(new Dictionary<string, IReadOnlyList<object?>> { ["x"] = [5.0], ["n"] = [2.5] }),

@@ -47,7 +47,7 @@ public class PartialFixedSamplerTests
     [Fact]
     public void AnOutOfRangeFixedValueIsUsedWithAWarning()
     {
-        var log = new CollectingLoggerFactory();
+        var log = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions
         {
             Sampler = new PartialFixedSampler(new Dictionary<string, object?> { ["y"] = 5, ["s"] = "far" }, new RandomSampler(0)),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sharptune.Internal;
 using Sharptune.Samplers;
 using Sharptune.Samplers.Tpe;
+using Sharptune.Tests.Support;
 
 namespace Sharptune.Tests.Tpe;
 
@@ -511,15 +512,22 @@ public class TpeSamplerTests
     [Fact]
     public void IndependentSamplingWarningIsOptIn()
     {
-        var logs = new ListLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Warning));
-        var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1, warnIndependentSampling: true), LoggerFactory = factory });
+        using var logs = new TestLoggerFactory();
+        var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1, warnIndependentSampling: true), LoggerFactory = logs });
         study.Optimize(Conditional, nTrials: 14);
         Assert.Contains(logs.Messages, m => m.StartsWith("The parameter `", StringComparison.Ordinal) && m.Contains("is sampled independently using `RandomSampler` instead of `TPESampler`", StringComparison.Ordinal));
 
-        var quiet = new ListLoggerProvider();
-        using var quietFactory = LoggerFactory.Create(b => b.AddProvider(quiet).SetMinimumLevel(LogLevel.Warning));
-        Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1), LoggerFactory = quietFactory }).Optimize(Conditional, nTrials: 14);
+        // The samplers' shared [LoggerMessage] (event 601, as CMA-ES and QMC), with Optuna's whole sentence.
+        var warning = logs.Entries.First(e => e.Id.Id == 601);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.StartsWith("The parameter `", warning.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "is sampled independently using `RandomSampler` instead of `TPESampler`, potentially degrading the optimization performance. This fallback happened because `multivariate=True,group=False` does not support dynamic search space (but `multivariate=True,group=True` works). You can suppress this warning by setting `warn_independent_sampling` to `False` in the constructor of `TPESampler` if this independent sampling is intended behavior.",
+            warning.Message,
+            StringComparison.Ordinal);
+
+        using var quiet = new TestLoggerFactory();
+        Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1), LoggerFactory = quiet }).Optimize(Conditional, nTrials: 14);
         Assert.DoesNotContain(quiet.Messages, m => m.Contains("sampled independently", StringComparison.Ordinal));
     }
 
@@ -579,32 +587,5 @@ public class TpeSamplerTests
         a.Optimize(Sphere3, nTrials: 1);
         Assert.Equal((2, 13), sampler.LastObservationCounts);
         Assert.Equal(16, a.Trials.Count);
-    }
-
-    private sealed class ListLoggerProvider : ILoggerProvider
-    {
-        public List<string> Messages { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new ListLogger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class ListLogger(ListLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lock (owner.Messages)
-                {
-                    owner.Messages.Add(formatter(state, exception));
-                }
-            }
-        }
     }
 }

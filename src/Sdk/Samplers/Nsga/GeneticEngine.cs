@@ -310,11 +310,11 @@ internal sealed class GeneticEngine
 
     private Dictionary<string, double> GenerateChild(Study study, IReadOnlyDictionary<string, Distribution> searchSpace, IReadOnlyList<FrozenTrial> parents)
     {
-        bool constrained = Constraints.IsConstrained(parents);
+        bool constrained = TrialDomination.IsConstrained(parents);
         var directions = study.Directions;
         Func<FrozenTrial, FrozenTrial, bool> dominates = constrained
-            ? (a, b) => Constraints.ConstrainedDominates(a, b, directions)
-            : (a, b) => Constraints.Dominates(a, b, directions);
+            ? (a, b) => TrialDomination.ConstrainedDominates(a, b, directions)
+            : (a, b) => TrialDomination.Dominates(a, b, directions);
 
         Dictionary<string, double> child;
         if (_rng.NextDouble() < CrossoverProb)
@@ -505,158 +505,5 @@ internal sealed class GeneticEngine
 
         value = SearchSpaceTransform.UntransformNumeric(dist, t);
         return dist.Contains(value);
-    }
-}
-
-/// <summary>Domination between trials, with and without constraints (Optuna's <c>_dominates</c> and <c>_constrained_dominates</c>).</summary>
-internal static class Constraints
-{
-    public static bool IsConstrained(IReadOnlyList<FrozenTrial> trials)
-    {
-        foreach (var t in trials)
-        {
-            if (t.Constraints.Count > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    public static void Validate(IReadOnlyList<FrozenTrial> trials)
-    {
-        foreach (var t in trials)
-        {
-            foreach (double c in t.Constraints.Values)
-            {
-                if (double.IsNaN(c))
-                {
-                    throw new ArgumentException("NaN is not acceptable as constraint value.");
-                }
-            }
-        }
-    }
-
-    public static double Penalty(FrozenTrial t)
-    {
-        double sum = 0;
-        foreach (double c in t.Constraints.Values)
-        {
-            if (c > 0)
-            {
-                sum += c;
-            }
-        }
-
-        return sum;
-    }
-
-    public static bool Dominates(FrozenTrial a, FrozenTrial b, IReadOnlyList<StudyDirection> directions)
-    {
-        if (a.State != TrialState.Complete)
-        {
-            return false;
-        }
-
-        if (b.State != TrialState.Complete)
-        {
-            return true;
-        }
-
-        var va = a.Values!;
-        var vb = b.Values!;
-        bool equal = true;
-        for (int i = 0; i < directions.Count; i++)
-        {
-            double x = directions[i] == StudyDirection.Maximize ? -va[i] : va[i];
-            double y = directions[i] == StudyDirection.Maximize ? -vb[i] : vb[i];
-            if (x > y)
-            {
-                return false;
-            }
-
-            if (x != y)
-            {
-                equal = false;
-            }
-        }
-
-        return !equal;
-    }
-
-    public static bool ConstrainedDominates(FrozenTrial a, FrozenTrial b, IReadOnlyList<StudyDirection> directions)
-    {
-        if (a.State != TrialState.Complete)
-        {
-            return false;
-        }
-
-        if (b.State != TrialState.Complete)
-        {
-            return true;
-        }
-
-        bool fa = a.IsFeasible, fb = b.IsFeasible;
-        if (fa && fb)
-        {
-            return Dominates(a, b, directions);
-        }
-
-        if (fa)
-        {
-            return true;
-        }
-
-        if (fb)
-        {
-            return false;
-        }
-
-        return Penalty(a) < Penalty(b);
-    }
-
-    /// <summary>Loss vectors (maximised objectives negated) of COMPLETE trials.</summary>
-    public static List<double[]> LossValues(IReadOnlyList<FrozenTrial> trials, IReadOnlyList<StudyDirection> directions)
-    {
-        var loss = new List<double[]>(trials.Count);
-        foreach (var t in trials)
-        {
-            var v = new double[directions.Count];
-            for (int i = 0; i < v.Length; i++)
-            {
-                v[i] = directions[i] == StudyDirection.Maximize ? -t.Values![i] : t.Values![i];
-            }
-
-            loss.Add(v);
-        }
-
-        return loss;
-    }
-
-    /// <summary>Groups trials by non-domination rank (constrained when any trial has constraints).</summary>
-    public static List<List<FrozenTrial>> RankPopulation(IReadOnlyList<FrozenTrial> population, IReadOnlyList<StudyDirection> directions, bool constrained)
-    {
-        if (population.Count == 0)
-        {
-            return [];
-        }
-
-        var loss = LossValues(population, directions);
-        var penalty = constrained ? population.Select(Penalty).ToArray() : null;
-        var ranks = ParetoMath.NonDominationRanks(loss, penalty);
-        var result = new List<List<FrozenTrial>>();
-        for (int r = 0; r <= ranks.Max(); r++)
-        {
-            result.Add([]);
-        }
-
-        for (int i = 0; i < population.Count; i++)
-        {
-            result[ranks[i]].Add(population[i]);
-        }
-
-        result.RemoveAll(static l => l.Count == 0);
-        return result;
     }
 }

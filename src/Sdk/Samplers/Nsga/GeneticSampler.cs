@@ -96,14 +96,14 @@ public abstract class GeneticSampler : ISampler
     /// <returns>At most <see cref="PopulationSize"/> trials.</returns>
     internal IReadOnlyList<FrozenTrial> SelectElite(Study study, IReadOnlyList<FrozenTrial> population)
     {
-        bool constrained = Constraints.IsConstrained(population);
+        bool constrained = TrialDomination.IsConstrained(population);
         if (constrained)
         {
-            Constraints.Validate(population);
+            TrialDomination.Validate(population);
         }
 
         var elite = new List<FrozenTrial>(PopulationSize);
-        foreach (var front in Constraints.RankPopulation(population, study.Directions, constrained))
+        foreach (var front in TrialDomination.RankPopulation(population, study.Directions, constrained))
         {
             if (elite.Count + front.Count < PopulationSize)
             {

@@ -105,7 +105,7 @@ public sealed class NsgaIIISampler : GeneticSampler
 
         var all = new List<FrozenTrial>(elite);
         all.AddRange(front);
-        var objectives = NormalizeObjectives(ClipInfinities(Constraints.LossValues(all, directions)));
+        var objectives = NormalizeObjectives(ClipInfinities(TrialDomination.LossValues(all, directions)));
         var (closest, distance) = Associate(objectives, _referencePoints);
         return PreserveNiches(count, elite.Count, front, closest, distance, Rng);
     }

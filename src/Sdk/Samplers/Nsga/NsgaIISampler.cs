@@ -42,7 +42,7 @@ public sealed class NsgaIISampler : GeneticSampler
     /// <inheritdoc/>
     private protected override IEnumerable<FrozenTrial> CutFront(Study study, List<FrozenTrial> elite, List<FrozenTrial> front, int count)
     {
-        var order = ParetoMath.CrowdingDistanceOrder(Constraints.LossValues(front, study.Directions));
+        var order = ParetoMath.CrowdingDistanceOrder(TrialDomination.LossValues(front, study.Directions));
         for (int i = 0; i < count; i++)
         {
             yield return front[order[i]];

@@ -314,7 +314,7 @@ internal sealed class PackedKernels
             count++;
         }
 
-        ParzenEstimator.SortStable(bounds.AsSpan(0, count), order.AsSpan(0, count));
+        Internal.StableSort.Sort(bounds.AsSpan(0, count), order.AsSpan(0, count));
         int best = 0;
         double bestScore = double.NegativeInfinity;
         bool found = false;

@@ -471,28 +471,6 @@ internal sealed class ParzenEstimator
         _scaledInvSigma[d] = inv;
     }
 
-    /// <summary>Sorts keys ascending, carrying the items, stable for equal keys (items are distinct indices).</summary>
-    /// <param name="keys">The keys.</param>
-    /// <param name="items">The items (distinct).</param>
-    internal static void SortStable(Span<double> keys, Span<int> items)
-    {
-        keys.Sort(items);
-        int n = keys.Length;
-        int start = 0;
-        for (int i = 1; i <= n; i++)
-        {
-            if (i == n || keys[i] != keys[start])
-            {
-                if (i - start > 1)
-                {
-                    items[start..i].Sort();
-                }
-
-                start = i;
-            }
-        }
-    }
-
     /// <summary>Draws points from the mixture: a kernel by weight, then each dimension from that kernel.</summary>
     /// <param name="rng">The generator.</param>
     /// <param name="count">The number of points.</param>

@@ -35,8 +35,8 @@ namespace Sharptune.Samplers;
 /// </remarks>
 public sealed class TpeSampler : ISampler
 {
-    private const string IndependentSamplingWarning =
-        "The parameter `{0}` in Trial#{1} is sampled independently using `RandomSampler` instead of `TPESampler`, potentially degrading the optimization performance. This fallback happened because `multivariate=True,group=False` does not support dynamic search space (but `multivariate=True,group=True` works). You can suppress this warning by setting `warn_independent_sampling` to `False` in the constructor of `TPESampler` if this independent sampling is intended behavior.";
+    private const string IndependentSamplingReason =
+        "`multivariate=True,group=False` does not support dynamic search space (but `multivariate=True,group=True` works)";
 
     private readonly Lock _lock = new();
     private readonly RandomSampler _randomSampler;
@@ -357,7 +357,7 @@ public sealed class TpeSampler : ISampler
 
             if (WarnIndependentSampling && IsMultivariate(study) && state.Columns.TryGetValue(paramName, out var seen) && seen.Count > 0)
             {
-                study.Logger.LogWarning("{Message}", string.Format(CultureInfo.InvariantCulture, IndependentSamplingWarning, paramName, trial.Number));
+                SamplerLog.IndependentSampling(study.Logger, paramName, trial.Number, "RandomSampler", "TPESampler", IndependentSamplingReason);
             }
 
             var result = new Dictionary<string, double>(1, StringComparer.Ordinal);

@@ -1,9 +1,10 @@
 using MathNet.Numerics.Random;
 using Sharptune.Samplers;
 using Sharptune.Samplers.Qmc;
-using static Sharptune.Tests.Samplers6.SamplerTestKit;
+using Sharptune.Tests.Support;
+using static Sharptune.Tests.SamplerTests.SamplerTestKit;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.SamplerTests;
 
 /// <summary>
 /// QMC: the unscrambled sequences are the published ones (reference values from SciPy 1.10's
@@ -211,7 +212,7 @@ public class QmcSamplerTests
     [Fact]
     public void ParamsOutsideTheFirstSpaceAreIndependentWithAWarning()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new QmcSampler(seed: 0), LoggerFactory = logs });
         study.Optimize(t => t.SuggestFloat("x", 0, 1) + (t.Number > 2 ? t.SuggestFloat("late", 0, 1) : 0), nTrials: 5);
         Assert.Contains(logs.Entries, e => e.Message.Contains("The parameter `late` in Trial#3 is sampled independently using `RandomSampler` instead of `QMCSampler`", StringComparison.Ordinal)
@@ -222,7 +223,7 @@ public class QmcSamplerTests
     [Fact]
     public void ScrambledWithoutSeedWarns()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new QmcSampler(scramble: true), LoggerFactory = logs });
         study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 2);
         Assert.Contains(logs.Entries, e => e.Message.StartsWith("No seed is provided for `QMCSampler`", StringComparison.Ordinal));

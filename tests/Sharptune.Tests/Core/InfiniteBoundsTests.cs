@@ -1,4 +1,4 @@
-namespace Sharptune.Tests.Hardening;
+namespace Sharptune.Tests.Core;
 
 /// <summary>
 /// Issue #14, item 6: an infinite bound or step is refused with a message that names the argument (Optuna fails on

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sharptune.Samplers;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.SamplerTests;
 
 /// <summary>Objectives, spaces and a capturing logger shared by the sampler tests.</summary>
 internal static class SamplerTestKit
@@ -85,47 +85,4 @@ internal static class SamplerTestKit
 
     public static Study Create(ISampler sampler, params StudyDirection[] directions) =>
         Study.Create(new StudyOptions { Sampler = sampler, Directions = directions.Length == 0 ? null : directions });
-}
-
-/// <summary>Records log messages so tests can assert on warnings.</summary>
-internal sealed class CapturingLoggerFactory : ILoggerFactory
-{
-    private readonly List<(LogLevel Level, EventId Id, string Message)> _entries = [];
-
-    public IReadOnlyList<(LogLevel Level, EventId Id, string Message)> Entries
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return [.. _entries];
-            }
-        }
-    }
-
-    public void AddProvider(ILoggerProvider provider)
-    {
-    }
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturingLoggerFactory owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (owner._entries)
-            {
-                owner._entries.Add((logLevel, eventId, formatter(state, exception)));
-            }
-        }
-    }
 }

@@ -1,6 +1,6 @@
 using Sharptune.Samplers.Nsga;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.MultiObjectiveTests;
 
 public class ParetoMathTests
 {

@@ -2,9 +2,10 @@ using MathNet.Numerics.Random;
 using Sharptune.Internal;
 using Sharptune.Samplers;
 using Sharptune.Samplers.CmaEs;
-using static Sharptune.Tests.Samplers6.SamplerTestKit;
+using Sharptune.Tests.Support;
+using static Sharptune.Tests.SamplerTests.SamplerTestKit;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.SamplerTests;
 
 public class CmaEsSamplerTests
 {
@@ -98,7 +99,7 @@ public class CmaEsSamplerTests
     [Fact]
     public void CategoricalParametersGoToTheIndependentSamplerWithALoggedReason()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new CmaEsSampler(seed: 3), LoggerFactory = logs });
         study.Optimize(t => Sphere(t, 2) + (t.SuggestCategorical("c", ["a", "b"]) == "a" ? 0 : 1), nTrials: 6);
         Assert.Contains(logs.Entries, e => e.Id.Id == 601
@@ -110,7 +111,7 @@ public class CmaEsSamplerTests
     [Fact]
     public void DynamicSearchSpaceFallsBackWithAWarning()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new CmaEsSampler(seed: 4), LoggerFactory = logs });
         study.Optimize(t => Sphere(t, 3), nTrials: 12);
         study.Optimize(t => Sphere(t, 2), nTrials: 5);
@@ -133,7 +134,7 @@ public class CmaEsSamplerTests
     [Fact]
     public void SeparableCmaIgnoredInOneDimensionWithAWarning()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new CmaEsSampler(seed: 6, useSeparableCma: true), LoggerFactory = logs });
         study.Optimize(t => Math.Pow(t.SuggestFloat("x", -2, 2) - 0.5, 2), nTrials: 30);
         Assert.Contains(logs.Entries, e => e.Id.Id == 603);
@@ -228,7 +229,7 @@ public class CmaEsSamplerTests
     public void RestartStrategiesRestartAConvergedRun(CmaRestartStrategy strategy)
     {
         // A flat objective trips the function-history stopping rule after 10 + ⌈30·2/4⌉ = 25 generations.
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new CmaEsSampler(seed: 11, restartStrategy: strategy, popsize: 4), LoggerFactory = logs });
         study.Optimize(t => Math.Round(Sphere(t, 2) * 0), nTrials: 1 + (4 * 27));
         string s = strategy == CmaRestartStrategy.Ipop ? "ipop" : "bipop";
@@ -279,7 +280,7 @@ public class CmaEsSamplerTests
     [Fact]
     public void ConstraintsAreIgnoredWithAWarning()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new CmaEsSampler(seed: 14), LoggerFactory = logs });
         study.Optimize(
             t =>

@@ -2,9 +2,10 @@ using MathNet.Numerics;
 using Sharptune.Samplers;
 using Sharptune.Samplers.Gp;
 using Sharptune.Samplers.Nsga;
-using static Sharptune.Tests.Samplers6.SamplerTestKit;
+using Sharptune.Tests.Support;
+using static Sharptune.Tests.SamplerTests.SamplerTestKit;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.SamplerTests;
 
 public class GpSamplerTests
 {
@@ -280,7 +281,7 @@ public class GpSamplerTests
     [Fact]
     public void InfiniteObjectivesAreClippedWithAWarning()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new TestLoggerFactory();
         var study = Study.Create(new StudyOptions { Sampler = new GpSampler(seed: 7, nStartupTrials: 4), LoggerFactory = logs });
         study.Optimize(t => Sphere(t, 2) is var v && t.Number == 1 ? double.PositiveInfinity : v, nTrials: 7);
         Assert.Contains(logs.Entries, e => e.Message == "Clip non-finite values to the min/max finite values for GP fittings.");

@@ -1,4 +1,4 @@
-namespace Sharptune.Samplers.Nsga;
+namespace Sharptune;
 
 /// <summary>
 /// Multi-objective arithmetic shared by the genetic and Gaussian-process samplers: Pareto domination on loss
@@ -7,7 +7,31 @@ namespace Sharptune.Samplers.Nsga;
 /// </summary>
 internal static class ParetoMath
 {
-    /// <summary>Returns whether loss vector <paramref name="a"/> dominates <paramref name="b"/>.</summary>
+    /// <summary>
+    /// Returns whether value vector <paramref name="a"/> dominates <paramref name="b"/> under
+    /// <paramref name="directions"/>: the vectors as losses (maximised objectives negated), then
+    /// <see cref="Dominates(ReadOnlySpan{double}, ReadOnlySpan{double})"/>.
+    /// </summary>
+    public static bool Dominates(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<StudyDirection> directions)
+    {
+        int m = directions.Count;
+        Span<double> loss = m <= 32 ? stackalloc double[2 * m] : new double[2 * m];
+        for (int i = 0; i < m; i++)
+        {
+            loss[i] = Loss(a[i], directions[i]);
+            loss[m + i] = Loss(b[i], directions[i]);
+        }
+
+        return Dominates(loss[..m], loss[m..]);
+    }
+
+    /// <summary>Returns a value as a loss: negated for a maximised objective.</summary>
+    public static double Loss(double value, StudyDirection direction) => direction == StudyDirection.Maximize ? -value : value;
+
+    /// <summary>
+    /// Returns whether loss vector <paramref name="a"/> dominates <paramref name="b"/>: no larger in every objective
+    /// and smaller in one. Every domination test of the library ends here.
+    /// </summary>
     public static bool Dominates(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         bool strictly = false;

@@ -1,9 +1,9 @@
 using Sharptune.Internal;
 using Sharptune.Samplers;
 using Sharptune.Samplers.Nsga;
-using static Sharptune.Tests.Samplers6.SamplerTestKit;
+using static Sharptune.Tests.SamplerTests.SamplerTestKit;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.SamplerTests;
 
 public class NsgaSamplerTests
 {

@@ -16,28 +16,7 @@ public static class MultiObjective
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(directions);
-        bool strictlyBetter = false;
-        for (int i = 0; i < directions.Count; i++)
-        {
-            double x = a[i], y = b[i];
-            if (directions[i] == StudyDirection.Maximize)
-            {
-                x = -x;
-                y = -y;
-            }
-
-            if (x > y)
-            {
-                return false;
-            }
-
-            if (x < y)
-            {
-                strictlyBetter = true;
-            }
-        }
-
-        return strictlyBetter;
+        return ParetoMath.Dominates(a, b, directions);
     }
 
     /// <summary>Returns the trials no other trial dominates, ordered by number (duplicates are all kept).</summary>

@@ -1,9 +1,9 @@
 using Sharptune.Internal;
 using Sharptune.Samplers;
 using Sharptune.Samplers.Gp;
-using static Sharptune.Tests.Samplers6.SamplerTestKit;
+using static Sharptune.Tests.SamplerTests.SamplerTestKit;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.SamplerTests;
 
 /// <summary>
 /// The batch acquisitions for studies with running trials against Optuna 5 (<c>Data/gp_batch_cases.json</c>, made by
@@ -14,7 +14,7 @@ namespace Sharptune.Tests.Samplers6;
 public class GpBatchAcquisitionTests
 {
     private static readonly Lazy<OrderedDictionary<string, object?>> LazyDocument = new(() =>
-        (OrderedDictionary<string, object?>)PyJson.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samplers6", "Data", "gp_batch_cases.json")))!);
+        (OrderedDictionary<string, object?>)PyJson.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samplers", "Data", "gp_batch_cases.json")))!);
 
     public static TheoryData<string> CaseNames => new(Cases().Select(c => (string)c["name"]!));
 

@@ -1,8 +1,8 @@
 using Sharptune.Samplers;
 using Sharptune.Samplers.Nsga;
-using static Sharptune.Tests.Samplers6.SamplerTestKit;
+using static Sharptune.Tests.SamplerTests.SamplerTestKit;
 
-namespace Sharptune.Tests.Samplers6;
+namespace Sharptune.Tests.SamplerTests;
 
 /// <summary>Behaviour every sampler of issue 6 must share: reproducibility, bounds, conditional spaces, failures.</summary>
 public class CommonSamplerTests

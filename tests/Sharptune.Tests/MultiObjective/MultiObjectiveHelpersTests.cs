@@ -1,4 +1,4 @@
-namespace Sharptune.Tests.Tpe;
+namespace Sharptune.Tests.MultiObjectiveTests;
 
 /// <summary>Expected values were computed with Optuna 5 (<c>compute_hypervolume</c>, <c>_solve_hssp</c>, <c>_fast_non_domination_rank</c>).</summary>
 public class MultiObjectiveHelpersTests

@@ -2,7 +2,7 @@
 
 Run from the repository root with Optuna 5 on the path and torch installed (Debian's python3-torch works):
 
-    PYTHONPATH=/path/to/optuna /usr/bin/python3 tests/Sharptune.Tests/Samplers6/Data/generate_gp_batch_cases.py
+    PYTHONPATH=/path/to/optuna /usr/bin/python3 tests/Sharptune.Tests/Samplers/Data/generate_gp_batch_cases.py
 
 The Gaussian processes get fixed hyperparameters (no fitting), so the cases test the acquisitions alone. Optuna draws
 its fixed normal samples from torch's scrambled Sobol engine, which .NET cannot reproduce; the script replaces that
