@@ -72,9 +72,10 @@ public sealed class TpeSampler : ISampler
     /// <param name="warnIndependentSampling">Log a warning when multivariate TPE falls back to sampling a parameter on its own.</param>
     /// <param name="nRefineCandidates">
     /// Extra candidates drawn from l(x) after the <paramref name="nEiCandidates"/> candidates have chosen a point, with
-    /// that point's categorical values: the best of the point and these by log l(x) − log g(x) is sampled, which
-    /// optimizes the acquisition over the numeric parameters more closely while categorical choices keep Optuna's
-    /// odds. 0 samples exactly as Optuna's <c>TPESampler</c> (see <see cref="NRefineCandidates"/>).
+    /// that point's categorical and discrete (int, stepped) values: the best of the point and these by
+    /// log l(x) − log g(x) is sampled, which optimizes the acquisition over the continuous parameters more closely
+    /// while categorical and discrete choices keep Optuna's odds. 0 samples exactly as Optuna's <c>TPESampler</c>
+    /// (see <see cref="NRefineCandidates"/>).
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="group"/> is set while <paramref name="multivariate"/> is false, or <paramref name="priorWeight"/> is negative or not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> or <paramref name="nRefineCandidates"/> is negative, or <paramref name="nEiCandidates"/> is not positive.</exception>
@@ -143,7 +144,7 @@ public sealed class TpeSampler : ISampler
     public int NEiCandidates { get; }
 
     /// <summary>
-    /// Gets the number of extra candidates that refine the numeric parameters of the chosen point (0: Optuna's
+    /// Gets the number of extra candidates that refine the continuous parameters of the chosen point (0: Optuna's
     /// sampling, which the differential tests against Optuna 5 check).
     /// </summary>
     public int NRefineCandidates { get; }
@@ -435,16 +436,17 @@ public sealed class TpeSampler : ISampler
         var logL = new double[candidates.Count];
         below.LogPdf(candidates, logL);
         int best = above.ArgMaxRatio(candidates, logL);
-        if (NRefineCandidates > 0 && Array.Exists(dims, dim => dim.Kind != KernelKind.Categorical))
+        if (NRefineCandidates > 0 && Array.Exists(dims, dim => dim.Kind == KernelKind.Continuous))
         {
-            // Refinement: the chosen point (first, so it wins ties) and more draws of l(x) with its categorical
-            // values; the acquisition picks among them.
+            // Refinement: the chosen point (first, so it wins ties) and more draws of l(x) with its categorical and
+            // discrete values (which often decide the structure, as a number of layers does); the acquisition picks
+            // among them, so only continuous parameters move.
             var refine = below.Sample(_rng, NRefineCandidates + 1);
             for (int d = 0; d < nd; d++)
             {
                 var column = refine.Values[d];
                 column[0] = candidates.Values[d][best];
-                if (dims[d].Kind == KernelKind.Categorical)
+                if (dims[d].Kind != KernelKind.Continuous)
                 {
                     Array.Fill(column, column[0]);
                 }
