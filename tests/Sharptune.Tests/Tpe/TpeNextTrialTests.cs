@@ -10,7 +10,8 @@ namespace Sharptune.Tests.Tpe;
 /// next trial drawn by fresh samplers (seeds 0 … 999 here, 0 … 399 in Optuna) must have the same distribution —
 /// which parameters appear, each categorical parameter's choices (χ² test) and each numeric parameter's values
 /// (two-sample Kolmogorov–Smirnov test), all at α = 10⁻⁴. This covers what the estimator tests do not: which
-/// parameters form the joint space, which fall back to independent sampling, and which trials each one uses.
+/// parameters form the joint space, which fall back to independent sampling, and which trials each one uses. The
+/// comparison runs in the Optuna-fidelity mode (<c>nRefineCandidates: 0</c>).
 /// </summary>
 public class TpeNextTrialTests
 {
@@ -199,7 +200,7 @@ public class TpeNextTrialTests
     public void NextTrialHasOptunasDistribution(string fn)
     {
         var data = Cases().Single(c => (string)c["fn"]! == fn);
-        var differences = Differences(OptunaDraws(data), DrawNext(data, seed => new TpeSampler(seed: seed)));
+        var differences = Differences(OptunaDraws(data), DrawNext(data, seed => new TpeSampler(seed: seed, nRefineCandidates: 0)));
         Assert.True(differences.Count == 0, $"{fn}: {string.Join("; ", differences)}");
     }
 
@@ -208,7 +209,7 @@ public class TpeNextTrialTests
     {
         // Drawing from l(x) without the acquisition (one candidate) must be told apart from Optuna's TPE.
         var data = Cases().Single(c => (string)c["fn"]! == "interact6");
-        var differences = Differences(OptunaDraws(data), DrawNext(data, seed => new TpeSampler(seed: seed, nEiCandidates: 1)));
+        var differences = Differences(OptunaDraws(data), DrawNext(data, seed => new TpeSampler(seed: seed, nEiCandidates: 1, nRefineCandidates: 0)));
         Assert.NotEmpty(differences);
     }
 
@@ -224,7 +225,7 @@ public class TpeNextTrialTests
 
         // With the same seed the first 24 candidates are the same: the categorical choice is the very same, while the
         // continuous parameters do move.
-        var plain = DrawNext(data, seed => new TpeSampler(seed: seed));
+        var plain = DrawNext(data, seed => new TpeSampler(seed: seed, nRefineCandidates: 0));
         Assert.Contains(Enumerable.Range(0, plain.Count), i => !Equals(plain[i]["x"], refined[i]["x"]));
         Assert.All(Enumerable.Range(0, plain.Count), i => Assert.Equal(plain[i]["mode"], refined[i]["mode"]));
     }

@@ -63,6 +63,7 @@ public class TpeSamplerTests
         var s = new TpeSampler();
         Assert.Equal(10, s.NStartupTrials);
         Assert.Equal(24, s.NEiCandidates);
+        Assert.Equal(72, s.NRefineCandidates); // Sharptune's refinement; 0 is Optuna's sampling
         Assert.Null(s.Multivariate);
         Assert.False(s.Group);
         Assert.True(s.ConstantLiar);

@@ -12,7 +12,9 @@ namespace Sharptune.Samplers;
 /// The Tree-structured Parzen Estimator sampler (Optuna 5's <c>TPESampler</c>), the default sampler of
 /// <see cref="Study.Create"/>. After <c>nStartupTrials</c> random trials, the finished trials are split into the
 /// best <c>gamma(n)</c> ("below") and the rest ("above"); a Parzen estimator is fitted to each, candidates are drawn
-/// from the below density l(x), and the one maximizing l(x)/g(x) is chosen.
+/// from the below density l(x), and the one maximizing l(x)/g(x) is chosen. By default the continuous parameters of
+/// that point are then refined with <see cref="DefaultRefineCandidates"/> more draws of l(x) (Sharptune's addition;
+/// <c>nRefineCandidates: 0</c> samples exactly as Optuna).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -74,8 +76,8 @@ public sealed class TpeSampler : ISampler
     /// Extra candidates drawn from l(x) after the <paramref name="nEiCandidates"/> candidates have chosen a point, with
     /// that point's categorical and discrete (int, stepped) values: the best of the point and these by
     /// log l(x) − log g(x) is sampled, which optimizes the acquisition over the continuous parameters more closely
-    /// while categorical and discrete choices keep Optuna's odds. 0 samples exactly as Optuna's <c>TPESampler</c>
-    /// (see <see cref="NRefineCandidates"/>).
+    /// while categorical and discrete choices keep Optuna's odds. The default is <see cref="DefaultRefineCandidates"/>;
+    /// 0 samples exactly as Optuna's <c>TPESampler</c> (see <see cref="NRefineCandidates"/>).
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="group"/> is set while <paramref name="multivariate"/> is false, or <paramref name="priorWeight"/> is negative or not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> or <paramref name="nRefineCandidates"/> is negative, or <paramref name="nEiCandidates"/> is not positive.</exception>
@@ -92,7 +94,7 @@ public sealed class TpeSampler : ISampler
         Func<int, int>? gamma = null,
         Func<int, IReadOnlyList<double>>? weights = null,
         bool warnIndependentSampling = false,
-        int nRefineCandidates = 0)
+        int nRefineCandidates = DefaultRefineCandidates)
     {
         if (nStartupTrials < 0)
         {
@@ -142,6 +144,14 @@ public sealed class TpeSampler : ISampler
 
     /// <summary>Gets the number of candidates drawn per sampling.</summary>
     public int NEiCandidates { get; }
+
+    /// <summary>
+    /// The default number of refinement candidates (72: with Optuna's 24 candidates, 96 evaluations of the
+    /// acquisition per sampling). Over the broad suite of bench/README.md (23 functions, 200 trials, 30 seeds) it
+    /// lowers the geometric mean of the median best values to 0.92× of the Optuna-fidelity mode, and to 0.75× on a
+    /// held-out set fixed before it was measured; pass <c>nRefineCandidates: 0</c> for Optuna's sampling.
+    /// </summary>
+    public const int DefaultRefineCandidates = 72;
 
     /// <summary>
     /// Gets the number of extra candidates that refine the continuous parameters of the chosen point (0: Optuna's
