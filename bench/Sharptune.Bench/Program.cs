@@ -20,6 +20,7 @@ try
         "importance" => ImportanceSpeed.Run(new Options(args[1..]), Version()),
         "suite" => SuiteRunner.Run(new Options(args[1..]), Version()),
         "suite-check" => SuiteRunner.Check(new Options(args[1..])),
+        "suite-draws" => SuiteRunner.Draws(new Options(args[1..])),
         "-h" or "--help" or "help" => Usage(),
         _ => throw new BenchException($"unknown command '{args[0]}'"),
     };
@@ -56,13 +57,13 @@ static int Usage()
               Parameter importances (mirrors ../shared/bench/optuna_importance.py): the same fixed study, value for
               value; prints version, evaluator, trials, seconds of Importance.Get, importances as JSON.
 
-          suite [--sampler tpe] [--trials 200] [--seeds 30] [--fn NAME[,NAME...]] [--jobs 1]
+          suite [--sampler tpe] [--trials 200] [--seeds 30] [--fn NAME[,NAME...]] [--jobs 1] [--set suite|heldout]
                 [--concurrency 1] [--objective-ms 0]
               The broad quality suite (mirrors bench/tpe_quality_suite.py): 23 functions, one JSON line each with the
               median score over seeds (best value; two-objective: reference box area minus hypervolume). --jobs runs
               seeds in parallel; --concurrency and --objective-ms as for quality.
 
-        Samplers: tpe, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
+        Samplers: tpe, tpe-fidelity (nRefineCandidates: 0, Optuna's sampling), tpe-c96, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
         cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.
         """);
     return 0;

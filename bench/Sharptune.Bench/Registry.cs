@@ -18,6 +18,8 @@ internal static class Registry
         ["tpe-independent"] = seed => new TpeSampler(seed: seed, multivariate: false),
         ["tpe-group"] = seed => new TpeSampler(seed: seed, multivariate: true, group: true),
         ["tpe-noliar"] = seed => new TpeSampler(seed: seed, constantLiar: false),
+        ["tpe-fidelity"] = seed => new TpeSampler(seed: seed, nRefineCandidates: 0),
+        ["tpe-c96"] = seed => new TpeSampler(seed: seed, nEiCandidates: 96, nRefineCandidates: 0),
         ["random"] = seed => new RandomSampler(seed),
         ["cmaes"] = seed => new CmaEsSampler(seed: seed),
         ["cmaes-ipop"] = seed => new CmaEsSampler(seed: seed, restartStrategy: CmaRestartStrategy.Ipop),

@@ -46,6 +46,16 @@ internal static class SuiteFunctions
         ("mo_mixed", MoMixed, [2.0, 3.5]),
     ];
 
+    /// <summary>
+    /// Gets the held-out functions (bench/README.md, "Held-out set"): same families as the suite with other dimensions,
+    /// bounds and optima, fixed before any TPE variant was measured on them; Sharptune-only (no Python twin).
+    /// </summary>
+    public static IReadOnlyList<(string Name, Func<ITrial, double> Objective)> HeldOut { get; } =
+    [
+        ("ho_sphere7", HoSphere7), ("ho_levy5", HoLevy5), ("ho_ackley4", HoAckley4),
+        ("ho_stepint6", HoStepInt6), ("ho_mixed8", HoMixed8), ("ho_cond3", HoCond3),
+    ];
+
     /// <summary>Gets every function name, in the order of the Python script.</summary>
     public static IEnumerable<string> Names => Single.Select(f => f.Name).Concat(Multi.Select(f => f.Name));
 
@@ -413,6 +423,108 @@ internal static class SuiteFunctions
         }
 
         return f;
+    }
+
+    private static readonly string[] HoColors = ["red", "green", "blue"];
+    private static readonly string[] HoShapes = ["s0", "s1", "s2", "s3", "s4", "s5"];
+    private static readonly string[] HoModels = ["linear", "tree", "boost"];
+    private static readonly string[] HoPenalties = ["l1", "l2"];
+
+    private static double HoSphere7(ITrial t)
+    {
+        var x = Floats(t, 7, -3, 7);
+        double s = 0;
+        for (int i = 0; i < 7; i++)
+        {
+            s += Sq(x[i] - (1.5 - (0.4 * i)));
+        }
+
+        return s;
+    }
+
+    private static double HoLevy5(ITrial t)
+    {
+        var x = Floats(t, 5, -8, 12);
+        var w = x.Select(v => 1 + ((v - 2) / 4)).ToArray();
+        double s = Sq(Math.Sin(Math.PI * w[0]));
+        for (int i = 0; i < 4; i++)
+        {
+            s += Sq(w[i] - 1) * (1 + (10 * Sq(Math.Sin((Math.PI * w[i]) + 1))));
+        }
+
+        return s + (Sq(w[4] - 1) * (1 + Sq(Math.Sin(2 * Math.PI * w[4]))));
+    }
+
+    private static double HoAckley4(ITrial t)
+    {
+        var x = Floats(t, 4, -4, 6);
+        double sq = 0, cos = 0;
+        foreach (double v in x)
+        {
+            double u = v - 1.3;
+            sq += u * u;
+            cos += Math.Cos(2 * Math.PI * u);
+        }
+
+        return (-20 * Math.Exp(-0.2 * Math.Sqrt(sq / 4))) - Math.Exp(cos / 4) + 20 + Math.E;
+    }
+
+    private static double HoStepInt6(ITrial t)
+    {
+        double s = 0;
+        double[] steps = [0.2, 0.5, 0.125];
+        for (int i = 0; i < 3; i++)
+        {
+            double v = t.SuggestFloat("f" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), -3, 3, step: steps[i]);
+            s += (i + 1) * Math.Abs(v - (0.9 - (0.7 * i)));
+        }
+
+        int a = t.SuggestInt("a", -20, 20);
+        int b = t.SuggestInt("b", 1, 5000, log: true);
+        int c = t.SuggestInt("c", 0, 60, step: 3);
+        return s + (Sq(a - 6) / 20.0) + Sq(Math.Log10(b) - 2.6) + (Math.Abs(c - 42) / 15.0);
+    }
+
+    private static double HoMixed8(ITrial t)
+    {
+        double lr = t.SuggestFloat("lr", 1e-6, 1e-1, log: true);
+        double reg = t.SuggestFloat("reg", 1e-8, 1.0, log: true);
+        int depth = t.SuggestInt("depth", 1, 12);
+        int width = t.SuggestInt("width", 4, 2048, log: true);
+        double frac = t.SuggestFloat("frac", 0.1, 1.0, step: 0.05);
+        double mix = t.SuggestFloat("mix", 0.0, 1.0);
+        string color = t.SuggestCategorical("color", HoColors);
+        string shape = t.SuggestCategorical("shape", HoShapes);
+        int ci = Array.IndexOf(HoColors, color);
+        double f = Sq(Math.Log10(lr) + 2.5 - (0.5 * ci)) + (0.2 * Sq(Math.Log10(reg) + 5));
+        f += (Sq(depth - 7) / 12.0) + (Sq(Math.Log2(width) - 6) / 6);
+        f += 3 * Sq(frac - 0.65) + (2 * Sq(mix - (0.3 * ci)));
+        f += new[] { 0.2, 0.0, 0.1 }[ci] + new[] { 0.3, 0.15, 0.0, 0.25, 0.05, 0.4 }[Array.IndexOf(HoShapes, shape)];
+        return f;
+    }
+
+    private static double HoCond3(ITrial t)
+    {
+        string model = t.SuggestCategorical("model", HoModels);
+        if (model == "linear")
+        {
+            double c = t.SuggestFloat("lin_c", 1e-4, 1e4, log: true);
+            string pen = t.SuggestCategorical("lin_penalty", HoPenalties);
+            return 0.08 + (Sq(Math.Log10(c) + 1) / 6) + (pen == "l1" ? 0.0 : 0.05);
+        }
+
+        if (model == "tree")
+        {
+            int depth = t.SuggestInt("tree_depth", 1, 40);
+            int leaf = t.SuggestInt("tree_min_leaf", 1, 200, log: true);
+            double split = t.SuggestFloat("tree_split", 0.0, 1.0);
+            return 0.04 + (Sq(depth - 9) / 300.0) + (Sq(Math.Log10(leaf) - 1) / 3) + Sq(split - 0.7);
+        }
+
+        double rate = t.SuggestFloat("boost_rate", 1e-3, 1.0, log: true);
+        int rounds = t.SuggestInt("boost_rounds", 10, 3000, log: true);
+        double sub = t.SuggestFloat("boost_subsample", 0.3, 1.0);
+        return (Sq(Math.Log10(rate) + 1.2) / 3) + (Sq(Math.Log10(rounds) - 2.7) / 3) + (2 * Sq(sub - 0.8));
     }
 
     private static double[] MoZdt26(ITrial t)

@@ -17,10 +17,16 @@ internal static class SuiteRunner
         int concurrency = o.GetInt("concurrency", 1);
         int objectiveMs = o.GetInt("objective-ms", 0);
         var only = o.TryGet("fn")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var names = SuiteFunctions.Names.Where(f => only is null || only.Contains(f)).ToList();
+        var known = o.Get("set", "suite") switch
+        {
+            "suite" => SuiteFunctions.Names.ToList(),
+            "heldout" => SuiteFunctions.HeldOut.Select(f => f.Name).ToList(),
+            string other => throw new BenchException($"unknown --set '{other}' (suite or heldout)"),
+        };
+        var names = known.Where(f => only is null || only.Contains(f)).ToList();
         if (only is not null && names.Count != only.Length)
         {
-            throw new BenchException($"unknown function in '{string.Join(",", only)}' (known: {string.Join(", ", SuiteFunctions.Names)})");
+            throw new BenchException($"unknown function in '{string.Join(",", only)}' (known: {string.Join(", ", known)})");
         }
 
         Registry.CreateSampler(sampler, 0);
@@ -86,10 +92,46 @@ internal static class SuiteRunner
         return worst > 1e-12 ? 1 : 0;
     }
 
+    /// <summary>
+    /// Replays a study recorded by <c>bench/tpe_next_trial.py</c> and, for seeds 0 … N − 1, lets a fresh default
+    /// <see cref="Samplers.TpeSampler"/> ask the next trial and run the function (its trial is then failed, so it does
+    /// not count); prints the parameters of each draw as one JSON list, to compare with Optuna's draws.
+    /// </summary>
+    public static int Draws(Options o)
+    {
+        string path = o.Positional(0) ?? throw new BenchException("suite-draws needs the JSON file of tpe_next_trial.py");
+        var doc = (OrderedDictionary<string, object?>)PyJson.Parse(File.ReadAllText(path))!;
+        string name = (string)doc["fn"]!;
+        var objective = SuiteFunctions.Single.Single(f => f.Name == name).Objective;
+        var history = ((List<object?>)doc["history"]!).Cast<OrderedDictionary<string, object?>>().Select(t => Trials.Create(
+            TrialState.Complete,
+            value: Convert.ToDouble(t["value"], System.Globalization.CultureInfo.InvariantCulture),
+            @params: ((OrderedDictionary<string, object?>)t["params"]!).ToDictionary(kv => kv.Key, kv => kv.Value),
+            distributions: ((OrderedDictionary<string, object?>)t["distributions"]!).ToDictionary(kv => kv.Key, kv => Distribution.FromJson((string)kv.Value!)))).ToList();
+        int draws = o.GetInt("draws", 1000);
+        var output = new List<object?>(draws);
+        for (int seed = 0; seed < draws; seed++)
+        {
+            var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(o.Get("sampler", "tpe"), seed) });
+            foreach (var t in history)
+            {
+                study.AddTrial(t);
+            }
+
+            var trial = study.Ask();
+            objective(trial);
+            output.Add(study.Trials[^1].Params.ToDictionary(kv => kv.Key, kv => kv.Value));
+            study.Tell(trial, state: TrialState.Fail);
+        }
+
+        Console.WriteLine(PyJson.Serialize(output));
+        return 0;
+    }
+
     private static double RunOne(string name, string sampler, int seed, int n, int concurrency, int objectiveMs)
     {
         var options = new OptimizeOptions { NTrials = n, Concurrency = Math.Max(1, concurrency) };
-        foreach (var (fn, objective) in SuiteFunctions.Single)
+        foreach (var (fn, objective) in SuiteFunctions.Single.Concat(SuiteFunctions.HeldOut))
         {
             if (fn != name)
             {

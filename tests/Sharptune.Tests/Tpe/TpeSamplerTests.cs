@@ -64,6 +64,7 @@ public class TpeSamplerTests
         var s = new TpeSampler();
         Assert.Equal(10, s.NStartupTrials);
         Assert.Equal(24, s.NEiCandidates);
+        Assert.Equal(72, s.NRefineCandidates); // Sharptune's refinement; 0 is Optuna's sampling
         Assert.Null(s.Multivariate);
         Assert.False(s.Group);
         Assert.True(s.ConstantLiar);
@@ -542,6 +543,8 @@ public class TpeSamplerTests
         var o = Assert.Throws<ArgumentOutOfRangeException>(() => new TpeSampler(nEiCandidates: 0));
         Assert.StartsWith("The size of `samples` must be positive, but got 0.", o.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TpeSampler(nStartupTrials: -1));
+        o = Assert.Throws<ArgumentOutOfRangeException>(() => new TpeSampler(nRefineCandidates: -1));
+        Assert.StartsWith("`n_refine_candidates` must be a non-negative integer.", o.Message);
         Assert.True(new TpeSampler(group: true).Group); // multivariate: null is allowed with group
     }
 

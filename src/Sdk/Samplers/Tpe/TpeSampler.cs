@@ -12,7 +12,9 @@ namespace Sharptune.Samplers;
 /// The Tree-structured Parzen Estimator sampler (Optuna 5's <c>TPESampler</c>), the default sampler of
 /// <see cref="Study.Create"/>. After <c>nStartupTrials</c> random trials, the finished trials are split into the
 /// best <c>gamma(n)</c> ("below") and the rest ("above"); a Parzen estimator is fitted to each, candidates are drawn
-/// from the below density l(x), and the one maximizing l(x)/g(x) is chosen.
+/// from the below density l(x), and the one maximizing l(x)/g(x) is chosen. By default the continuous parameters of
+/// that point are then refined with <see cref="DefaultRefineCandidates"/> more draws of l(x) (Sharptune's addition;
+/// <c>nRefineCandidates: 0</c> samples exactly as Optuna).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -70,8 +72,15 @@ public sealed class TpeSampler : ISampler
     /// <see cref="DefaultWeights"/>. Multi-objective studies weight below observations uniformly.
     /// </param>
     /// <param name="warnIndependentSampling">Log a warning when multivariate TPE falls back to sampling a parameter on its own.</param>
+    /// <param name="nRefineCandidates">
+    /// Extra candidates drawn from l(x) after the <paramref name="nEiCandidates"/> candidates have chosen a point, with
+    /// that point's categorical and discrete (int, stepped) values: the best of the point and these by
+    /// log l(x) − log g(x) is sampled, which optimizes the acquisition over the continuous parameters more closely
+    /// while categorical and discrete choices keep Optuna's odds. The default is <see cref="DefaultRefineCandidates"/>;
+    /// 0 samples exactly as Optuna's <c>TPESampler</c> (see <see cref="NRefineCandidates"/>).
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="group"/> is set while <paramref name="multivariate"/> is false, or <paramref name="priorWeight"/> is negative or not finite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> is negative or <paramref name="nEiCandidates"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> or <paramref name="nRefineCandidates"/> is negative, or <paramref name="nEiCandidates"/> is not positive.</exception>
     public TpeSampler(
         int? seed = null,
         int nStartupTrials = 10,
@@ -84,7 +93,8 @@ public sealed class TpeSampler : ISampler
         bool considerEndpoints = false,
         Func<int, int>? gamma = null,
         Func<int, IReadOnlyList<double>>? weights = null,
-        bool warnIndependentSampling = false)
+        bool warnIndependentSampling = false,
+        int nRefineCandidates = DefaultRefineCandidates)
     {
         if (nStartupTrials < 0)
         {
@@ -94,6 +104,11 @@ public sealed class TpeSampler : ISampler
         if (nEiCandidates <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(nEiCandidates), nEiCandidates, $"The size of `samples` must be positive, but got {nEiCandidates}.");
+        }
+
+        if (nRefineCandidates < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nRefineCandidates), nRefineCandidates, "`n_refine_candidates` must be a non-negative integer.");
         }
 
         if (!(priorWeight >= 0) || double.IsPositiveInfinity(priorWeight))
@@ -109,6 +124,7 @@ public sealed class TpeSampler : ISampler
         Seed = seed;
         NStartupTrials = nStartupTrials;
         NEiCandidates = nEiCandidates;
+        NRefineCandidates = nRefineCandidates;
         Multivariate = multivariate;
         Group = group;
         ConstantLiar = constantLiar;
@@ -128,6 +144,20 @@ public sealed class TpeSampler : ISampler
 
     /// <summary>Gets the number of candidates drawn per sampling.</summary>
     public int NEiCandidates { get; }
+
+    /// <summary>
+    /// The default number of refinement candidates (72: with Optuna's 24 candidates, 96 evaluations of the
+    /// acquisition per sampling). Over the broad suite of bench/README.md (23 functions, 200 trials, 30 seeds) it
+    /// lowers the geometric mean of the median best values to 0.92× of the Optuna-fidelity mode, and to 0.75× on a
+    /// held-out set fixed before it was measured; pass <c>nRefineCandidates: 0</c> for Optuna's sampling.
+    /// </summary>
+    public const int DefaultRefineCandidates = 72;
+
+    /// <summary>
+    /// Gets the number of extra candidates that refine the continuous parameters of the chosen point (0: Optuna's
+    /// sampling, which the differential tests against Optuna 5 check).
+    /// </summary>
+    public int NRefineCandidates { get; }
 
     /// <summary>Gets the multivariate setting (<see langword="null"/>: by the number of objectives).</summary>
     public bool? Multivariate { get; }
@@ -416,6 +446,32 @@ public sealed class TpeSampler : ISampler
         var logL = new double[candidates.Count];
         below.LogPdf(candidates, logL);
         int best = above.ArgMaxRatio(candidates, logL);
+        if (NRefineCandidates > 0 && Array.Exists(dims, dim => dim.Kind == KernelKind.Continuous))
+        {
+            // Refinement: the chosen point (first, so it wins ties) and more draws of l(x) with its categorical and
+            // discrete values (which often decide the structure, as a number of layers does); the acquisition picks
+            // among them, so only continuous parameters move.
+            var refine = below.Sample(_rng, NRefineCandidates + 1);
+            for (int d = 0; d < nd; d++)
+            {
+                var column = refine.Values[d];
+                column[0] = candidates.Values[d][best];
+                if (dims[d].Kind != KernelKind.Continuous)
+                {
+                    Array.Fill(column, column[0]);
+                }
+            }
+
+            var refineLogL = new double[refine.Count];
+            below.LogPdf(refine, refineLogL);
+            int r = above.ArgMaxRatio(refine, refineLogL);
+            for (int d = 0; d < nd; d++)
+            {
+                result[dims[d].Name] = refine.Values[d][r];
+            }
+
+            return;
+        }
 
         for (int d = 0; d < nd; d++)
         {
