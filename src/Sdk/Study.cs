@@ -259,6 +259,26 @@ public sealed partial class Study
     /// <param name="value">The value.</param>
     public void SetSystemAttr(string key, object? value) => Storage.SetStudySystemAttr(StudyId, key, value);
 
+    /// <summary>
+    /// Sets a system attribute of a trial on behalf of a sampler or pruner. When <paramref name="trial"/> is a
+    /// snapshot of a live trial of this process, the write goes through that trial, which then knows its own
+    /// attributes without reading them back; otherwise it goes to the storage.
+    /// </summary>
+    /// <param name="trial">The trial, as the sampler or pruner received it.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value (JSON-compatible).</param>
+    internal void SetTrialSystemAttr(FrozenTrial trial, string key, object? value)
+    {
+        if (trial.Live is { } live && ReferenceEquals(live.Study.Storage, Storage) && live.Finished is null)
+        {
+            live.SetSystemAttr(key, value);
+        }
+        else
+        {
+            Storage.SetTrialSystemAttr(trial.TrialId, key, value);
+        }
+    }
+
     /// <summary>Gets the metric names set with <see cref="SetMetricNames"/>, or <see langword="null"/>.</summary>
     public IReadOnlyList<string>? MetricNames =>
         SystemAttrs.TryGetValue("study:metric_names", out object? v) && v is System.Collections.IEnumerable list
@@ -762,7 +782,7 @@ public sealed partial class Study
     {
         try
         {
-            var trial = new Trial(this, trialId);
+            var trial = new Trial(this, Storage.GetTrial(trialId));
             if (fixedDistributions is not null)
             {
                 foreach (var (name, dist) in fixedDistributions)
@@ -814,8 +834,8 @@ public sealed partial class Study
             throw new ArgumentException("Trial must be a trial object or trial number.", nameof(trial));
         }
 
-        TellCore(live.TrialId, values, state, skipIfFinished, suppressWarning: false, out _);
-        return Storage.GetTrial(live.TrialId);
+        TellCore(live, live.TrialId, values, state, skipIfFinished, suppressWarning: false, out _);
+        return live.Finished ?? Storage.GetTrial(live.TrialId);
     }
 
     /// <summary>Finishes a trial given its number (Optuna's <c>tell</c> with an int).</summary>
@@ -836,15 +856,20 @@ public sealed partial class Study
             throw new ArgumentException($"Cannot tell for trial with number {trialNumber} since it has not been created.", nameof(trialNumber), e);
         }
 
-        TellCore(trialId, values, state, skipIfFinished, suppressWarning: false, out _);
+        TellCore(null, trialId, values, state, skipIfFinished, suppressWarning: false, out _);
         return Storage.GetTrial(trialId);
     }
 
+    /// <summary>
+    /// Tells a trial: <paramref name="live"/> is this process's live trial (known without reading it back; it
+    /// receives the finished trial in <see cref="Trial.Finished"/>), or <see langword="null"/> for a trial told by
+    /// number, which is read once.
+    /// </summary>
     internal (TrialState State, IReadOnlyList<double>? Values) TellCore(
-        int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage)
+        Trial? live, int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage)
     {
         failureMessage = null;
-        var frozen = Storage.GetTrial(trialId);
+        var frozen = live is null ? Storage.GetTrial(trialId) : live.Finished ?? live.ToFrozen();
         if (frozen.State.IsFinished() && skipIfFinished)
         {
             Log.TellSkipped(
@@ -925,13 +950,35 @@ public sealed partial class Study
         }
 
         IReadOnlyList<double>? finalValues = values?.ToArray();
+        DateTime completed = DateTime.UtcNow;
         try
         {
-            Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, state!.Value, finalValues);
+            try
+            {
+                Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, state!.Value, finalValues);
+            }
+            finally
+            {
+                Storage.SetTrialStateValues(trialId, state!.Value, finalValues);
+            }
         }
-        finally
+        catch (UpdateFinishedTrialException) when (live is not null)
         {
-            Storage.SetTrialStateValues(trialId, state!.Value, finalValues);
+            // Finished behind the live trial's back (told by number, or failed by another worker's heartbeat
+            // check): answer as a tell of that stored trial does.
+            var stored = Storage.GetTrial(trialId);
+            live.Finished = stored;
+            if (skipIfFinished)
+            {
+                return (stored.State, stored.Values);
+            }
+
+            throw new ArgumentException($"Cannot tell a {stored.State.ToOptunaName()} trial.");
+        }
+
+        if (live is not null)
+        {
+            live.Finished = live.ToFinished(state.Value, finalValues, completed);
         }
 
         return (state.Value, finalValues);

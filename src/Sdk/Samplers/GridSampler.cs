@@ -171,8 +171,8 @@ public sealed class GridSampler : ISampler
             var running = new HashSet<int>();
             Scan(progress, study, running);
             int gridId = trial.Number >= 0 && trial.Number < GridCount ? trial.Number : PickGrid(study, progress, running);
-            study.Storage.SetTrialSystemAttr(trial.TrialId, SearchSpaceKey, _searchSpaceAttr);
-            study.Storage.SetTrialSystemAttr(trial.TrialId, GridIdKey, (long)gridId);
+            study.SetTrialSystemAttr(trial, SearchSpaceKey, _searchSpaceAttr);
+            study.SetTrialSystemAttr(trial, GridIdKey, (long)gridId);
 
             // Trials started by an optimize loop of this process always get told, so once every point is finished or
             // held by one of them, starting another trial could only duplicate a point.

@@ -252,13 +252,13 @@ public sealed class CmaEsSampler : ISampler
             var raw = run.Optimizer.Ask(_cmaRng, out var encoded);
             if (run.Optimizer.HasMargin)
             {
-                study.Storage.SetTrialSystemAttr(trial.TrialId, "x_for_tell", raw);
+                study.SetTrialSystemAttr(trial, "x_for_tell", raw);
             }
 
-            study.Storage.SetTrialSystemAttr(trial.TrialId, GenerationKey(run.Restarts), run.Optimizer.Generation);
+            study.SetTrialSystemAttr(trial, GenerationKey(run.Restarts), run.Optimizer.Generation);
             if (_restartStrategy != CmaRestartStrategy.None)
             {
-                study.Storage.SetTrialSystemAttr(trial.TrialId, RestartsKey, run.Restarts);
+                study.SetTrialSystemAttr(trial, RestartsKey, run.Restarts);
             }
 
             return trans.Untransform(encoded);
@@ -521,8 +521,8 @@ public sealed class CmaEsSampler : ISampler
         string text = StateJson.Write(json);
         for (int i = 0, start = 0; start < text.Length; i++, start += AttrMaxLength)
         {
-            study.Storage.SetTrialSystemAttr(
-                trial.TrialId, StateKeyPrefix + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
+            study.SetTrialSystemAttr(
+                trial, StateKeyPrefix + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
         }
 
         // The trials that restore this state start from a copy of it (the JSON round trip is exact).

@@ -405,8 +405,8 @@ public sealed class GpSampler : ISampler
 
         for (int i = 0, start = 0; start < text.Length; i++, start += AttrMaxLength)
         {
-            study.Storage.SetTrialSystemAttr(
-                trial.TrialId, RelativeParamsKey + ":" + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
+            study.SetTrialSystemAttr(
+                trial, RelativeParamsKey + ":" + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
         }
     }
 }

@@ -255,7 +255,7 @@ internal sealed class GeneticEngine
         }
 
         int generation = _maxGenerationCount < PopulationSize ? _maxGeneration : _maxGeneration + 1;
-        study.Storage.SetTrialSystemAttr(trial.TrialId, GenerationKey, generation);
+        study.SetTrialSystemAttr(trial, GenerationKey, generation);
         _runningGenerations[trial.TrialId] = generation;
         return generation;
     }

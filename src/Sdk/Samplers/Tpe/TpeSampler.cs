@@ -332,8 +332,8 @@ public sealed class TpeSampler : ISampler
         string json = PyJson.Serialize(external);
         for (int i = 0, chunk = 0; i < json.Length; i += TpeStudyState.SystemAttrMaxLength, chunk++)
         {
-            study.Storage.SetTrialSystemAttr(
-                trial.TrialId,
+            study.SetTrialSystemAttr(
+                trial,
                 TpeStudyState.RelativeParamsKey + ":" + chunk.ToString(CultureInfo.InvariantCulture),
                 json.Substring(i, Math.Min(TpeStudyState.SystemAttrMaxLength, json.Length - i)));
         }
