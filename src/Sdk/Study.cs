@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sharptune.Internal;
 using Sharptune.Pruners;
 using Sharptune.Samplers;
+using Sharptune.Samplers.History;
 using Sharptune.Storages;
 
 namespace Sharptune;
@@ -26,6 +27,7 @@ public sealed partial class Study
     private readonly Study? _parent;
     private readonly Func<FrozenTrial, bool>? _trialFilter;
     private readonly Func<FrozenTrial, FrozenTrial>? _trialProjection;
+    private TrialHistory? _history;
 
     private Study(string studyName, int studyId, IStorage storage, ISampler sampler, IPruner pruner, ILoggerFactory loggerFactory)
     {
@@ -72,6 +74,24 @@ public sealed partial class Study
     public ILoggerFactory LoggerFactory { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>
+    /// Gets the trial history samplers read (see <see cref="TrialHistory"/>): on a view, the view's trials only,
+    /// read through the history of the study it was made from.
+    /// </summary>
+    internal TrialHistory History
+    {
+        get
+        {
+            if (_history is { } history)
+            {
+                return history;
+            }
+
+            history = _parent is null ? new TrialHistory(this) : new TrialHistory(this, _parent.History, MapToView);
+            return Interlocked.CompareExchange(ref _history, history, null) ?? history;
+        }
+    }
 
     /// <summary>Gets the per-study cache that reuses identical distribution instances across trials.</summary>
     internal DistributionCache Distributions { get; } = new();
@@ -130,6 +150,12 @@ public sealed partial class Study
     /// </summary>
     internal Study WithProjection(Func<FrozenTrial, FrozenTrial> projection, IReadOnlyList<StudyDirection> directions) =>
         new(this, null, projection, directions);
+
+    private FrozenTrial? MapToView(FrozenTrial trial)
+    {
+        var t = _trialProjection is null ? trial : _trialProjection(trial);
+        return _trialFilter is null || _trialFilter(t) ? t : null;
+    }
 
     private IReadOnlyList<FrozenTrial> GetViewTrials(IReadOnlyCollection<TrialState>? states)
     {
@@ -979,6 +1005,7 @@ public sealed partial class Study
         if (live is not null)
         {
             live.Finished = live.ToFinished(state.Value, finalValues, completed);
+            live.Study.History.OnFinished(live.Finished);
         }
 
         return (state.Value, finalValues);

@@ -64,6 +64,7 @@ public sealed class Trial : ITrial
             _fixedParams = new ReadOnlyDictionary<string, object?>(fp2);
         }
 
+        study.History.OnStarted(Number, TrialId);
         var snapshot = Snapshot();
         study.Sampler.BeforeTrial(SamplerStudy(snapshot), snapshot);
     }

@@ -4,6 +4,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Random;
 using Sharptune.Internal;
 using Sharptune.Samplers.CmaEs;
+using Sharptune.Samplers.History;
 using Sharptune.Samplers.Nsga;
 
 namespace Sharptune.Samplers;
@@ -41,7 +42,7 @@ public sealed class CmaEsSampler : ISampler
     private readonly IReadOnlyList<FrozenTrial>? _sourceTrials;
     private readonly string _prefix;
     private readonly Lock _lock = new();
-    private readonly FinishedTrialTracker _tracker = new();
+    private readonly HistoryReader _tracker = new();
     private readonly Dictionary<(int Restart, int Generation), List<FrozenTrial>> _solutions = [];
     private readonly Dictionary<int, Run> _runCache = [];
     private readonly Xoshiro256StarStar _cmaRng;
@@ -301,8 +302,6 @@ public sealed class CmaEsSampler : ISampler
         {
             EnsureFollowing(study);
         }
-
-        _tracker.OnBeforeTrial(study, trial);
         _independentSampler.BeforeTrial(study, trial);
     }
 
@@ -316,8 +315,6 @@ public sealed class CmaEsSampler : ISampler
             _warnedConstraints = true;
             SamplerLog.CmaConstraintsIgnored(study.Logger);
         }
-
-        _tracker.OnAfterTrial(study, trial);
         _independentSampler.AfterTrial(study, trial, state, values);
     }
 

@@ -56,8 +56,10 @@ public sealed class GpSampler : ISampler
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
     {
         ArgumentNullException.ThrowIfNull(study);
+        var history = study.History;
+        history.Refresh(trial.Number);
         var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        foreach (var (name, dist) in IntersectionSearchSpace.Of(study.GetTrials(TrialState.Complete)))
+        foreach (var (name, dist) in history.Spaces.Intersection(includePruned: false))
         {
             if (!dist.IsSingle)
             {
@@ -79,15 +81,16 @@ public sealed class GpSampler : ISampler
             return FrozenTrial.EmptyInternal;
         }
 
-        var trials = study.GetTrials(TrialState.Complete, TrialState.Running);
-        var completed = trials.Where(t => t.State == TrialState.Complete).ToList();
+        var history = study.History;
+        history.Refresh(trial.Number);
+        var completed = history.FinishedInNumberOrder(TrialState.Complete);
         if (completed.Count < _nStartupTrials)
         {
             return FrozenTrial.EmptyInternal;
         }
 
         var running = new List<IReadOnlyDictionary<string, double>>();
-        foreach (var t in trials)
+        foreach (var t in history.Running)
         {
             if (t.State == TrialState.Running && t.TrialId != trial.TrialId)
             {

@@ -43,7 +43,6 @@ public sealed class TpeSampler : ISampler
     private readonly Func<int, int>? _gamma;
     private readonly Func<int, IReadOnlyList<double>>? _weights;
     private readonly ParzenSettings _settings;
-    private readonly Dictionary<(IStorage Storage, int StudyId), TpeStudyState> _states = [];
     private readonly TpeWorkspace _belowWorkspace = new();
     private readonly TpeWorkspace _aboveWorkspace = new();
     private Xoshiro256StarStar _rng;
@@ -376,17 +375,7 @@ public sealed class TpeSampler : ISampler
         }
     }
 
-    private TpeStudyState GetState(Study study)
-    {
-        var key = (study.Storage, study.StudyId);
-        if (!_states.TryGetValue(key, out var state))
-        {
-            state = new TpeStudyState(study);
-            _states[key] = state;
-        }
-
-        return state;
-    }
+    private TpeStudyState GetState(Study study) => study.History.StateFor(this, h => new TpeStudyState(study, h));
 
     private int Gamma(int n, bool multiObjective) =>
         _gamma is not null ? _gamma(n) : multiObjective ? DefaultGammaMultiObjective(n) : DefaultGamma(n);
