@@ -340,6 +340,7 @@ public sealed class CmaEsSampler : ISampler
             _runCache.Clear();
             _transform = null;
             _space = null;
+            _relativeSpace = null;
             _consideredCount = 0;
             _holderNumber = -1;
             _holder = null;
