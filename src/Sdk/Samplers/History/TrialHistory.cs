@@ -32,6 +32,7 @@ internal sealed class TrialHistory
     private readonly Dictionary<int, FrozenTrial> _finishedHere = [];
 
     private IReadOnlyList<FrozenTrial> _running = [];
+    private bool _read; // set by the first Refresh: until a sampler reads the history, it records nothing
     private int _parentCursor;
     private int _lastRefreshFor = -1;
 
@@ -159,7 +160,7 @@ internal sealed class TrialHistory
     {
         lock (_lock)
         {
-            if (number == _trialIds.Count)
+            if (_read && number == _trialIds.Count)
             {
                 _trialIds.Add(trialId);
                 _pending.Add(number);
@@ -173,7 +174,7 @@ internal sealed class TrialHistory
     {
         lock (_lock)
         {
-            if (trial.Number < _trialIds.Count && _trialIds[trial.Number] == trial.TrialId)
+            if (_read && trial.Number < _trialIds.Count && _trialIds[trial.Number] == trial.TrialId)
             {
                 _finishedHere[trial.Number] = trial;
                 _lastRefreshFor = -1;
@@ -202,6 +203,7 @@ internal sealed class TrialHistory
             }
 
             _lastRefreshFor = currentNumber;
+            _read = true;
             var storage = _study.Storage;
             int studyId = _study.StudyId;
             int total = storage.GetNTrials(studyId);
