@@ -112,6 +112,12 @@ public sealed class FrozenTrial
         IntermediateValues = intermediateValues;
     }
 
+    /// <summary>
+    /// Gets the live trial this snapshot was taken from (set on the snapshots a <see cref="Trial"/> hands to its
+    /// sampler and pruner), so that their writes go through the live trial instead of around it.
+    /// </summary>
+    internal Trial? Live { get; set; }
+
     /// <summary>Gets the trial number: its index within the study, from 0.</summary>
     public int Number { get; }
 

@@ -166,7 +166,7 @@ public sealed partial class Study
 
                     if (callbackList.Count > 0 || progressBar is not null)
                     {
-                        var frozen = Storage.GetTrial(trialId);
+                        var frozen = FinishedTrial(trial);
                         progressBar?.OnTrialFinished(frozen);
                         foreach (var cb in callbackList)
                         {
@@ -264,8 +264,12 @@ public sealed partial class Study
         }
     }
 
+    /// <summary>The trial as this process finished it; read from the storage only when its tell failed.</summary>
+    private FrozenTrial FinishedTrial(Trial trial) => trial.Finished ?? Storage.GetTrial(trial.TrialId);
+
     private void MarkFailedAfterTellError(Trial trial, Exception tellError)
     {
+        trial.Finished = null;
         Log.Warning(Logger, $"Trial {trial.Number} could not be stored as finished ({tellError.GetType().Name}: {tellError.Message}); marking it FAIL.");
         for (int attempt = 0; attempt < 2; attempt++)
         {
@@ -325,7 +329,7 @@ public sealed partial class Study
     /// <summary>Tells the outcome of an objective run and logs it as Optuna does.</summary>
     private TrialState FinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
     {
-        var (finalState, _) = TellCore(trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning);
+        var (finalState, _) = TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning);
         if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
         {
             LogOutcome(trial, result, error, failReason);
@@ -335,7 +339,7 @@ public sealed partial class Study
 
         void LogOutcome(Trial t, ObjectiveResult r, Exception? e, string? reason)
         {
-            var frozen = Storage.GetTrial(t.TrialId);
+            var frozen = FinishedTrial(t);
             switch (frozen.State)
             {
                 case TrialState.Complete:
@@ -554,7 +558,7 @@ public sealed partial class Study
 
                         if (options.Callbacks.Count > 0 || progressBar is not null)
                         {
-                            var frozen = Storage.GetTrial(trialId);
+                            var frozen = FinishedTrial(trial);
                             progressBar?.OnTrialFinished(frozen);
                             foreach (var cb in options.Callbacks)
                             {

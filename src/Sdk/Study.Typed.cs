@@ -182,7 +182,7 @@ public sealed partial class Study
         catch
         {
             // Leave nothing RUNNING: a suggestion that throws (e.g. an enqueued value outside the space) fails the trial.
-            TellCore(trial.TrialId, null, TrialState.Fail, skipIfFinished: true, suppressWarning: true, out _);
+            TellCore(trial, trial.TrialId, null, TrialState.Fail, skipIfFinished: true, suppressWarning: true, out _);
             throw;
         }
     }

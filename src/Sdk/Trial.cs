@@ -22,16 +22,20 @@ public sealed class Trial : ITrial
     private FrozenTrial? _snapshot;
     private IReadOnlyDictionary<string, Distribution>? _relativeSearchSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
-    private IReadOnlyDictionary<string, object?>? _storedSystemAttrs;
     private CancellationToken _timeoutToken;
     private bool _pruneOnTimeout;
 
-    internal Trial(Study study, int trialId)
+    /// <summary>
+    /// Starts the live trial of a trial this process has just created or claimed: <paramref name="frozen"/> is the
+    /// stored trial as read once after the claim. From here on the trial is never read back from the storage:
+    /// every write (its own, the sampler's and the pruner's, see <see cref="Study.SetTrialSystemAttr"/>) goes
+    /// through this object, which keeps its state in memory.
+    /// </summary>
+    internal Trial(Study study, FrozenTrial frozen)
     {
         Study = study;
-        TrialId = trialId;
+        TrialId = frozen.TrialId;
         _storage = study.Storage;
-        var frozen = _storage.GetTrial(trialId);
         Number = frozen.Number;
         DatetimeStart = frozen.DatetimeStart;
         foreach (var (k, v) in frozen.InternalParams)
@@ -60,14 +64,9 @@ public sealed class Trial : ITrial
             _fixedParams = new ReadOnlyDictionary<string, object?>(fp2);
         }
 
-        _snapshot = frozen;
-        study.Sampler.BeforeTrial(SamplerStudy(frozen), frozen);
-        _snapshot = null; // the sampler may have written system attributes
-        var after = _storage.GetTrial(trialId);
-        if (!ReferenceEquals(after, frozen))
-        {
-            _systemAttrs = after.SystemAttrs;
-        }
+        study.History.OnStarted(Number, TrialId);
+        var snapshot = Snapshot();
+        study.Sampler.BeforeTrial(SamplerStudy(snapshot), snapshot);
     }
 
     /// <summary>Gets the study this trial belongs to.</summary>
@@ -245,10 +244,6 @@ public sealed class Trial : ITrial
         _relativeParams = _relativeSearchSpace.Count == 0
             ? FrozenTrial.EmptyInternal
             : Study.Sampler.SampleRelative(samplerStudy, snapshot, _relativeSearchSpace);
-        if (_relativeParams.Count > 0)
-        {
-            Invalidate(); // the sampler may have written system attributes (TPE's constant liar publishes its point)
-        }
     }
 
     /// <summary>The study the sampler sees for this trial: the pruner may narrow it (HyperbandPruner's brackets).</summary>
@@ -340,16 +335,8 @@ public sealed class Trial : ITrial
                 "Trial.should_prune is not supported for multi-objective optimization. Use a pruner that supports several objectives, such as DominancePruner or ObjectivePruner.");
         }
 
-        // Pruners may record state in the trial's system attributes through the storage (SuccessiveHalvingPruner's
-        // rungs); like Optuna's lazily read system attributes, the pruner sees the stored ones.
-        var stored = _storage.GetTrialSystemAttrs(TrialId);
-        if (!ReferenceEquals(stored, _storedSystemAttrs))
-        {
-            _storedSystemAttrs = stored;
-            _systemAttrs = stored;
-            _snapshot = null;
-        }
-
+        // Pruners record state in the trial's system attributes through Study.SetTrialSystemAttr (SuccessiveHalving's
+        // rungs), which writes through this object: the snapshot is current without reading the storage.
         return Study.Pruner.Prune(Study, Snapshot());
     }
 
@@ -390,7 +377,7 @@ public sealed class Trial : ITrial
         }
 
         string attrKey = "constraints:" + key;
-        if (_storage.GetTrial(TrialId).SystemAttrs.ContainsKey(attrKey))
+        if (_systemAttrs.ContainsKey(attrKey))
         {
             Study.Logger.LogWarning("The constraint value is ignored because this constraint `key={Key}` is already set.", PyFormat.Repr(key));
             return;
@@ -403,10 +390,31 @@ public sealed class Trial : ITrial
     /// <returns>The snapshot.</returns>
     public FrozenTrial ToFrozen() => Snapshot();
 
-    internal void Invalidate()
+    /// <summary>
+    /// Gets the trial as this process stored it finished (set by <see cref="Study.TellCore"/> once the storage
+    /// accepted the final state), or <see langword="null"/> while it runs.
+    /// </summary>
+    internal FrozenTrial? Finished { get; set; }
+
+    /// <summary>
+    /// Builds the finished trial from the live state, so that telling, logging and callbacks need not read it
+    /// back; <paramref name="datetimeComplete"/> is taken just before the storage stamps its own.
+    /// </summary>
+    internal FrozenTrial ToFinished(TrialState state, IReadOnlyList<double>? values, DateTime datetimeComplete)
     {
-        _snapshot = null;
-        _systemAttrs = _storage.GetTrial(TrialId).SystemAttrs;
+        var s = Snapshot();
+        return new FrozenTrial(
+            Number,
+            TrialId,
+            state,
+            values,
+            DatetimeStart,
+            datetimeComplete,
+            s.InternalParams,
+            s.Distributions,
+            s.UserAttrs,
+            s.SystemAttrs,
+            s.IntermediateValues);
     }
 
     private FrozenTrial Snapshot()
@@ -427,7 +435,10 @@ public sealed class Trial : ITrial
             _table.Distributions,
             _userAttrs,
             _systemAttrs,
-            _intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate)));
+            _intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate)))
+        {
+            Live = this,
+        };
         _snapshot = s;
         return s;
     }

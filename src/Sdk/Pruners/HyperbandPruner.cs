@@ -25,6 +25,8 @@ public sealed class HyperbandPruner : IPruner
     private Brackets? _brackets;
     private string? _cacheStudyName;
     private readonly List<int> _bracketCache = [];
+    private readonly Lock _viewsLock = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Study, BracketViews> _views = new();
 
     /// <summary>Initializes a new instance of the <see cref="HyperbandPruner"/> class.</summary>
     /// <param name="minResource">The minimum resource <c>r</c> of a trial (≥ 1).</param>
@@ -166,8 +168,27 @@ public sealed class HyperbandPruner : IPruner
         throw new InvalidOperationException("This line should be unreachable.");
     }
 
-    private Study BracketStudy(Study study, int bracket) =>
-        study.WithTrialFilter(t => GetBracketId(study.StudyName, t.Number) == bracket);
+    /// <summary>
+    /// Returns the view of a bracket. Views are kept per study object and set of brackets, so that the trial
+    /// history a sampler reads through a bracket's view persists from trial to trial; the views made before the
+    /// brackets existed (every trial in bracket 0) are dropped once they exist.
+    /// </summary>
+    private Study BracketStudy(Study study, int bracket)
+    {
+        var brackets = Volatile.Read(ref _brackets);
+        lock (_viewsLock)
+        {
+            if (!_views.TryGetValue(study, out var views) || !ReferenceEquals(views.Brackets, brackets))
+            {
+                views = new BracketViews(brackets, new Study?[Math.Max(1, brackets?.Pruners.Length ?? 1)]);
+                _views.AddOrUpdate(study, views);
+            }
+
+            return views.Studies[bracket] ??= study.WithTrialFilter(t => GetBracketId(study.StudyName, t.Number) == bracket);
+        }
+    }
+
+    private sealed record BracketViews(Brackets? Brackets, Study?[] Studies);
 
     private Brackets? EnsureBrackets(Study study)
     {

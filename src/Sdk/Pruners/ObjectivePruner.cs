@@ -98,6 +98,9 @@ public sealed class ObjectivePruner : IPruner
             trial.Distributions,
             trial.UserAttrs,
             trial.SystemAttrs,
-            intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(intermediate));
+            intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(intermediate))
+        {
+            Live = trial.Live, // the wrapped pruner's writes (SuccessiveHalving's rungs) still reach the live trial
+        };
     }
 }

@@ -97,7 +97,7 @@ public sealed class SuccessiveHalvingPruner : IPruner
 
             trials ??= study.GetTrials();
             string rungKey = RungKey(rung);
-            study.Storage.SetTrialSystemAttr(trial.TrialId, rungKey, value);
+            study.SetTrialSystemAttr(trial, rungKey, value);
             var (count, better) = CompetingValues(trials, value, rungKey, study.Direction == StudyDirection.Maximize);
             if (count <= BootstrapCount)
             {

@@ -25,7 +25,6 @@ public sealed class BruteForceSampler : ISampler
 {
     private readonly bool _avoidPrematureStop;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(IStorage Storage, int StudyId), SearchTree> _trees = [];
     private readonly Dictionary<Distribution, Candidates> _candidates = [];
     private Xoshiro256StarStar _rng;
 
@@ -131,50 +130,32 @@ public sealed class BruteForceSampler : ISampler
         }
     }
 
-    private SearchTree GetTree(Study study)
-    {
-        var key = (study.Storage, study.StudyId);
-        if (!_trees.TryGetValue(key, out var tree))
-        {
-            tree = new SearchTree();
-            _trees[key] = tree;
-        }
-
-        return tree;
-    }
+    private SearchTree GetTree(Study study) => study.History.StateFor(this, static _ => new SearchTree());
 
     /// <summary>
-    /// Adds the trials finished since the last call to the tree and marks where the running ones (other than the
-    /// current trial) stand; returns those marks.
+    /// Adds the trials finished since the last call (from the study's history) to the tree and marks where the
+    /// running ones (other than the current trial) stand; returns those marks.
     /// </summary>
     private List<Node> Update(Study study, SearchTree tree, int currentNumber)
     {
-        int first = tree.ScanStart;
-        var trials = TrialWindow.From(study.Storage, study.StudyId, first);
+        var history = study.History;
+        history.Refresh(currentNumber);
+        var fresh = history.FinishedSince(tree.Cursor);
+        tree.Cursor += fresh.Length;
         var running = new List<Node>();
         tree.Epoch++;
-        for (int i = 0; i < trials.Count; i++)
+        foreach (var t in fresh)
         {
-            var t = trials[i];
-            if (t.State.IsFinished())
+            // AfterTrial records the trial it is told about before the history learns it.
+            if (!tree.Recorded.Remove(t.Number) && AddPath(tree.Root, t) is { } end)
             {
-                if (!tree.Recorded.Contains(t.Number))
-                {
-                    if (AddPath(tree.Root, t) is { } end)
-                    {
-                        SetLeaf(end);
-                    }
-
-                    tree.Recorded.Add(t.Number);
-                }
-
-                if (first + i == tree.ScanStart)
-                {
-                    tree.ScanStart++;
-                    tree.Recorded.Remove(t.Number);
-                }
+                SetLeaf(end);
             }
-            else if (t.State == TrialState.Running && t.Number != currentNumber && AddPath(tree.Root, t) is { } end)
+        }
+
+        foreach (var t in history.Running)
+        {
+            if (t.State == TrialState.Running && t.Number != currentNumber && AddPath(tree.Root, t) is { } end)
             {
                 end.RunningMark = tree.Epoch;
                 running.Add(end);
@@ -405,10 +386,10 @@ public sealed class BruteForceSampler : ISampler
     {
         public Node Root { get; } = new(null, 0);
 
-        /// <summary>Gets or sets the index of the first trial not yet known to be finished and recorded.</summary>
-        public int ScanStart { get; set; }
+        /// <summary>Gets or sets how many of the history's finished trials the tree holds.</summary>
+        public int Cursor { get; set; }
 
-        /// <summary>Gets the numbers of finished trials recorded past <see cref="ScanStart"/>.</summary>
+        /// <summary>Gets the numbers of trials recorded by AfterTrial that the history has not handed over yet.</summary>
         public HashSet<int> Recorded { get; } = [];
 
         /// <summary>Gets or sets the stamp of the latest <see cref="Update"/>, which marks the running trials' nodes.</summary>

@@ -38,7 +38,6 @@ public sealed class GridSampler : ISampler
     private readonly ReadOnlyDictionary<string, object?> _searchSpaceAttr;
     private readonly Lock _lock = new();
     private readonly NumpyRandomState _rng;
-    private readonly Dictionary<(IStorage Storage, int StudyId), Progress> _progress = [];
 
     /// <summary>Initializes a new instance of the <see cref="GridSampler"/> class.</summary>
     /// <param name="searchSpace">The candidate values of each parameter.</param>
@@ -169,10 +168,10 @@ public sealed class GridSampler : ISampler
         {
             var progress = GetProgress(study);
             var running = new HashSet<int>();
-            Scan(progress, study, running);
+            Scan(progress, study, running, trial.Number);
             int gridId = trial.Number >= 0 && trial.Number < GridCount ? trial.Number : PickGrid(study, progress, running);
-            study.Storage.SetTrialSystemAttr(trial.TrialId, SearchSpaceKey, _searchSpaceAttr);
-            study.Storage.SetTrialSystemAttr(trial.TrialId, GridIdKey, (long)gridId);
+            study.SetTrialSystemAttr(trial, SearchSpaceKey, _searchSpaceAttr);
+            study.SetTrialSystemAttr(trial, GridIdKey, (long)gridId);
 
             // Trials started by an optimize loop of this process always get told, so once every point is finished or
             // held by one of them, starting another trial could only duplicate a point.
@@ -325,54 +324,36 @@ public sealed class GridSampler : ISampler
         return covered == GridCount;
     }
 
-    private Progress GetProgress(Study study)
-    {
-        var key = (study.Storage, study.StudyId);
-        if (!_progress.TryGetValue(key, out var progress))
-        {
-            progress = new Progress(GridCount);
-            _progress[key] = progress;
-        }
-
-        return progress;
-    }
+    private Progress GetProgress(Study study) => study.History.StateFor(this, _ => new Progress(GridCount));
 
     /// <summary>
-    /// Folds the trials not yet known to be finished into <paramref name="progress"/>: finished points are permanent, so
-    /// only the trials from the first unfinished one on are read again.
+    /// Folds the trials finished since the last call (from the study's history) into <paramref name="progress"/>,
+    /// and collects the grid points of the running trials other than <paramref name="currentNumber"/>.
     /// </summary>
-    private void Scan(Progress progress, Study study, HashSet<int>? runningGrids)
+    private void Scan(Progress progress, Study study, HashSet<int>? runningGrids, int currentNumber = -1)
     {
-        int first = progress.ScanStart;
-        var trials = TrialWindow.From(study.Storage, study.StudyId, first);
-        for (int i = 0; i < trials.Count; i++)
+        var history = study.History;
+        history.Refresh(currentNumber);
+        var fresh = history.FinishedSince(progress.Cursor);
+        progress.Cursor += fresh.Length;
+        foreach (var t in fresh)
         {
-            var t = trials[i];
-            bool finished = t.State.IsFinished();
-            if (finished)
+            progress.InFlight.Remove(t.TrialId);
+            if (TryGetOwnGridId(t, out int gridId) && !progress.Visited[gridId])
             {
-                progress.InFlight.Remove(t.TrialId);
+                progress.Visited[gridId] = true;
+                progress.VisitedCount++;
             }
+        }
 
-            if (TryGetOwnGridId(t, out int gridId))
+        if (runningGrids is not null)
+        {
+            foreach (var t in history.Running)
             {
-                if (finished)
+                if (t.State == TrialState.Running && TryGetOwnGridId(t, out int gridId))
                 {
-                    if (!progress.Visited[gridId])
-                    {
-                        progress.Visited[gridId] = true;
-                        progress.VisitedCount++;
-                    }
+                    runningGrids.Add(gridId);
                 }
-                else if (t.State == TrialState.Running)
-                {
-                    runningGrids?.Add(gridId);
-                }
-            }
-
-            if (finished && first + i == progress.ScanStart)
-            {
-                progress.ScanStart++;
             }
         }
     }
@@ -544,8 +525,8 @@ public sealed class GridSampler : ISampler
 
         public int VisitedCount { get; set; }
 
-        /// <summary>Gets or sets the index of the first trial not known to be finished.</summary>
-        public int ScanStart { get; set; }
+        /// <summary>Gets or sets how many of the history's finished trials are folded in.</summary>
+        public int Cursor { get; set; }
 
         /// <summary>Gets the grid point of each trial of this process's optimize loops still running, by trial id.</summary>
         public Dictionary<int, int> InFlight { get; } = [];

@@ -1,17 +1,16 @@
+using Sharptune.Samplers.History;
+
 namespace Sharptune.Samplers;
 
 /// <summary>
 /// The parameters present, with identical distributions, in every COMPLETE trial (and PRUNED ones when asked) of a
-/// study (Optuna's <c>IntersectionSearchSpace</c>). The result is kept incrementally: each call reads only the
-/// trials that finished since the previous one.
+/// study (Optuna's <c>IntersectionSearchSpace</c>). The study's trial history keeps it incrementally: each call
+/// learns only the trials that finished since the previous one. On a view of a study (a pruner's bracket), it is
+/// the intersection of the view's trials.
 /// </summary>
 public sealed class IntersectionSearchSpace
 {
     private readonly bool _includePruned;
-    private readonly Lock _lock = new();
-    private Dictionary<string, Distribution>? _space;
-    private int _cursor;
-    private int _studyId = -1;
 
     /// <summary>Initializes a new instance of the <see cref="IntersectionSearchSpace"/> class.</summary>
     /// <param name="includePruned">Whether PRUNED trials count as well.</param>
@@ -26,50 +25,9 @@ public sealed class IntersectionSearchSpace
     public IReadOnlyDictionary<string, Distribution> Calculate(Study study)
     {
         ArgumentNullException.ThrowIfNull(study);
-        var trials = study.Storage.GetAllTrials(study.StudyId);
-        lock (_lock)
-        {
-            if (_studyId != study.StudyId)
-            {
-                _studyId = study.StudyId;
-                _space = null;
-                _cursor = 0;
-            }
-
-            bool prefixFinished = true;
-            for (int i = _cursor; i < trials.Count; i++)
-            {
-                var t = trials[i];
-                if (!t.State.IsFinished())
-                {
-                    prefixFinished = false;
-                    continue;
-                }
-
-                if (prefixFinished)
-                {
-                    _cursor = i + 1;
-                }
-
-                if (t.State != TrialState.Complete && !(_includePruned && t.State == TrialState.Pruned))
-                {
-                    continue;
-                }
-
-                _space = Intersect(_space, t.Distributions);
-            }
-
-            var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-            if (_space is not null)
-            {
-                foreach (var (k, v) in _space)
-                {
-                    result[k] = v;
-                }
-            }
-
-            return result;
-        }
+        var history = study.History;
+        history.Refresh();
+        return history.Spaces.Intersection(_includePruned);
     }
 
     /// <summary>Computes the intersection search space of a list of trials (Optuna's <c>intersection_search_space</c>).</summary>
@@ -84,46 +42,10 @@ public sealed class IntersectionSearchSpace
         {
             if (t.State == TrialState.Complete || (includePruned && t.State == TrialState.Pruned))
             {
-                space = Intersect(space, t.Distributions);
+                SearchSpaceTracker.Intersect(ref space, t.Distributions);
             }
         }
 
-        var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        if (space is not null)
-        {
-            foreach (var (k, v) in space)
-            {
-                result[k] = v;
-            }
-        }
-
-        return result;
-    }
-
-    private static Dictionary<string, Distribution> Intersect(Dictionary<string, Distribution>? space, IReadOnlyDictionary<string, Distribution> distributions)
-    {
-        if (space is null)
-        {
-            return new Dictionary<string, Distribution>(distributions, StringComparer.Ordinal);
-        }
-
-        List<string>? remove = null;
-        foreach (var (name, dist) in space)
-        {
-            if (!distributions.TryGetValue(name, out var other) || !other.Equals(dist))
-            {
-                (remove ??= []).Add(name);
-            }
-        }
-
-        if (remove is not null)
-        {
-            foreach (var name in remove)
-            {
-                space.Remove(name);
-            }
-        }
-
-        return space;
+        return SearchSpaceTracker.Sorted(space);
     }
 }

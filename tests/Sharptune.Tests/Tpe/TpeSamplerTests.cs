@@ -320,7 +320,7 @@ public class TpeSamplerTests
 
         int[] Below(int nBelow)
         {
-            var state = new TpeStudyState(study);
+            var state = new TpeStudyState(study, study.History);
             state.Refresh();
             state.EnsureSplit(_ => nBelow);
             Assert.Equal(8, state.CompleteOrPrunedCount);
@@ -349,11 +349,11 @@ public class TpeSamplerTests
 
         study.AddTrial(Finished(null, p, TrialState.Pruned, new Dictionary<int, double> { [1] = 5.0 }));
         study.AddTrial(Finished(null, p, TrialState.Pruned, new Dictionary<int, double> { [1] = 9.0 }));
-        var state = new TpeStudyState(study);
+        var state = new TpeStudyState(study, study.History);
         state.Refresh();
         state.EnsureSplit(_ => 1);
         Assert.Equal([1], state.Below.ToArray()); // ties: the earlier trial
-        state = new TpeStudyState(study);
+        state = new TpeStudyState(study, study.History);
         state.Refresh();
         state.EnsureSplit(_ => 5);
         Assert.Equal([0, 1, 2, 3, 5], state.Below.ToArray()); // the pruned trial with the larger last value
@@ -374,7 +374,7 @@ public class TpeSamplerTests
 
         int[] Below(int n)
         {
-            var state = new TpeStudyState(study);
+            var state = new TpeStudyState(study, study.History);
             state.Refresh();
             state.EnsureSplit(_ => n);
             return state.Below.ToArray();
@@ -477,12 +477,12 @@ public class TpeSamplerTests
     public void IncrementalStateMatchesAFreshScan()
     {
         var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 3) });
-        var incremental = new TpeStudyState(study);
+        var incremental = new TpeStudyState(study, study.History);
         study.Optimize(
             Conditional,
             nTrials: 50,
             callbacks: [(s, _) => incremental.Refresh()]);
-        var fresh = new TpeStudyState(study);
+        var fresh = new TpeStudyState(study, study.History);
         fresh.Refresh();
         Assert.Equal(fresh.Eligible, incremental.Eligible);
         Assert.Equal(fresh.CompleteOrPrunedCount, incremental.CompleteOrPrunedCount);

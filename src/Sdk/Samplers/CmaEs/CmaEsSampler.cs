@@ -4,6 +4,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Random;
 using Sharptune.Internal;
 using Sharptune.Samplers.CmaEs;
+using Sharptune.Samplers.History;
 using Sharptune.Samplers.Nsga;
 
 namespace Sharptune.Samplers;
@@ -41,7 +42,7 @@ public sealed class CmaEsSampler : ISampler
     private readonly IReadOnlyList<FrozenTrial>? _sourceTrials;
     private readonly string _prefix;
     private readonly Lock _lock = new();
-    private readonly FinishedTrialTracker _tracker = new();
+    private readonly HistoryReader _tracker = new();
     private readonly Dictionary<(int Restart, int Generation), List<FrozenTrial>> _solutions = [];
     private readonly Dictionary<int, Run> _runCache = [];
     private readonly Xoshiro256StarStar _cmaRng;
@@ -252,13 +253,13 @@ public sealed class CmaEsSampler : ISampler
             var raw = run.Optimizer.Ask(_cmaRng, out var encoded);
             if (run.Optimizer.HasMargin)
             {
-                study.Storage.SetTrialSystemAttr(trial.TrialId, "x_for_tell", raw);
+                study.SetTrialSystemAttr(trial, "x_for_tell", raw);
             }
 
-            study.Storage.SetTrialSystemAttr(trial.TrialId, GenerationKey(run.Restarts), run.Optimizer.Generation);
+            study.SetTrialSystemAttr(trial, GenerationKey(run.Restarts), run.Optimizer.Generation);
             if (_restartStrategy != CmaRestartStrategy.None)
             {
-                study.Storage.SetTrialSystemAttr(trial.TrialId, RestartsKey, run.Restarts);
+                study.SetTrialSystemAttr(trial, RestartsKey, run.Restarts);
             }
 
             return trans.Untransform(encoded);
@@ -301,8 +302,6 @@ public sealed class CmaEsSampler : ISampler
         {
             EnsureFollowing(study);
         }
-
-        _tracker.OnBeforeTrial(study, trial);
         _independentSampler.BeforeTrial(study, trial);
     }
 
@@ -316,8 +315,6 @@ public sealed class CmaEsSampler : ISampler
             _warnedConstraints = true;
             SamplerLog.CmaConstraintsIgnored(study.Logger);
         }
-
-        _tracker.OnAfterTrial(study, trial);
         _independentSampler.AfterTrial(study, trial, state, values);
     }
 
@@ -343,6 +340,7 @@ public sealed class CmaEsSampler : ISampler
             _runCache.Clear();
             _transform = null;
             _space = null;
+            _relativeSpace = null;
             _consideredCount = 0;
             _holderNumber = -1;
             _holder = null;
@@ -521,8 +519,8 @@ public sealed class CmaEsSampler : ISampler
         string text = StateJson.Write(json);
         for (int i = 0, start = 0; start < text.Length; i++, start += AttrMaxLength)
         {
-            study.Storage.SetTrialSystemAttr(
-                trial.TrialId, StateKeyPrefix + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
+            study.SetTrialSystemAttr(
+                trial, StateKeyPrefix + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
         }
 
         // The trials that restore this state start from a copy of it (the JSON round trip is exact).

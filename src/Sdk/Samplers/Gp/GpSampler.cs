@@ -61,8 +61,10 @@ public sealed class GpSampler : ISampler
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
     {
         ArgumentNullException.ThrowIfNull(study);
+        var history = study.History;
+        history.Refresh(trial.Number);
         var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        foreach (var (name, dist) in IntersectionSearchSpace.Of(study.GetTrials(TrialState.Complete)))
+        foreach (var (name, dist) in history.Spaces.Intersection(includePruned: false))
         {
             if (!dist.IsSingle)
             {
@@ -84,15 +86,16 @@ public sealed class GpSampler : ISampler
             return FrozenTrial.EmptyInternal;
         }
 
-        var trials = study.GetTrials(TrialState.Complete, TrialState.Running);
-        var completed = trials.Where(t => t.State == TrialState.Complete).ToList();
+        var history = study.History;
+        history.Refresh(trial.Number);
+        var completed = history.FinishedInNumberOrder(TrialState.Complete);
         if (completed.Count < _nStartupTrials)
         {
             return FrozenTrial.EmptyInternal;
         }
 
         var running = new List<IReadOnlyDictionary<string, double>>();
-        foreach (var t in trials)
+        foreach (var t in history.Running)
         {
             if (t.State == TrialState.Running && t.TrialId != trial.TrialId)
             {
@@ -424,8 +427,8 @@ public sealed class GpSampler : ISampler
 
         for (int i = 0, start = 0; start < text.Length; i++, start += AttrMaxLength)
         {
-            study.Storage.SetTrialSystemAttr(
-                trial.TrialId, RelativeParamsKey + ":" + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
+            study.SetTrialSystemAttr(
+                trial, RelativeParamsKey + ":" + i.ToString(CultureInfo.InvariantCulture), text.Substring(start, Math.Min(AttrMaxLength, text.Length - start)));
         }
     }
 }

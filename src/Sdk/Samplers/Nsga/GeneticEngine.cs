@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MathNet.Numerics.Random;
 using Sharptune.Internal;
+using Sharptune.Samplers.History;
 
 namespace Sharptune.Samplers.Nsga;
 
@@ -16,7 +17,7 @@ internal sealed class GeneticEngine
     private const int MaxCrossoverAttempts = 10_000;
 
     private readonly Lock _lock = new();
-    private readonly FinishedTrialTracker _tracker = new();
+    private readonly HistoryReader _tracker = new();
     private readonly Dictionary<int, List<FrozenTrial>> _populations = [];
     private readonly Dictionary<int, List<FrozenTrial>> _parents = [];
     private readonly ConcurrentDictionary<int, int> _runningGenerations = new();
@@ -153,14 +154,11 @@ internal sealed class GeneticEngine
         {
             EnsureFollowing(study);
         }
-
-        _tracker.OnBeforeTrial(study, trial);
     }
 
     public void AfterTrial(Study study, FrozenTrial trial)
     {
         _runningGenerations.TryRemove(trial.TrialId, out _);
-        _tracker.OnAfterTrial(study, trial);
     }
 
     private void Refresh(Study study)
@@ -255,7 +253,7 @@ internal sealed class GeneticEngine
         }
 
         int generation = _maxGenerationCount < PopulationSize ? _maxGeneration : _maxGeneration + 1;
-        study.Storage.SetTrialSystemAttr(trial.TrialId, GenerationKey, generation);
+        study.SetTrialSystemAttr(trial, GenerationKey, generation);
         _runningGenerations[trial.TrialId] = generation;
         return generation;
     }

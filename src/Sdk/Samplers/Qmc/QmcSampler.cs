@@ -1,4 +1,5 @@
 using MathNet.Numerics.Random;
+using Sharptune.Samplers.History;
 using Sharptune.Samplers.Nsga;
 using Sharptune.Samplers.Qmc;
 
@@ -30,7 +31,7 @@ public sealed class QmcSampler : ISampler
     private readonly ISampler _independentSampler;
     private readonly bool _warnIndependentSampling;
     private readonly Lock _lock = new();
-    private readonly FinishedTrialTracker _tracker = new();
+    private readonly HistoryReader _tracker = new();
     private FrozenTrial? _firstTrial;
     private bool _warnedAsyncSeed;
     private IQmcEngine? _engine;
@@ -205,8 +206,6 @@ public sealed class QmcSampler : ISampler
         {
             EnsureFollowing(study);
         }
-
-        _tracker.OnBeforeTrial(study, trial);
         _independentSampler.BeforeTrial(study, trial);
     }
 
@@ -215,7 +214,6 @@ public sealed class QmcSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trial);
-        _tracker.OnAfterTrial(study, trial);
         _independentSampler.AfterTrial(study, trial, state, values);
     }
 

@@ -45,7 +45,6 @@ public sealed class TpeSampler : ISampler
     private readonly Func<int, int>? _gamma;
     private readonly Func<int, IReadOnlyList<double>>? _weights;
     private readonly ParzenSettings _settings;
-    private readonly Dictionary<(IStorage Storage, int StudyId), TpeStudyState> _states = [];
     private readonly TpeWorkspace _belowWorkspace = new();
     private readonly TpeWorkspace _aboveWorkspace = new();
     private Xoshiro256StarStar _rng;
@@ -362,8 +361,8 @@ public sealed class TpeSampler : ISampler
         string json = PyJson.Serialize(external);
         for (int i = 0, chunk = 0; i < json.Length; i += TpeStudyState.SystemAttrMaxLength, chunk++)
         {
-            study.Storage.SetTrialSystemAttr(
-                trial.TrialId,
+            study.SetTrialSystemAttr(
+                trial,
                 TpeStudyState.RelativeParamsKey + ":" + chunk.ToString(CultureInfo.InvariantCulture),
                 json.Substring(i, Math.Min(TpeStudyState.SystemAttrMaxLength, json.Length - i)));
         }
@@ -406,17 +405,7 @@ public sealed class TpeSampler : ISampler
         }
     }
 
-    private TpeStudyState GetState(Study study)
-    {
-        var key = (study.Storage, study.StudyId);
-        if (!_states.TryGetValue(key, out var state))
-        {
-            state = new TpeStudyState(study);
-            _states[key] = state;
-        }
-
-        return state;
-    }
+    private TpeStudyState GetState(Study study) => study.History.StateFor(this, h => new TpeStudyState(study, h));
 
     private int Gamma(int n, bool multiObjective) =>
         _gamma is not null ? _gamma(n) : multiObjective ? DefaultGammaMultiObjective(n) : DefaultGamma(n);

@@ -1,14 +1,13 @@
 using System.Collections.ObjectModel;
 using Sharptune.Internal;
-using Sharptune.Storages;
+using Sharptune.Samplers.History;
 
 namespace Sharptune.Samplers.Tpe;
 
 /// <summary>
-/// What the TPE sampler knows about one study, kept incrementally: each call reads only the trials that were
-/// unfinished or new at the previous call (finished trials are immutable), so the cost of reading trials does not
-/// grow with the study. Holds the parameter columns, the orderings used to split trials into below and above,
-/// the intersection and group-decomposed search spaces, and the RUNNING trials for the constant liar.
+/// What the TPE sampler derives from one study's <see cref="TrialHistory"/>, kept incrementally: each call learns
+/// only the trials that finished since the previous one. Holds the parameter columns, the orderings used to split
+/// trials into below and above, and the RUNNING trials for the constant liar; the search spaces are the history's.
 /// Not thread-safe: the sampler serializes access.
 /// </summary>
 internal sealed class TpeStudyState
@@ -19,12 +18,7 @@ internal sealed class TpeStudyState
     /// <summary>The chunk length of published relative parameters (RDB storages limit system attributes to 2,045 characters).</summary>
     public const int SystemAttrMaxLength = 2045;
 
-    private const int BulkReadThreshold = 64;
-
-    private readonly IStorage _storage;
-    private readonly int _studyId;
-    private readonly List<int> _trialIds = [];
-    private readonly List<int> _pending = [];
+    private readonly TrialHistory _history;
     private readonly Dictionary<int, IReadOnlyDictionary<string, double>> _ownRelative = [];
     private readonly Dictionary<int, IReadOnlyDictionary<string, object?>> _parsedRelative = [];
 
@@ -37,10 +31,9 @@ internal sealed class TpeStudyState
     private readonly List<int> _moNumbers = [];
     private readonly List<double[]> _moLoss = [];
 
-    private Dictionary<string, Distribution>? _intersection;
+    private IReadOnlyDictionary<string, Distribution>? _intersectionSource;
     private IReadOnlyDictionary<string, Distribution>? _intersectionView;
-    private List<Dictionary<string, Distribution>> _groups = [];
-    private IReadOnlyList<IReadOnlyDictionary<string, Distribution>>? _groupsView;
+    private int _historyCursor;
 
     private int _splitVersion = -1;
     private int _lastRefreshFor = -1;
@@ -48,11 +41,11 @@ internal sealed class TpeStudyState
     private int[] _below = [];
 
     /// <summary>Initializes a new instance of the <see cref="TpeStudyState"/> class.</summary>
-    /// <param name="study">The study.</param>
-    public TpeStudyState(Study study)
+    /// <param name="study">The study (or the pruner's view of it) whose history the state follows.</param>
+    /// <param name="history">The history of <paramref name="study"/>.</param>
+    public TpeStudyState(Study study, TrialHistory history)
     {
-        _storage = study.Storage;
-        _studyId = study.StudyId;
+        _history = history;
         var directions = study.Directions;
         Maximize = new bool[directions.Count];
         for (int i = 0; i < directions.Count; i++)
@@ -68,7 +61,7 @@ internal sealed class TpeStudyState
     public bool IsMultiObjective => Maximize.Length > 1;
 
     /// <summary>Gets the number of trial numbers seen.</summary>
-    public int KnownTrials => _trialIds.Count;
+    public int KnownTrials => _history.KnownTrials;
 
     /// <summary>Gets the number of finished trials ingested (any finished state); changes whenever the split may change.</summary>
     public int FinishedVersion { get; private set; }
@@ -91,52 +84,21 @@ internal sealed class TpeStudyState
     /// <summary>Gets, by trial number, whether the trial is in the below set of the last split.</summary>
     public ReadOnlySpan<bool> IsBelow => _isBelow;
 
-    /// <summary>Reads the trials that were unfinished or new at the previous call.</summary>
+    /// <summary>Learns, from the study's history, the trials that finished since the previous call.</summary>
     /// <param name="currentNumber">The trial being sampled (RUNNING, not read and not listed in <see cref="Running"/>), or −1.</param>
     public void Refresh(int currentNumber = -1)
     {
         _lastRefreshFor = currentNumber;
-        int total = _storage.GetNTrials(_studyId);
-        bool bulk = total - _trialIds.Count + _pending.Count > BulkReadThreshold;
-        IReadOnlyList<FrozenTrial>? all = bulk ? _storage.GetAllTrials(_studyId) : null;
-        if (all is not null)
+        _history.Refresh(currentNumber);
+        var fresh = _history.FinishedSince(_historyCursor);
+        _historyCursor += fresh.Length;
+        foreach (var trial in fresh)
         {
-            total = all.Count;
-        }
-
-        for (int number = _trialIds.Count; number < total; number++)
-        {
-            _trialIds.Add(all is not null ? all[number].TrialId : _storage.GetTrialIdFromStudyIdTrialNumber(_studyId, number));
-            _pending.Add(number);
+            Ingest(trial);
         }
 
         Running.Clear();
-        int kept = 0;
-        for (int i = 0; i < _pending.Count; i++)
-        {
-            int number = _pending[i];
-            if (number == currentNumber)
-            {
-                _pending[kept++] = number;
-                continue;
-            }
-
-            var trial = all is not null ? all[number] : _storage.GetTrial(_trialIds[number]);
-            if (trial.State.IsFinished())
-            {
-                Ingest(trial);
-                continue;
-            }
-
-            if (trial.State == TrialState.Running)
-            {
-                Running.Add(trial);
-            }
-
-            _pending[kept++] = number;
-        }
-
-        _pending.RemoveRange(kept, _pending.Count - kept);
+        Running.AddRange(_history.Running);
     }
 
     /// <summary>
@@ -177,8 +139,6 @@ internal sealed class TpeStudyState
 
             column.Add(number, value);
         }
-
-        UpdateSearchSpaces(trial.Distributions);
 
         double violation = InfeasibleScore(trial);
         if (violation > 0)
@@ -257,147 +217,32 @@ internal sealed class TpeStudyState
         return (-step, Maximize[0] ? -v : v);
     }
 
-    private void UpdateSearchSpaces(IReadOnlyDictionary<string, Distribution> distributions)
-    {
-        // Fast path: a trial with exactly the parameters of the intersection, which is also the only group,
-        // changes neither.
-        if (_intersection is not null && _groups.Count == 1 && _groups[0].Count == distributions.Count && _intersection.Count == distributions.Count)
-        {
-            bool same = true;
-            foreach (var (name, dist) in distributions)
-            {
-                if (!_intersection.TryGetValue(name, out var mine) || !mine.Equals(dist) || !_groups[0].ContainsKey(name))
-                {
-                    same = false;
-                    break;
-                }
-            }
-
-            if (same)
-            {
-                return;
-            }
-        }
-
-        // Intersection (Optuna's IntersectionSearchSpace(include_pruned=True)).
-        if (_intersection is null)
-        {
-            _intersection = new Dictionary<string, Distribution>(distributions, StringComparer.Ordinal);
-            _intersectionView = null;
-        }
-        else
-        {
-            List<string>? remove = null;
-            foreach (var (name, dist) in _intersection)
-            {
-                if (!distributions.TryGetValue(name, out var other) || !other.Equals(dist))
-                {
-                    (remove ??= []).Add(name);
-                }
-            }
-
-            if (remove is not null)
-            {
-                foreach (string name in remove)
-                {
-                    _intersection.Remove(name);
-                }
-
-                _intersectionView = null;
-            }
-        }
-
-        // Group decomposition (Optuna's _SearchSpaceGroup.add_distributions): split every group into the part the
-        // trial has and the part it lacks; the trial's remaining parameters form a new group.
-        var keys = new HashSet<string>(distributions.Keys, StringComparer.Ordinal);
-        bool changed = false;
-        var next = new List<Dictionary<string, Distribution>>(_groups.Count + 1);
-        foreach (var group in _groups)
-        {
-            var inside = new Dictionary<string, Distribution>(StringComparer.Ordinal);
-            var outside = new Dictionary<string, Distribution>(StringComparer.Ordinal);
-            foreach (var (name, dist) in group)
-            {
-                (keys.Contains(name) ? inside : outside)[name] = dist;
-            }
-
-            if (inside.Count > 0)
-            {
-                next.Add(inside);
-            }
-
-            if (outside.Count > 0)
-            {
-                next.Add(outside);
-                changed |= inside.Count > 0;
-            }
-
-            keys.ExceptWith(group.Keys);
-        }
-
-        if (keys.Count > 0)
-        {
-            var fresh = new Dictionary<string, Distribution>(StringComparer.Ordinal);
-            foreach (var (name, dist) in distributions)
-            {
-                if (keys.Contains(name))
-                {
-                    fresh[name] = dist;
-                }
-            }
-
-            next.Add(fresh);
-            changed = true;
-        }
-
-        if (changed)
-        {
-            _groups = next;
-            _groupsView = null;
-        }
-    }
-
-    /// <summary>Gets the intersection search space (sorted by name, single-valued distributions removed).</summary>
+    /// <summary>Gets the intersection search space of COMPLETE and PRUNED trials (sorted by name, single-valued distributions removed).</summary>
     /// <returns>The space.</returns>
     public IReadOnlyDictionary<string, Distribution> IntersectionSpace()
     {
-        if (_intersectionView is null)
+        var source = _history.Spaces.Intersection(includePruned: true);
+        if (!ReferenceEquals(source, _intersectionSource))
         {
             var sorted = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-            if (_intersection is not null)
+            foreach (var (name, dist) in source)
             {
-                foreach (var (name, dist) in _intersection)
+                if (!dist.IsSingle)
                 {
-                    if (!dist.IsSingle)
-                    {
-                        sorted[name] = dist;
-                    }
+                    sorted[name] = dist;
                 }
             }
 
             _intersectionView = new ReadOnlyDictionary<string, Distribution>(sorted);
+            _intersectionSource = source;
         }
 
-        return _intersectionView;
+        return _intersectionView!;
     }
 
     /// <summary>Gets the group-decomposed search spaces, each sorted by name (single-valued distributions kept).</summary>
     /// <returns>The groups.</returns>
-    public IReadOnlyList<IReadOnlyDictionary<string, Distribution>> GroupSpaces()
-    {
-        if (_groupsView is null)
-        {
-            var list = new List<IReadOnlyDictionary<string, Distribution>>(_groups.Count);
-            foreach (var g in _groups)
-            {
-                list.Add(new ReadOnlyDictionary<string, Distribution>(new SortedDictionary<string, Distribution>(g, StringComparer.Ordinal)));
-            }
-
-            _groupsView = list;
-        }
-
-        return _groupsView;
-    }
+    public IReadOnlyList<IReadOnlyDictionary<string, Distribution>> GroupSpaces() => _history.Spaces.Groups();
 
     /// <summary>Remembers the relative parameters this process sampled for a RUNNING trial.</summary>
     /// <param name="number">The trial number.</param>
@@ -526,7 +371,7 @@ internal sealed class TpeStudyState
 
         below.Sort();
         _below = [.. below];
-        _isBelow = new bool[_trialIds.Count];
+        _isBelow = new bool[KnownTrials];
         foreach (int number in _below)
         {
             _isBelow[number] = true;
