@@ -293,10 +293,7 @@ public sealed partial class Study
         {
             var trial = Storage.GetTrial(trialId);
             failed.Add(trial);
-            Logger.LogWarning(
-                "Trial {Number} was failed because its heartbeat stopped for more than {GracePeriod} s.",
-                trial.Number,
-                heartbeat.GracePeriod.TotalSeconds);
+            Log.StaleTrialFailed(Logger, trial.Number, heartbeat.GracePeriod.TotalSeconds);
         }
 
         if (heartbeat.StaleTrialCallback is { } callback)

@@ -169,9 +169,7 @@ public sealed class Trial : ITrial
             Distribution.CheckCompatibility(existing, distribution);
             if (!existing.Equals(distribution))
             {
-                Study.Logger.LogWarning(
-                    "Inconsistent parameter values for distribution with name \"{Name}\"! This might be a configuration mistake. Optuna allows to call the same distribution with the same name more than once in a trial. When the parameter values are inconsistent optuna only uses the values of the first call and ignores all following. Using these values: {Attributes}",
-                    name, existing.ToString());
+                Log.InconsistentDistribution(Study.Logger, name, existing);
             }
 
             return existingValue;
@@ -183,9 +181,7 @@ public sealed class Trial : ITrial
             value = distribution.ToInternalRepr(fixedValue);
             if (!distribution.Contains(value))
             {
-                Study.Logger.LogWarning(
-                    "Fixed parameter {Name} with value {Value} is out of range for distribution {Distribution}.",
-                    name, PyFormat.Repr(fixedValue), distribution.ToString());
+                Log.FixedParamOutOfRange(Study.Logger, name, PyFormat.Repr(fixedValue), distribution);
             }
         }
         else if (distribution.IsSingle)
@@ -265,7 +261,7 @@ public sealed class Trial : ITrial
 
         if (_intermediate.ContainsKey(step))
         {
-            Study.Logger.LogWarning("The reported value is ignored because this `step` {Step} is already reported.", step);
+            Log.StepAlreadyReported(Study.Logger, step);
             return;
         }
 
@@ -309,7 +305,7 @@ public sealed class Trial : ITrial
 
         if (_intermediateVectors.ContainsKey(step))
         {
-            Study.Logger.LogWarning("The reported value is ignored because this `step` {Step} is already reported.", step);
+            Log.StepAlreadyReported(Study.Logger, step);
             return;
         }
 
@@ -379,7 +375,7 @@ public sealed class Trial : ITrial
         string attrKey = "constraints:" + key;
         if (_systemAttrs.ContainsKey(attrKey))
         {
-            Study.Logger.LogWarning("The constraint value is ignored because this constraint `key={Key}` is already set.", PyFormat.Repr(key));
+            Log.ConstraintAlreadySet(Study.Logger, PyFormat.Repr(key));
             return;
         }
 
@@ -448,7 +444,7 @@ public sealed class Trial : ITrial
     {
         if (dist.AdjustmentWarning is { } w)
         {
-            Study.Logger.LogWarning("{Message}", w);
+            Log.Warning(Study.Logger, w);
         }
     }
 }

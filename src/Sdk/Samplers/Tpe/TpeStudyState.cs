@@ -402,73 +402,8 @@ internal sealed class TpeStudyState
             Array.Copy(_moLoss[i], 0, loss, i * m, m);
         }
 
-        var ranks = NonDominatedSorting.Ranks(loss, n, m, null, nBelow);
-        int maxRank = 0;
-        foreach (int r in ranks)
-        {
-            maxRank = Math.Max(maxRank, r);
-        }
-
-        var counts = new int[maxRank + 1];
-        foreach (int r in ranks)
-        {
-            counts[r]++;
-        }
-
-        int lastRank = -1, cumulative = 0;
-        for (int r = 0; r <= maxRank; r++)
-        {
-            cumulative += counts[r];
-            if (cumulative <= nBelow)
-            {
-                lastRank = r;
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        var tie = new List<int>();
-        for (int i = 0; i < n; i++)
-        {
-            if (ranks[i] <= lastRank)
-            {
-                below.Add(_moNumbers[i]);
-            }
-            else if (ranks[i] == lastRank + 1)
-            {
-                tie.Add(i);
-            }
-        }
-
-        int subsetSize = nBelow - below.Count;
-        if (subsetSize <= 0)
-        {
-            return;
-        }
-
-        // Tie-break inside the next rank by greedy hypervolume subset selection.
-        var tieLoss = new double[tie.Count * m];
-        var reference = new double[m];
-        Array.Fill(reference, double.NegativeInfinity);
-        for (int t = 0; t < tie.Count; t++)
-        {
-            Array.Copy(loss, tie[t] * m, tieLoss, t * m, m);
-            for (int j = 0; j < m; j++)
-            {
-                reference[j] = Math.Max(reference[j], loss[(tie[t] * m) + j]);
-            }
-        }
-
-        for (int j = 0; j < m; j++)
-        {
-            double r = Math.Max(1.1 * reference[j], 0.9 * reference[j]);
-            reference[j] = r == 0 ? 1e-12 : r;
-        }
-
-        var selected = Hypervolume.SolveHssp(tieLoss, tie.Count, m, [.. tie], subsetSize, reference);
-        foreach (int i in selected)
+        // Whole non-domination ranks first, then a hypervolume subset of the rank that is cut (Optuna's split).
+        foreach (int i in ParetoSelection.SelectBest(loss, n, m, nBelow))
         {
             below.Add(_moNumbers[i]);
         }
