@@ -53,9 +53,12 @@ static int Usage()
               Multi-objective quality (mirrors bench/optuna_hypervolume.py): one JSON line per ZDT function (10-D)
               with the median hypervolume of the Pareto front, reference point [1.1, 11].
 
-          importance [N_TRIALS=1000] [ped|fanova|mdi|all] [--repeat 1]
+          importance [N_TRIALS=1000] [ped|fanova|mdi|all] [--repeat 1] [--mode fresh|in-process]
               Parameter importances (mirrors ../shared/bench/optuna_importance.py): the same fixed study, value for
-              value; prints version, evaluator, trials, seconds of Importance.Get, importances as JSON.
+              value; prints version, evaluator, trials, seconds of Importance.Get, importances as JSON (CPU seconds
+              on standard error). The first call of each evaluator includes the JIT: by default the calls run in a
+              fresh child process with the runtime's default settings (tiered compilation on, as in applications);
+              --mode in-process keeps this bench's settings (tiered compilation off).
 
           suite [--sampler tpe] [--trials 200] [--seeds 30] [--fn NAME[,NAME...]] [--jobs 1] [--set suite|heldout]
                 [--concurrency 1] [--objective-ms 0]

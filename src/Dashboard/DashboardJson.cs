@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using Sharptune.Storages;
@@ -95,7 +96,63 @@ internal static class DashboardJson
                 e.WriteTo(w);
                 break;
             default:
-                JsonSerializer.Serialize(w, value, value.GetType(), AttrOptions);
+                if (JsonSerializer.IsReflectionEnabledByDefault)
+                {
+                    SerializeByReflection(w, value);
+                }
+                else
+                {
+                    Composite(w, value);
+                }
+
+                break;
+        }
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Runs only where reflection-based serialization is enabled (off in trimmed and Native AOT apps).")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Runs only where reflection-based serialization is enabled (off in trimmed and Native AOT apps).")]
+    private static void SerializeByReflection(Utf8JsonWriter w, object value) =>
+        JsonSerializer.Serialize(w, value, value.GetType(), AttrOptions);
+
+    /// <summary>Without reflection (trimmed and Native AOT apps): maps and sequences element by element, other values as text.</summary>
+    private static void Composite(Utf8JsonWriter w, object value)
+    {
+        switch (value)
+        {
+            case System.Collections.IDictionary map:
+                w.WriteStartObject();
+                foreach (System.Collections.DictionaryEntry entry in map)
+                {
+                    w.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty);
+                    Value(w, entry.Value);
+                }
+
+                w.WriteEndObject();
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                w.WriteStartObject();
+                foreach (var (key, item) in pairs)
+                {
+                    w.WritePropertyName(key);
+                    Value(w, item);
+                }
+
+                w.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable items:
+                w.WriteStartArray();
+                foreach (object? item in items)
+                {
+                    Value(w, item);
+                }
+
+                w.WriteEndArray();
+                break;
+            case IConvertible number when number.GetTypeCode() is >= TypeCode.SByte and <= TypeCode.Decimal:
+                Number(w, number.ToDouble(CultureInfo.InvariantCulture));
+                break;
+            default:
+                w.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                 break;
         }
     }

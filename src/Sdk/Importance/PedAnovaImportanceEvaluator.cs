@@ -116,34 +116,44 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
             return ImportanceInputs.Zeros(names);
         }
 
-        var isTarget = new HashSet<FrozenTrial>(targetTrials, ReferenceEqualityComparer.Instance);
-        var regionIsTarget = new bool[regionTrials.Count];
-        for (int i = 0; i < regionIsTarget.Length; i++)
-        {
-            regionIsTarget[i] = isTarget.Contains(regionTrials[i]);
-        }
-
+        var regionIsTarget = TargetMask(regionTrials, targetTrials);
         double quantile = (double)targetTrials.Count / regionTrials.Count;
         var importances = new List<KeyValuePair<string, double>>(names.Count);
-        foreach (string name in names)
+
+        // Every parameter's distribution and value in each region trial (one pass over the trials), then buffers shared
+        // by the parameters: the regime of each region trial, the values of one regime's region and target trials.
+        int regionCount = regionTrials.Count;
+        var (columnDistributions, columnValues) = ReadColumns(regionTrials, names);
+        var regimeOf = new int[regionCount];
+        var regionValues = new double[regionCount];
+        var targetValues = new double[regionCount];
+        var regimes = new List<Distribution?>();
+        var regimeSizes = new List<int>();
+        for (int column = 0; column < names.Count; column++)
         {
+            string name = names[column];
+            var distributions = columnDistributions[column];
+            var values = columnValues[column];
+            GroupRegimes(study, name, distributions, regimeOf, regimes, regimeSizes);
             double importance = 0;
-            foreach (var regime in Regimes(study, name, regionTrials))
+            for (int r = 0; r < regimes.Count; r++)
             {
-                if (regime.Distribution is not { IsSingle: false } distribution)
+                if (regimeSizes[r] < MinTrialsInRegime || regimes[r] is not { IsSingle: false } distribution)
                 {
                     continue;
                 }
 
                 // The parameter's values in the regime's region trials, then in its target trials.
-                var region = regime.Values.ToArray();
-                var top = new double[region.Length];
-                int targetCount = 0;
-                for (int k = 0; k < region.Length; k++)
+                int regionSize = 0, targetCount = 0;
+                for (int k = 0; k < regionCount; k++)
                 {
-                    if (regionIsTarget[regime.Trials[k]])
+                    if (regimeOf[k] == r)
                     {
-                        top[targetCount++] = region[k];
+                        regionValues[regionSize++] = values[k];
+                        if (regionIsTarget[k])
+                        {
+                            targetValues[targetCount++] = values[k];
+                        }
                     }
                 }
 
@@ -153,14 +163,147 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
                 }
 
                 double alpha = (double)targetCount / targetTrials.Count;
-                double beta = (double)region.Length / regionTrials.Count;
-                importance += alpha * alpha / beta * PearsonDivergence(distribution, top.AsSpan(0, targetCount), region);
+                double beta = (double)regionSize / regionCount;
+                importance += alpha * alpha / beta
+                    * PearsonDivergence(distribution, targetValues.AsSpan(0, targetCount), regionValues.AsSpan(0, regionSize));
             }
 
             importances.Add(new(name, importance * quantile * quantile));
         }
 
         return ImportanceInputs.SortDescending(importances);
+    }
+
+    /// <summary>Which region trials are target trials (both lists keep the trials' order, the target ones within the region).</summary>
+    private static bool[] TargetMask(List<FrozenTrial> regionTrials, List<FrozenTrial> targetTrials)
+    {
+        var mask = new bool[regionTrials.Count];
+        int j = 0;
+        for (int i = 0; i < mask.Length && j < targetTrials.Count; i++)
+        {
+            if (ReferenceEquals(regionTrials[i], targetTrials[j]))
+            {
+                mask[i] = true;
+                j++;
+            }
+        }
+
+        if (j == targetTrials.Count)
+        {
+            return mask;
+        }
+
+        // Not an ordered subset (a multi-objective selection may order or choose differently): match by reference.
+        var isTarget = new HashSet<FrozenTrial>(targetTrials, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = isTarget.Contains(regionTrials[i]);
+        }
+
+        return mask;
+    }
+
+    /// <summary>
+    /// Each named parameter's distribution in each trial (null: absent) and internal value (NaN: absent), by column in
+    /// the order of <paramref name="names"/>, from one pass over each trial's parameters.
+    /// </summary>
+    private static (Distribution?[][] Distributions, double[][] Values) ReadColumns(List<FrozenTrial> trials, List<string> names)
+    {
+        int count = trials.Count;
+        var distributions = new Distribution?[names.Count][];
+        var values = new double[names.Count][];
+        for (int c = 0; c < names.Count; c++)
+        {
+            distributions[c] = new Distribution?[count];
+            values[c] = new double[count];
+            values[c].AsSpan().Fill(double.NaN);
+        }
+
+        Dictionary<string, int>? columnOf = null;
+        for (int i = 0; i < count; i++)
+        {
+            var trial = trials[i];
+            var internalParams = trial.InternalParams;
+            using var valueEntries = internalParams.GetEnumerator();
+            int k = 0;
+            foreach (var (name, distribution) in trial.Distributions)
+            {
+                // Both dictionaries of a trial mostly list the parameters in one order, and a parameter mostly sits at
+                // the place of its column.
+                bool inStep = valueEntries.MoveNext() && string.Equals(valueEntries.Current.Key, name, StringComparison.Ordinal);
+                int column = k < names.Count && string.Equals(names[k], name, StringComparison.Ordinal) ? k : -1;
+                k++;
+                if (column < 0)
+                {
+                    columnOf ??= ColumnIndex(names);
+                    if (!columnOf.TryGetValue(name, out column))
+                    {
+                        continue;
+                    }
+                }
+
+                distributions[column][i] = distribution;
+                values[column][i] = inStep ? valueEntries.Current.Value : internalParams[name];
+            }
+        }
+
+        return (distributions, values);
+    }
+
+    private static Dictionary<string, int> ColumnIndex(List<string> names)
+    {
+        var index = new Dictionary<string, int>(names.Count, StringComparer.Ordinal);
+        for (int c = 0; c < names.Count; c++)
+        {
+            index.TryAdd(names[c], c);
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// Groups the region trials into regimes by the parameter's distribution (null: absent), in order of first
+    /// appearance; warns, as Optuna does, when a regime has fewer trials than Optuna's minimum (it is then skipped).
+    /// </summary>
+    private static void GroupRegimes(Study study, string name, Distribution?[] distributions, int[] regimeOf,
+        List<Distribution?> regimes, List<int> sizes)
+    {
+        regimes.Clear();
+        sizes.Clear();
+        int last = -1;
+        for (int i = 0; i < distributions.Length; i++)
+        {
+            var distribution = distributions[i];
+            int index = last >= 0 && ReferenceEquals(regimes[last], distribution) ? last : -1;
+            for (int r = 0; index < 0 && r < regimes.Count; r++)
+            {
+                if (ReferenceEquals(regimes[r], distribution) || regimes[r] == distribution)
+                {
+                    index = r;
+                }
+            }
+
+            if (index < 0)
+            {
+                index = regimes.Count;
+                regimes.Add(distribution);
+                sizes.Add(0);
+            }
+
+            regimeOf[i] = index;
+            sizes[index]++;
+            last = index;
+        }
+
+        foreach (int size in sizes)
+        {
+            if (size < MinTrialsInRegime)
+            {
+                Log.Warning(study.Logger, string.Create(CultureInfo.InvariantCulture,
+                    $"Some regimes for parameter `{name}` have less than {MinTrialsInRegime} trials. The importance of the parameter may be inaccurate."));
+                break;
+            }
+        }
     }
 
     private static bool AllFinite(IReadOnlyList<double> values)
@@ -182,12 +325,17 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         var all = new List<string>();
         foreach (var trial in complete)
         {
+            int k = 0;
             foreach (string name in trial.Distributions.Keys)
             {
-                if (present.Add(name))
+                // Trials mostly hold the same parameters in the same order: skip the hash set for a known name at
+                // its usual place.
+                if (!(k < all.Count && string.Equals(all[k], name, StringComparison.Ordinal)) && present.Add(name))
                 {
                     all.Add(name);
                 }
+
+                k++;
             }
         }
 
@@ -196,7 +344,15 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
             return all;
         }
 
-        var missing = names.Where(n => !present.Contains(n)).ToList();
+        var missing = new List<string>();
+        foreach (string name in names)
+        {
+            if (!present.Contains(name))
+            {
+                missing.Add(name);
+            }
+        }
+
         if (missing.Count > 0)
         {
             throw new ArgumentException(
@@ -248,46 +404,6 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         }
 
         return top;
-    }
-
-    /// <summary>
-    /// The region trials (by index, with the parameter's value) grouped by the parameter's distribution (null:
-    /// absent), with Optuna's minimum size.
-    /// </summary>
-    private static List<(Distribution? Distribution, List<int> Trials, List<double> Values)> Regimes(Study study, string name, List<FrozenTrial> trials)
-    {
-        var regimes = new List<(Distribution? Distribution, List<int> Trials, List<double> Values)>();
-        for (int i = 0; i < trials.Count; i++)
-        {
-            var distribution = trials[i].Distributions.GetValueOrDefault(name);
-            int index = -1;
-            for (int r = 0; r < regimes.Count; r++)
-            {
-                if (ReferenceEquals(regimes[r].Distribution, distribution) || regimes[r].Distribution == distribution)
-                {
-                    index = r;
-                    break;
-                }
-            }
-
-            if (index < 0)
-            {
-                index = regimes.Count;
-                regimes.Add((distribution, [], []));
-            }
-
-            regimes[index].Trials.Add(i);
-            regimes[index].Values.Add(distribution is null ? double.NaN : trials[i].InternalParams[name]);
-        }
-
-        if (regimes.Exists(r => r.Trials.Count < MinTrialsInRegime))
-        {
-            Log.Warning(study.Logger, string.Create(CultureInfo.InvariantCulture,
-                $"Some regimes for parameter `{name}` have less than {MinTrialsInRegime} trials. The importance of the parameter may be inaccurate."));
-            regimes.RemoveAll(r => r.Trials.Count < MinTrialsInRegime);
-        }
-
-        return regimes;
     }
 
     private double PearsonDivergence(Distribution distribution, ReadOnlySpan<double> targetValues, ReadOnlySpan<double> regionValues)

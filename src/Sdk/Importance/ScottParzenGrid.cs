@@ -14,6 +14,9 @@ internal static class ScottParzenGrid
     /// <summary>The smallest bandwidth, in cells: 1.64σ (90% of a kernel's mass) spans at least half a cell.</summary>
     private const double MinSigma = 0.5 / 1.64;
 
+    /// <summary>The prior kernel's cell masses by grid size (numeric grids have at most 50 cells).</summary>
+    private static readonly double[]?[] s_priors = new double[]?[64];
+
     /// <summary>Evaluates the estimator of a parameter's values (internal representations) at every grid cell.</summary>
     /// <param name="distribution">The parameter's distribution.</param>
     /// <param name="values">The values.</param>
@@ -142,7 +145,6 @@ internal static class ScottParzenGrid
             }
         }
 
-        double low = 0, high = size - 1;
         var cumulative = new long[n];
         long sum = 0;
         double weightedSum = 0;
@@ -169,45 +171,86 @@ internal static class ScottParzenGrid
         sigma = Math.Max(sigma, MinSigma);
 
         // The mixture: each observed cell's kernel weighted by its count, then the prior kernel. The observed kernels
-        // share one bandwidth and sit on cells, so the mass a kernel puts on cell x only depends on x − μ.
+        // share one bandwidth and sit on cells, so the mass a kernel puts on cell x only depends on |x − μ|:
+        // mass[0] = 1 − 2·Φ(−½/σ), mass[d] = Φ(−(d − ½)/σ) − Φ(−(d + ½)/σ), differences of left tails (accurate far out).
         double mixtureTotal = sum + priorWeight;
-        var cellMass = new double[(2 * size) - 1];
-        for (int d = -(size - 1); d <= size - 1; d++)
+        Span<double> cellMass = stackalloc double[size];
+        double previousTail = TruncatedNormal.Ndtr(-0.5 / sigma);
+        cellMass[0] = 1.0 - (2.0 * previousTail);
+        for (int d = 1; d < size; d++)
         {
-            cellMass[d + size - 1] = Math.Exp(TruncatedNormal.LogGaussMass((d - 0.5) / sigma, (d + 0.5) / sigma));
+            double tail = TruncatedNormal.Ndtr(-(d + 0.5) / sigma);
+            cellMass[d] = previousTail - tail;
+            previousTail = tail;
         }
 
         // Each kernel is truncated to the grid: scale its weight by the inverse of its mass on [low − ½, high + ½],
-        // the sum of its cell masses (prefix sums over x − μ).
-        var prefix = new double[cellMass.Length + 1];
-        for (int j = 0; j < cellMass.Length; j++)
+        // the cells within μ to its left plus those within size − 1 − μ to its right (prefix sums over |x − μ|).
+        Span<double> prefix = stackalloc double[size + 1];
+        prefix[0] = 0;
+        for (int d = 0; d < size; d++)
         {
-            prefix[j + 1] = prefix[j] + cellMass[j];
+            prefix[d + 1] = prefix[d] + cellMass[d];
         }
 
-        var scaled = new double[n];
+        Span<double> scaled = stackalloc double[n];
         for (int k = 0; k < n; k++)
         {
-            // Cells x = 0..size−1 have offsets x − μ + size − 1 = size − 1 − μ .. 2·size − 2 − μ.
-            int from = size - 1 - observations[k];
-            double mass = prefix[from + size] - prefix[from];
+            double mass = prefix[observations[k] + 1] + prefix[size - observations[k]] - cellMass[0];
             scaled[k] = weights[k] / mixtureTotal / mass;
         }
 
-        double priorMu = (low + high) / 2.0, priorSigma = high - low + 1;
-        double priorScale = priorWeight / mixtureTotal
-            * Math.Exp(-TruncatedNormal.LogGaussMass((low - 0.5 - priorMu) / priorSigma, (high + 0.5 - priorMu) / priorSigma));
+        var prior = PriorPdf(size);
         var pdf = new double[size];
+        double priorScale = priorWeight / mixtureTotal;
         for (int x = 0; x < size; x++)
         {
-            double p = priorScale * Math.Exp(TruncatedNormal.LogGaussMass((x - 0.5 - priorMu) / priorSigma, (x + 0.5 - priorMu) / priorSigma));
-            int offset = x + size - 1;
+            double p = priorScale * prior[x];
             for (int k = 0; k < n; k++)
             {
-                p += scaled[k] * cellMass[offset - observations[k]];
+                int d = x - observations[k];
+                p += scaled[k] * cellMass[d < 0 ? -d : d];
             }
 
             pdf[x] = p;
+        }
+
+        return pdf;
+    }
+
+    /// <summary>
+    /// The prior kernel on cells 0..size−1: a normal centred on the grid with σ = size, truncated to
+    /// [−½, size − ½] and discretized per cell (its cell masses, summing to 1). Its boundaries are within σ/2 of the
+    /// centre, where Φ is accurate. Computed once per size (never modified: shared between threads).
+    /// </summary>
+    private static double[] PriorPdf(int size)
+    {
+        var cache = s_priors;
+        if (size < cache.Length && Volatile.Read(ref cache[size]) is { } cached)
+        {
+            return cached;
+        }
+
+        double mu = (size - 1) / 2.0, s = size;
+        var pdf = new double[size];
+        double lower = TruncatedNormal.Ndtr((-0.5 - mu) / s);
+        double first = lower;
+        for (int x = 0; x < size; x++)
+        {
+            double upper = TruncatedNormal.Ndtr((x + 0.5 - mu) / s);
+            pdf[x] = upper - lower;
+            lower = upper;
+        }
+
+        double total = lower - first;
+        for (int x = 0; x < size; x++)
+        {
+            pdf[x] /= total;
+        }
+
+        if (size < cache.Length)
+        {
+            Volatile.Write(ref cache[size], pdf);
         }
 
         return pdf;
