@@ -133,7 +133,7 @@ internal sealed class TrialFilter
             string a = actual switch
             {
                 string s => s,
-                bool b => b ? "True" : "False",
+                bool b => b ? "true" : "false",
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => actual.ToString() ?? string.Empty,
             };
