@@ -46,22 +46,39 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         w.WriteStartArray("study_summaries");
         foreach (var study in storage.GetAllStudies().OrderBy(s => s.StudyId))
         {
-            var trials = storage.GetAllTrials(study.StudyId);
+            var trials = _snapshots.Get(study.StudyId, fresh: true).Trials;
             w.WriteStartObject();
             w.WriteNumber("study_id", study.StudyId);
             w.WriteString("study_name", study.StudyName);
             DashboardJson.Directions(w, study.Directions);
             w.WriteNumber("n_trials", trials.Count);
+            var counts = new int[Enum.GetValues<TrialState>().Max(s => (int)s) + 1];
+            DateTime? start = null, last = null;
+            foreach (var t in trials)
+            {
+                counts[(int)t.State]++;
+                if (t.DatetimeStart is { } s && (start is null || s < start))
+                {
+                    start = s;
+                }
+
+                foreach (var d in (ReadOnlySpan<DateTime?>)[t.DatetimeStart, t.DatetimeComplete])
+                {
+                    if (d is { } v && (last is null || v > last))
+                    {
+                        last = v;
+                    }
+                }
+            }
+
             w.WriteStartObject("trial_counts");
             foreach (var state in Enum.GetValues<TrialState>())
             {
-                w.WriteNumber(DashboardJson.StateName(state), trials.Count(t => t.State == state));
+                w.WriteNumber(DashboardJson.StateName(state), counts[(int)state]);
             }
 
             w.WriteEndObject();
             DashboardJson.Number(w, "best_value", BestValue(study.Directions, trials));
-            DateTime? start = trials.Select(t => t.DatetimeStart).Where(d => d is not null).DefaultIfEmpty().Min();
-            DateTime? last = trials.SelectMany(t => new[] { t.DatetimeStart, t.DatetimeComplete }).Where(d => d is not null).DefaultIfEmpty().Max();
             DashboardJson.Date(w, "datetime_start", start);
             DashboardJson.Date(w, "last_activity", last);
             DashboardJson.Attrs(w, "user_attrs", study.UserAttrs);
@@ -72,12 +89,19 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         w.WriteEndObject();
     });
 
-    public IResult Study(int studyId, int after)
+    public IResult Study(int studyId, int after, string? view)
     {
         if (after < 0)
         {
             return Error(StatusCodes.Status400BadRequest, "The 'after' cursor must be a non-negative trial number.");
         }
+
+        if (view is not (null or "full" or "rows"))
+        {
+            return Error(StatusCodes.Status400BadRequest, $"Unknown view '{view}'; use 'full' (the default) or 'rows'.");
+        }
+
+        bool rows = view == "rows";
 
         return WithStudy(studyId, name =>
         {
@@ -103,11 +127,15 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
                 w.WriteNumber("n_trials", trials.Count);
                 w.WriteNumber("after", after);
                 w.WriteStartArray("trials");
-                foreach (var t in trials)
+                for (int i = Math.Min(after, trials.Count); i < trials.Count; i++)
                 {
-                    if (t.Number >= after)
+                    if (rows)
                     {
-                        DashboardJson.Trial(w, t, studyId, systemAttrs);
+                        DashboardJson.TrialRow(w, trials[i]);
+                    }
+                    else
+                    {
+                        DashboardJson.Trial(w, trials[i], studyId, systemAttrs);
                     }
                 }
 
@@ -127,6 +155,18 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
             });
         });
     }
+
+    public IResult Trial(int studyId, int number) => WithStudy(studyId, _ =>
+    {
+        var trials = _snapshots.Get(studyId, fresh: true).Trials;
+        if (number < 0 || number >= trials.Count)
+        {
+            return Error(StatusCodes.Status404NotFound, $"The study {studyId} has no trial number {number}.");
+        }
+
+        var systemAttrs = storage.GetStudySystemAttrs(studyId);
+        return Json(w => DashboardJson.Trial(w, trials[number], studyId, systemAttrs));
+    });
 
     public IResult Plot(int studyId, string plotType, int objective) => WithStudy(studyId, name =>
     {

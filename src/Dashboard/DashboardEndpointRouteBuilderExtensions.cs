@@ -84,7 +84,8 @@ public static class DashboardEndpointRouteBuilderExtensions
         var v1 = group.MapGroup("/api/v1");
         v1.MapGet("/meta", () => api.Meta());
         v1.MapGet("/studies", () => api.Studies());
-        v1.MapGet("/studies/{studyId:int}", (int studyId, int? after) => api.Study(studyId, after ?? 0));
+        v1.MapGet("/studies/{studyId:int}", (int studyId, int? after, string? view) => api.Study(studyId, after ?? 0, view));
+        v1.MapGet("/studies/{studyId:int}/trials/{number:int}", (int studyId, int number) => api.Trial(studyId, number));
         v1.MapGet("/studies/{studyId:int}/plot/{plotType}", (int studyId, string plotType, int? objective) => api.Plot(studyId, plotType, objective ?? 0));
         v1.MapGet("/studies/{studyId:int}/trials.csv", (int studyId, string? state, string? filters) => api.Csv(studyId, state, filters));
         v1.MapGet("/artifacts/{studyId:int}/{artifactId}", (int studyId, string artifactId, HttpContext context) => api.DownloadArtifact(context, studyId, null, artifactId));

@@ -221,8 +221,8 @@
         const i = Number(f.column.slice(6));
         actual = t.values && i < t.values.length ? numberOf(t.values[i]) : null;
       } else {
-        const p = t.params.find(q => q.name === f.column.slice(6));
-        if (p) { isNumber = p.param_external_type === "number"; actual = isNumber ? numberOf(p.param_external_value) : p.param_external_value; }
+        const name = f.column.slice(6);
+        if (name in t.params) { const v = t.params[name]; isNumber = typeof v === "number" || numberOf(v) !== null; actual = isNumber ? numberOf(v) : v; }
       }
       if (actual === null || actual === undefined) return false;
       if (typeof f.value === "string") {
@@ -299,7 +299,7 @@
 
     function columns() {
       const params = new Set(), attrs = new Set();
-      for (const t of trials) if (t) { for (const p of t.params) params.add(p.name); for (const a in t.user_attrs) attrs.add(a); }
+      for (const t of trials) if (t) { for (const p in t.params) params.add(p); for (const a in t.user_attrs) attrs.add(a); }
       const cols = [
         { key: "number", label: "#", num: true, get: t => t.number },
         { key: "state", label: "State", get: t => t.state, cell: t => el("span", { class: "badge " + t.state, text: t.state }) },
@@ -311,7 +311,7 @@
       }
       cols.push({ key: "duration", label: "Duration (s)", num: true, get: t => t.duration_seconds, fmt: v => (v === null ? "–" : v.toFixed(3)) });
       for (const p of [...params].sort()) {
-        cols.push({ key: "p:" + p, label: p, num: true, get: t => { const x = t.params.find(q => q.name === p); return x ? x.param_external_value : null; }, fmt: v => (typeof v === "number" ? num(v) : v === null || v === undefined ? "–" : String(v)) });
+        cols.push({ key: "p:" + p, label: p, num: true, get: t => (p in t.params ? t.params[p] : null), fmt: v => (typeof v === "number" ? num(v) : v === null || v === undefined ? "–" : String(v)) });
       }
       for (const a of [...attrs].sort()) {
         cols.push({ key: "ua:" + a, label: a, get: t => (a in t.user_attrs ? t.user_attrs[a] : null), fmt: v => (v === null ? "–" : typeof v === "number" ? num(v) : typeof v === "string" ? v : JSON.stringify(v)) });
@@ -340,7 +340,17 @@
         el("button", { class: "secondary", text: "Fail", onclick: () => send("Fail") }), message);
     }
 
-    function detailRow(t, span) {
+    // A row's detail is the full trial (GET studies/{id}/trials/{number}), fetched when the row opens.
+    const details = new Map();
+    async function loadDetail(number) {
+      try { details.set(number, await getJson("studies/" + studyId + "/trials/" + number)); }
+      catch (e) { details.set(number, { error: e.message }); }
+      if (expanded.has(number)) renderTable();
+    }
+    function detailRow(row, span) {
+      const t = details.get(row.number);
+      if (!t) return el("tr", { class: "detail" }, el("td", { colspan: String(span) }, el("span", { class: "muted", text: "Loading trial " + row.number + "…" })));
+      if (t.error) return el("tr", { class: "detail" }, el("td", { colspan: String(span) }, el("span", { class: "error", text: t.error })));
       const kv = (pairs) => el("div", { class: "kv" }, pairs.flatMap(([k, v]) => [el("span", { class: "k", text: k }), el("span", { text: v })]));
       const parts = [kv([["Trial id", String(t.trial_id)], ["Started", when(t.datetime_start)], ["Completed", when(t.datetime_complete)]])];
       if (t.params.length) parts.push(el("strong", { text: "Params" }), kv(t.params.map(p => [p.name, typeof p.param_external_value === "number" ? num(p.param_external_value) : String(p.param_external_value)])));
@@ -381,7 +391,7 @@
       for (const t of rows.slice(pageIndex * PAGE, (pageIndex + 1) * PAGE)) {
         out.push(el("tr", { "data-number": String(t.number), "data-state": t.state, onclick: (e) => {
           if (e.target.closest("input,button")) return;
-          if (expanded.has(t.number)) expanded.delete(t.number); else expanded.add(t.number);
+          if (expanded.has(t.number)) expanded.delete(t.number); else { expanded.add(t.number); if (!details.has(t.number)) loadDetail(t.number); }
           renderTable();
         } }, cols.map(c => el("td", { class: c.num ? "num" : null }, c.cell ? c.cell(t) : (c.fmt || String)(c.get(t)))),
           writable ? el("td", null, t.state === "Running" ? tellCell(t) : null) : null));
@@ -402,67 +412,102 @@
       if (plotsBusy) { plotsAgain = true; return; }
       plotsBusy = true;
       try {
-        await Promise.all(study.plots.map(async (type) => {
-          let card = document.getElementById("plot-" + type);
-          if (!card) {
-            card = el("div", { class: "card", id: "plot-" + type, "data-plot": type }, el("div", { class: "plot" }));
-            plots.appendChild(card);
-          }
-          const target = card.firstChild;
-          const q = study.directions.length > 1 && type !== "pareto_front" ? "?objective=" + objective : "";
-          try {
-            const fig = await getJson("studies/" + studyId + "/plot/" + type + q);
-            if (target.classList.contains("plot-message")) { target.className = "plot"; target.textContent = ""; }
-            const panels = Object.keys(fig.layout || {}).filter(k => /^xaxis\d*$/.test(k)).length;
-            const wide = panels > 2;
-            card.classList.toggle("wide", wide);
-            const title = Object.assign({}, (fig.layout || {}).title, { x: 0.01, xanchor: "left" });
-            const margin = Object.assign({ l: 70, r: 30, b: 60 }, (fig.layout || {}).margin, { t: 60 });
-            const layout = Object.assign({}, fig.layout, { autosize: true, height: panels >= 4 ? 720 : 430, width: undefined, title, margin });
-            delete layout.width;
-            target.style.height = layout.height + "px";
-            await Plotly.react(target, fig.data, layout, { displaylogo: false, responsive: true });
-            card.dataset.rendered = "true";
-          } catch (e) {
-            if (window.Plotly && target.classList.contains("js-plotly-plot")) Plotly.purge(target);
-            target.className = "plot-message";
-            target.textContent = type.replace(/_/g, " ") + ": " + e.message;
-            card.dataset.rendered = "message";
-          }
-        }));
+        // The first plot alone, then the others together: on a large study the first one shows sooner.
+        const [head, ...rest] = study.plots;
+        await drawPlot(head);
+        await Promise.all(rest.map(drawPlot));
       } finally {
         plotsBusy = false;
         if (plotsAgain) { plotsAgain = false; refreshPlots(); }
       }
     }
 
+    function setupStudy(data) {
+      title.textContent = data.name;
+      crumbs(el("a", { href: "#/", text: "Studies" }), el("span", { text: data.name }));
+      loadColumns();
+      renderNote(data.note);
+      for (const type of data.plots) plots.appendChild(el("div", { class: "card", id: "plot-" + type, "data-plot": type }, el("div", { class: "plot" })));
+      if (data.artifacts.length) noteCard.after(el("div", { class: "card", id: "study-artifacts" }, el("h2", { text: "Study artifacts" }),
+        el("ul", { class: "artifacts" }, data.artifacts.map(a => el("li", null, meta.artifact_is_available
+          ? el("a", { href: api + "artifacts/" + studyId + "/" + a.artifact_id, download: a.filename, text: a.filename })
+          : el("span", { text: a.filename }), el("span", { class: "muted", text: " " + a.mimetype }))))));
+      if (data.directions.length > 1) {
+        objectivePicker.hidden = false;
+        objectivePicker.replaceChildren(...data.directions.map((d, i) => el("option", { value: String(i), text: "Plots of " + (data.objective_names ? data.objective_names[i] : "objective " + i) + " (" + d + ")" })));
+      }
+    }
+
+    async function drawPlot(type) {
+      const card = document.getElementById("plot-" + type);
+      const target = card.firstChild;
+      const q = study.directions.length > 1 && type !== "pareto_front" ? "?objective=" + objective : "";
+      try {
+        const fig = await getJson("studies/" + studyId + "/plot/" + type + q);
+        if (target.classList.contains("plot-message")) { target.className = "plot"; target.textContent = ""; }
+        const panels = Object.keys(fig.layout || {}).filter(k => /^xaxis\d*$/.test(k)).length;
+        const wide = panels > 2;
+        card.classList.toggle("wide", wide);
+        const title = Object.assign({}, (fig.layout || {}).title, { x: 0.01, xanchor: "left" });
+        const margin = Object.assign({ l: 70, r: 30, b: 60 }, (fig.layout || {}).margin, { t: 60 });
+        const layout = Object.assign({}, fig.layout, { autosize: true, height: panels >= 4 ? 720 : 430, width: undefined, title, margin });
+        delete layout.width;
+        target.style.height = layout.height + "px";
+        await Plotly.react(target, fig.data, layout, { displaylogo: false, responsive: true });
+        card.dataset.rendered = "true";
+      } catch (e) {
+        if (window.Plotly && target.classList.contains("js-plotly-plot")) Plotly.purge(target);
+        target.className = "plot-message";
+        target.textContent = type.replace(/_/g, " ") + ": " + e.message;
+        card.dataset.rendered = "message";
+      }
+    }
+
+    // On the first load the first plot and the trial rows come first, the other plots after them: on a large study
+    // the page is usable before every figure is drawn.
+    async function initialPlots(rowsShown) {
+      plotsBusy = true;
+      try {
+        await drawPlot(study.plots[0]);
+        await rowsShown;
+        await Promise.all(study.plots.slice(1).map(drawPlot));
+      } finally {
+        plotsBusy = false;
+        if (plotsAgain) { plotsAgain = false; refreshPlots(); }
+      }
+    }
+
+    let plotted = -1; // the number of trials when the plots were first requested
+    let loaded = false, rowsShown = null;
     return poll(async () => {
-      const data = await getJson("studies/" + studyId + "?after=" + fixed);
-      const first = study === null;
+      if (study === null) {
+        // The study without its trials first, so the plots are requested while the trial rows load.
+        const head = await getJson("studies/" + studyId + "?view=rows&after=2147483647");
+        study = head;
+        setupStudy(head);
+        plotted = head.n_trials;
+        let shown;
+        rowsShown = new Promise(resolve => { shown = resolve; });
+        rowsShown.resolve = shown;
+        initialPlots(rowsShown);
+      }
+      const data = await getJson("studies/" + studyId + "?view=rows&after=" + fixed);
       study = data;
-      for (const t of data.trials) trials[t.number] = t;
+      for (const t of data.trials) {
+        trials[t.number] = t;
+        if (details.has(t.number)) { details.delete(t.number); if (expanded.has(t.number)) loadDetail(t.number); }
+      }
       trials.length = Math.max(trials.length, data.n_trials);
       while (fixed < trials.length && trials[fixed] && !["Running", "Waiting"].includes(trials[fixed].state)) fixed++;
-      const tail = first ? "" : JSON.stringify(data.trials);
-      if (first) {
-        title.textContent = data.name;
-        loadColumns();
-        if (data.artifacts.length) noteCard.after(el("div", { class: "card", id: "study-artifacts" }, el("h2", { text: "Study artifacts" }),
-          el("ul", { class: "artifacts" }, data.artifacts.map(a => el("li", null, meta.artifact_is_available
-            ? el("a", { href: api + "artifacts/" + studyId + "/" + a.artifact_id, download: a.filename, text: a.filename })
-            : el("span", { text: a.filename }), el("span", { class: "muted", text: " " + a.mimetype }))))));
-        crumbs(el("a", { href: "#/", text: "Studies" }), el("span", { text: data.name }));
-        renderNote(data.note);
-        if (data.directions.length > 1) {
-          objectivePicker.hidden = false;
-          objectivePicker.replaceChildren(...data.directions.map((d, i) => el("option", { value: String(i), text: "Plots of " + (data.objective_names ? data.objective_names[i] : "objective " + i) + " (" + d + ")" })));
-        }
-      }
-      if (first || tail !== lastTail) {
+      const tail = loaded ? JSON.stringify(data.trials) : "";
+      if (!loaded || tail !== lastTail) {
         lastTail = tail;
         renderSummary();
         renderTable();
-        refreshPlots();
+        // The first rows need no new plots unless trials came in since the plots were requested.
+        if (loaded || data.n_trials !== plotted) refreshPlots();
+        if (!loaded) rowsShown.resolve();
+        loaded = true;
       }
     });
   }
