@@ -37,11 +37,10 @@ internal sealed class StudySnapshots(IStorage storage, TimeSpan reuse)
     private readonly ConcurrentDictionary<(int Study, string Plot, int Objective), FigureEntry> _figures = new();
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private long _versions;
+    private long _figuresComputed;
 
     /// <summary>Gets the number of figures computed (not served from the cache) since the start.</summary>
     public long FiguresComputed => Interlocked.Read(ref _figuresComputed);
-
-    private long _figuresComputed;
 
     /// <summary>
     /// Returns the study's trials: a new read when <paramref name="fresh"/> or when the last read is older than the

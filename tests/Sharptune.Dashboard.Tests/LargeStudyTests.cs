@@ -9,6 +9,7 @@ namespace Sharptune.Dashboard.Tests;
 /// A large study's page in headless chromium: the time from navigation to the first drawn plot with the trial table
 /// filled. CI runs 20,000 trials; <c>SHARPTUNE_DASHBOARD_LARGE_TRIALS=100000</c> runs the 100,000-trial target.
 /// </summary>
+[Collection(nameof(LargeStudyTests))]
 public sealed class LargeStudyTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -149,3 +150,7 @@ public sealed class LargeStudyTests
         }
     }
 }
+
+/// <summary>The large-study test runs alone: its bound counts this process's CPU time, which parallel tests would add to.</summary>
+[CollectionDefinition(nameof(LargeStudyTests), DisableParallelization = true)]
+public sealed class LargeStudyCollection;

@@ -478,7 +478,7 @@
     }
 
     let plotted = -1; // the number of trials when the plots were first requested
-    let loaded = false, rowsShown = null;
+    let loaded = false, rowsShown = null; // rowsShown: resolves the promise initialPlots waits on
     return poll(async () => {
       if (study === null) {
         // The study without its trials first, so the plots are requested while the trial rows load.
@@ -486,10 +486,7 @@
         study = head;
         setupStudy(head);
         plotted = head.n_trials;
-        let shown;
-        rowsShown = new Promise(resolve => { shown = resolve; });
-        rowsShown.resolve = shown;
-        initialPlots(rowsShown);
+        initialPlots(new Promise(resolve => { rowsShown = resolve; }));
       }
       const data = await getJson("studies/" + studyId + "?view=rows&after=" + fixed);
       study = data;
@@ -506,7 +503,7 @@
         renderTable();
         // The first rows need no new plots unless trials came in since the plots were requested.
         if (loaded || data.n_trials !== plotted) refreshPlots();
-        if (!loaded) rowsShown.resolve();
+        if (!loaded) rowsShown();
         loaded = true;
       }
     });
