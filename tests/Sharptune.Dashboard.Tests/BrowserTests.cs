@@ -207,7 +207,7 @@ public sealed class BrowserTests
             var errors = new List<string>();
             await using var page = await OpenAsync(browser, errors);
             await page.GoToAsync(server.Url.ToString());
-            await page.WaitForSelectorAsync($"#studies tr[data-study-id='{multi}'] button[data-action='rename']", new WaitForSelectorOptions { Timeout = 20_000 });
+            await page.WaitForSelectorAsync($"#studies tr[data-study-id='{multi}'] button[data-action='rename']", new WaitForSelectorOptions { Timeout = 60_000 });
 
             // Cancel leaves the study alone.
             await page.ClickAsync($"#studies tr[data-study-id='{multi}'] button[data-action='rename']");
@@ -223,7 +223,7 @@ public sealed class BrowserTests
             await page.EvaluateExpressionAsync("document.getElementById('rename-dialog-input').value = ''");
             await page.TypeAsync("#rename-dialog-input", "pareto-study");
             await page.ClickAsync("#rename-dialog-confirm");
-            await page.WaitForFunctionAsync("() => !document.getElementById('rename-dialog') && Array.from(document.querySelectorAll('#studies tbody td:nth-child(2)')).some(td => td.textContent === 'pareto-study')", new WaitForFunctionOptions { Timeout = 10_000 });
+            await page.WaitForFunctionAsync("() => !document.getElementById('rename-dialog') && Array.from(document.querySelectorAll('#studies tbody td:nth-child(2)')).some(td => td.textContent === 'pareto-study')", new WaitForFunctionOptions { Timeout = 30_000 });
             Assert.Equal(["single", "pareto-study"], await StudyNames(page));
             Assert.Equal(["single", "pareto-study"], storage.GetAllStudies().Select(s => s.StudyName));
             int renamed = storage.GetStudyIdFromName("pareto-study");
@@ -234,7 +234,7 @@ public sealed class BrowserTests
             await page.WaitForSelectorAsync("#rename-dialog-input");
             await page.TypeAsync("#rename-dialog-input", "-2");
             await page.ClickAsync("#rename-dialog-confirm");
-            await page.WaitForFunctionAsync("() => document.getElementById('rename-dialog-error').textContent !== ''", new WaitForFunctionOptions { Timeout = 10_000 });
+            await page.WaitForFunctionAsync("() => document.getElementById('rename-dialog-error').textContent !== ''", new WaitForFunctionOptions { Timeout = 30_000 });
             Assert.Contains("1 running or waiting trial(s)", await page.EvaluateExpressionAsync<string>("document.getElementById('rename-dialog-error').textContent"), StringComparison.Ordinal);
             await page.ClickAsync("#rename-dialog-cancel");
             Assert.Equal(single, storage.GetStudyIdFromName("single"));
@@ -248,7 +248,7 @@ public sealed class BrowserTests
             await page.ClickAsync($"#studies tr[data-study-id='{renamed}'] button[data-action='delete']");
             await page.WaitForSelectorAsync("#delete-dialog-confirm");
             await page.ClickAsync("#delete-dialog-confirm");
-            await page.WaitForFunctionAsync("() => !document.getElementById('delete-dialog') && document.querySelectorAll('#studies tbody tr[data-study-id]').length === 1", new WaitForFunctionOptions { Timeout = 10_000 });
+            await page.WaitForFunctionAsync("() => !document.getElementById('delete-dialog') && document.querySelectorAll('#studies tbody tr[data-study-id]').length === 1", new WaitForFunctionOptions { Timeout = 30_000 });
             Assert.Equal(["single"], await StudyNames(page));
             Assert.Equal(["single"], storage.GetAllStudies().Select(s => s.StudyName));
 
@@ -277,13 +277,13 @@ public sealed class BrowserTests
 
             // Read-only: no delete or rename buttons, and a delete sent from the page is refused.
             await page.GoToAsync(server.Url.ToString());
-            await page.WaitForSelectorAsync("#studies tbody tr[data-study-id]", new WaitForSelectorOptions { Timeout = 20_000 });
+            await page.WaitForSelectorAsync("#studies tbody tr[data-study-id]", new WaitForSelectorOptions { Timeout = 60_000 });
             Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#studies [data-action]').length"));
             Assert.Equal(403, await page.EvaluateExpressionAsync<int>($"fetch('api/v1/studies/{id}', {{ method: 'DELETE' }}).then(r => r.status)"));
             Assert.Equal(2, storage.GetAllStudies().Count);
 
             await page.GoToAsync(server.Url + $"#/studies/{id}");
-            await page.WaitForFunctionAsync("() => document.querySelectorAll('#trials tbody tr[data-number]').length === 13", new WaitForFunctionOptions { Timeout = 20_000 });
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#trials tbody tr[data-number]').length === 13", new WaitForFunctionOptions { Timeout = 60_000 });
             var trials = storage.GetAllTrials(id);
             static string[] Numbers(IEnumerable<FrozenTrial> ts) => ts.Select(t => t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
@@ -321,14 +321,14 @@ public sealed class BrowserTests
             await page.ClickAsync("#columns-panel input[data-key='p:c']");
             Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:c']\").length"));
             await page.ReloadAsync();
-            await page.WaitForFunctionAsync("() => document.querySelectorAll('#trials tbody tr[data-number]').length === 13", new WaitForFunctionOptions { Timeout = 20_000 });
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#trials tbody tr[data-number]').length === 13", new WaitForFunctionOptions { Timeout = 60_000 });
             Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:c']\").length"));
             Assert.Equal(1, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:x']\").length"));
             Assert.False(await page.EvaluateExpressionAsync<bool>("document.querySelector(\"#columns-panel input[data-key='p:c']\").checked"));
 
             // A row opens the full trial (fetched when opened).
             await page.ClickAsync("#trials tbody tr[data-number='0'] td");
-            await page.WaitForFunctionAsync("() => document.querySelector('#trials tr.detail') && document.querySelector('#trials tr.detail').textContent.includes('Intermediate values')", new WaitForFunctionOptions { Timeout = 10_000 });
+            await page.WaitForFunctionAsync("() => document.querySelector('#trials tr.detail') && document.querySelector('#trials tr.detail').textContent.includes('Intermediate values')", new WaitForFunctionOptions { Timeout = 30_000 });
             Assert.Contains(trials[0].TrialId.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.EvaluateExpressionAsync<string>("document.querySelector('#trials tr.detail').textContent"), StringComparison.Ordinal);
 
             Assert.All(errors, e => Assert.Contains("403", e, StringComparison.Ordinal));
