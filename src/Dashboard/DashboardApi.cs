@@ -15,9 +15,6 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
 {
     private readonly StudySnapshots _snapshots = new(storage, TimeSpan.FromMilliseconds(options.PollIntervalMilliseconds));
 
-    /// <summary>Gets the shared reads of the studies and the figure cache (tests read its counters).</summary>
-    internal StudySnapshots Snapshots => _snapshots;
-
     /// <summary>The plots of a single-objective study, in page order.</summary>
     internal static readonly string[] SingleObjectivePlots =
         ["history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
@@ -158,14 +155,18 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
 
     public IResult Trial(int studyId, int number) => WithStudy(studyId, _ =>
     {
-        var trials = _snapshots.Get(studyId, fresh: true).Trials;
-        if (number < 0 || number >= trials.Count)
+        FrozenTrial trial;
+        try
+        {
+            trial = storage.GetTrial(storage.GetTrialIdFromStudyIdTrialNumber(studyId, number));
+        }
+        catch (KeyNotFoundException)
         {
             return Error(StatusCodes.Status404NotFound, $"The study {studyId} has no trial number {number}.");
         }
 
         var systemAttrs = storage.GetStudySystemAttrs(studyId);
-        return Json(w => DashboardJson.Trial(w, trials[number], studyId, systemAttrs));
+        return Json(w => DashboardJson.Trial(w, trial, studyId, systemAttrs));
     });
 
     public IResult Plot(int studyId, string plotType, int objective) => WithStudy(studyId, name =>
