@@ -7,7 +7,7 @@ root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 trap 'kill "$app" 2>/dev/null || true; rm -rf "$work"' EXIT
 dotnet build "$here" -v q -nologo | grep -E "error|Warn" || true
-dotnet "$here/bin/Debug/net10.0/DashboardApp.dll" --Dashboard:Storage="sqlite:///$work/demo.db" --Urls=http://127.0.0.1:5081 >"$work/app.log" 2>&1 &
+dotnet "$here/bin/Debug/net10.0/DashboardApp.dll" --Dashboard:Storage="sqlite:///$work/demo.db" --Urls=http://127.0.0.1:5081 --Dashboard:AllowWrites=true >"$work/app.log" 2>&1 &
 app=$!
 sleep "${WAIT_SECONDS:-40}"
 shot() {
@@ -17,5 +17,5 @@ shot() {
     { echo "chromium could not screenshot $1:" >&2; tail -5 "$work/chromium.log" >&2; exit 1; }
 }
 shot "http://127.0.0.1:5081/sharptune/" 1280,360 "$root/docs/images/dashboard-studies.png"
-shot "http://127.0.0.1:5081/sharptune/#/studies/1" 1280,4300 "$root/docs/images/dashboard-study.png"
+shot "http://127.0.0.1:5081/sharptune/#/studies/1" 1280,4650 "$root/docs/images/dashboard-study.png"
 echo "wrote docs/images/dashboard-studies.png and docs/images/dashboard-study.png"

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Sharptune.Artifacts;
 using Sharptune.Storages;
 using Sharptune.Visualization;
 
@@ -12,6 +13,8 @@ namespace Sharptune.Dashboard;
 /// <summary>The handlers of the JSON API (documented in docs/dashboard-api.md).</summary>
 internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
 {
+    private readonly StudySnapshots _snapshots = new(storage, TimeSpan.FromMilliseconds(options.PollIntervalMilliseconds));
+
     /// <summary>The plots of a single-objective study, in page order.</summary>
     internal static readonly string[] SingleObjectivePlots =
         ["history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline"];
@@ -30,6 +33,7 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         w.WriteString("title", options.Title);
         w.WriteBoolean("allow_writes", options.AllowWrites);
         w.WriteNumber("poll_interval_ms", options.PollIntervalMilliseconds);
+        w.WriteBoolean("artifact_is_available", options.ArtifactStore is not null);
         w.WriteEndObject();
     });
 
@@ -39,22 +43,39 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         w.WriteStartArray("study_summaries");
         foreach (var study in storage.GetAllStudies().OrderBy(s => s.StudyId))
         {
-            var trials = storage.GetAllTrials(study.StudyId);
+            var trials = _snapshots.Get(study.StudyId, fresh: true).Trials;
             w.WriteStartObject();
             w.WriteNumber("study_id", study.StudyId);
             w.WriteString("study_name", study.StudyName);
             DashboardJson.Directions(w, study.Directions);
             w.WriteNumber("n_trials", trials.Count);
+            var counts = new int[Enum.GetValues<TrialState>().Max(s => (int)s) + 1];
+            DateTime? start = null, last = null;
+            foreach (var t in trials)
+            {
+                counts[(int)t.State]++;
+                if (t.DatetimeStart is { } s && (start is null || s < start))
+                {
+                    start = s;
+                }
+
+                foreach (var d in (ReadOnlySpan<DateTime?>)[t.DatetimeStart, t.DatetimeComplete])
+                {
+                    if (d is { } v && (last is null || v > last))
+                    {
+                        last = v;
+                    }
+                }
+            }
+
             w.WriteStartObject("trial_counts");
             foreach (var state in Enum.GetValues<TrialState>())
             {
-                w.WriteNumber(DashboardJson.StateName(state), trials.Count(t => t.State == state));
+                w.WriteNumber(DashboardJson.StateName(state), counts[(int)state]);
             }
 
             w.WriteEndObject();
             DashboardJson.Number(w, "best_value", BestValue(study.Directions, trials));
-            DateTime? start = trials.Select(t => t.DatetimeStart).Where(d => d is not null).DefaultIfEmpty().Min();
-            DateTime? last = trials.SelectMany(t => new[] { t.DatetimeStart, t.DatetimeComplete }).Where(d => d is not null).DefaultIfEmpty().Max();
             DashboardJson.Date(w, "datetime_start", start);
             DashboardJson.Date(w, "last_activity", last);
             DashboardJson.Attrs(w, "user_attrs", study.UserAttrs);
@@ -65,18 +86,25 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         w.WriteEndObject();
     });
 
-    public IResult Study(int studyId, int after)
+    public IResult Study(int studyId, int after, string? view)
     {
         if (after < 0)
         {
             return Error(StatusCodes.Status400BadRequest, "The 'after' cursor must be a non-negative trial number.");
         }
 
+        if (view is not (null or "full" or "rows"))
+        {
+            return Error(StatusCodes.Status400BadRequest, $"Unknown view '{view}'; use 'full' (the default) or 'rows'.");
+        }
+
+        bool rows = view == "rows";
+
         return WithStudy(studyId, name =>
         {
             var directions = storage.GetStudyDirections(studyId);
             var systemAttrs = storage.GetStudySystemAttrs(studyId);
-            var trials = storage.GetAllTrials(studyId);
+            var trials = _snapshots.Get(studyId, fresh: true).Trials;
             return Json(w =>
             {
                 w.WriteStartObject();
@@ -96,11 +124,15 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
                 w.WriteNumber("n_trials", trials.Count);
                 w.WriteNumber("after", after);
                 w.WriteStartArray("trials");
-                foreach (var t in trials)
+                for (int i = Math.Min(after, trials.Count); i < trials.Count; i++)
                 {
-                    if (t.Number >= after)
+                    if (rows)
                     {
-                        DashboardJson.Trial(w, t, studyId, systemAttrs);
+                        DashboardJson.TrialRow(w, trials[i]);
+                    }
+                    else
+                    {
+                        DashboardJson.Trial(w, trials[i], studyId, systemAttrs);
                     }
                 }
 
@@ -113,6 +145,7 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
 
                 w.WriteEndArray();
                 Note(w, DashboardNotes.Get(systemAttrs, null));
+                DashboardJson.Artifacts(w, systemAttrs);
                 DashboardJson.Attrs(w, "user_attrs", storage.GetStudyUserAttrs(studyId));
                 DashboardJson.Attrs(w, "system_attrs", systemAttrs, skipDashboardKeys: true);
                 w.WriteEndObject();
@@ -120,34 +153,41 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         });
     }
 
+    public IResult Trial(int studyId, int number) => WithStudy(studyId, _ =>
+    {
+        FrozenTrial trial;
+        try
+        {
+            trial = storage.GetTrial(storage.GetTrialIdFromStudyIdTrialNumber(studyId, number));
+        }
+        catch (KeyNotFoundException)
+        {
+            return Error(StatusCodes.Status404NotFound, $"The study {studyId} has no trial number {number}.");
+        }
+
+        var systemAttrs = storage.GetStudySystemAttrs(studyId);
+        return Json(w => DashboardJson.Trial(w, trial, studyId, systemAttrs));
+    });
+
     public IResult Plot(int studyId, string plotType, int objective) => WithStudy(studyId, name =>
     {
-        var study = Sharptune.Study.Load(name, storage);
-        int n = study.Directions.Count;
+        int n = storage.GetStudyDirections(studyId).Count;
         if (objective < 0 || objective >= n)
         {
             return Error(StatusCodes.Status400BadRequest, $"The objective index must be in [0, {n}), got {objective}.");
         }
 
-        string targetName = study.MetricNames is { } metrics ? metrics[objective] : n > 1 ? $"Objective {objective}" : "Objective Value";
-        Func<FrozenTrial, double>? target = n > 1 ? t => t.Values![objective] : null;
-        Figure figure;
+        if (!MultiObjectivePlots.Contains(plotType) && !SingleObjectivePlots.Contains(plotType))
+        {
+            return Error(StatusCodes.Status404NotFound, $"Unknown plot type '{plotType}'; the plot types are {string.Join(", ", MultiObjectivePlots.Union(SingleObjectivePlots))}.");
+        }
+
+        var snapshot = _snapshots.Get(studyId, fresh: false);
+        byte[] json;
         try
         {
-            figure = plotType switch
-            {
-                "history" => study.PlotOptimizationHistory(new OptimizationHistoryOptions { Target = target, TargetName = targetName }),
-                "importance" => study.PlotParamImportances(new ParamImportancesOptions { Target = target, TargetName = targetName }),
-                "intermediate" => study.PlotIntermediateValues(),
-                "parallel_coordinate" => study.PlotParallelCoordinate(new ParallelCoordinateOptions { Target = target, TargetName = targetName }),
-                "contour" => study.PlotContour(new ContourOptions { Target = target, TargetName = targetName }),
-                "slice" => study.PlotSlice(new SliceOptions { Target = target, TargetName = targetName }),
-                "edf" => study.PlotEdf(new EdfOptions { Target = target, TargetName = targetName }),
-                "rank" => study.PlotRank(new RankOptions { Target = target, TargetName = targetName }),
-                "timeline" => study.PlotTimeline(),
-                "pareto_front" => study.PlotParetoFront(new ParetoFrontOptions { TargetNames = study.MetricNames }),
-                _ => throw new KeyNotFoundException($"Unknown plot type '{plotType}'; the plot types are {string.Join(", ", MultiObjectivePlots.Union(SingleObjectivePlots))}."),
-            };
+            json = _snapshots.Figure(snapshot, plotType, n > 1 && plotType != "pareto_front" ? objective : 0, () =>
+                Encoding.UTF8.GetBytes(Draw(Sharptune.Study.Load(name, new SnapshotStorage(storage, snapshot)), plotType, objective).ToPlotlyJson()));
         }
         catch (ArgumentException e)
         {
@@ -158,12 +198,50 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
             return Error(StatusCodes.Status400BadRequest, e.Message);
         }
 
-        return Results.Text(figure.ToPlotlyJson(), "application/json", Encoding.UTF8);
+        return new JsonBytesResult(json, StatusCodes.Status200OK, _snapshots.ETag(snapshot));
     });
 
-    public IResult Csv(int studyId, string? state)
+    /// <summary>
+    /// Draws one plot. Importances use PED-ANOVA, as optuna-dashboard does (fast on large studies; the target of
+    /// a maximized objective is negated because PED-ANOVA minimizes a target).
+    /// </summary>
+    private static Figure Draw(Study study, string plotType, int objective)
     {
-        TrialState? filter = null;
+        int n = study.Directions.Count;
+
+        string targetName = study.MetricNames is { } metrics ? metrics[objective] : n > 1 ? $"Objective {objective}" : "Objective Value";
+        Func<FrozenTrial, double>? target = n > 1 ? t => t.Values![objective] : null;
+        Func<FrozenTrial, double>? importanceTarget = n == 1 ? null
+            : study.Directions[objective] == StudyDirection.Maximize ? t => -t.Values![objective] : target;
+        return plotType switch
+            {
+                "history" => study.PlotOptimizationHistory(new OptimizationHistoryOptions { Target = target, TargetName = targetName }),
+                "importance" => study.PlotParamImportances(new ParamImportancesOptions { Target = importanceTarget, TargetName = targetName, Evaluator = new Sharptune.Importance.PedAnovaImportanceEvaluator() }),
+                "intermediate" => study.PlotIntermediateValues(),
+                "parallel_coordinate" => study.PlotParallelCoordinate(new ParallelCoordinateOptions { Target = target, TargetName = targetName }),
+                "contour" => study.PlotContour(new ContourOptions { Target = target, TargetName = targetName }),
+                "slice" => study.PlotSlice(new SliceOptions { Target = target, TargetName = targetName }),
+                "edf" => study.PlotEdf(new EdfOptions { Target = target, TargetName = targetName }),
+                "rank" => study.PlotRank(new RankOptions { Target = target, TargetName = targetName }),
+                "timeline" => study.PlotTimeline(),
+                "pareto_front" => study.PlotParetoFront(new ParetoFrontOptions { TargetNames = study.MetricNames }),
+                _ => throw new ArgumentException($"Unknown plot type '{plotType}'."),
+            };
+    }
+
+    public IResult Csv(int studyId, string? state, string? filters)
+    {
+        TrialFilter trialFilter;
+        try
+        {
+            trialFilter = TrialFilter.Parse(filters);
+        }
+        catch (FormatException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+
+        TrialState? stateFilter = null;
         if (!string.IsNullOrEmpty(state))
         {
             if (!Enum.TryParse(state, ignoreCase: true, out TrialState parsed) || !Enum.IsDefined(parsed) || int.TryParse(state, out _))
@@ -171,15 +249,15 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
                 return Error(StatusCodes.Status400BadRequest, $"Unknown trial state '{state}'; use Running, Complete, Pruned, Fail or Waiting.");
             }
 
-            filter = parsed;
+            stateFilter = parsed;
         }
 
         return WithStudy(studyId, name =>
         {
             var study = Sharptune.Study.Load(name, storage);
-            if (filter is { } f)
+            if (stateFilter is not null || !trialFilter.IsEmpty)
             {
-                study = study.WithTrialFilter(t => t.State == f);
+                study = study.WithTrialFilter(t => (stateFilter is not { } f || t.State == f) && trialFilter.Passes(t));
             }
 
             var text = new StringWriter(CultureInfo.InvariantCulture);
@@ -330,6 +408,191 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         });
     }
 
+    public async Task<IResult> DeleteStudy(HttpContext context, int studyId)
+    {
+        if (await CheckWrite(context).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        string name;
+        IReadOnlyList<FrozenTrial> trials;
+        IReadOnlyDictionary<string, object?> systemAttrs;
+        try
+        {
+            name = storage.GetStudyNameFromId(studyId);
+            trials = storage.GetAllTrials(studyId);
+            systemAttrs = storage.GetStudySystemAttrs(studyId);
+        }
+        catch (KeyNotFoundException)
+        {
+            return Error(StatusCodes.Status404NotFound, $"No study with id {studyId}.");
+        }
+
+        if (await ReadOptionalBody(context).ConfigureAwait(false) is not { } body)
+        {
+            return Error(StatusCodes.Status400BadRequest, "The request body must be JSON, e.g. {\"remove_associated_artifacts\": true}, or empty.");
+        }
+
+        bool removeArtifacts = !(body.ValueKind == JsonValueKind.Object && body.TryGetProperty("remove_associated_artifacts", out var remove) && remove.ValueKind == JsonValueKind.False);
+        int removed = 0;
+        if (options.ArtifactStore is { } store && removeArtifacts)
+        {
+            // As optuna-dashboard: the contents go first, so a failure leaves the study (and its listing) in place.
+            foreach (var meta in trials.SelectMany(t => DashboardJson.ArtifactMetas(t.SystemAttrs)).Concat(DashboardJson.ArtifactMetas(systemAttrs)))
+            {
+                try
+                {
+                    await store.RemoveAsync(meta.ArtifactId, context.RequestAborted).ConfigureAwait(false);
+                    removed++;
+                }
+                catch (ArtifactNotFoundException)
+                {
+                }
+            }
+        }
+
+        try
+        {
+            storage.DeleteStudy(studyId);
+        }
+        catch (KeyNotFoundException)
+        {
+            return Error(StatusCodes.Status404NotFound, $"No study with id {studyId}.");
+        }
+
+        _snapshots.Forget(studyId);
+        return Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("study_id", studyId);
+            w.WriteString("study_name", name);
+            w.WriteNumber("n_trials", trials.Count);
+            w.WriteNumber("removed_artifacts", removed);
+            w.WriteEndObject();
+        });
+    }
+
+    public async Task<IResult> RenameStudy(HttpContext context, int studyId)
+    {
+        if (await CheckWrite(context).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await ReadOptionalBody(context).ConfigureAwait(false) is not { ValueKind: JsonValueKind.Object } body ||
+            !body.TryGetProperty("study_name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
+        {
+            return Error(StatusCodes.Status400BadRequest, "A rename is {\"study_name\": \"<new name>\"}.");
+        }
+
+        string newName = nameElement.GetString()!;
+        if (string.IsNullOrWhiteSpace(newName))
+        {
+            return Error(StatusCodes.Status400BadRequest, "The new study name must not be empty.");
+        }
+
+        int newId;
+        try
+        {
+            newId = StudyRename.Rename(storage, studyId, newName);
+        }
+        catch (KeyNotFoundException)
+        {
+            return Error(StatusCodes.Status404NotFound, $"No study with id {studyId}.");
+        }
+        catch (DuplicatedStudyException)
+        {
+            return Error(StatusCodes.Status409Conflict, $"A study named '{newName}' already exists.");
+        }
+        catch (InvalidOperationException e)
+        {
+            return Error(StatusCodes.Status409Conflict, e.Message);
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException)
+        {
+            return Error(StatusCodes.Status400BadRequest, "This storage cannot rename the study: " + e.Message);
+        }
+
+        _snapshots.Forget(studyId);
+        return Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("study_id", newId);
+            w.WriteString("study_name", newName);
+            w.WriteNumber("previous_study_id", studyId);
+            w.WriteEndObject();
+        });
+    }
+
+    public async Task<IResult> DownloadArtifact(HttpContext context, int studyId, int? trialId, string artifactId)
+    {
+        if (options.ArtifactStore is not { } store)
+        {
+            return Error(StatusCodes.Status404NotFound, "The dashboard has no artifact store (DashboardOptions.ArtifactStore).");
+        }
+
+        IReadOnlyDictionary<string, object?> attrs;
+        try
+        {
+            storage.GetStudyNameFromId(studyId);
+            if (trialId is { } id)
+            {
+                var trial = storage.GetTrial(id);
+                if (storage.GetTrialIdFromStudyIdTrialNumber(studyId, trial.Number) != id)
+                {
+                    return Error(StatusCodes.Status404NotFound, $"The study {studyId} has no trial with id {id}.");
+                }
+
+                attrs = trial.SystemAttrs;
+            }
+            else
+            {
+                attrs = storage.GetStudySystemAttrs(studyId);
+            }
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Error(StatusCodes.Status404NotFound, e.Message);
+        }
+
+        // Only an artifact listed on that study or trial is served: the id alone does not open the store.
+        var meta = DashboardJson.ArtifactMetas(attrs).FirstOrDefault(m => m.ArtifactId == artifactId);
+        if (meta is null)
+        {
+            return Error(StatusCodes.Status404NotFound, $"No artifact '{artifactId}' is listed on this {(trialId is null ? "study" : "trial")}.");
+        }
+
+        Stream content;
+        try
+        {
+            content = await store.OpenReadAsync(meta.ArtifactId, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ArtifactNotFoundException)
+        {
+            return Error(StatusCodes.Status404NotFound, $"The artifact store has no content for '{meta.ArtifactId}' ({meta.FileName}).");
+        }
+
+        return new ArtifactResult(content, meta);
+    }
+
+    private static async Task<JsonElement?> ReadOptionalBody(HttpContext context)
+    {
+        if (context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            return default(JsonElement);
+        }
+
+        try
+        {
+            return await ReadBody(context).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static void Note(Utf8JsonWriter w, DashboardNote note)
     {
         w.WriteStartObject("note");
@@ -423,13 +686,52 @@ internal sealed class DashboardApi(IStorage storage, DashboardOptions options)
         }
     }
 
-    private sealed class JsonBytesResult(byte[] body, int status) : IResult
+    /// <summary>An artifact's content as a download (never rendered by the browser on the dashboard's origin).</summary>
+    private sealed class ArtifactResult(Stream content, ArtifactMeta meta) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            await using (content.ConfigureAwait(false))
+            {
+                var headers = httpContext.Response.Headers;
+                httpContext.Response.ContentType = meta.MimeType;
+                if (meta.Encoding is { Length: > 0 } encoding)
+                {
+                    headers.ContentEncoding = encoding;
+                }
+
+                var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+                disposition.SetHttpFileName(meta.FileName);
+                headers.ContentDisposition = disposition.ToString();
+                headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+                headers.CacheControl = "no-store";
+                await content.CopyToAsync(httpContext.Response.Body, httpContext.RequestAborted).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A JSON body; with an entity tag, a request whose If-None-Match has it gets 304 and no body.</summary>
+    private sealed class JsonBytesResult(byte[] body, int status, string? etag = null) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.StatusCode = status;
             httpContext.Response.ContentType = "application/json; charset=utf-8";
-            httpContext.Response.Headers.CacheControl = "no-store";
+            if (etag is not null)
+            {
+                httpContext.Response.Headers.ETag = etag;
+                httpContext.Response.Headers.CacheControl = "no-cache";
+                if (httpContext.Request.Headers.IfNoneMatch.Contains(etag))
+                {
+                    httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
+                    return Task.CompletedTask;
+                }
+            }
+            else
+            {
+                httpContext.Response.Headers.CacheControl = "no-store";
+            }
+
+            httpContext.Response.StatusCode = status;
             httpContext.Response.ContentLength = body.Length;
             return httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
         }

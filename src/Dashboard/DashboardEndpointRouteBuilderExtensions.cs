@@ -84,9 +84,12 @@ public static class DashboardEndpointRouteBuilderExtensions
         var v1 = group.MapGroup("/api/v1");
         v1.MapGet("/meta", () => api.Meta());
         v1.MapGet("/studies", () => api.Studies());
-        v1.MapGet("/studies/{studyId:int}", (int studyId, int? after) => api.Study(studyId, after ?? 0));
+        v1.MapGet("/studies/{studyId:int}", (int studyId, int? after, string? view) => api.Study(studyId, after ?? 0, view));
+        v1.MapGet("/studies/{studyId:int}/trials/{number:int}", (int studyId, int number) => api.Trial(studyId, number));
         v1.MapGet("/studies/{studyId:int}/plot/{plotType}", (int studyId, string plotType, int? objective) => api.Plot(studyId, plotType, objective ?? 0));
-        v1.MapGet("/studies/{studyId:int}/trials.csv", (int studyId, string? state) => api.Csv(studyId, state));
+        v1.MapGet("/studies/{studyId:int}/trials.csv", (int studyId, string? state, string? filters) => api.Csv(studyId, state, filters));
+        v1.MapGet("/artifacts/{studyId:int}/{artifactId}", (int studyId, string artifactId, HttpContext context) => api.DownloadArtifact(context, studyId, null, artifactId));
+        v1.MapGet("/artifacts/{studyId:int}/{trialId:int}/{artifactId}", (int studyId, int trialId, string artifactId, HttpContext context) => api.DownloadArtifact(context, studyId, trialId, artifactId));
         v1.MapGet("/antiforgery", (HttpContext context) => api.AntiforgeryToken(context));
 
         var writes = new[]
@@ -94,6 +97,8 @@ public static class DashboardEndpointRouteBuilderExtensions
             v1.MapPut("/studies/{studyId:int}/note", (int studyId, HttpContext context) => api.SaveNote(context, studyId, null)),
             v1.MapPut("/studies/{studyId:int}/{trialId:int}/note", (int studyId, int trialId, HttpContext context) => api.SaveNote(context, studyId, trialId)),
             v1.MapPost("/studies/{studyId:int}/trials/{number:int}/tell", (int studyId, int number, HttpContext context) => api.Tell(context, studyId, number)),
+            v1.MapDelete("/studies/{studyId:int}", (int studyId, HttpContext context) => api.DeleteStudy(context, studyId)),
+            v1.MapPost("/studies/{studyId:int}/rename", (int studyId, HttpContext context) => api.RenameStudy(context, studyId)),
         };
         if (options.AllowWrites && options.WritePolicy is { } policy)
         {

@@ -2,14 +2,15 @@ namespace Sharptune.Dashboard;
 
 /// <summary>Options of a dashboard mapped by <see cref="DashboardEndpointRouteBuilderExtensions.MapSharptuneDashboard(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, Sharptune.Storages.IStorage, Action{DashboardOptions}?)"/>.</summary>
 /// <remarks>
-/// The dashboard is read-only by default. Writes (notes, telling a running trial's values) need
+/// The dashboard is read-only by default. Writes (notes, telling a running trial's values, deleting and renaming
+/// studies) need
 /// <see cref="AllowWrites"/>; each write request must then carry an anti-forgery token (ASP.NET Core's
 /// <c>IAntiforgery</c>, registered with <c>services.AddAntiforgery()</c>) and pass <see cref="WritePolicy"/> when one
 /// is set.
 /// </remarks>
 public sealed class DashboardOptions
 {
-    /// <summary>Gets or sets a value indicating whether write requests (notes, tell) are accepted; <see langword="false"/> by default.</summary>
+    /// <summary>Gets or sets a value indicating whether write requests (notes, tell, delete and rename a study) are accepted; <see langword="false"/> by default.</summary>
     public bool AllowWrites { get; set; }
 
     /// <summary>
@@ -17,6 +18,13 @@ public sealed class DashboardOptions
     /// <c>RequireAuthorization</c>), or <see langword="null"/> to accept writes from anyone who can reach the dashboard.
     /// </summary>
     public string? WritePolicy { get; set; }
+
+    /// <summary>
+    /// Gets or sets the store of the studies' artifacts, or <see langword="null"/> (the default) to list artifacts
+    /// without download links. With a store, the trial detail links each artifact to
+    /// <c>api/v1/artifacts/{study_id}/{trial_id}/{artifact_id}</c>, and deleting a study removes its artifacts' contents.
+    /// </summary>
+    public Sharptune.Artifacts.IArtifactStore? ArtifactStore { get; set; }
 
     /// <summary>Gets or sets the page title; "Sharptune Dashboard" by default.</summary>
     public string Title { get; set; } = "Sharptune Dashboard";

@@ -94,6 +94,9 @@ public sealed class ApiTests
         Assert.Equal("The 'after' cursor must be a non-negative trial number.", (await GetJson(client, $"studies/{id}?after=-1", HttpStatusCode.BadRequest)).GetProperty("reason").GetString());
         Assert.StartsWith("Unknown plot type 'pie'", (await GetJson(client, $"studies/{id}/plot/pie", HttpStatusCode.NotFound)).GetProperty("reason").GetString());
         Assert.Equal("The objective index must be in [0, 2), got 2.", (await GetJson(client, $"studies/{multi}/plot/history?objective=2", HttpStatusCode.BadRequest)).GetProperty("reason").GetString());
+        Assert.Equal($"The study {id} has no trial number 99.", (await GetJson(client, $"studies/{id}/trials/99", HttpStatusCode.NotFound)).GetProperty("reason").GetString());
+        Assert.Equal("Unknown view 'all'; use 'full' (the default) or 'rows'.", (await GetJson(client, $"studies/{id}?view=all", HttpStatusCode.BadRequest)).GetProperty("reason").GetString());
+        Assert.Equal(12, (await GetJson(client, $"studies/{id}/trials/12")).GetProperty("number").GetInt32());
         Assert.Equal("Unknown trial state 'Done'; use Running, Complete, Pruned, Fail or Waiting.", (await GetJson(client, $"studies/{id}/trials.csv?state=Done", HttpStatusCode.BadRequest)).GetProperty("reason").GetString());
     }
 

@@ -171,4 +171,172 @@ public sealed class BrowserTests
             Directory.Delete(profile, recursive: true);
         }
     }
+
+    private static async Task<IPage> OpenAsync(IBrowser browser, List<string> errors)
+    {
+        var page = await browser.NewPageAsync();
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1400, Height = 1000 });
+        page.Console += (_, e) =>
+        {
+            if (e.Message.Type == ConsoleType.Error)
+            {
+                errors.Add(e.Message.Text);
+            }
+        };
+        page.PageError += (_, e) => errors.Add(e.Message);
+        return page;
+    }
+
+    private static Task<string[]> StudyNames(IPage page) =>
+        page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#studies tbody td:nth-child(2)')).map(td => td.textContent)");
+
+    private static Task<string[]> RowNumbers(IPage page) =>
+        page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#trials tbody tr[data-number]')).map(r => r.dataset.number)");
+
+    [Fact]
+    public async Task Studies_are_renamed_and_deleted_only_after_a_confirmation_in_the_page()
+    {
+        var storage = TestStudies.Create();
+        int multi = TestStudies.StudyId(storage, "multi");
+        int single = TestStudies.StudyId(storage, "single");
+        await using var server = await DashboardServer.StartAsync(storage, new DashboardServerOptions { Port = 0, Configure = o => o.AllowWrites = true }, Ct);
+        string profile = Directory.CreateTempSubdirectory("sharptune-dashboard-chromium-").FullName;
+        try
+        {
+            await using var browser = await LaunchAsync(profile);
+            var errors = new List<string>();
+            await using var page = await OpenAsync(browser, errors);
+            await page.GoToAsync(server.Url.ToString());
+            await page.WaitForSelectorAsync($"#studies tr[data-study-id='{multi}'] button[data-action='rename']", new WaitForSelectorOptions { Timeout = 60_000 });
+
+            // Cancel leaves the study alone.
+            await page.ClickAsync($"#studies tr[data-study-id='{multi}'] button[data-action='rename']");
+            await page.WaitForSelectorAsync("#rename-dialog-input");
+            Assert.Equal("multi", await page.EvaluateExpressionAsync<string>("document.getElementById('rename-dialog-input').value"));
+            await page.ClickAsync("#rename-dialog-cancel");
+            Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#rename-dialog').length"));
+            Assert.Equal(["single", "multi"], storage.GetAllStudies().Select(s => s.StudyName));
+
+            // Confirmed, the study is renamed and the list shows the new name.
+            await page.ClickAsync($"#studies tr[data-study-id='{multi}'] button[data-action='rename']");
+            await page.WaitForSelectorAsync("#rename-dialog-input");
+            await page.EvaluateExpressionAsync("document.getElementById('rename-dialog-input').value = ''");
+            await page.TypeAsync("#rename-dialog-input", "pareto-study");
+            await page.ClickAsync("#rename-dialog-confirm");
+            await page.WaitForFunctionAsync("() => !document.getElementById('rename-dialog') && Array.from(document.querySelectorAll('#studies tbody td:nth-child(2)')).some(td => td.textContent === 'pareto-study')", new WaitForFunctionOptions { Timeout = 30_000 });
+            Assert.Equal(["single", "pareto-study"], await StudyNames(page));
+            Assert.Equal(["single", "pareto-study"], storage.GetAllStudies().Select(s => s.StudyName));
+            int renamed = storage.GetStudyIdFromName("pareto-study");
+            Assert.Equal(6, storage.GetAllTrials(renamed).Count);
+
+            // A study with a running trial cannot be renamed: the dialog says why and stays open.
+            await page.ClickAsync($"#studies tr[data-study-id='{single}'] button[data-action='rename']");
+            await page.WaitForSelectorAsync("#rename-dialog-input");
+            await page.TypeAsync("#rename-dialog-input", "-2");
+            await page.ClickAsync("#rename-dialog-confirm");
+            await page.WaitForFunctionAsync("() => document.getElementById('rename-dialog-error').textContent !== ''", new WaitForFunctionOptions { Timeout = 30_000 });
+            Assert.Contains("1 running or waiting trial(s)", await page.EvaluateExpressionAsync<string>("document.getElementById('rename-dialog-error').textContent"), StringComparison.Ordinal);
+            await page.ClickAsync("#rename-dialog-cancel");
+            Assert.Equal(single, storage.GetStudyIdFromName("single"));
+
+            // Delete: the dialog names the study and its trial count; cancel, then confirm.
+            await page.ClickAsync($"#studies tr[data-study-id='{renamed}'] button[data-action='delete']");
+            await page.WaitForSelectorAsync("#delete-dialog");
+            Assert.Contains("Delete 'pareto-study' and its 6 trials?", await page.EvaluateExpressionAsync<string>("document.getElementById('delete-dialog').textContent"), StringComparison.Ordinal);
+            await page.ClickAsync("#delete-dialog-cancel");
+            Assert.Equal(2, storage.GetAllStudies().Count);
+            await page.ClickAsync($"#studies tr[data-study-id='{renamed}'] button[data-action='delete']");
+            await page.WaitForSelectorAsync("#delete-dialog-confirm");
+            await page.ClickAsync("#delete-dialog-confirm");
+            await page.WaitForFunctionAsync("() => !document.getElementById('delete-dialog') && document.querySelectorAll('#studies tbody tr[data-study-id]').length === 1", new WaitForFunctionOptions { Timeout = 30_000 });
+            Assert.Equal(["single"], await StudyNames(page));
+            Assert.Equal(["single"], storage.GetAllStudies().Select(s => s.StudyName));
+
+            // The refused rename above is the one console error (its 409 response).
+            Assert.All(errors, e => Assert.Contains("409", e, StringComparison.Ordinal));
+            Assert.True(errors.Count <= 1, string.Join("\n", errors));
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Trial_table_filters_params_and_values_and_keeps_the_chosen_columns_while_writes_stay_refused()
+    {
+        var storage = TestStudies.Create();
+        int id = TestStudies.StudyId(storage, "single");
+        await using var server = await DashboardServer.StartAsync(storage, new DashboardServerOptions { Port = 0 }, Ct);
+        string profile = Directory.CreateTempSubdirectory("sharptune-dashboard-chromium-").FullName;
+        try
+        {
+            await using var browser = await LaunchAsync(profile);
+            var errors = new List<string>();
+            await using var page = await OpenAsync(browser, errors);
+
+            // Read-only: no delete or rename buttons, and a delete sent from the page is refused.
+            await page.GoToAsync(server.Url.ToString());
+            await page.WaitForSelectorAsync("#studies tbody tr[data-study-id]", new WaitForSelectorOptions { Timeout = 60_000 });
+            Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#studies [data-action]').length"));
+            Assert.Equal(403, await page.EvaluateExpressionAsync<int>($"fetch('api/v1/studies/{id}', {{ method: 'DELETE' }}).then(r => r.status)"));
+            Assert.Equal(2, storage.GetAllStudies().Count);
+
+            await page.GoToAsync(server.Url + $"#/studies/{id}");
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#trials tbody tr[data-number]').length === 13", new WaitForFunctionOptions { Timeout = 60_000 });
+            var trials = storage.GetAllTrials(id);
+            static string[] Numbers(IEnumerable<FrozenTrial> ts) => ts.Select(t => t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+            // x > 0, then also value < 10: the table and the CSV export keep the same trials.
+            await page.SelectAsync("#filter-column", "param:x");
+            await page.SelectAsync("#filter-op", ">");
+            await page.TypeAsync("#filter-value", "0");
+            await page.ClickAsync("#add-filter");
+            var positive = trials.Where(t => (double)t.Params["x"]! > 0).ToList();
+            Assert.NotEmpty(positive);
+            Assert.Equal(Numbers(positive), await RowNumbers(page));
+            await page.SelectAsync("#filter-column", "value:0");
+            await page.SelectAsync("#filter-op", "<");
+            await page.TypeAsync("#filter-value", "10");
+            await page.Keyboard.PressAsync("Enter");
+            var both = positive.Where(t => t.Values is [var v] && v < 10).ToList();
+            Assert.Equal(Numbers(both), await RowNumbers(page));
+            Assert.Equal(2, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#filters .chip').length"));
+            string csv = await page.EvaluateExpressionAsync<string>("fetch(document.getElementById('csv').href).then(r => r.text())");
+            Assert.Equal(Numbers(both), csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]));
+
+            // Text compares with = and != only; the page says so and adds nothing.
+            await page.SelectAsync("#filter-column", "param:c");
+            await page.SelectAsync("#filter-op", "<");
+            await page.TypeAsync("#filter-value", "a");
+            await page.ClickAsync("#add-filter");
+            Assert.Equal("Text compares with = and != only.", await page.EvaluateExpressionAsync<string>("document.getElementById('filter-error').textContent"));
+            await page.ClickAsync("#filters .chip:first-child .chip-remove");
+            await page.ClickAsync("#filters .chip .chip-remove");
+            Assert.Equal(13, (await RowNumbers(page)).Length);
+
+            // Hide the 'c' column; the choice survives a reload (localStorage).
+            Assert.Equal(1, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:c']\").length"));
+            await page.ClickAsync("#columns-button");
+            await page.ClickAsync("#columns-panel input[data-key='p:c']");
+            Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:c']\").length"));
+            await page.ReloadAsync();
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#trials tbody tr[data-number]').length === 13", new WaitForFunctionOptions { Timeout = 60_000 });
+            Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:c']\").length"));
+            Assert.Equal(1, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:x']\").length"));
+            Assert.False(await page.EvaluateExpressionAsync<bool>("document.querySelector(\"#columns-panel input[data-key='p:c']\").checked"));
+
+            // A row opens the full trial (fetched when opened).
+            await page.ClickAsync("#trials tbody tr[data-number='0'] td");
+            await page.WaitForFunctionAsync("() => document.querySelector('#trials tr.detail') && document.querySelector('#trials tr.detail').textContent.includes('Intermediate values')", new WaitForFunctionOptions { Timeout = 30_000 });
+            Assert.Contains(trials[0].TrialId.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.EvaluateExpressionAsync<string>("document.querySelector('#trials tr.detail').textContent"), StringComparison.Ordinal);
+
+            Assert.All(errors, e => Assert.Contains("403", e, StringComparison.Ordinal));
+            Assert.True(errors.Count <= 1, string.Join("\n", errors));
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
 }
