@@ -319,7 +319,7 @@ public sealed partial class Study
         options ??= new StudyOptions();
         if (options.Direction is not null && options.Directions is not null)
         {
-            throw new ArgumentException("Specify only one of `direction` and `directions`.", nameof(options));
+            throw new ArgumentException("Specify only one of StudyOptions.Direction and StudyOptions.Directions.", nameof(options));
         }
 
         IReadOnlyList<StudyDirection> directions = options.Directions ?? [options.Direction ?? StudyDirection.Minimize];
@@ -342,7 +342,7 @@ public sealed partial class Study
             throw new ArgumentException("Specify only one of `Storage` and `StorageUrl`.", nameof(options));
         }
 
-        var storage = options.Storage ?? (options.StorageUrl is { } url ? Storages.Storages.FromUrl(url) : new InMemoryStorage());
+        var storage = options.Storage ?? (options.StorageUrl is { } url ? StorageFactory.FromUrl(url) : new InMemoryStorage());
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = SharptuneLogging.CreateLogger(loggerFactory);
         int studyId;
@@ -396,7 +396,7 @@ public sealed partial class Study
         return new Study(studyName, studyId, storage, sampler ?? Defaults.CreateSampler(), pruner ?? Defaults.CreatePruner(), loggerFactory ?? NullLoggerFactory.Instance);
     }
 
-    /// <summary>Loads an existing study from the storage a URL names (see <see cref="Storages.Storages.FromUrl"/>).</summary>
+    /// <summary>Loads an existing study from the storage a URL names (see <see cref="StorageFactory.FromUrl"/>).</summary>
     /// <param name="studyName">The name; <see langword="null"/> loads the only study of the storage.</param>
     /// <param name="storageUrl">The storage URL, e.g. <c>sqlite:///sharptune.db</c>.</param>
     /// <param name="sampler">The sampler, or <see langword="null"/> for the default.</param>
@@ -407,7 +407,7 @@ public sealed partial class Study
     public static Study Load(string? studyName, string storageUrl, ISampler? sampler = null, IPruner? pruner = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(storageUrl);
-        var storage = Storages.Storages.FromUrl(storageUrl);
+        var storage = StorageFactory.FromUrl(storageUrl);
         try
         {
             return Load(studyName, storage, sampler, pruner, loggerFactory);
@@ -457,7 +457,7 @@ public sealed partial class Study
     private static void WithUrl(string storageUrl, Action<IStorage> action)
     {
         ArgumentNullException.ThrowIfNull(storageUrl);
-        var storage = Storages.Storages.FromUrl(storageUrl);
+        var storage = StorageFactory.FromUrl(storageUrl);
         try
         {
             action(storage);
@@ -848,33 +848,33 @@ public sealed partial class Study
         if (frozen.State.IsFinished() && skipIfFinished)
         {
             Log.TellSkipped(
-                Logger, frozen.Number, values is null ? "None" : PyFormat.Repr(values), state is null ? "None" : "TrialState." + state.Value.ToOptunaName(),
-                frozen.Values is null ? "None" : PyFormat.Repr(frozen.Values), "TrialState." + frozen.State.ToOptunaName());
+                Logger, frozen.Number, values is null ? "null" : PyFormat.Repr(values), state is null ? "null" : "TrialState." + state.Value,
+                frozen.Values is null ? "null" : PyFormat.Repr(frozen.Values), "TrialState." + frozen.State);
             return (frozen.State, frozen.Values);
         }
 
         if (frozen.State != TrialState.Running)
         {
-            throw new ArgumentException($"Cannot tell a {frozen.State.ToOptunaName()} trial.");
+            throw new ArgumentException($"Cannot tell a trial in state TrialState.{frozen.State}.");
         }
 
         if (state == TrialState.Complete)
         {
             if (values is null)
             {
-                throw new ArgumentException("No values were told. Values are required when state is TrialState.COMPLETE.");
+                throw new ArgumentException("No values were told. Values are required when state is TrialState.Complete.");
             }
         }
         else if (state is TrialState.Pruned or TrialState.Fail)
         {
             if (values is not null)
             {
-                throw new ArgumentException("Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.");
+                throw new ArgumentException("Values were told. Values cannot be specified when state is TrialState.Pruned or TrialState.Fail.");
             }
         }
         else if (state is not null)
         {
-            throw new ArgumentException($"Cannot tell with state TrialState.{state.Value.ToOptunaName()}.");
+            throw new ArgumentException($"Cannot tell with state TrialState.{state.Value}.");
         }
 
         if (state == TrialState.Complete)
