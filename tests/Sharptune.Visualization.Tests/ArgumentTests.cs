@@ -3,7 +3,7 @@ namespace Sharptune.Visualization.Tests;
 /// <summary>Invalid arguments fail with Optuna's messages.</summary>
 public sealed class ArgumentTests
 {
-    private const string MultiObjectiveMessage = "If the `study` is being used for multi-objective optimization, please specify the `target`.";
+    private const string MultiObjectiveMessage = "If the study is multi-objective, please specify target.";
 
     [Fact]
     public void MultiObjectiveWithoutTargetIsRejected()
