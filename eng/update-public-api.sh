@@ -35,6 +35,10 @@ for dir in "${dirs[@]}"; do
   # A project that is not restored loads without its references and declares nothing: restore first.
   dotnet restore "$project" >/dev/null
   dotnet format analyzers "$project" --no-restore --diagnostics RS0016 --severity warn
+  # `dotnet format` leaves source-generated members (the ML search spaces); the build names them in API form.
+  { dotnet build "$project" --no-restore 2>&1 || true; } \
+    | sed -nE "s/.*error RS0016: Symbol '(.*)' is not part of the declared public API.*\[.*/$(basename "$project" | sed 's/\./\\./g')\]$/\1/p" \
+    | sort -u >> "$dir/PublicAPI.Unshipped.txt"
 done
 
 # Sorted entries (ordinal) below the header, so that two branches adding members touch separate lines.
