@@ -37,7 +37,7 @@ for dir in "${dirs[@]}"; do
   dotnet format analyzers "$project" --no-restore --diagnostics RS0016 --severity warn
   # `dotnet format` leaves source-generated members (the ML search spaces); the build names them in API form.
   { dotnet build "$project" --no-restore 2>&1 || true; } \
-    | sed -nE "s/.*error RS0016: Symbol '(.*)' is not part of the declared public API.*\[.*/$(basename "$project" | sed 's/\./\\./g')\]$/\1/p" \
+    | sed -nE "s/.*error RS0016: Symbol '(.*)' is not part of the declared public API.*\[.*\/$(basename "$project" | sed 's/\./\\./g')\]$/\1/p" \
     | sort -u >> "$dir/PublicAPI.Unshipped.txt"
 done
 
