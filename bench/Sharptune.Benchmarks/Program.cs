@@ -63,8 +63,8 @@ internal static class ParallelThroughput
 
         Measure("OptimizeAsync Concurrency 1", nTrials, s => s.OptimizeAsync((t, _) => ValueTask.FromResult(Objective(t)), new OptimizeOptions { NTrials = nTrials, Concurrency = 1 }).GetAwaiter().GetResult());
         Measure("OptimizeAsync Concurrency 2", nTrials, s => s.OptimizeAsync((t, _) => ValueTask.FromResult(Objective(t)), new OptimizeOptions { NTrials = nTrials, Concurrency = 2 }).GetAwaiter().GetResult());
-        Measure("Optimize nJobs 1", nTrials, s => s.Optimize(Objective, nTrials: nTrials, nJobs: 1));
-        Measure("Optimize nJobs 2", nTrials, s => s.Optimize(Objective, nTrials: nTrials, nJobs: 2));
+        Measure("Optimize nJobs 1", nTrials, s => s.Optimize(Objective, new OptimizeOptions { NTrials = nTrials, Concurrency = 1 }));
+        Measure("Optimize nJobs 2", nTrials, s => s.Optimize(Objective, new OptimizeOptions { NTrials = nTrials, Concurrency = 2 }));
     }
 
     private static void Measure(string name, int nTrials, Action<Study> run)

@@ -9,7 +9,7 @@ using Sharptune.Storages;
 
 var builder = WebApplication.CreateBuilder(args);
 string storageUrl = builder.Configuration["Dashboard:Storage"] ?? "sqlite:///dashboard-sample.db";
-builder.Services.AddSingleton<IStorage>(_ => Storages.FromUrl(storageUrl));
+builder.Services.AddSingleton<IStorage>(_ => StorageFactory.FromUrl(storageUrl));
 builder.Services.AddAntiforgery();
 builder.Services.AddHostedService<DemoStudy>();
 

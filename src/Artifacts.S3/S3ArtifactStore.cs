@@ -97,7 +97,7 @@ public sealed class S3ArtifactStore : IArtifactStore
         ArgumentNullException.ThrowIfNull(artifactId);
         if (artifactId.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(artifactId) > 1024)
         {
-            throw new ArgumentException($"Invalid artifact_id: {artifactId}", nameof(artifactId));
+            throw new ArgumentException($"Invalid artifactId: {artifactId}", nameof(artifactId));
         }
     }
 

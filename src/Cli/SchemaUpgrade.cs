@@ -31,7 +31,7 @@ internal static class SchemaUpgrade
         RdbDialect dialect;
         try
         {
-            dialect = Storages.Storages.CreateDialect(url);
+            dialect = StorageFactory.CreateDialect(url);
         }
         catch (ArgumentException e)
         {

@@ -55,7 +55,7 @@ internal static class StorageOpener
         switch (storageClass)
         {
             case "RDBStorage":
-                return Storages.Storages.FromUrl(url);
+                return StorageFactory.FromUrl(url);
             case "JournalFileBackend" or "JournalFileStorage":
                 return new JournalStorage(url);
             case "JournalRedisBackend" or "JournalRedisStorage":
@@ -82,6 +82,6 @@ internal static class StorageOpener
                 $"Failed to guess storage class from storage_url '{UrlText.Redact(url)}': it is neither a database URL (sqlite:///file.db, postgresql://…, redis://…) nor an existing journal file. A new journal file needs --storage-class JournalFileBackend.");
         }
 
-        return Storages.Storages.FromUrl(url);
+        return StorageFactory.FromUrl(url);
     }
 }

@@ -6,11 +6,11 @@ namespace Sharptune.Hosting;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1001, EventName = "StudyStarting", Level = LogLevel.Information,
-        Message = "Study '{StudyName}' starts: {Done} COMPLETE or PRUNED trials stored, {Remaining} to run (objective {Objective}, concurrency {Concurrency}).")]
+        Message = "Study '{StudyName}' starts: {Done} Complete or Pruned trials stored, {Remaining} to run (objective {Objective}, concurrency {Concurrency}).")]
     public static partial void StudyStarting(ILogger logger, string studyName, int done, string remaining, string objective, int concurrency);
 
     [LoggerMessage(EventId = 1002, EventName = "StudyBudgetReached", Level = LogLevel.Information,
-        Message = "Study '{StudyName}' already has {Done} COMPLETE or PRUNED trials of the {NTrials} asked; no trial to run.")]
+        Message = "Study '{StudyName}' already has {Done} Complete or Pruned trials of the {NTrials} asked; no trial to run.")]
     public static partial void StudyBudgetReached(ILogger logger, string studyName, int done, int nTrials);
 
     [LoggerMessage(EventId = 1003, EventName = "StudyCompleted", Level = LogLevel.Information,
@@ -26,7 +26,7 @@ internal static partial class Log
     public static partial void StudyFaulted(ILogger logger, string studyName, Exception exception);
 
     [LoggerMessage(EventId = 1006, EventName = "TrialAbandoned", Level = LogLevel.Warning,
-        Message = "Trial {Number} of study '{StudyName}' did not finish within the host's shutdown timeout; it is marked FAIL.")]
+        Message = "Trial {Number} of study '{StudyName}' did not finish within the host's shutdown timeout; it is marked TrialState.Fail.")]
     public static partial void TrialAbandoned(ILogger logger, int number, string studyName);
 
     [LoggerMessage(EventId = 1007, EventName = "StudyDisabled", Level = LogLevel.Information,
@@ -38,7 +38,7 @@ internal static partial class Log
     public static partial void MonitorUpdateFailed(ILogger logger, int number, string studyName, Exception exception);
 
     [LoggerMessage(EventId = 1009, EventName = "ShutdownIncomplete", Level = LogLevel.Error,
-        Message = "The hosted studies did not finish marking abandoned trials within {Wait}; some trials may still be RUNNING.")]
+        Message = "The hosted studies did not finish marking abandoned trials within {Wait}; some trials may still be TrialState.Running.")]
     public static partial void ShutdownIncomplete(ILogger logger, TimeSpan wait);
 
     [LoggerMessage(EventId = 1010, EventName = "StudyKeepsFailing", Level = LogLevel.Warning,

@@ -63,7 +63,7 @@ internal sealed class StorageProvider : IAsyncDisposable
     {
         if (!heartbeat.IsOn)
         {
-            return Sharptune.Storages.Storages.FromUrl(url);
+            return Sharptune.Storages.StorageFactory.FromUrl(url);
         }
 
         // Redis URLs name a journal; every other scheme (sqlite, postgresql) a relational database.
@@ -75,7 +75,7 @@ internal sealed class StorageProvider : IAsyncDisposable
             options.StaleTrialCallback = new RetryFailedTrialCallback(maxRetry);
         }
 
-        return Sharptune.Storages.Storages.FromUrl(url, options);
+        return Sharptune.Storages.StorageFactory.FromUrl(url, options);
     }
 
     private static bool IsJournalUrl(string url) =>

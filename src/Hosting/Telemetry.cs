@@ -30,9 +30,9 @@ internal sealed class SharptuneMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(new MeterOptions(MeterName) { Version = Version });
-        _completed = meter.CreateCounter<long>("sharptune.trials.completed", "{trial}", "Trials that finished COMPLETE.");
-        _pruned = meter.CreateCounter<long>("sharptune.trials.pruned", "{trial}", "Trials that finished PRUNED.");
-        _failed = meter.CreateCounter<long>("sharptune.trials.failed", "{trial}", "Trials that finished FAIL.");
+        _completed = meter.CreateCounter<long>("sharptune.trials.completed", "{trial}", "Trials that finished Complete.");
+        _pruned = meter.CreateCounter<long>("sharptune.trials.pruned", "{trial}", "Trials that finished Pruned.");
+        _failed = meter.CreateCounter<long>("sharptune.trials.failed", "{trial}", "Trials that finished Fail.");
         _running = meter.CreateUpDownCounter<long>("sharptune.trials.running", "{trial}", "Trials in flight in this process.");
         _duration = meter.CreateHistogram<double>("sharptune.trial.duration", "s", "Duration of finished trials, from start to finish.");
         _bestValue = meter.CreateGauge<double>("sharptune.study.best_value", null, "Best objective value of a single-objective study.");

@@ -187,7 +187,7 @@ public sealed class CrossValidationSearch<TConfig>
             study.SetMetricNames([Metric.Name]);
         }
 
-        study.Optimize<TConfig>(Objective, nTrials, timeout, callbacks: callbacks);
+        study.Optimize<TConfig>(Objective, new OptimizeOptions { NTrials = nTrials, Timeout = timeout, Callbacks = callbacks ?? [] });
         var best = study.BestTrial;
         var config = TConfig.FromParams(best.Params);
         return new CrossValidationSearchResult<TConfig>(study, best, config, refit ? Fit(config) : null);

@@ -319,24 +319,24 @@ public sealed class FrozenTrial
     {
         if (State != TrialState.Waiting && DatetimeStart is null)
         {
-            throw new ArgumentException("`datetime_start` is supposed to be set when the trial is not waiting.");
+            throw new ArgumentException("DatetimeStart is supposed to be set when the trial is not TrialState.Waiting.");
         }
 
         if (State.IsFinished())
         {
             if (DatetimeComplete is null)
             {
-                throw new ArgumentException("`datetime_complete` is supposed to be set for a finished trial.");
+                throw new ArgumentException("DatetimeComplete is supposed to be set for a finished trial.");
             }
         }
         else if (DatetimeComplete is not null)
         {
-            throw new ArgumentException("`datetime_complete` is supposed to be None for an unfinished trial.");
+            throw new ArgumentException("DatetimeComplete is supposed to be null for an unfinished trial.");
         }
 
         if (State == TrialState.Fail && Values is not null)
         {
-            throw new ArgumentException($"values should be None for a failed trial, but got {PyFormat.Repr(Values)}.");
+            throw new ArgumentException($"Values should be null for a failed trial, but got {PyFormat.Repr(Values)}.");
         }
 
         if (State == TrialState.Complete)

@@ -209,17 +209,17 @@ internal sealed class OptimizerCore
     {
         if (concurrency <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, "concurrency must be an integer greater than 0");
+            throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, "concurrency must be an integer greater than 0.");
         }
 
         if (nTrials <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(nTrials), nTrials, "n_trials must be an integer greater than 0");
+            throw new ArgumentOutOfRangeException(nameof(nTrials), nTrials, "nTrials must be an integer greater than 0.");
         }
 
         if (delay < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(delay), delay, "delay must be a time span greater than or equal to 0");
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, "delay must be a time span greater than or equal to 0.");
         }
 
         study ??= Study.Create();

@@ -271,33 +271,33 @@ public sealed partial class Study
         if (frozen.State.IsFinished() && skipIfFinished)
         {
             Log.TellSkipped(
-                Logger, frozen.Number, values is null ? "None" : PyFormat.Repr(values), state is null ? "None" : "TrialState." + state.Value.ToOptunaName(),
-                frozen.Values is null ? "None" : PyFormat.Repr(frozen.Values), "TrialState." + frozen.State.ToOptunaName());
+                Logger, frozen.Number, values is null ? "null" : PyFormat.Repr(values), state is null ? "null" : "TrialState." + state.Value,
+                frozen.Values is null ? "null" : PyFormat.Repr(frozen.Values), "TrialState." + frozen.State);
             return (frozen.State, frozen.Values);
         }
 
         if (frozen.State != TrialState.Running)
         {
-            throw new ArgumentException($"Cannot tell a {frozen.State.ToOptunaName()} trial.");
+            throw new ArgumentException($"Cannot tell a trial in state TrialState.{frozen.State}.");
         }
 
         if (state == TrialState.Complete)
         {
             if (values is null)
             {
-                throw new ArgumentException("No values were told. Values are required when state is TrialState.COMPLETE.");
+                throw new ArgumentException("No values were told. Values are required when state is TrialState.Complete.");
             }
         }
         else if (state is TrialState.Pruned or TrialState.Fail)
         {
             if (values is not null)
             {
-                throw new ArgumentException("Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.");
+                throw new ArgumentException("Values were told. Values cannot be specified when state is TrialState.Pruned or TrialState.Fail.");
             }
         }
         else if (state is not null)
         {
-            throw new ArgumentException($"Cannot tell with state TrialState.{state.Value.ToOptunaName()}.");
+            throw new ArgumentException($"Cannot tell with state TrialState.{state.Value}.");
         }
 
         if (state == TrialState.Complete)

@@ -20,7 +20,7 @@ public sealed partial class Study
         options ??= new StudyOptions();
         if (options.Direction is not null && options.Directions is not null)
         {
-            throw new ArgumentException("Specify only one of `direction` and `directions`.", nameof(options));
+            throw new ArgumentException("Specify only one of StudyOptions.Direction and StudyOptions.Directions.", nameof(options));
         }
 
         IReadOnlyList<StudyDirection> directions = options.Directions ?? [options.Direction ?? StudyDirection.Minimize];
@@ -43,7 +43,7 @@ public sealed partial class Study
             throw new ArgumentException("Specify only one of `Storage` and `StorageUrl`.", nameof(options));
         }
 
-        var storage = options.Storage ?? (options.StorageUrl is { } url ? Storages.Storages.FromUrl(url) : new InMemoryStorage());
+        var storage = options.Storage ?? (options.StorageUrl is { } url ? StorageFactory.FromUrl(url) : new InMemoryStorage());
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = SharptuneLogging.CreateLogger(loggerFactory);
         int studyId;
@@ -97,7 +97,7 @@ public sealed partial class Study
         return new Study(studyName, studyId, storage, sampler ?? Defaults.CreateSampler(), pruner ?? Defaults.CreatePruner(), loggerFactory ?? NullLoggerFactory.Instance);
     }
 
-    /// <summary>Loads an existing study from the storage a URL names (see <see cref="Storages.Storages.FromUrl"/>).</summary>
+    /// <summary>Loads an existing study from the storage a URL names (see <see cref="StorageFactory.FromUrl"/>).</summary>
     /// <param name="studyName">The name; <see langword="null"/> loads the only study of the storage.</param>
     /// <param name="storageUrl">The storage URL, e.g. <c>sqlite:///sharptune.db</c>.</param>
     /// <param name="sampler">The sampler, or <see langword="null"/> for the default.</param>
@@ -108,7 +108,7 @@ public sealed partial class Study
     public static Study Load(string? studyName, string storageUrl, ISampler? sampler = null, IPruner? pruner = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(storageUrl);
-        var storage = Storages.Storages.FromUrl(storageUrl);
+        var storage = StorageFactory.FromUrl(storageUrl);
         try
         {
             return Load(studyName, storage, sampler, pruner, loggerFactory);
@@ -158,7 +158,7 @@ public sealed partial class Study
     private static void WithUrl(string storageUrl, Action<IStorage> action)
     {
         ArgumentNullException.ThrowIfNull(storageUrl);
-        var storage = Storages.Storages.FromUrl(storageUrl);
+        var storage = StorageFactory.FromUrl(storageUrl);
         try
         {
             action(storage);

@@ -8,69 +8,63 @@ namespace Sharptune;
 public sealed partial class Study
 {
     /// <summary>
-    /// Optimizes a single-objective function (Optuna's <c>optimize</c>). A NaN result fails the trial and the loop
-    /// goes on; an exception fails the trial and is rethrown unless its type is in <paramref name="catch"/>;
-    /// <see cref="TrialPrunedException"/> prunes the trial.
+    /// Optimizes a single-objective function (Optuna's <c>optimize</c>) for <paramref name="nTrials"/> trials; the
+    /// short form of <see cref="Optimize(Func{ITrial, double}, OptimizeOptions?)"/>.
     /// </summary>
     /// <param name="objective">The objective.</param>
-    /// <param name="nTrials">Trials to run in this call; <see langword="null"/> runs until timeout or stop.</param>
-    /// <param name="timeout">No new trial starts after this time.</param>
-    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
-    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
-    /// <param name="callbacks">Run after each trial with the finished trial.</param>
-    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
-    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
-    public void Optimize(
-        Func<ITrial, double> objective,
-        int? nTrials = null,
-        TimeSpan? timeout = null,
-        int nJobs = 1,
-        IReadOnlyList<Type>? @catch = null,
-        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false,
-        bool showProgressBar = false)
-    {
-        ArgumentNullException.ThrowIfNull(objective);
-        OptimizeCore(t => ObjectiveResult.Single(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
-    }
+    /// <param name="nTrials">Trials to run in this call, ≥ 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nTrials"/> is negative.</exception>
+    public void Optimize(Func<ITrial, double> objective, int nTrials) =>
+        Optimize(objective, new OptimizeOptions { NTrials = nTrials });
 
-    /// <summary>Optimizes a multi-objective function: one value per direction.</summary>
+    /// <summary>
+    /// Optimizes a single-objective function (Optuna's <c>optimize</c>) on <see cref="OptimizeOptions.Concurrency"/>
+    /// worker threads. A NaN result fails the trial and the loop goes on; an exception fails the trial and is
+    /// rethrown unless its type is in <see cref="OptimizeOptions.Catch"/>; <see cref="TrialPrunedException"/> prunes
+    /// the trial.
+    /// </summary>
     /// <param name="objective">The objective.</param>
-    /// <param name="nTrials">Trials to run in this call.</param>
-    /// <param name="timeout">No new trial starts after this time.</param>
-    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
-    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
-    /// <param name="callbacks">Run after each trial.</param>
-    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
-    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
-    public void Optimize(
-        Func<ITrial, double[]> objective,
-        int? nTrials = null,
-        TimeSpan? timeout = null,
-        int nJobs = 1,
-        IReadOnlyList<Type>? @catch = null,
-        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false,
-        bool showProgressBar = false)
+    /// <param name="options">The options (<see langword="null"/>: run until <see cref="Stop"/>). <see cref="OptimizeOptions.Delay"/>
+    /// and <see cref="OptimizeOptions.TrialTimeout"/> need <see cref="OptimizeAsync(Func{ITrial, CancellationToken, ValueTask{double}}, OptimizeOptions?, CancellationToken)"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException"><see cref="OptimizeOptions.Delay"/> or <see cref="OptimizeOptions.TrialTimeout"/> is set.</exception>
+    public void Optimize(Func<ITrial, double> objective, OptimizeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        OptimizeCore(t => ObjectiveResult.Many(objective(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
+        OptimizeCore(t => ObjectiveResult.Single(objective(t)), options);
     }
 
-    private void OptimizeCore(
-        Func<ITrial, ObjectiveResult> objective,
-        int? nTrials,
-        TimeSpan? timeout,
-        int nJobs,
-        IReadOnlyList<Type>? @catch,
-        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks,
-        bool gcAfterTrial,
-        bool showProgressBar)
+    /// <summary>
+    /// Optimizes a multi-objective function (one value per direction) for <paramref name="nTrials"/> trials; the
+    /// short form of <see cref="Optimize(Func{ITrial, double[]}, OptimizeOptions?)"/>.
+    /// </summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="nTrials">Trials to run in this call, ≥ 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nTrials"/> is negative.</exception>
+    public void Optimize(Func<ITrial, double[]> objective, int nTrials) =>
+        Optimize(objective, new OptimizeOptions { NTrials = nTrials });
+
+    /// <summary>Optimizes a multi-objective function: one value per direction. Otherwise the same as <see cref="Optimize(Func{ITrial, double}, OptimizeOptions?)"/>.</summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="options">The options (<see langword="null"/>: run until <see cref="Stop"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException"><see cref="OptimizeOptions.Delay"/> or <see cref="OptimizeOptions.TrialTimeout"/> is set.</exception>
+    public void Optimize(Func<ITrial, double[]> objective, OptimizeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        OptimizeCore(t => ObjectiveResult.Many(objective(t)), options);
+    }
+
+    private void OptimizeCore(Func<ITrial, ObjectiveResult> objective, OptimizeOptions? options)
     {
         ThrowIfView("Optimize");
+        options ??= new OptimizeOptions();
+        var nTrials = options.NTrials;
+        var timeout = options.Timeout;
+        var nJobs = options.Concurrency;
         if (nTrials is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(nTrials), nTrials, "nTrials must be a non-negative integer.");
+            throw new ArgumentOutOfRangeException(nameof(options), nTrials, "OptimizeOptions.NTrials must be a non-negative integer.");
         }
 
         if (nJobs == -1)
@@ -80,16 +74,28 @@ public sealed partial class Study
 
         if (nJobs <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(nJobs), nJobs, "nJobs must be a positive integer or -1.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Concurrency, "OptimizeOptions.Concurrency must be a positive integer, or -1 for one worker thread per processor.");
+        }
+
+        if (options.Delay != TimeSpan.Zero)
+        {
+            throw new ArgumentException("OptimizeOptions.Delay applies to OptimizeAsync only; Optimize starts trials as soon as a worker thread is free.", nameof(options));
+        }
+
+        if (options.TrialTimeout is not null)
+        {
+            throw new ArgumentException("OptimizeOptions.TrialTimeout applies to OptimizeAsync only, whose objectives receive a cancellation token.", nameof(options));
         }
 
         if (_inOptimizeLoop.Value)
         {
-            throw new InvalidOperationException("Nested invocation of `Study.optimize` method isn't allowed.");
+            throw new InvalidOperationException("Nested invocation of Study.Optimize isn't allowed.");
         }
 
-        var catchTypes = @catch ?? [];
-        var callbackList = callbacks ?? [];
+        var catchTypes = options.Catch;
+        var callbackList = options.Callbacks;
+        var gcAfterTrial = options.GcAfterTrial;
+        var showProgressBar = options.ShowProgressBar;
         using var progressBar = ProgressBar.Start(showProgressBar, this, nTrials, timeout);
         var gate = MaxTrialsCallback.Find(callbackList);
         _stopFlag = false;
@@ -270,7 +276,7 @@ public sealed partial class Study
     private void MarkFailedAfterTellError(Trial trial, Exception tellError)
     {
         trial.Finished = null;
-        Log.Warning(Logger, $"Trial {trial.Number} could not be stored as finished ({tellError.GetType().Name}: {tellError.Message}); marking it FAIL.");
+        Log.Warning(Logger, $"Trial {trial.Number} could not be stored as finished ({tellError.GetType().Name}: {tellError.Message}); marking it TrialState.Fail.");
         for (int attempt = 0; attempt < 2; attempt++)
         {
             try
@@ -290,7 +296,7 @@ public sealed partial class Study
             }
             catch (Exception e) when (e is not OutOfMemoryException && attempt == 1)
             {
-                Log.Warning(Logger, $"Trial {trial.Number} could not be marked FAIL either ({e.GetType().Name}: {e.Message}); it stays RUNNING until a heartbeat check fails it.");
+                Log.Warning(Logger, $"Trial {trial.Number} could not be marked TrialState.Fail either ({e.GetType().Name}: {e.Message}); it stays TrialState.Running until a heartbeat check fails it.");
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -428,32 +434,32 @@ public sealed partial class Study
         options ??= new OptimizeOptions();
         if (options.Concurrency < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Concurrency, "concurrency must be an integer greater than 0");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Concurrency, "OptimizeOptions.Concurrency must be an integer greater than 0.");
         }
 
         if (options.NTrials is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.NTrials, "n_trials must be an integer greater than or equal to 0");
+            throw new ArgumentOutOfRangeException(nameof(options), options.NTrials, "OptimizeOptions.NTrials must be an integer greater than or equal to 0.");
         }
 
         if (options.Delay < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Delay, "delay must be a time span greater than or equal to 0");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Delay, "OptimizeOptions.Delay must be a time span greater than or equal to 0.");
         }
 
         if (options.TrialTimeout is { } trialTimeout && (trialTimeout <= TimeSpan.Zero || trialTimeout.TotalMilliseconds > MaxTrialTimeoutMilliseconds))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), trialTimeout, "trial_timeout must be a time span greater than 0 and at most 49 days");
+            throw new ArgumentOutOfRangeException(nameof(options), trialTimeout, "OptimizeOptions.TrialTimeout must be a time span greater than 0 and at most 49 days.");
         }
 
         if (options.TrialTimeoutState is not (TrialState.Pruned or TrialState.Fail))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.TrialTimeoutState, "trial_timeout_state must be TrialState.PRUNED or TrialState.FAIL");
+            throw new ArgumentOutOfRangeException(nameof(options), options.TrialTimeoutState, "OptimizeOptions.TrialTimeoutState must be TrialState.Pruned or TrialState.Fail.");
         }
 
         if (_inOptimizeLoop.Value)
         {
-            throw new InvalidOperationException("Nested invocation of `Study.optimize` method isn't allowed.");
+            throw new InvalidOperationException("Nested invocation of Study.OptimizeAsync isn't allowed.");
         }
 
         using var progressBar = ProgressBar.Start(options.ShowProgressBar, this, options.NTrials, options.Timeout);

@@ -6,31 +6,25 @@ public sealed partial class Study
     /// <summary>
     /// Optimizes a single-objective function of a typed configuration: each trial suggests a
     /// <typeparamref name="TConfig"/> (<see cref="ISearchSpace{TSelf}.Suggest"/>) and passes it to the objective.
-    /// Otherwise the same as <see cref="Optimize(Func{ITrial, double}, int?, TimeSpan?, int, IReadOnlyList{Type}?, IReadOnlyList{Action{Study, FrozenTrial}}?, bool, bool)"/>.
+    /// Otherwise the same as <see cref="Optimize(Func{ITrial, double}, OptimizeOptions?)"/>.
     /// </summary>
     /// <typeparam name="TConfig">The search-space type.</typeparam>
     /// <param name="objective">The objective.</param>
-    /// <param name="nTrials">Trials to run in this call; <see langword="null"/> runs until timeout or stop.</param>
-    /// <param name="timeout">No new trial starts after this time.</param>
-    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
-    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
-    /// <param name="callbacks">Run after each trial with the finished trial.</param>
-    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
-    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
-    public void Optimize<TConfig>(
-        Func<TConfig, double> objective,
-        int? nTrials = null,
-        TimeSpan? timeout = null,
-        int nJobs = 1,
-        IReadOnlyList<Type>? @catch = null,
-        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false,
-        bool showProgressBar = false)
+    /// <param name="options">The options (<see langword="null"/>: run until <see cref="Stop"/>).</param>
+    public void Optimize<TConfig>(Func<TConfig, double> objective, OptimizeOptions? options = null)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
+        Optimize(t => objective(TConfig.Suggest(t)), options);
     }
+
+    /// <summary>The short form of the overload with <see cref="OptimizeOptions"/>: runs <paramref name="nTrials"/> trials.</summary>
+    /// <typeparam name="TConfig">The search-space type.</typeparam>
+    /// <param name="objective">The objective.</param>
+    /// <param name="nTrials">Trials to run in this call, ≥ 0.</param>
+    public void Optimize<TConfig>(Func<TConfig, double> objective, int nTrials)
+        where TConfig : ISearchSpace<TConfig> =>
+        Optimize(objective, new OptimizeOptions { NTrials = nTrials });
 
     /// <summary>
     /// Optimizes a single-objective function that receives the typed configuration and the trial (for
@@ -38,77 +32,59 @@ public sealed partial class Study
     /// </summary>
     /// <typeparam name="TConfig">The search-space type.</typeparam>
     /// <param name="objective">The objective.</param>
-    /// <param name="nTrials">Trials to run in this call.</param>
-    /// <param name="timeout">No new trial starts after this time.</param>
-    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
-    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
-    /// <param name="callbacks">Run after each trial.</param>
-    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
-    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
-    public void Optimize<TConfig>(
-        Func<TConfig, ITrial, double> objective,
-        int? nTrials = null,
-        TimeSpan? timeout = null,
-        int nJobs = 1,
-        IReadOnlyList<Type>? @catch = null,
-        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false,
-        bool showProgressBar = false)
+    /// <param name="options">The options (<see langword="null"/>: run until <see cref="Stop"/>).</param>
+    public void Optimize<TConfig>(Func<TConfig, ITrial, double> objective, OptimizeOptions? options = null)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t), t), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
+        Optimize(t => objective(TConfig.Suggest(t), t), options);
     }
+
+    /// <summary>The short form of the overload with <see cref="OptimizeOptions"/>: runs <paramref name="nTrials"/> trials.</summary>
+    /// <typeparam name="TConfig">The search-space type.</typeparam>
+    /// <param name="objective">The objective.</param>
+    /// <param name="nTrials">Trials to run in this call, ≥ 0.</param>
+    public void Optimize<TConfig>(Func<TConfig, ITrial, double> objective, int nTrials)
+        where TConfig : ISearchSpace<TConfig> =>
+        Optimize(objective, new OptimizeOptions { NTrials = nTrials });
 
     /// <summary>Optimizes a multi-objective function of a typed configuration (one value per direction).</summary>
     /// <typeparam name="TConfig">The search-space type.</typeparam>
     /// <param name="objective">The objective.</param>
-    /// <param name="nTrials">Trials to run in this call.</param>
-    /// <param name="timeout">No new trial starts after this time.</param>
-    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
-    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
-    /// <param name="callbacks">Run after each trial.</param>
-    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
-    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
-    public void Optimize<TConfig>(
-        Func<TConfig, double[]> objective,
-        int? nTrials = null,
-        TimeSpan? timeout = null,
-        int nJobs = 1,
-        IReadOnlyList<Type>? @catch = null,
-        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false,
-        bool showProgressBar = false)
+    /// <param name="options">The options (<see langword="null"/>: run until <see cref="Stop"/>).</param>
+    public void Optimize<TConfig>(Func<TConfig, double[]> objective, OptimizeOptions? options = null)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t)), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
+        Optimize(t => objective(TConfig.Suggest(t)), options);
     }
+
+    /// <summary>The short form of the overload with <see cref="OptimizeOptions"/>: runs <paramref name="nTrials"/> trials.</summary>
+    /// <typeparam name="TConfig">The search-space type.</typeparam>
+    /// <param name="objective">The objective.</param>
+    /// <param name="nTrials">Trials to run in this call, ≥ 0.</param>
+    public void Optimize<TConfig>(Func<TConfig, double[]> objective, int nTrials)
+        where TConfig : ISearchSpace<TConfig> =>
+        Optimize(objective, new OptimizeOptions { NTrials = nTrials });
 
     /// <summary>Optimizes a multi-objective function that receives the typed configuration and the trial.</summary>
     /// <typeparam name="TConfig">The search-space type.</typeparam>
     /// <param name="objective">The objective.</param>
-    /// <param name="nTrials">Trials to run in this call.</param>
-    /// <param name="timeout">No new trial starts after this time.</param>
-    /// <param name="nJobs">Worker threads; -1 uses every processor.</param>
-    /// <param name="catch">Exception types that fail a trial without ending the optimization.</param>
-    /// <param name="callbacks">Run after each trial.</param>
-    /// <param name="gcAfterTrial">Run a full garbage collection after each trial.</param>
-    /// <param name="showProgressBar">Show the progress on the standard error stream (see <see cref="OptimizeOptions.ShowProgressBar"/>).</param>
-    public void Optimize<TConfig>(
-        Func<TConfig, ITrial, double[]> objective,
-        int? nTrials = null,
-        TimeSpan? timeout = null,
-        int nJobs = 1,
-        IReadOnlyList<Type>? @catch = null,
-        IReadOnlyList<Action<Study, FrozenTrial>>? callbacks = null,
-        bool gcAfterTrial = false,
-        bool showProgressBar = false)
+    /// <param name="options">The options (<see langword="null"/>: run until <see cref="Stop"/>).</param>
+    public void Optimize<TConfig>(Func<TConfig, ITrial, double[]> objective, OptimizeOptions? options = null)
         where TConfig : ISearchSpace<TConfig>
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Optimize(t => objective(TConfig.Suggest(t), t), nTrials, timeout, nJobs, @catch, callbacks, gcAfterTrial, showProgressBar);
+        Optimize(t => objective(TConfig.Suggest(t), t), options);
     }
+
+    /// <summary>The short form of the overload with <see cref="OptimizeOptions"/>: runs <paramref name="nTrials"/> trials.</summary>
+    /// <typeparam name="TConfig">The search-space type.</typeparam>
+    /// <param name="objective">The objective.</param>
+    /// <param name="nTrials">Trials to run in this call, ≥ 0.</param>
+    public void Optimize<TConfig>(Func<TConfig, ITrial, double[]> objective, int nTrials)
+        where TConfig : ISearchSpace<TConfig> =>
+        Optimize(objective, new OptimizeOptions { NTrials = nTrials });
 
     /// <summary>
     /// Optimizes an asynchronous single-objective function of a typed configuration, with the concurrency, delay

@@ -15,7 +15,7 @@ public sealed class StudyOptions
     public IStorage? Storage { get; set; }
 
     /// <summary>
-    /// Gets or sets the URL of the storage, opened with <see cref="Storages.Storages.FromUrl"/> (e.g.
+    /// Gets or sets the URL of the storage, opened with <see cref="StorageFactory.FromUrl"/> (e.g.
     /// <c>sqlite:///sharptune.db</c>, <c>postgresql://user:pass@host/db</c>); exclusive with <see cref="Storage"/>.
     /// </summary>
     public string? StorageUrl { get; set; }
@@ -39,7 +39,11 @@ public sealed class StudyOptions
     public ILoggerFactory? LoggerFactory { get; set; }
 }
 
-/// <summary>Options of the asynchronous optimize loop (<c>Study.OptimizeAsync</c>).</summary>
+/// <summary>
+/// Options of the optimize loops: <c>Study.Optimize</c> (worker threads) and <c>Study.OptimizeAsync</c> (trials in
+/// flight). <see cref="Delay"/>, <see cref="TrialTimeout"/> and <see cref="TrialTimeoutState"/> apply to
+/// <c>OptimizeAsync</c> only.
+/// </summary>
 public sealed class OptimizeOptions
 {
     /// <summary>Gets or sets the number of trials to run in this call; <see langword="null"/> runs until timeout, stop or cancellation.</summary>
@@ -48,7 +52,11 @@ public sealed class OptimizeOptions
     /// <summary>Gets or sets the time after which no new trial starts.</summary>
     public TimeSpan? Timeout { get; set; }
 
-    /// <summary>Gets or sets the maximum number of trials in flight at once (default 1).</summary>
+    /// <summary>
+    /// Gets or sets the maximum number of trials in flight at once (default 1): the number of worker threads of
+    /// <c>Optimize</c>, where -1 starts one per processor (Optuna's <c>n_jobs=-1</c>), or the number of objectives
+    /// awaited at once by <c>OptimizeAsync</c>, which needs at least 1.
+    /// </summary>
     public int Concurrency { get; set; } = 1;
 
     /// <summary>Gets or sets the minimum time between the starts of two consecutive trials (default zero).</summary>
@@ -66,7 +74,7 @@ public sealed class OptimizeOptions
     /// <summary>
     /// Gets or sets the longest time one trial may run (default <see langword="null"/>: no limit). When it elapses,
     /// the cancellation token the objective received is cancelled and, with <see cref="TrialTimeoutState"/>
-    /// PRUNED, <see cref="ITrial.ShouldPrune"/> returns <see langword="true"/>. When the objective then ends with an
+    /// <see cref="TrialState.Pruned"/>, <see cref="ITrial.ShouldPrune"/> returns <see langword="true"/>. When the objective then ends with an
     /// <see cref="OperationCanceledException"/> (or <see cref="TrialPrunedException"/>), the trial ends in
     /// <see cref="TrialTimeoutState"/> and the optimization goes on. An objective that returns a value despite the
     /// timeout completes normally. Must be positive (and at most 49 days).

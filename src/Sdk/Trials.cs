@@ -28,7 +28,7 @@ public static class Trials
     {
         if (value is not null && values is not null)
         {
-            throw new ArgumentException("Specify only one of `value` and `values`.", nameof(value));
+            throw new ArgumentException("Specify only one of value and values.", nameof(value));
         }
 
         if (value is { } v)

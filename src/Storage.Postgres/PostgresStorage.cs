@@ -4,7 +4,7 @@ namespace Sharptune.Storages.Postgres;
 
 /// <summary>
 /// Opens PostgreSQL storages and registers the <c>postgresql://</c> and <c>postgres://</c> URL schemes with
-/// <see cref="Storages.FromUrl"/> (automatically when this assembly is referenced).
+/// <see cref="StorageFactory.FromUrl"/> (automatically when this assembly is referenced).
 /// </summary>
 public static class PostgresStorage
 {
@@ -21,8 +21,8 @@ public static class PostgresStorage
     /// <summary>Registers the URL schemes (done automatically; call it when the assembly is loaded by other means).</summary>
     public static void Register()
     {
-        Storages.RegisterDialect("postgresql", static url => new PostgresDialect(url));
-        Storages.RegisterDialect("postgres", static url => new PostgresDialect(url));
+        StorageFactory.RegisterDialect("postgresql", static url => new PostgresDialect(url));
+        StorageFactory.RegisterDialect("postgres", static url => new PostgresDialect(url));
     }
 
 #pragma warning disable CA2255 // Registering the URL schemes when the assembly loads is the purpose of this initializer.

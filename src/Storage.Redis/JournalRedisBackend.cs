@@ -229,7 +229,7 @@ public sealed class JournalRedisBackend : IJournalBackend, IJournalHeartbeatBack
     private RedisKey LogKey(long n) => _prefix + ":log:" + n.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>Registers the <c>redis://</c> and <c>rediss://</c> schemes with <see cref="Storages.FromUrl"/>: a <see cref="JournalStorage"/> over a <see cref="JournalRedisBackend"/>.</summary>
+/// <summary>Registers the <c>redis://</c> and <c>rediss://</c> schemes with <see cref="StorageFactory.FromUrl"/>: a <see cref="JournalStorage"/> over a <see cref="JournalRedisBackend"/>.</summary>
 public static class RedisJournal
 {
     /// <summary>Opens a journal storage in Redis.</summary>
@@ -241,8 +241,8 @@ public static class RedisJournal
     /// <summary>Registers the URL schemes (done automatically; call it when the assembly is loaded by other means).</summary>
     public static void Register()
     {
-        Storages.RegisterScheme("redis", static (url, options) => Open(url, Storages.AsJournal(options)));
-        Storages.RegisterScheme("rediss", static (url, options) => Open(url, Storages.AsJournal(options)));
+        StorageFactory.RegisterScheme("redis", static (url, options) => Open(url, StorageFactory.AsJournal(options)));
+        StorageFactory.RegisterScheme("rediss", static (url, options) => Open(url, StorageFactory.AsJournal(options)));
     }
 
 #pragma warning disable CA2255 // Registering the URL schemes when the assembly loads is the purpose of this initializer.

@@ -70,7 +70,7 @@ public sealed class S3ArtifactStoreTests : ArtifactStoreContract
         var client = new FakeS3Client("b");
         var store = new S3ArtifactStore(client, "b");
         var e = await Assert.ThrowsAsync<ArgumentException>(() => store.OpenReadAsync("", ct));
-        Assert.StartsWith("Invalid artifact_id: ", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid artifactId: ", e.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync(new string('k', 1025), new MemoryStream(), ct));
         await Assert.ThrowsAsync<ArgumentNullException>(() => store.WriteAsync("id", null!, ct));
         Assert.Throws<ArgumentException>(() => new S3ArtifactStore(client, ""));

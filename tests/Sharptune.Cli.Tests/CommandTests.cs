@@ -25,7 +25,7 @@ public sealed class CommandTests
 
         var conflict = s.Run("create-study", "--study-name", "c", "--direction", "minimize", "--directions", "maximize");
         Assert.Equal(1, conflict.ExitCode);
-        Assert.Equal("Error: Specify only one of `direction` and `directions`.\n", conflict.Err);
+        Assert.Equal("Error: Specify only one of StudyOptions.Direction and StudyOptions.Directions.\n", conflict.Err);
 
         Assert.Equal($"a\nb\n{generated}\n", s.Ok("study-names"));
         Assert.Equal("[{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"" + generated + "\"}]\n", s.Ok("study-names", "-f", "json"));
@@ -76,7 +76,7 @@ public sealed class CommandTests
         // Telling a finished trial again: an error, unless --skip-if-finished.
         var again = s.Run("tell", "--study-name", "loop", "--trial-number", "0", "--values", "1");
         Assert.Equal(1, again.ExitCode);
-        Assert.Equal("Error: Cannot tell a COMPLETE trial.\n", again.Err);
+        Assert.Equal("Error: Cannot tell a trial in state TrialState.Complete.\n", again.Err);
         Assert.Equal(0, s.Run("tell", "--study-name", "loop", "--trial-number", "0", "--values", "1", "--skip-if-finished").ExitCode);
         var notCreated = s.Run("tell", "--study-name", "loop", "--trial-number", "99", "--values", "1");
         Assert.Equal("Error: Cannot tell for trial with number 99 since it has not been created.\n", notCreated.Err);

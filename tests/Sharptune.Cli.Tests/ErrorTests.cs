@@ -77,9 +77,9 @@ public sealed class ErrorTests
         AssertOneLine(Tool.Run("tell", "--storage", journal, "--study-name", "single", "--trial-number", "5", "--values", "abc"), 2,
             "argument --values: invalid float value: 'abc' (see 'sharptune tell --help')");
         AssertOneLine(Tool.Run("tell", "--storage", journal, "--study-name", "single", "--trial-number", "5", "--state", "complete"), 1,
-            "No values were told. Values are required when state is TrialState.COMPLETE.");
+            "No values were told. Values are required when state is TrialState.Complete.");
         AssertOneLine(Tool.Run("tell", "--storage", journal, "--study-name", "single", "--trial-number", "5", "--state", "pruned", "--values", "1"), 1,
-            "Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.");
+            "Values were told. Values cannot be specified when state is TrialState.Pruned or TrialState.Fail.");
         AssertOneLine(Tool.Run("trials", "--storage", journal, "-f", "xml", "--study-name", "single"), 2,
             "Argument 'xml' not recognized. Must be one of:\n\t'value'\n\t'json'\n\t'table'\n\t'yaml' (see 'sharptune trials --help')".Replace("\n\t", " ", StringComparison.Ordinal));
         AssertOneLine(Tool.Run("frobnicate"), 2, "Unrecognized command or argument 'frobnicate'. (see 'sharptune --help')");

@@ -266,7 +266,7 @@ public class BehaviourTests
     public void TypedObjectivesRunOnSeveralThreads()
     {
         var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 2) });
-        study.Optimize<SvmConfig>(cfg => cfg.C + cfg.Adam.Lr, nTrials: 40, nJobs: 2);
+        study.Optimize<SvmConfig>(cfg => cfg.C + cfg.Adam.Lr, new OptimizeOptions { NTrials = 40, Concurrency = 2 });
         Assert.Equal(40, study.GetTrials(TrialState.Complete).Count);
         Assert.All(study.Trials, t => Assert.Equal(t.Values![0], t.As<SvmConfig>().C + t.As<SvmConfig>().Adam.Lr, 12));
     }

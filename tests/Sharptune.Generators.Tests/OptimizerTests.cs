@@ -21,7 +21,7 @@ public class OptimizerTests
         Assert.StartsWith("concurrency must be an integer greater than 0", e.Message);
         Assert.Equal("concurrency", e.ParamName);
         e = Assert.Throws<ArgumentOutOfRangeException>(() => new Optimizer<Point>(Objective, concurrency: 1, nTrials: 0));
-        Assert.StartsWith("n_trials must be an integer greater than 0", e.Message);
+        Assert.StartsWith("nTrials must be an integer greater than 0", e.Message);
         Assert.Equal("nTrials", e.ParamName);
         e = Assert.Throws<ArgumentOutOfRangeException>(() => new Optimizer<Point>(Objective, 1, 1, delay: TimeSpan.FromMilliseconds(-1)));
         Assert.StartsWith("delay must be a time span greater than or equal to 0", e.Message);

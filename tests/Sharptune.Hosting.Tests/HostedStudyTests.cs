@@ -259,7 +259,7 @@ public sealed class HostedStudyTests
 
         var logs = host.Services.GetFakeLogCollector().GetSnapshot();
         Assert.Contains(logs, r => r.Id.Id == 1011 && r.Id.Name == "StudyOpened" && r.Message.Contains("'s' opened in memory", StringComparison.Ordinal));
-        Assert.Contains(logs, r => r.Id.Id == 1001 && r.Level == LogLevel.Information && r.Message.Contains("0 COMPLETE or PRUNED trials stored, 2 to run", StringComparison.Ordinal));
+        Assert.Contains(logs, r => r.Id.Id == 1001 && r.Level == LogLevel.Information && r.Message.Contains("0 Complete or Pruned trials stored, 2 to run", StringComparison.Ordinal));
         Assert.Contains(logs, r => r.Id.Id == 1003 && r.Message == "Study 's' finished its run: 2 complete, 0 pruned, 0 failed.");
 
         // The core's Optuna-style trial messages go through the host's logging too.

@@ -79,7 +79,7 @@ public sealed class ShutdownTests
         Assert.Equal(HostedStudyState.Stopped, status.State);
         Assert.Equal((5, 0, 2, 0), (status.TrialsCompleted, status.TrialsPruned, status.TrialsFailed, status.TrialsRunning));
         var logs = first.Services.GetFakeLogCollector().GetSnapshot();
-        Assert.Contains(logs, r => r.Id.Id == 1006 && r.Message == "Trial 6 of study 's' did not finish within the host's shutdown timeout; it is marked FAIL.");
+        Assert.Contains(logs, r => r.Id.Id == 1006 && r.Message == "Trial 6 of study 's' did not finish within the host's shutdown timeout; it is marked TrialState.Fail.");
         Assert.Contains(logs, r => r.Id.Id == 1004);
 
         // The abandoned objective finishing later changes nothing.
@@ -169,7 +169,7 @@ public sealed class ShutdownTests
                 return Memory.GetAllTrials(Memory.GetStudyIdFromName("s"));
             }
 
-            var storage = Sharptune.Storages.Storages.FromUrl(Url!);
+            var storage = Sharptune.Storages.StorageFactory.FromUrl(Url!);
             try
             {
                 return storage.GetAllTrials(storage.GetStudyIdFromName("s"));

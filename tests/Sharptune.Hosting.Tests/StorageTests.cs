@@ -33,7 +33,7 @@ public sealed class StorageTests
 
         // Disposed with the host: the file is read back through a new storage.
         Assert.ThrowsAny<ObjectDisposedException>(() => shared.GetAllStudies());
-        var reopened = Sharptune.Storages.Storages.FromUrl(url);
+        var reopened = Sharptune.Storages.StorageFactory.FromUrl(url);
         try
         {
             Assert.Equal(3, Study.Load("a", reopened).GetTrials(TrialState.Complete).Count);
@@ -55,7 +55,7 @@ public sealed class StorageTests
         using var files = new TempDirectory();
         string url = "sqlite:///" + Path.Combine(files.Path, "crash.db");
         double crashedX;
-        var crashed = Sharptune.Storages.Storages.FromUrl(url, new RdbStorageOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
+        var crashed = Sharptune.Storages.StorageFactory.FromUrl(url, new RdbStorageOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
         try
         {
             var study = Study.Create(new StudyOptions { StudyName = "hb", Storage = crashed });
@@ -83,7 +83,7 @@ public sealed class StorageTests
             await TestHost.RunToEndAsync(host);
         }
 
-        var storage = Sharptune.Storages.Storages.FromUrl(url);
+        var storage = Sharptune.Storages.StorageFactory.FromUrl(url);
         try
         {
             var trials = Study.Load("hb", storage).Trials;

@@ -282,7 +282,7 @@ public sealed class CrossValidationSearchTests
             study.EnqueueTrial(config);
         }
 
-        study.Optimize<ColumnChoice>(search.Objective, nTrials: 4, nJobs: 2);
+        study.Optimize<ColumnChoice>(search.Objective, new OptimizeOptions { NTrials = 4, Concurrency = 2 });
 
         Assert.Equal(4, study.Trials.Count);
         foreach (var trial in study.Trials)

@@ -479,7 +479,7 @@ public abstract class StorageContractTests : IDisposable
         var study = Study.Create(new StudyOptions { Storage = s, StudyName = "api", Sampler = new RandomSampler(seed: 3) });
         study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 2.0 });
         study.SetUserAttr("owner", "tests");
-        study.Optimize(t => Math.Pow(t.SuggestFloat("x", -10, 10) - 2, 2) + t.SuggestInt("k", 0, 3), nTrials: 12, nJobs: 2);
+        study.Optimize(t => Math.Pow(t.SuggestFloat("x", -10, 10) - 2, 2) + t.SuggestInt("k", 0, 3), new OptimizeOptions { NTrials = 12, Concurrency = 2 });
         Assert.Equal(12, study.Trials.Count);
         Assert.Equal(2.0, study.Trials[0].Params["x"]);
 
@@ -560,8 +560,11 @@ public abstract class StorageContractTests : IDisposable
                 t.Report(-x, 3);
                 return x * x + n;
             },
-            nTrials: Trials,
-            nJobs: 4);
+            new OptimizeOptions
+            {
+                NTrials = Trials,
+                Concurrency = 4,
+            });
 
         var reader = OpenForVerification(s);
         var stored = reader.GetAllTrials(reader.GetStudyIdFromName("racing-flush"));

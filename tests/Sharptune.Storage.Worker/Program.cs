@@ -36,7 +36,7 @@ Sharptune.Storages.Redis.RedisJournal.Register();
 
 IStorage storage = spec.StartsWith("journal:", StringComparison.Ordinal)
     ? new JournalStorage(spec["journal:".Length..], (JournalStorageOptions?)options)
-    : Storages.FromUrl(spec, options);
+    : StorageFactory.FromUrl(spec, options);
 var study = Study.Create(new StudyOptions { Storage = storage, StudyName = studyName, LoadIfExists = true, Sampler = new RandomSampler() });
 Console.WriteLine("READY");
 Console.Out.Flush();
@@ -52,7 +52,10 @@ switch (mode)
                 Thread.Sleep(1);
                 return (x * x) + (y * y);
             },
-            callbacks: [new MaxTrialsCallback(n)]);
+            new OptimizeOptions
+            {
+                Callbacks = [new MaxTrialsCallback(n)],
+            });
         break;
     case "trials":
         // Plain asks (no cap): each worker runs n trials, claiming enqueued ones when there are any.

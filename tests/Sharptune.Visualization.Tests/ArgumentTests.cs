@@ -3,7 +3,7 @@ namespace Sharptune.Visualization.Tests;
 /// <summary>Invalid arguments fail with Optuna's messages.</summary>
 public sealed class ArgumentTests
 {
-    private const string MultiObjectiveMessage = "If the `study` is being used for multi-objective optimization, please specify the `target`.";
+    private const string MultiObjectiveMessage = "If the study is multi-objective, please specify target.";
 
     [Fact]
     public void MultiObjectiveWithoutTargetIsRejected()
@@ -53,7 +53,7 @@ public sealed class ArgumentTests
     public void HypervolumeHistoryChecksTheStudyAndTheReferencePoint()
     {
         var single = Assert.Throws<ArgumentException>(() => Fixtures.Study("single").PlotHypervolumeHistory([1.0]));
-        Assert.StartsWith("Study must be multi-objective. For single-objective optimization, please use plot_optimization_history instead.", single.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Study must be multi-objective. For single-objective optimization, please use PlotOptimizationHistory instead.", single.Message, StringComparison.Ordinal);
         var length = Assert.Throws<ArgumentException>(() => Fixtures.Study("multi2").PlotHypervolumeHistory([1.0, 2.0, 3.0]));
         Assert.StartsWith("The dimension of the reference point must be the same as the number of objectives.", length.Message, StringComparison.Ordinal);
     }
@@ -62,7 +62,7 @@ public sealed class ArgumentTests
     public void TimelineRejectsANonPositiveTrialCount()
     {
         var ex = Assert.Throws<ArgumentException>(() => Fixtures.Study("single").PlotTimeline(new TimelineOptions { NRecentTrials = 0 }));
-        Assert.StartsWith("n_recent_trials must be a positive integer or None.", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("nRecentTrials must be a positive integer or null.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,13 +70,13 @@ public sealed class ArgumentTests
     {
         var study = Fixtures.Study("multi2");
         var names = Assert.Throws<ArgumentException>(() => study.PlotParetoFront(new ParetoFrontOptions { TargetNames = ["only one"] }));
-        Assert.StartsWith("The length of `target_names` is supposed to be 2.", names.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The length of targetNames is supposed to be 2.", names.Message, StringComparison.Ordinal);
         var four = Assert.Throws<ArgumentException>(() => study.PlotParetoFront(new ParetoFrontOptions { Targets = t => [1, 2, 3, 4] }));
-        Assert.StartsWith("`plot_pareto_front` function only supports 2 or 3 targets. you used 4 targets now.", four.Message, StringComparison.Ordinal);
+        Assert.StartsWith("PlotParetoFront only supports 2 or 3 targets, but 4 targets were given.", four.Message, StringComparison.Ordinal);
         var single = Assert.Throws<ArgumentException>(() => Fixtures.Study("single").PlotParetoFront());
-        Assert.StartsWith("`plot_pareto_front` function only supports 2 or 3 objective studies when using `targets` is `None`.", single.Message, StringComparison.Ordinal);
+        Assert.StartsWith("PlotParetoFront only supports studies with 2 or 3 objectives when targets is null.", single.Message, StringComparison.Ordinal);
         var empty = Assert.Throws<ArgumentException>(() => Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize] }).PlotParetoFront(new ParetoFrontOptions { Targets = t => t.Values! }));
-        Assert.StartsWith("If `targets` is specified for empty studies, `target_names` must be specified.", empty.Message, StringComparison.Ordinal);
+        Assert.StartsWith("If targets is specified for an empty study, targetNames must be specified.", empty.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -88,14 +88,14 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         ArgumentNullException.ThrowIfNull(artifactId);
         if (artifactId.Length == 0 || Path.IsPathRooted(artifactId))
         {
-            throw new ArgumentException($"Invalid artifact_id: {artifactId}", nameof(artifactId));
+            throw new ArgumentException($"Invalid artifactId: {artifactId}", nameof(artifactId));
         }
 
         string full = Path.GetFullPath(Path.Combine(_root, artifactId));
         string prefix = Path.EndsInDirectorySeparator(_root) ? _root : _root + Path.DirectorySeparatorChar;
         if (!full.StartsWith(prefix, StringComparison.Ordinal) || full.Length == prefix.Length)
         {
-            throw new ArgumentException($"Invalid artifact_id: {artifactId}", nameof(artifactId));
+            throw new ArgumentException($"Invalid artifactId: {artifactId}", nameof(artifactId));
         }
 
         return full;

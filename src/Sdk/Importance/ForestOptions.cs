@@ -7,12 +7,12 @@ internal static class ForestOptions
     {
         if (nTrees < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(nTrees), nTrees, $"The 'n_estimators' parameter of RandomForestRegressor must be an int in the range [1, inf). Got {nTrees} instead.");
+            throw new ArgumentOutOfRangeException(nameof(nTrees), nTrees, $"nTrees must be at least 1. Got {nTrees} instead.");
         }
 
         if (maxDepth < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDepth), maxDepth, $"The 'max_depth' parameter of RandomForestRegressor must be an int in the range [1, inf) or None. Got {maxDepth} instead.");
+            throw new ArgumentOutOfRangeException(nameof(maxDepth), maxDepth, $"maxDepth must be at least 1, or null. Got {maxDepth} instead.");
         }
     }
 }

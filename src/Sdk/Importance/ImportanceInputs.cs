@@ -9,7 +9,7 @@ internal static class ImportanceInputs
 {
     /// <summary>Optuna's message when a forest evaluator gets a multi-objective study without a target.</summary>
     public const string MultiObjectiveTargetMessage =
-        "If the `study` is being used for multi-objective optimization, please specify the `target`. For example, use `target=lambda t: t.values[0]` for the first objective value.";
+        "If the study is multi-objective, please specify target. For example, use target: t => t.Values![0] for the first objective value.";
 
     /// <summary>The COMPLETE trials of a study, ordered by number.</summary>
     public static IReadOnlyList<FrozenTrial> CompleteTrials(Study study) => study.GetTrials([TrialState.Complete]);

@@ -86,7 +86,7 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         var names = ResolveParams(complete, ImportanceInputs.CheckNames(parameters));
         if (RegionQuantile != 1.0 && !EvaluateOnLocal)
         {
-            Log.Warning(study.Logger, "If `evaluate_on_local` is False, `region_quantile` has no effect.");
+            Log.Warning(study.Logger, "If evaluateOnLocal is false, regionQuantile has no effect.");
         }
 
         var trials = new List<FrozenTrial>(complete.Count);

@@ -68,7 +68,7 @@ internal sealed class ProgressBar : IDisposable
 
         if (nTrials is null && timeout is null)
         {
-            Log.Warning(study.Logger, "Progress bar won't be displayed because n_trials and timeout are None.");
+            Log.Warning(study.Logger, "Progress bar won't be displayed because OptimizeOptions.NTrials and OptimizeOptions.Timeout are null.");
             return null;
         }
 

@@ -10,7 +10,7 @@ namespace Sharptune.Internal;
 /// <see cref="bool"/>, <see cref="long"/>, <see cref="double"/>, <see cref="string"/>, <see cref="List{T}"/> of
 /// <see cref="object"/> and <see cref="OrderedDictionary{TKey, TValue}"/> of string to object.
 /// </summary>
-public static class PyJson
+internal static class PyJson
 {
     /// <summary>Serializes like Python's <c>json.dumps(value)</c> (separators <c>", "</c> and <c>": "</c>).</summary>
     /// <param name="value">A JSON-compatible value: null, bool, integer, floating-point, string, enum (as its name), list or string-keyed dictionary.</param>
@@ -259,36 +259,7 @@ public static class PyJson
     /// <summary>Appends a JSON string literal with <c>ensure_ascii=True</c> escaping.</summary>
     /// <param name="sb">The destination.</param>
     /// <param name="s">The string.</param>
-    public static void WriteString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7e)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-    }
+    public static void WriteString(StringBuilder sb, string s) => JsonAscii.WriteString(sb, s);
 
     /// <summary>Parses JSON text, accepting Python's <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> tokens.</summary>
     /// <param name="json">The JSON text.</param>

@@ -48,7 +48,7 @@ public static class NonDominatedSorting
 
         if (nBelow is < 0)
         {
-            throw new ArgumentException("n_below must be a positive integer.", nameof(nBelow));
+            throw new ArgumentException("nBelow must be a positive integer.", nameof(nBelow));
         }
 
         int below = nBelow is null or 0 ? n : nBelow.Value;

@@ -13,7 +13,7 @@ namespace Sharptune.Samplers;
 /// <c>seed</c> (0 when absent), so the order is Optuna's. Trial <c>n</c> takes grid point <c>n</c> while
 /// <c>n</c> is below <see cref="GridCount"/>; later trials take a random point that is neither finished nor
 /// running, or else an unfinished one. The study stops once every point is finished (a FAIL or PRUNED trial counts
-/// as finished) and, inside <see cref="Study.Optimize(Func{ITrial, double}, int?, TimeSpan?, int, IReadOnlyList{Type}?, IReadOnlyList{Action{Study, FrozenTrial}}?, bool, bool)"/>,
+/// as finished) and, inside <see cref="Study.Optimize(Func{ITrial, double}, OptimizeOptions?)"/>,
 /// as soon as the last point is handed to a trial of this process, so parallel workers do not start duplicates.
 /// Each trial records its point in the system attributes <c>grid_id</c> and <c>search_space</c>.
 /// </summary>
@@ -199,7 +199,7 @@ public sealed class GridSampler : ISampler
         ArgumentNullException.ThrowIfNull(distribution);
         if (!trial.SystemAttrs.TryGetValue(GridIdKey, out object? gridIdValue))
         {
-            throw new ArgumentException("All parameters must be specified when using GridSampler with enqueue_trial.");
+            throw new ArgumentException("All parameters must be specified when using GridSampler with EnqueueTrial.");
         }
 
         if (!_nameIndex.TryGetValue(paramName, out int index))

@@ -5,7 +5,7 @@ namespace Sharptune.Samplers;
 /// is one column (log-scaled when <c>log</c>, widened by half a step when discrete), each categorical parameter
 /// is one-hot over its choices; optionally every column is rescaled to [0, 1].
 /// </summary>
-public sealed class SearchSpaceTransform
+internal sealed class SearchSpaceTransform
 {
     private readonly string[] _names;
     private readonly Distribution[] _distributions;

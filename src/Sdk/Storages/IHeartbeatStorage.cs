@@ -46,7 +46,7 @@ public abstract class StorageOptions
         {
             if (value is { } v && v <= TimeSpan.Zero)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), v, "The value of `heartbeat_interval` should be a positive integer.");
+                throw new ArgumentOutOfRangeException(nameof(value), v, "HeartbeatInterval must be a positive time span.");
             }
 
             _heartbeatInterval = value;
@@ -65,7 +65,7 @@ public abstract class StorageOptions
         {
             if (value is { } v && v <= TimeSpan.Zero)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), v, "The value of `grace_period` should be a positive integer.");
+                throw new ArgumentOutOfRangeException(nameof(value), v, "GracePeriod must be a positive time span.");
             }
 
             _gracePeriod = value;

@@ -23,7 +23,7 @@ public sealed class RetryFailedTrialCallback
     {
         if (maxRetry is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxRetry), maxRetry, "max_retry must be None or a non-negative integer.");
+            throw new ArgumentOutOfRangeException(nameof(maxRetry), maxRetry, "maxRetry must be null or a non-negative integer.");
         }
 
         _maxRetry = maxRetry;

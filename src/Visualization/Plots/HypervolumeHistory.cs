@@ -12,7 +12,7 @@ internal static class HypervolumeHistory
         ArgumentNullException.ThrowIfNull(referencePoint);
         if (!study.IsMultiObjective)
         {
-            throw new ArgumentException("Study must be multi-objective. For single-objective optimization, please use plot_optimization_history instead.", nameof(study));
+            throw new ArgumentException("Study must be multi-objective. For single-objective optimization, please use PlotOptimizationHistory instead.", nameof(study));
         }
 
         if (referencePoint.Count != study.Directions.Count)

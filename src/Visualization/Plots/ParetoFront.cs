@@ -32,12 +32,12 @@ internal static class ParetoFront
         if (targets is null && study.Directions.Count is not (2 or 3))
         {
             throw new ArgumentException(
-                "`plot_pareto_front` function only supports 2 or 3 objective studies when using `targets` is `None`. Please use `targets` if your objective studies have more than 3 objectives.",
+                "PlotParetoFront only supports studies with 2 or 3 objectives when targets is null. Please use targets if your study has more than 3 objectives.",
                 nameof(targets));
         }
 
         Func<FrozenTrial, IReadOnlyList<double>> f = targets ?? (t => t.Values!);
-        List<(FrozenTrial, IReadOnlyList<double>)> With(List<FrozenTrial> trials) => trials.Select(t => (t, f(t) ?? throw new ArgumentException("`targets` should return a sequence of target values. your `targets` returns None", nameof(targets)))).ToList();
+        List<(FrozenTrial, IReadOnlyList<double>)> With(List<FrozenTrial> trials) => trials.Select(t => (t, f(t) ?? throw new ArgumentException("targets should return a sequence of target values, but it returned null.", nameof(targets)))).ToList();
         var bestWith = With(best);
         var nonBestWith = With(nonBest);
         var infeasibleWith = With(infeasible);
@@ -54,13 +54,13 @@ internal static class ParetoFront
             }
             else
             {
-                throw new ArgumentException("If `targets` is specified for empty studies, `target_names` must be specified.", nameof(targets));
+                throw new ArgumentException("If targets is specified for an empty study, targetNames must be specified.", nameof(targets));
             }
         }
 
         if (n is not (2 or 3))
         {
-            throw new ArgumentException($"`plot_pareto_front` function only supports 2 or 3 targets. you used {n} targets now.", nameof(targets));
+            throw new ArgumentException($"PlotParetoFront only supports 2 or 3 targets, but {n} targets were given.", nameof(targets));
         }
 
         IReadOnlyList<string> names;
@@ -70,7 +70,7 @@ internal static class ParetoFront
         }
         else if (targetNames.Count != n)
         {
-            throw new ArgumentException($"The length of `target_names` is supposed to be {n}.", nameof(targetNames));
+            throw new ArgumentException($"The length of targetNames is supposed to be {n}.", nameof(targetNames));
         }
         else
         {

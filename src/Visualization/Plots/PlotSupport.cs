@@ -13,7 +13,7 @@ internal static class PlotSupport
     {
         if (target is null && studies.Any(s => s.IsMultiObjective))
         {
-            throw new ArgumentException("If the `study` is being used for multi-objective optimization, please specify the `target`.", nameof(target));
+            throw new ArgumentException("If the study is multi-objective, please specify target.", nameof(target));
         }
     }
 
@@ -149,7 +149,7 @@ internal static class PlotSupport
                 sb.Append(b ? "true" : "false");
                 break;
             case string s:
-                PyJson.WriteString(sb, s);
+                JsonAscii.WriteString(sb, s);
                 break;
             case double d:
                 sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PyFloat(d));
@@ -172,7 +172,7 @@ internal static class PlotSupport
                 for (int i = 0; i < items.Count; i++)
                 {
                     sb.Append(i == 0 ? "<br>" : ",<br>").Append(' ', 2 * (depth + 1));
-                    PyJson.WriteString(sb, items[i].Key);
+                    JsonAscii.WriteString(sb, items[i].Key);
                     sb.Append(": ");
                     WriteJson(sb, items[i].Value, depth + 1);
                 }
@@ -200,7 +200,7 @@ internal static class PlotSupport
                 sb.Append(f.ToString(null, CultureInfo.InvariantCulture));
                 break;
             default:
-                PyJson.WriteString(sb, value.ToString() ?? string.Empty);
+                JsonAscii.WriteString(sb, value.ToString() ?? string.Empty);
                 break;
         }
     }

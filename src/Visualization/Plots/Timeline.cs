@@ -24,7 +24,7 @@ internal static class Timeline
     {
         if (nRecentTrials is <= 0)
         {
-            throw new ArgumentException("n_recent_trials must be a positive integer or None.", nameof(nRecentTrials));
+            throw new ArgumentException("nRecentTrials must be a positive integer or null.", nameof(nRecentTrials));
         }
     }
 

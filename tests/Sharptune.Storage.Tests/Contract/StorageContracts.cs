@@ -31,7 +31,7 @@ public sealed class SqliteStorageContractTests : PersistentStorageContractTests
 
 public sealed class SqliteInMemoryStorageContractTests : StorageContractTests
 {
-    protected override IStorage CreateStorage() => Storages.FromUrl("sqlite:///:memory:");
+    protected override IStorage CreateStorage() => StorageFactory.FromUrl("sqlite:///:memory:");
 }
 
 public sealed class PostgresStorageContractTests : PersistentStorageContractTests
@@ -42,10 +42,10 @@ public sealed class PostgresStorageContractTests : PersistentStorageContractTest
     {
         var schema = new PostgresSchema();
         _schemas.Add(schema);
-        return Storages.FromUrl(schema.Url);
+        return StorageFactory.FromUrl(schema.Url);
     }
 
-    protected override IStorage OpenSameStorage(StorageOptions? options = null) => Storages.FromUrl(_schemas[^1].Url, options);
+    protected override IStorage OpenSameStorage(StorageOptions? options = null) => StorageFactory.FromUrl(_schemas[^1].Url, options);
 
     protected override StorageOptions CreateOptions() => new RdbStorageOptions();
 

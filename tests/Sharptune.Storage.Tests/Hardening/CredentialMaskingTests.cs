@@ -54,7 +54,7 @@ public sealed class CredentialMaskingTests : IDisposable
         { "redis", "redis://:Lmnb%23Vcxz@127.0.0.1:1/0?prefix=p&token=Hgfd%40Sawq", "Lmnb|Vcxz|Hgfd|Sawq" },
         { "redis", "redis://:Mkjn#Wrong@127.0.0.1:6379/0", "Mkjn|Wrong" },
 
-        // Other schemes and forms, through Storages.FromUrl.
+        // Other schemes and forms, through StorageFactory.FromUrl.
         { "url", "sqlite://tuner:Oiuy#Lkjb@/x.db", "Oiuy|Lkjb" },
         { "url", "sqlite:///x.db?password=Bvcx%40Nmlk", "Bvcx|Nmlk" },
         { "url", "mysql://tuner:Ujhy/Tgrf@db/optuna", "Ujhy|Tgrf" },
@@ -78,7 +78,7 @@ public sealed class CredentialMaskingTests : IDisposable
             {
                 "postgres" => PostgresStorage.Open(input),
                 "redis" => new JournalRedisBackend(input),
-                _ => Storages.FromUrl(input),
+                _ => StorageFactory.FromUrl(input),
             };
         }
         catch (Exception e)

@@ -153,7 +153,7 @@ public sealed class HostileJsonTests : IDisposable
     {
         var schema = new PostgresSchema();
         _schemas.Add(schema);
-        var storage = Storages.FromUrl(schema.Url);
+        var storage = StorageFactory.FromUrl(schema.Url);
         using (Lease(storage))
         {
             var study = Study.Create(new StudyOptions { Storage = storage, StudyName = "shared" });
@@ -165,7 +165,7 @@ public sealed class HostileJsonTests : IDisposable
 
         string hostile = string.Concat(Enumerable.Repeat("{\"a\": ", 30_000)) + "1" + new string('}', 30_000);
         schema.Execute($"UPDATE {schema.Name}.trial_user_attributes SET value_json = '{hostile}'; UPDATE {schema.Name}.study_user_attributes SET value_json = '{hostile}'");
-        var reader = Storages.FromUrl(schema.Url);
+        var reader = StorageFactory.FromUrl(schema.Url);
         using var lease = Lease(reader);
         AssertHostileReadFails(reader);
     }
@@ -275,7 +275,7 @@ public sealed class HostileJsonTests : IDisposable
             {
                 var schema = new PostgresSchema();
                 _schemas.Add(schema);
-                reopen = () => Storages.FromUrl(schema.Url);
+                reopen = () => StorageFactory.FromUrl(schema.Url);
                 return reopen();
             }
 

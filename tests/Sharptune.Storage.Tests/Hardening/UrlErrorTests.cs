@@ -36,7 +36,7 @@ public sealed class UrlErrorTests
     [InlineData("post gres://h/db", "Unknown storage URL scheme 'post gres'", "post gres://h/db")]
     public void MalformedUrls_GiveOneArgumentExceptionWithTheMaskedUrl(string url, string what, string masked)
     {
-        var e = Assert.Throws<ArgumentException>(() => Storages.FromUrl(url));
+        var e = Assert.Throws<ArgumentException>(() => StorageFactory.FromUrl(url));
         Assert.Equal(typeof(ArgumentException), e.GetType());
         Assert.Contains(what, e.Message, StringComparison.Ordinal);
         Assert.Contains(masked, e.Message, StringComparison.Ordinal);

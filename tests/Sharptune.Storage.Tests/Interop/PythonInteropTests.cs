@@ -70,7 +70,7 @@ public sealed class PythonInteropTests : IDisposable
     {
         var schema = new PostgresSchema();
         _cleanup.Add(schema);
-        RoundTrip(optuna, "postgresql", schema.Url, schema.Url, () => Storages.FromUrl(schema.Url));
+        RoundTrip(optuna, "postgresql", schema.Url, schema.Url, () => StorageFactory.FromUrl(schema.Url));
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class PythonInteropTests : IDisposable
     {
         var schema = new PostgresSchema();
         _cleanup.Add(schema);
-        PythonFirst(optuna, "postgresql", schema.Url, schema.Url, () => Storages.FromUrl(schema.Url));
+        PythonFirst(optuna, "postgresql", schema.Url, schema.Url, () => StorageFactory.FromUrl(schema.Url));
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class PythonInteropTests : IDisposable
         string url = TestServers.RequireRedis();
         string prefix = "sharptune-interop-" + Guid.NewGuid().ToString("N")[..10];
         _redisPrefixes.Add(prefix);
-        RoundTrip(optuna, "redis", url, url + "?prefix=" + prefix, () => Storages.FromUrl(url + "?prefix=" + prefix), prefix);
+        RoundTrip(optuna, "redis", url, url + "?prefix=" + prefix, () => StorageFactory.FromUrl(url + "?prefix=" + prefix), prefix);
     }
 
     public void Dispose()

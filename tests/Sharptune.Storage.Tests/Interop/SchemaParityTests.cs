@@ -53,7 +53,7 @@ public sealed class SchemaParityTests : IDisposable
         var theirs = new PostgresSchema();
         _cleanup.Add(mine);
         _cleanup.Add(theirs);
-        ((IDisposable)Storages.FromUrl(mine.Url)).Dispose();
+        ((IDisposable)StorageFactory.FromUrl(mine.Url)).Dispose();
         CreateWithPython(theirs.Url);
         var expected = Describe(theirs.Name);
         var actual = Describe(mine.Name);

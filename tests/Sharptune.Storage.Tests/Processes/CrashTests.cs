@@ -28,7 +28,7 @@ public sealed class CrashTests : IDisposable
     {
         var schema = new PostgresSchema();
         _cleanup.Add(schema);
-        Run(schema.Url, o => Storages.FromUrl(schema.Url, o), () => new RdbStorageOptions());
+        Run(schema.Url, o => StorageFactory.FromUrl(schema.Url, o), () => new RdbStorageOptions());
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class CrashTests : IDisposable
         string prefix = "sharptune-crash-" + Guid.NewGuid().ToString("N")[..10];
         _redisPrefixes.Add(prefix);
         string url = TestServers.RequireRedis() + "?prefix=" + prefix;
-        Run(url, o => Storages.FromUrl(url, o), () => new JournalStorageOptions());
+        Run(url, o => StorageFactory.FromUrl(url, o), () => new JournalStorageOptions());
     }
 
     public void Dispose()

@@ -32,7 +32,7 @@ public sealed class DistributedTests : IDisposable
     {
         var schema = new PostgresSchema();
         _cleanup.Add(schema);
-        Run(schema.Url, () => Storages.FromUrl(schema.Url));
+        Run(schema.Url, () => StorageFactory.FromUrl(schema.Url));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class DistributedTests : IDisposable
         string prefix = "sharptune-dist-" + Guid.NewGuid().ToString("N")[..10];
         _redisPrefixes.Add(prefix);
         string url = TestServers.RequireRedis() + "?prefix=" + prefix;
-        Run(url, () => Storages.FromUrl(url));
+        Run(url, () => StorageFactory.FromUrl(url));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class DistributedTests : IDisposable
             case "postgres":
                 var schema = new PostgresSchema();
                 _cleanup.Add(schema);
-                (spec, open) = (schema.Url, () => Storages.FromUrl(schema.Url));
+                (spec, open) = (schema.Url, () => StorageFactory.FromUrl(schema.Url));
                 break;
             case "journal":
                 string path = _dir.File("asks.log");
@@ -79,7 +79,7 @@ public sealed class DistributedTests : IDisposable
                 string prefix = "sharptune-asks-" + Guid.NewGuid().ToString("N")[..10];
                 _redisPrefixes.Add(prefix);
                 string redis = TestServers.RequireRedis() + "?prefix=" + prefix;
-                (spec, open) = (redis, () => Storages.FromUrl(redis));
+                (spec, open) = (redis, () => StorageFactory.FromUrl(redis));
                 break;
         }
 

@@ -30,8 +30,11 @@ public sealed class MaxTrialsTests : IDisposable
                     Thread.Sleep(2);
                     return t.SuggestFloat("x", 0, 1);
                 },
-                nJobs: 4,
-                callbacks: [new MaxTrialsCallback(30)]);
+                new OptimizeOptions
+                {
+                    Concurrency = 4,
+                    Callbacks = [new MaxTrialsCallback(30)],
+                });
             Assert.Equal(30, study.Trials.Count(t => t.State == TrialState.Complete));
             Assert.Equal(30, study.Trials.Count);
         }
@@ -60,7 +63,7 @@ public sealed class MaxTrialsTests : IDisposable
     public void FailedTrialsDoNotCount_TheLoopGoesOnUntilTheCapOfCompleteTrials()
     {
         var study = Study.Create();
-        study.Optimize(t => t.Number % 3 == 0 ? double.NaN : t.SuggestFloat("x", 0, 1), callbacks: [new MaxTrialsCallback(10)]);
+        study.Optimize(t => t.Number % 3 == 0 ? double.NaN : t.SuggestFloat("x", 0, 1), new OptimizeOptions { Callbacks = [new MaxTrialsCallback(10)] });
         Assert.Equal(10, study.Trials.Count(t => t.State == TrialState.Complete));
         Assert.Equal(15, study.Trials.Count);
     }

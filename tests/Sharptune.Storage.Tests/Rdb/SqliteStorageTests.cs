@@ -334,9 +334,9 @@ public sealed class SqliteStorageTests : IDisposable
     [Fact]
     public void MemoryDatabase_WorksThroughOneConnection()
     {
-        using var s = (RdbStorage)Storages.FromUrl("sqlite:///:memory:");
+        using var s = (RdbStorage)StorageFactory.FromUrl("sqlite:///:memory:");
         var study = Study.Create(new StudyOptions { Storage = s });
-        study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 20, nJobs: 3);
+        study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { NTrials = 20, Concurrency = 3 });
         Assert.Equal(20, study.Trials.Count);
     }
 

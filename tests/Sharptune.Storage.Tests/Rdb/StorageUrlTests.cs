@@ -31,7 +31,7 @@ public sealed class StorageUrlTests : IDisposable
     [InlineData("sharptune.db", "is not a storage URL")]
     public void BadUrls_AreRefusedWithAReason(string url, string message)
     {
-        var e = Assert.Throws<ArgumentException>(() => Storages.FromUrl(url));
+        var e = Assert.Throws<ArgumentException>(() => StorageFactory.FromUrl(url));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
     }
@@ -39,7 +39,7 @@ public sealed class StorageUrlTests : IDisposable
     [Fact]
     public void OptionsOfAnotherKind_AreRefused()
     {
-        var e = Assert.Throws<ArgumentException>(() => Storages.FromUrl("sqlite:///:memory:", new JournalStorageOptions()));
+        var e = Assert.Throws<ArgumentException>(() => StorageFactory.FromUrl("sqlite:///:memory:", new JournalStorageOptions()));
         Assert.Contains(nameof(RdbStorageOptions), e.Message, StringComparison.Ordinal);
     }
 
@@ -114,8 +114,8 @@ public sealed class StorageUrlTests : IDisposable
     [Fact]
     public void HeartbeatOptions_AreValidated()
     {
-        Assert.Contains("heartbeat_interval", Assert.Throws<ArgumentOutOfRangeException>(() => new RdbStorageOptions { HeartbeatInterval = TimeSpan.Zero }).Message, StringComparison.Ordinal);
-        Assert.Contains("grace_period", Assert.Throws<ArgumentOutOfRangeException>(() => new JournalStorageOptions { GracePeriod = TimeSpan.FromSeconds(-1) }).Message, StringComparison.Ordinal);
+        Assert.Contains("HeartbeatInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new RdbStorageOptions { HeartbeatInterval = TimeSpan.Zero }).Message, StringComparison.Ordinal);
+        Assert.Contains("GracePeriod", Assert.Throws<ArgumentOutOfRangeException>(() => new JournalStorageOptions { GracePeriod = TimeSpan.FromSeconds(-1) }).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => new RetryFailedTrialCallback(maxRetry: -1));
         var options = new RdbStorageOptions { HeartbeatInterval = TimeSpan.FromSeconds(5) };
         Assert.Null(options.GracePeriod);

@@ -31,7 +31,7 @@ public sealed class TellFailureTests : IDisposable
     {
         using var storage = Open(kind);
         var study = Study.Create(new StudyOptions { Storage = storage, StudyName = "refused" });
-        study.Optimize(Objective, nTrials: 6, @catch: [typeof(Exception)], callbacks: [new MaxTrialsCallback(5)]);
+        study.Optimize(Objective, new OptimizeOptions { NTrials = 6, Catch = [typeof(Exception)], Callbacks = [new MaxTrialsCallback(5)] });
 
         var trials = study.Trials;
         Assert.Equal(6, trials.Count);
@@ -85,13 +85,13 @@ public sealed class TellFailureTests : IDisposable
 
         var schema = new PostgresSchema();
         _schemas.Add(schema);
-        ((IDisposable)Storages.FromUrl(schema.Url)).Dispose();
+        ((IDisposable)StorageFactory.FromUrl(schema.Url)).Dispose();
         schema.Execute(
             $"CREATE FUNCTION {schema.Name}.refuse() RETURNS trigger AS $$ BEGIN IF NEW.key = 'refused' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;" +
             $"CREATE TRIGGER refuse BEFORE INSERT ON {schema.Name}.trial_user_attributes FOR EACH ROW EXECUTE FUNCTION {schema.Name}.refuse();");
-        return (RdbStorage)Storages.FromUrl(schema.Url);
+        return (RdbStorage)StorageFactory.FromUrl(schema.Url);
     }
 
     private RdbStorage Reopen(string kind) =>
-        kind == "sqlite" ? new RdbStorage("sqlite:///" + _dir.File("refused.db")) : (RdbStorage)Storages.FromUrl(_schemas[^1].Url);
+        kind == "sqlite" ? new RdbStorage("sqlite:///" + _dir.File("refused.db")) : (RdbStorage)StorageFactory.FromUrl(_schemas[^1].Url);
 }

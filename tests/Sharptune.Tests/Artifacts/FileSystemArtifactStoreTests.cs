@@ -21,7 +21,7 @@ public sealed class FileSystemArtifactStoreTests : ArtifactStoreContract, IDispo
         var store = CreateStore();
         var ct = TestContext.Current.CancellationToken;
         var e = await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync(id, new MemoryStream([1]), ct));
-        Assert.StartsWith($"Invalid artifact_id: {id}", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Invalid artifactId: {id}", e.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => store.OpenReadAsync(id, ct));
         await Assert.ThrowsAsync<ArgumentException>(() => store.RemoveAsync(id, ct));
     }

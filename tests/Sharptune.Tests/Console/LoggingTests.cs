@@ -26,7 +26,7 @@ public sealed class LoggingTests
         SharptuneLogging.EnableDefaultHandler();
 
         var study = Study.Create(new StudyOptions { StudyName = "logged" });
-        study.Optimize(t => t.SuggestFloat("x", 0, 1) > 2 ? 0 : throw new InvalidOperationException("boom"), nTrials: 1, @catch: [typeof(InvalidOperationException)]);
+        study.Optimize(t => t.SuggestFloat("x", 0, 1) > 2 ? 0 : throw new InvalidOperationException("boom"), new OptimizeOptions { NTrials = 1, Catch = [typeof(InvalidOperationException)] });
 
         string[] lines = capture.Text.Split(Environment.NewLine);
         Assert.Matches(new Regex(@"^\[I \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] A new study created in memory with name: logged$"), lines[0]);

@@ -82,7 +82,7 @@ public sealed class ProgressBarTests
     {
         using var capture = new ConsoleCapture(terminal: false);
         var study = Study.Create(new StudyOptions { Sampler = new Samplers.RandomSampler(seed: 1) });
-        study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 20, showProgressBar: true);
+        study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { NTrials = 20, ShowProgressBar = true });
 
         string text = capture.Text;
         Assert.Matches($@"^Progress: 20/20 trials \(100%\), 00:00 elapsed, 00:00 left, \d+ trials/s, best {study.BestValue.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} \(trial {study.BestTrial.Number}\){Environment.NewLine}$", text);
@@ -98,7 +98,7 @@ public sealed class ProgressBarTests
         {
             Thread.Sleep(150);
             return [t.SuggestFloat("x", 0, 1), 1];
-        }, nTrials: 3, nJobs: 2, showProgressBar: true);
+        }, new OptimizeOptions { NTrials = 3, Concurrency = 2, ShowProgressBar = true });
 
         string text = capture.Text;
         const string Clear = "\r\u001b[2K";
@@ -140,10 +140,10 @@ public sealed class ProgressBarTests
             }
 
             return 0;
-        }, showProgressBar: true);
+        }, new OptimizeOptions { ShowProgressBar = true });
 
         Assert.Equal(string.Empty, capture.Text);
-        Assert.Contains("Progress bar won't be displayed because n_trials and timeout are None.", factory.Messages);
+        Assert.Contains("Progress bar won't be displayed because OptimizeOptions.NTrials and OptimizeOptions.Timeout are null.", factory.Messages);
     }
 
     [Fact]

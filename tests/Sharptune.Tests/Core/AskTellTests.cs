@@ -34,11 +34,11 @@ public class AskTellTests
     {
         var study = NewStudy();
         var t = study.Ask();
-        Assert.Equal("No values were told. Values are required when state is TrialState.COMPLETE.",
+        Assert.Equal("No values were told. Values are required when state is TrialState.Complete.",
             Assert.Throws<ArgumentException>(() => study.Tell(t, state: TrialState.Complete)).Message);
-        Assert.Equal("Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.",
+        Assert.Equal("Values were told. Values cannot be specified when state is TrialState.Pruned or TrialState.Fail.",
             Assert.Throws<ArgumentException>(() => study.Tell(t, [1.0], TrialState.Pruned)).Message);
-        Assert.Equal("Cannot tell with state TrialState.WAITING.",
+        Assert.Equal("Cannot tell with state TrialState.Waiting.",
             Assert.Throws<ArgumentException>(() => study.Tell(t, state: TrialState.Waiting)).Message);
         Assert.Equal("The value nan is not acceptable",
             Assert.Throws<ArgumentException>(() => study.Tell(t, [double.NaN], TrialState.Complete)).Message);
@@ -47,7 +47,7 @@ public class AskTellTests
         Assert.Equal(TrialState.Running, study.Trials[0].State);
 
         study.Tell(t, state: TrialState.Fail);
-        Assert.Equal("Cannot tell a FAIL trial.", Assert.Throws<ArgumentException>(() => study.Tell(t, 1.0)).Message);
+        Assert.Equal("Cannot tell a trial in state TrialState.Fail.", Assert.Throws<ArgumentException>(() => study.Tell(t, 1.0)).Message);
         Assert.Equal(TrialState.Fail, study.Tell(t, [1.0], skipIfFinished: true).State);
         Assert.StartsWith("Cannot tell for trial with number 999 since it has not been created.",
             Assert.Throws<ArgumentException>(() => study.Tell(999, [1.0])).Message);

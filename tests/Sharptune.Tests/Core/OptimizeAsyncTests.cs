@@ -124,9 +124,9 @@ public class OptimizeAsyncTests
     {
         var study = NewStudy();
         var e1 = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => study.OptimizeAsync((_, _) => ValueTask.FromResult(1.0), new OptimizeOptions { Concurrency = 0 }, TestContext.Current.CancellationToken));
-        Assert.StartsWith("concurrency must be an integer greater than 0", e1.Message);
+        Assert.StartsWith("OptimizeOptions.Concurrency must be an integer greater than 0.", e1.Message);
         var e2 = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => study.OptimizeAsync((_, _) => ValueTask.FromResult(1.0), new OptimizeOptions { Delay = TimeSpan.FromSeconds(-1) }, TestContext.Current.CancellationToken));
-        Assert.StartsWith("delay must be a time span greater than or equal to 0", e2.Message);
+        Assert.StartsWith("OptimizeOptions.Delay must be a time span greater than or equal to 0.", e2.Message);
     }
 
     [Fact]

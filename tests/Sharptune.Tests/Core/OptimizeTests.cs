@@ -44,9 +44,12 @@ public class OptimizeTests
         int callbackCalls = 0;
         study.Optimize(
             t => t.Number % 2 == 0 ? throw new ArgumentException("caught") : 1.0,
-            nTrials: 4,
-            @catch: [typeof(ArgumentException)],
-            callbacks: [(_, _) => callbackCalls++]);
+            new OptimizeOptions
+            {
+                NTrials = 4,
+                Catch = [typeof(ArgumentException)],
+                Callbacks = [(_, _) => callbackCalls++],
+            });
         Assert.Equal(5, study.Trials.Count);
         Assert.Equal(4, callbackCalls);
         Assert.Equal(3, study.GetTrials(TrialState.Fail).Count);
@@ -93,7 +96,7 @@ public class OptimizeTests
     {
         var study = NewStudy();
         var seen = new List<int>();
-        study.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 100, callbacks: [(s, t) =>
+        study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { NTrials = 100, Callbacks = [(s, t) =>
         {
             Assert.True(t.State.IsFinished());
             seen.Add(t.Number);
@@ -101,7 +104,7 @@ public class OptimizeTests
             {
                 s.Stop();
             }
-        }]);
+        }] });
         Assert.Equal([0, 1, 2, 3, 4], seen);
     }
 
@@ -126,12 +129,12 @@ public class OptimizeTests
     public void MaxTrialsCallbackCountsCompleteTrialsByDefault()
     {
         var study = NewStudy();
-        study.Optimize(t => t.Number % 3 == 0 ? double.NaN : 1.0, nTrials: 100, callbacks: [new MaxTrialsCallback(5)]);
+        study.Optimize(t => t.Number % 3 == 0 ? double.NaN : 1.0, new OptimizeOptions { NTrials = 100, Callbacks = [new MaxTrialsCallback(5)] });
         Assert.Equal(5, study.GetTrials(TrialState.Complete).Count);
         Assert.Equal(8, study.Trials.Count); // trials 0, 3 and 6 fail
 
         var all = NewStudy();
-        all.Optimize(t => t.Number % 3 == 0 ? double.NaN : 1.0, nTrials: 100, callbacks: [MaxTrialsCallback.CountingAllStates(5)]);
+        all.Optimize(t => t.Number % 3 == 0 ? double.NaN : 1.0, new OptimizeOptions { NTrials = 100, Callbacks = [MaxTrialsCallback.CountingAllStates(5)] });
         Assert.Equal(5, all.Trials.Count);
     }
 
@@ -144,7 +147,7 @@ public class OptimizeTests
             study.Optimize(_ => 1.0, nTrials: 1);
             return 1.0;
         }, nTrials: 1));
-        Assert.Equal("Nested invocation of `Study.optimize` method isn't allowed.", e.Message);
+        Assert.Equal("Nested invocation of Study.Optimize isn't allowed.", e.Message);
     }
 
     [Fact]
@@ -156,7 +159,7 @@ public class OptimizeTests
         {
             Thread.Sleep(30);
             return 1.0;
-        }, timeout: TimeSpan.FromMilliseconds(100));
+        }, new OptimizeOptions { Timeout = TimeSpan.FromMilliseconds(100) });
         var end = DateTime.UtcNow;
 
         // No trial starts after the timeout; the running one finishes (the timeout is checked between trials).
@@ -178,7 +181,7 @@ public class OptimizeTests
             Thread.Sleep(20);
             inFlight.Exit();
             return t.SuggestFloat("x", 0, 1);
-        }, nTrials: 20, nJobs: 2);
+        }, new OptimizeOptions { NTrials = 20, Concurrency = 2 });
         Assert.Equal(20, study.Trials.Count);
         Assert.Equal(Enumerable.Range(0, 20), study.Trials.Select(t => t.Number));
         Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
@@ -194,7 +197,7 @@ public class OptimizeTests
         {
             Thread.Sleep(5);
             return t.Number == 5 ? throw new InvalidOperationException("x") : 1.0;
-        }, nTrials: 50, nJobs: 2));
+        }, new OptimizeOptions { NTrials = 50, Concurrency = 2 }));
         Assert.InRange(study.Trials.Count, 6, 8);
         Assert.DoesNotContain(study.Trials, t => t.State == TrialState.Running);
     }
@@ -204,8 +207,42 @@ public class OptimizeTests
     {
         var study = NewStudy();
         Assert.Throws<ArgumentOutOfRangeException>(() => study.Optimize(_ => 1.0, nTrials: -1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => study.Optimize(_ => 1.0, nTrials: 1, nJobs: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => study.Optimize(_ => 1.0, new OptimizeOptions { NTrials = 1, Concurrency = 0 }));
         Assert.Throws<ArgumentNullException>(() => study.Optimize((Func<ITrial, double>)null!, nTrials: 1));
+    }
+
+    [Fact]
+    public void OptionsOfTheAsyncLoopOnlyAreRefusedWithTheirDotNetNames()
+    {
+        var study = NewStudy();
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => study.Optimize(_ => 1.0, nTrials: -1));
+        Assert.Equal("options", negative.ParamName);
+        Assert.StartsWith("OptimizeOptions.NTrials must be a non-negative integer.", negative.Message, StringComparison.Ordinal);
+        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => study.Optimize(_ => 1.0, new OptimizeOptions { NTrials = 1, Concurrency = 0 }));
+        Assert.StartsWith("OptimizeOptions.Concurrency must be a positive integer, or -1 for one worker thread per processor.", zero.Message, StringComparison.Ordinal);
+        var delay = Assert.Throws<ArgumentException>(() => study.Optimize(_ => 1.0, new OptimizeOptions { NTrials = 1, Delay = TimeSpan.FromSeconds(1) }));
+        Assert.StartsWith("OptimizeOptions.Delay applies to OptimizeAsync only", delay.Message, StringComparison.Ordinal);
+        var timeout = Assert.Throws<ArgumentException>(() => study.Optimize(_ => 1.0, new OptimizeOptions { NTrials = 1, TrialTimeout = TimeSpan.FromSeconds(1) }));
+        Assert.StartsWith("OptimizeOptions.TrialTimeout applies to OptimizeAsync only", timeout.Message, StringComparison.Ordinal);
+
+        // Nothing ran, and the same options object without those settings runs on every processor (-1).
+        Assert.Empty(study.Trials);
+        study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { NTrials = 6, Concurrency = -1 });
+        Assert.Equal(6, study.Trials.Count);
+        Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
+    public void ShortFormRunsTheGivenNumberOfTrialsForEveryObjectiveShape()
+    {
+        var single = NewStudy();
+        single.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 3);
+        single.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { NTrials = 2 });
+        Assert.Equal(5, single.Trials.Count);
+
+        var multi = NewStudy(objectives: 2);
+        multi.Optimize(t => new[] { t.SuggestFloat("x", 0, 1), 1.0 }, nTrials: 4);
+        Assert.Equal(4, multi.GetTrials(TrialState.Complete).Count);
     }
 
     [Fact]

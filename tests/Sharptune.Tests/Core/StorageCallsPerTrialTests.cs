@@ -58,7 +58,7 @@ public sealed class StorageCallsPerTrialTests(ITestOutputHelper output)
         storage.Reset();
         var seen = new List<FrozenTrial>();
 
-        study.Optimize(Sphere, nTrials: Trials, callbacks: [(_, t) => seen.Add(t)]);
+        study.Optimize(Sphere, new OptimizeOptions { NTrials = Trials, Callbacks = [(_, t) => seen.Add(t)] });
 
         AssertPerTrial(storage, new() { ["ClaimOrCreateTrial"] = 1, ["GetTrial"] = 1, ["SetTrialParam"] = 5, ["SetTrialStateValues"] = 1 });
         var stored = study.Trials;
@@ -117,7 +117,7 @@ public sealed class StorageCallsPerTrialTests(ITestOutputHelper output)
             }
 
             _path = Path.Combine(Path.GetTempPath(), $"sharptune-calls-{Guid.NewGuid():N}.db");
-            Storage = Storages.Storages.FromUrl("sqlite:///" + _path);
+            Storage = StorageFactory.FromUrl("sqlite:///" + _path);
         }
 
         public IStorage Storage { get; }

@@ -26,7 +26,7 @@ public class StudyTests
     [Fact]
     public void CreateRejectsBadDirections()
     {
-        Assert.StartsWith("Specify only one of `direction` and `directions`.",
+        Assert.StartsWith("Specify only one of StudyOptions.Direction and StudyOptions.Directions.",
             Assert.Throws<ArgumentException>(() => Study.Create(new StudyOptions { Direction = StudyDirection.Minimize, Directions = [StudyDirection.Maximize] })).Message);
         Assert.StartsWith("Please set either 'minimize' or 'maximize' to direction. You specified NotSet.",
             Assert.Throws<ArgumentException>(() => Study.Create(new StudyOptions { Direction = StudyDirection.NotSet })).Message);
@@ -140,11 +140,11 @@ public class StudyTests
             Assert.Throws<ArgumentException>(() => study.AddTrial(Trials.Create(values: [1, 2]))).Message);
         Assert.StartsWith("values should be set for a complete trial.",
             Assert.Throws<ArgumentException>(() => Trials.Create(state: TrialState.Complete)).Message);
-        Assert.StartsWith("values should be None for a failed trial, but got [1.0].",
+        Assert.StartsWith("Values should be null for a failed trial, but got [1.0].",
             Assert.Throws<ArgumentException>(() => Trials.Create(state: TrialState.Fail, value: 1.0)).Message);
         Assert.StartsWith("values should not contain NaN.",
             Assert.Throws<ArgumentException>(() => Trials.Create(value: double.NaN)).Message);
-        Assert.StartsWith("Specify only one of `value` and `values`.",
+        Assert.StartsWith("Specify only one of value and values.",
             Assert.Throws<ArgumentException>(() => Trials.Create(value: 1, values: [1])).Message);
         Assert.StartsWith("The value 11.0 of parameter 'x' isn't contained in the distribution FloatDistribution(high=10.0, log=False, low=0.0, step=None).",
             Assert.Throws<ArgumentException>(() => Trials.Create(value: 1, @params: new Dictionary<string, object?> { ["x"] = 11.0 }, distributions: new Dictionary<string, Distribution> { ["x"] = new FloatDistribution(0, 10) })).Message);

@@ -179,17 +179,17 @@ public sealed class FanovaTests
         var study = Linear(20, directions: 2);
         var ex = Assert.Throws<ArgumentException>(() => Sharptune.Importance.Importance.Get(study, Create(kind)));
         Assert.StartsWith(
-            "If the `study` is being used for multi-objective optimization, please specify the `target`. For example, use `target=lambda t: t.values[0]` for the first objective value.",
+            "If the study is multi-objective, please specify target. For example, use target: t => t.Values![0] for the first objective value.",
             ex.Message);
         var second = Sharptune.Importance.Importance.Get(study, Create(kind), target: t => t.Values![1]);
         Assert.Equal("y", second.Keys.First());
     }
 
     [Theory]
-    [InlineData("fanova", 0, 64, "nTrees", "The 'n_estimators' parameter of RandomForestRegressor must be an int in the range [1, inf). Got 0 instead.")]
-    [InlineData("mdi", -3, 64, "nTrees", "The 'n_estimators' parameter of RandomForestRegressor must be an int in the range [1, inf). Got -3 instead.")]
-    [InlineData("fanova", 64, 0, "maxDepth", "The 'max_depth' parameter of RandomForestRegressor must be an int in the range [1, inf) or None. Got 0 instead.")]
-    [InlineData("mdi", 64, -1, "maxDepth", "The 'max_depth' parameter of RandomForestRegressor must be an int in the range [1, inf) or None. Got -1 instead.")]
+    [InlineData("fanova", 0, 64, "nTrees", "nTrees must be at least 1. Got 0 instead.")]
+    [InlineData("mdi", -3, 64, "nTrees", "nTrees must be at least 1. Got -3 instead.")]
+    [InlineData("fanova", 64, 0, "maxDepth", "maxDepth must be at least 1, or null. Got 0 instead.")]
+    [InlineData("mdi", 64, -1, "maxDepth", "maxDepth must be at least 1, or null. Got -1 instead.")]
     public void RejectsBadForestSettings(string kind, int nTrees, int maxDepth, string parameter, string message)
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Create(kind, nTrees, maxDepth));

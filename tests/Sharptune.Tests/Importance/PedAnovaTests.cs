@@ -150,7 +150,7 @@ public sealed class PedAnovaTests
             Assert.Equal(value, withRegion[name], 12);
         }
 
-        Assert.Contains("If `evaluate_on_local` is False, `region_quantile` has no effect.", logs.Messages);
+        Assert.Contains("If evaluateOnLocal is false, regionQuantile has no effect.", logs.Messages);
     }
 
     [Fact]

@@ -58,8 +58,11 @@ public class ParallelPruningTests
 
                 return multi ? [x, 1 - x] : [x];
             },
-            nTrials: 80,
-            nJobs: 2);
+            new OptimizeOptions
+            {
+                NTrials = 80,
+                Concurrency = 2,
+            });
 
         var trials = study.Trials;
         Assert.Equal(80, trials.Count);

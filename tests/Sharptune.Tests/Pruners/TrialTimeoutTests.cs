@@ -115,11 +115,11 @@ public class TrialTimeoutTests
         foreach (var bad in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(-1), TimeSpan.FromDays(50) })
         {
             var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => study.OptimizeAsync(Objective, new OptimizeOptions { NTrials = 1, TrialTimeout = bad }, TestContext.Current.CancellationToken));
-            Assert.StartsWith("trial_timeout must be a time span greater than 0 and at most 49 days", e.Message, StringComparison.Ordinal);
+            Assert.StartsWith("OptimizeOptions.TrialTimeout must be a time span greater than 0 and at most 49 days.", e.Message, StringComparison.Ordinal);
         }
 
         var state = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => study.OptimizeAsync(Objective, new OptimizeOptions { NTrials = 1, TrialTimeout = Short, TrialTimeoutState = TrialState.Complete }, TestContext.Current.CancellationToken));
-        Assert.StartsWith("trial_timeout_state must be TrialState.PRUNED or TrialState.FAIL", state.Message, StringComparison.Ordinal);
+        Assert.StartsWith("OptimizeOptions.TrialTimeoutState must be TrialState.Pruned or TrialState.Fail.", state.Message, StringComparison.Ordinal);
         Assert.Empty(study.Trials);
     }
 }

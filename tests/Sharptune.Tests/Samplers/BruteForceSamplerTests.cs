@@ -151,8 +151,11 @@ public class BruteForceSamplerTests
                 int b = t.SuggestInt("b", 0, 1);
                 return b == 1 ? throw new TrialPrunedException() : a;
             },
-            nTrials: 100,
-            @catch: [typeof(InvalidOperationException)]);
+            new OptimizeOptions
+            {
+                NTrials = 100,
+                Catch = [typeof(InvalidOperationException)],
+            });
 
         Assert.Equal(5, study.Trials.Count);
         Assert.Equal("{'a': 1}", Key(study.Trials.Single(t => t.State == TrialState.Fail)));
@@ -181,8 +184,11 @@ public class BruteForceSamplerTests
 
                 return a + t.SuggestInt("b", 0, 1);
             },
-            nTrials: 100,
-            @catch: [typeof(InvalidOperationException)]);
+            new OptimizeOptions
+            {
+                NTrials = 100,
+                Catch = [typeof(InvalidOperationException)],
+            });
 
         Assert.Equal(7, study.Trials.Count);
         Assert.Equal(
@@ -245,7 +251,7 @@ public class BruteForceSamplerTests
 
             // Duplicates happen only while the last branches are running (how many depends on the scheduler);
             // the sampler, not nTrials, ends the run.
-            study.Optimize(Product, nTrials: 100_000, nJobs: 2);
+            study.Optimize(Product, new OptimizeOptions { NTrials = 100_000, Concurrency = 2 });
 
             Assert.Equal(18, study.Trials.Select(Key).Distinct().Count());
             Assert.True(study.Trials.Count < 100_000);
@@ -261,7 +267,7 @@ public class BruteForceSamplerTests
         {
             var study = NewStudy(seed: run);
 
-            study.Optimize(Product, nTrials: 1000, nJobs: 2);
+            study.Optimize(Product, new OptimizeOptions { NTrials = 1000, Concurrency = 2 });
 
             Assert.InRange(study.Trials.Count, 1, 24);
             Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));

@@ -22,23 +22,23 @@ public class CmaEsSamplerTests
     }
 
     [Fact]
-    public void IncompatibleOptionsAreRejectedWithOptunasMessages()
+    public void IncompatibleOptionsAreRejectedWithDotNetNames()
     {
         var src = new List<FrozenTrial>();
         Assert.StartsWith(
-            "It is prohibited to pass `source_trials` argument when x0 or sigma0 is specified.",
+            "sourceTrials cannot be passed when x0 or sigma0 is specified.",
             Assert.Throws<ArgumentException>(() => new CmaEsSampler(sigma0: 0.1, sourceTrials: src)).Message,
             StringComparison.Ordinal);
         Assert.StartsWith(
-            "It is prohibited to pass `source_trials` argument when using separable CMA-ES.",
+            "sourceTrials cannot be passed when using separable CMA-ES (useSeparableCma).",
             Assert.Throws<ArgumentException>(() => new CmaEsSampler(useSeparableCma: true, sourceTrials: src)).Message,
             StringComparison.Ordinal);
         Assert.StartsWith(
-            "It is prohibited to pass `use_separable_cma` or `with_margin` argument when using `lr_adapt`.",
+            "useSeparableCma and withMargin cannot be passed when using lrAdapt.",
             Assert.Throws<ArgumentException>(() => new CmaEsSampler(lrAdapt: true, withMargin: true)).Message,
             StringComparison.Ordinal);
         Assert.StartsWith(
-            "Currently, we do not support `use_separable_cma=True` and `with_margin=True`.",
+            "useSeparableCma and withMargin cannot both be true.",
             Assert.Throws<ArgumentException>(() => new CmaEsSampler(useSeparableCma: true, withMargin: true)).Message,
             StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => new CmaEsSampler(popsize: 0));
@@ -220,7 +220,7 @@ public class CmaEsSamplerTests
         source.Optimize(t => t.SuggestFloat("other", 0, 1), nTrials: 20);
         var study = Create(new CmaEsSampler(seed: 1, sourceTrials: source.Trials));
         var e = Assert.Throws<ArgumentException>(() => study.Optimize(t => Sphere(t, 2), nTrials: 3));
-        Assert.StartsWith("No compatible source_trials", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("No compatible sourceTrials.", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

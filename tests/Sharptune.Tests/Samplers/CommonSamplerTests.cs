@@ -99,8 +99,11 @@ public class CommonSamplerTests
 
                 return k % 7 == 6 ? double.NaN : v;
             },
-            nTrials: Budget(name) + 10,
-            @catch: [typeof(InvalidOperationException)]);
+            new OptimizeOptions
+            {
+                NTrials = Budget(name) + 10,
+                Catch = [typeof(InvalidOperationException)],
+            });
         Assert.Equal(Budget(name) + 10, study.Trials.Count);
         Assert.Contains(study.Trials, t => t.State == TrialState.Fail);
         Assert.Contains(study.Trials, t => t.State == TrialState.Pruned);
@@ -113,7 +116,7 @@ public class CommonSamplerTests
     public void ParallelWorkersComplete(string name)
     {
         var study = Create(Make(name, 6));
-        study.Optimize(t => Sphere(t), nTrials: Budget(name), nJobs: 2);
+        study.Optimize(t => Sphere(t), new OptimizeOptions { NTrials = Budget(name), Concurrency = 2 });
         Assert.Equal(Budget(name), study.Trials.Count);
         Assert.All(study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
         AssertParamsInside(study, strictHigh: name != "gp");

@@ -54,7 +54,7 @@ public class GridSamplerTests
             var sampler = new GridSampler(Space, seed: run);
             var study = Study.Create(new StudyOptions { Sampler = sampler });
 
-            study.Optimize(Objective, nTrials: 100, nJobs: 2);
+            study.Optimize(Objective, new OptimizeOptions { NTrials = 100, Concurrency = 2 });
 
             Assert.Equal(12, study.Trials.Count);
             Assert.Equal(AllCombinations(), study.Trials.Select(Key).ToHashSet());
@@ -226,8 +226,11 @@ public class GridSamplerTests
                     : t.Params["y"] is "b" ? throw new TrialPrunedException()
                     : value;
             },
-            nTrials: 100,
-            @catch: [typeof(InvalidOperationException)]);
+            new OptimizeOptions
+            {
+                NTrials = 100,
+                Catch = [typeof(InvalidOperationException)],
+            });
 
         Assert.Equal(12, study.Trials.Count);
         Assert.Equal(3, study.Trials.Count(t => t.State == TrialState.Fail));
@@ -310,7 +313,7 @@ public class GridSamplerTests
         Assert.False(full.SystemAttrs.ContainsKey("grid_id"));
 
         var e = Assert.Throws<ArgumentException>(() => study.Optimize(Objective, nTrials: 1));
-        Assert.Equal("All parameters must be specified when using GridSampler with enqueue_trial.", e.Message);
+        Assert.Equal("All parameters must be specified when using GridSampler with EnqueueTrial.", e.Message);
         Assert.Equal(TrialState.Fail, study.Trials[1].State);
     }
 

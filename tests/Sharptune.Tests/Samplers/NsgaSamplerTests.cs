@@ -13,21 +13,21 @@ public class NsgaSamplerTests
     public void ArgumentErrorsCarryOptunasMessages()
     {
         static string Message(Action a) => Assert.ThrowsAny<ArgumentException>(a).Message;
-        Assert.StartsWith("`population_size` must be greater than or equal to 2.", Message(() => new NsgaIISampler(populationSize: 1)), StringComparison.Ordinal);
-        Assert.StartsWith("`mutation_prob` must be None or a float value within the range [0.0, 1.0].", Message(() => new NsgaIISampler(mutationProb: 1.5)), StringComparison.Ordinal);
-        Assert.StartsWith("`crossover_prob` must be a float value within the range [0.0, 1.0].", Message(() => new NsgaIISampler(crossoverProb: -0.1)), StringComparison.Ordinal);
-        Assert.StartsWith("`swapping_prob` must be a float value within the range [0.0, 1.0].", Message(() => new NsgaIISampler(swappingProb: 2)), StringComparison.Ordinal);
+        Assert.StartsWith("populationSize must be greater than or equal to 2.", Message(() => new NsgaIISampler(populationSize: 1)), StringComparison.Ordinal);
+        Assert.StartsWith("mutationProb must be null or a value within the range [0.0, 1.0].", Message(() => new NsgaIISampler(mutationProb: 1.5)), StringComparison.Ordinal);
+        Assert.StartsWith("crossoverProb must be a value within the range [0.0, 1.0].", Message(() => new NsgaIISampler(crossoverProb: -0.1)), StringComparison.Ordinal);
+        Assert.StartsWith("swappingProb must be a value within the range [0.0, 1.0].", Message(() => new NsgaIISampler(swappingProb: 2)), StringComparison.Ordinal);
         Assert.StartsWith(
-            "Using SPXCrossover, the population size should be greater than or equal to 3. The specified `population_size` is 2.",
+            "Using SPXCrossover, the population size should be greater than or equal to 3. The specified populationSize is 2.",
             Message(() => new NsgaIISampler(populationSize: 2, crossover: new SpxCrossover())),
             StringComparison.Ordinal);
-        Assert.StartsWith("`population_size` must be greater than or equal to 2.", Message(() => new NsgaIIISampler(populationSize: 0)), StringComparison.Ordinal);
-        Assert.StartsWith("`dividing_parameter` must be a positive integer.", Message(() => new NsgaIIISampler(dividingParameter: 0)), StringComparison.Ordinal);
-        Assert.StartsWith("The value of `eta` must be greater than or equal to 0.0.", Message(() => new SbxCrossover(eta: -1)), StringComparison.Ordinal);
-        Assert.StartsWith("The value of `uniform_crossover_prob` must be in the range [0.0, 1.0].", Message(() => new VsbxCrossover(uniformCrossoverProb: 3)), StringComparison.Ordinal);
-        Assert.StartsWith("The value of `use_child_gene_prob` must be in the range (0.0, 1.0].", Message(() => new SbxCrossover(useChildGeneProb: 0)), StringComparison.Ordinal);
-        Assert.StartsWith("`swapping_prob` must be a float value within the range [0.0, 1.0].", Message(() => new UniformCrossover(-1)), StringComparison.Ordinal);
-        Assert.StartsWith("`eta` must be a non-negative float value.", Message(() => new PolynomialMutation(-2)), StringComparison.Ordinal);
+        Assert.StartsWith("populationSize must be greater than or equal to 2.", Message(() => new NsgaIIISampler(populationSize: 0)), StringComparison.Ordinal);
+        Assert.StartsWith("dividingParameter must be a positive integer.", Message(() => new NsgaIIISampler(dividingParameter: 0)), StringComparison.Ordinal);
+        Assert.StartsWith("eta must be greater than or equal to 0.0.", Message(() => new SbxCrossover(eta: -1)), StringComparison.Ordinal);
+        Assert.StartsWith("uniformCrossoverProb must be in the range [0.0, 1.0].", Message(() => new VsbxCrossover(uniformCrossoverProb: 3)), StringComparison.Ordinal);
+        Assert.StartsWith("useChildGeneProb must be in the range (0.0, 1.0].", Message(() => new SbxCrossover(useChildGeneProb: 0)), StringComparison.Ordinal);
+        Assert.StartsWith("swappingProb must be a value within the range [0.0, 1.0].", Message(() => new UniformCrossover(-1)), StringComparison.Ordinal);
+        Assert.StartsWith("eta must be a non-negative value.", Message(() => new PolynomialMutation(-2)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class NsgaSamplerTests
     public void FailedTrialsDoNotFillAGeneration()
     {
         var study = Create(new NsgaIISampler(populationSize: 4, seed: 2), TwoMin);
-        study.Optimize(t => t.Number % 2 == 1 ? throw new InvalidOperationException() : Zdt1(t), nTrials: 12, @catch: [typeof(InvalidOperationException)]);
+        study.Optimize(t => t.Number % 2 == 1 ? throw new InvalidOperationException() : Zdt1(t), new OptimizeOptions { NTrials = 12, Catch = [typeof(InvalidOperationException)] });
         var completeGenerations = study.Trials.Where(t => t.State == TrialState.Complete)
             .Select(t => (int)PyJson.ToDouble(t.SystemAttrs["NSGAIISampler:generation"])).ToArray();
         Assert.Equal([0, 0, 0, 0, 1, 1], completeGenerations);

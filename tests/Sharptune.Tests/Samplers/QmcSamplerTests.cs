@@ -184,7 +184,7 @@ public class QmcSamplerTests
     public void ParallelWorkersNeverDrawTheSamePoint()
     {
         var study = Create(new QmcSampler(seed: 3));
-        study.Optimize(t => t.SuggestFloat("x", 0, 1) + t.SuggestFloat("y", 0, 1), nTrials: 120, nJobs: 2);
+        study.Optimize(t => t.SuggestFloat("x", 0, 1) + t.SuggestFloat("y", 0, 1), new OptimizeOptions { NTrials = 120, Concurrency = 2 });
         var points = study.Trials.Select(t => ((double)t.Params["x"]!, (double)t.Params["y"]!)).ToList();
         Assert.Equal(points.Count, points.Distinct().Count());
     }
@@ -233,7 +233,7 @@ public class QmcSamplerTests
     public void InvalidQmcTypeIsRejectedWithOptunasMessage()
     {
         var e = Assert.Throws<ArgumentException>(() => new QmcSampler((QmcType)7));
-        Assert.StartsWith("The `qmc_type='7'` is invalid. Choose either `halton` or `sobol`.", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("QmcType 7 is invalid. Choose either QmcType.Halton or QmcType.Sobol.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

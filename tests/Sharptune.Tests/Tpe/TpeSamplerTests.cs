@@ -456,7 +456,7 @@ public class TpeSamplerTests
     public async Task ParallelThreadsAndAsyncConcurrencyAreSafe()
     {
         var threaded = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1) });
-        threaded.Optimize(Mixed, nTrials: 60, nJobs: 2);
+        threaded.Optimize(Mixed, new OptimizeOptions { NTrials = 60, Concurrency = 2 });
         Assert.Equal(60, threaded.GetTrials(TrialState.Complete).Count);
 
         var concurrent = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1) });
@@ -480,8 +480,11 @@ public class TpeSamplerTests
         var incremental = new TpeStudyState(study, study.History);
         study.Optimize(
             Conditional,
-            nTrials: 50,
-            callbacks: [(s, _) => incremental.Refresh()]);
+            new OptimizeOptions
+            {
+                NTrials = 50,
+                Callbacks = [(s, _) => incremental.Refresh()],
+            });
         var fresh = new TpeStudyState(study, study.History);
         fresh.Refresh();
         Assert.Equal(fresh.Eligible, incremental.Eligible);
@@ -536,15 +539,15 @@ public class TpeSamplerTests
     public void ConstructorArgumentErrors()
     {
         var e = Assert.Throws<ArgumentException>(() => new TpeSampler(multivariate: false, group: true));
-        Assert.StartsWith("``group`` option can only be enabled when ``multivariate`` is enabled.", e.Message);
+        Assert.StartsWith("group can only be enabled when multivariate is enabled.", e.Message);
         e = Assert.Throws<ArgumentException>(() => new TpeSampler(priorWeight: -1));
-        Assert.StartsWith("A non-negative value must be specified for prior_weight, but got -1.0.", e.Message);
+        Assert.StartsWith("A non-negative value must be specified for priorWeight, but got -1.0.", e.Message);
         Assert.Throws<ArgumentException>(() => new TpeSampler(priorWeight: double.NaN));
         var o = Assert.Throws<ArgumentOutOfRangeException>(() => new TpeSampler(nEiCandidates: 0));
-        Assert.StartsWith("The size of `samples` must be positive, but got 0.", o.Message);
+        Assert.StartsWith("nEiCandidates must be positive, but got 0.", o.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TpeSampler(nStartupTrials: -1));
         o = Assert.Throws<ArgumentOutOfRangeException>(() => new TpeSampler(nRefineCandidates: -1));
-        Assert.StartsWith("`n_refine_candidates` must be a non-negative integer.", o.Message);
+        Assert.StartsWith("nRefineCandidates must be a non-negative integer.", o.Message);
         Assert.True(new TpeSampler(group: true).Group); // multivariate: null is allowed with group
     }
 

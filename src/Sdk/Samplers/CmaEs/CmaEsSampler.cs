@@ -90,22 +90,22 @@ public sealed class CmaEsSampler : ISampler
     {
         if (sourceTrials is not null && (x0 is not null || sigma0 is not null))
         {
-            throw new ArgumentException("It is prohibited to pass `source_trials` argument when x0 or sigma0 is specified.", nameof(sourceTrials));
+            throw new ArgumentException("sourceTrials cannot be passed when x0 or sigma0 is specified.", nameof(sourceTrials));
         }
 
         if (sourceTrials is not null && useSeparableCma)
         {
-            throw new ArgumentException("It is prohibited to pass `source_trials` argument when using separable CMA-ES.", nameof(sourceTrials));
+            throw new ArgumentException("sourceTrials cannot be passed when using separable CMA-ES (useSeparableCma).", nameof(sourceTrials));
         }
 
         if (lrAdapt && (useSeparableCma || withMargin))
         {
-            throw new ArgumentException("It is prohibited to pass `use_separable_cma` or `with_margin` argument when using `lr_adapt`.", nameof(lrAdapt));
+            throw new ArgumentException("useSeparableCma and withMargin cannot be passed when using lrAdapt.", nameof(lrAdapt));
         }
 
         if (useSeparableCma && withMargin)
         {
-            throw new ArgumentException("Currently, we do not support `use_separable_cma=True` and `with_margin=True`.", nameof(withMargin));
+            throw new ArgumentException("useSeparableCma and withMargin cannot both be true.", nameof(withMargin));
         }
 
         if (popsize is < 1)
@@ -115,7 +115,7 @@ public sealed class CmaEsSampler : ISampler
 
         if (incPopsize < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(incPopsize), incPopsize, "`inc_popsize` must be a positive integer.");
+            throw new ArgumentOutOfRangeException(nameof(incPopsize), incPopsize, "incPopsize must be a positive integer.");
         }
 
         if (sigma0 is { } s0 && !(s0 > 0))
@@ -587,7 +587,7 @@ public sealed class CmaEsSampler : ISampler
 
             if (source.Count == 0)
             {
-                throw new ArgumentException("No compatible source_trials");
+                throw new ArgumentException("No compatible sourceTrials.");
             }
 
             (mean, sigma0, cov) = WarmStart(source);
@@ -677,7 +677,7 @@ public sealed class CmaEsSampler : ISampler
         int top = (int)Math.Floor(sorted.Count * gamma);
         if (top < 1)
         {
-            throw new ArgumentException("One or more solutions must be selected from a source task (source_trials needs at least 10 compatible trials).");
+            throw new ArgumentException("One or more solutions must be selected from a source task (sourceTrials needs at least 10 compatible trials).");
         }
 
         int n = sorted[0].X.Length;

@@ -32,7 +32,7 @@ public sealed class UniformCrossover : ICrossover
     {
         if (!(swappingProb >= 0.0 && swappingProb <= 1.0))
         {
-            throw new ArgumentOutOfRangeException(nameof(swappingProb), swappingProb, "`swapping_prob` must be a float value within the range [0.0, 1.0].");
+            throw new ArgumentOutOfRangeException(nameof(swappingProb), swappingProb, "swappingProb must be a value within the range [0.0, 1.0].");
         }
 
         SwappingProb = swappingProb;
@@ -438,17 +438,17 @@ internal static class SbxArguments
     {
         if (eta is { } e && !(e >= 0.0))
         {
-            throw new ArgumentOutOfRangeException(nameof(eta), eta, "The value of `eta` must be greater than or equal to 0.0.");
+            throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must be greater than or equal to 0.0.");
         }
 
         if (!(uniformCrossoverProb >= 0.0 && uniformCrossoverProb <= 1.0))
         {
-            throw new ArgumentOutOfRangeException(nameof(uniformCrossoverProb), uniformCrossoverProb, "The value of `uniform_crossover_prob` must be in the range [0.0, 1.0].");
+            throw new ArgumentOutOfRangeException(nameof(uniformCrossoverProb), uniformCrossoverProb, "uniformCrossoverProb must be in the range [0.0, 1.0].");
         }
 
         if (!(useChildGeneProb > 0.0 && useChildGeneProb <= 1.0))
         {
-            throw new ArgumentOutOfRangeException(nameof(useChildGeneProb), useChildGeneProb, "The value of `use_child_gene_prob` must be in the range (0.0, 1.0].");
+            throw new ArgumentOutOfRangeException(nameof(useChildGeneProb), useChildGeneProb, "useChildGeneProb must be in the range (0.0, 1.0].");
         }
 
         return (eta, uniformCrossoverProb, useChildGeneProb);

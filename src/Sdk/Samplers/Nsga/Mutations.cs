@@ -26,7 +26,7 @@ public sealed class PolynomialMutation : IMutation
     {
         if (!(eta >= 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(eta), eta, "`eta` must be a non-negative float value.");
+            throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must be a non-negative value.");
         }
 
         Eta = eta;

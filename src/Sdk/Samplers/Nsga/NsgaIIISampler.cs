@@ -45,7 +45,7 @@ public sealed class NsgaIIISampler : GeneticSampler
     {
         if (dividingParameter < 1 && referencePoints is null)
         {
-            throw new ArgumentOutOfRangeException(nameof(dividingParameter), dividingParameter, "`dividing_parameter` must be a positive integer.");
+            throw new ArgumentOutOfRangeException(nameof(dividingParameter), dividingParameter, "dividingParameter must be a positive integer.");
         }
 
         _dividingParameter = dividingParameter;

@@ -57,22 +57,22 @@ internal static class GeneticArguments
     {
         if (populationSize < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(populationSize), populationSize, "`population_size` must be greater than or equal to 2.");
+            throw new ArgumentOutOfRangeException(nameof(populationSize), populationSize, "populationSize must be greater than or equal to 2.");
         }
 
         if (mutationProb is { } mp && !(mp >= 0.0 && mp <= 1.0))
         {
-            throw new ArgumentOutOfRangeException(nameof(mutationProb), mutationProb, "`mutation_prob` must be None or a float value within the range [0.0, 1.0].");
+            throw new ArgumentOutOfRangeException(nameof(mutationProb), mutationProb, "mutationProb must be null or a value within the range [0.0, 1.0].");
         }
 
         if (!(crossoverProb >= 0.0 && crossoverProb <= 1.0))
         {
-            throw new ArgumentOutOfRangeException(nameof(crossoverProb), crossoverProb, "`crossover_prob` must be a float value within the range [0.0, 1.0].");
+            throw new ArgumentOutOfRangeException(nameof(crossoverProb), crossoverProb, "crossoverProb must be a value within the range [0.0, 1.0].");
         }
 
         if (!(swappingProb >= 0.0 && swappingProb <= 1.0))
         {
-            throw new ArgumentOutOfRangeException(nameof(swappingProb), swappingProb, "`swapping_prob` must be a float value within the range [0.0, 1.0].");
+            throw new ArgumentOutOfRangeException(nameof(swappingProb), swappingProb, "swappingProb must be a value within the range [0.0, 1.0].");
         }
 
         crossover ??= new UniformCrossover(swappingProb);
@@ -81,7 +81,7 @@ internal static class GeneticArguments
             throw new ArgumentOutOfRangeException(
                 nameof(populationSize),
                 populationSize,
-                string.Create(CultureInfo.InvariantCulture, $"Using {crossover}, the population size should be greater than or equal to {crossover.ParentCount}. The specified `population_size` is {populationSize}."));
+                string.Create(CultureInfo.InvariantCulture, $"Using {crossover}, the population size should be greater than or equal to {crossover.ParentCount}. The specified populationSize is {populationSize}."));
         }
 
         return crossover;

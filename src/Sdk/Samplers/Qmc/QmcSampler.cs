@@ -54,7 +54,7 @@ public sealed class QmcSampler : ISampler
     {
         if (qmcType is not (QmcType.Sobol or QmcType.Halton))
         {
-            throw new ArgumentException($"The `qmc_type='{qmcType}'` is invalid. Choose either `halton` or `sobol`.", nameof(qmcType));
+            throw new ArgumentException($"QmcType {qmcType} is invalid. Choose either QmcType.Halton or QmcType.Sobol.", nameof(qmcType));
         }
 
         QmcType = qmcType;

@@ -97,27 +97,27 @@ public sealed class TpeSampler : ISampler
     {
         if (nStartupTrials < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(nStartupTrials), nStartupTrials, "`n_startup_trials` must be a non-negative integer.");
+            throw new ArgumentOutOfRangeException(nameof(nStartupTrials), nStartupTrials, "nStartupTrials must be a non-negative integer.");
         }
 
         if (nEiCandidates <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(nEiCandidates), nEiCandidates, $"The size of `samples` must be positive, but got {nEiCandidates}.");
+            throw new ArgumentOutOfRangeException(nameof(nEiCandidates), nEiCandidates, $"nEiCandidates must be positive, but got {nEiCandidates}.");
         }
 
         if (nRefineCandidates < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(nRefineCandidates), nRefineCandidates, "`n_refine_candidates` must be a non-negative integer.");
+            throw new ArgumentOutOfRangeException(nameof(nRefineCandidates), nRefineCandidates, "nRefineCandidates must be a non-negative integer.");
         }
 
         if (!(priorWeight >= 0) || double.IsPositiveInfinity(priorWeight))
         {
-            throw new ArgumentException($"A non-negative value must be specified for prior_weight, but got {PyFormat.FloatRepr(priorWeight)}.", nameof(priorWeight));
+            throw new ArgumentException($"A non-negative value must be specified for priorWeight, but got {PyFormat.FloatRepr(priorWeight)}.", nameof(priorWeight));
         }
 
         if (group && multivariate == false)
         {
-            throw new ArgumentException("``group`` option can only be enabled when ``multivariate`` is enabled.", nameof(group));
+            throw new ArgumentException("group can only be enabled when multivariate is enabled.", nameof(group));
         }
 
         Seed = seed;

@@ -183,7 +183,7 @@ internal sealed class StaleLockWatch
         var grace = gracePeriod ?? TimeSpan.FromSeconds(30);
         if (grace != Timeout.InfiniteTimeSpan && grace <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(gracePeriod), grace, "The value of `grace_period` should be a positive integer.");
+            throw new ArgumentOutOfRangeException(nameof(gracePeriod), grace, "gracePeriod must be a positive time span or Timeout.InfiniteTimeSpan.");
         }
 
         LockFile = lockFile;

@@ -1,7 +1,7 @@
 namespace Sharptune.Storages.Journal;
 
 /// <summary>The op codes of the journal records (Optuna's <c>JournalOperation</c>).</summary>
-public enum JournalOperation
+internal enum JournalOperation
 {
     /// <summary>Creates a study: <c>study_name</c>, <c>directions</c>.</summary>
     CreateStudy = 0,

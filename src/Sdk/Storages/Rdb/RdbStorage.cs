@@ -35,7 +35,7 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IQueuedWriteStorage,
     /// <exception cref="ArgumentException">The URL is not an RDB URL this process can open.</exception>
     /// <exception cref="InvalidOperationException">The database holds a schema version Sharptune cannot use.</exception>
     public RdbStorage(string url, RdbStorageOptions? options = null)
-        : this(Storages.CreateDialect(url), options, ownsDialect: true)
+        : this(StorageFactory.CreateDialect(url), options, ownsDialect: true)
     {
     }
 

@@ -11,7 +11,7 @@ namespace Sharptune.Storages;
 /// <c>Sharptune.Storage.Redis</c>). Packages add schemes with <see cref="RegisterScheme"/>; a referenced package
 /// registers itself the first time its scheme is asked for.
 /// </summary>
-public static class Storages
+public static class StorageFactory
 {
     private static readonly ConcurrentDictionary<string, Func<string, StorageOptions?, IStorage>> Schemes = new(StringComparer.OrdinalIgnoreCase);
     private static readonly ConcurrentDictionary<string, Func<string, RdbDialect>> Dialects = new(StringComparer.OrdinalIgnoreCase);
@@ -24,7 +24,7 @@ public static class Storages
         ["rediss"] = "Sharptune.Storage.Redis",
     };
 
-    static Storages()
+    static StorageFactory()
     {
         Dialects["sqlite"] = static url =>
         {
@@ -68,7 +68,7 @@ public static class Storages
 
         if (TryGet(Schemes, scheme, out _))
         {
-            throw new ArgumentException($"'{UrlText.Redact(url)}' does not name a relational database; open it with Storages.FromUrl.", nameof(url));
+            throw new ArgumentException($"'{UrlText.Redact(url)}' does not name a relational database; open it with StorageFactory.FromUrl.", nameof(url));
         }
 
         throw Unsupported(url, scheme);
