@@ -194,9 +194,14 @@ internal sealed partial class CliApp
         }
 
         string message = e.Message;
-        if (e is ArgumentException { ParamName: { } p } && message.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal))
+        if (e is ArgumentException { ParamName: { } p })
         {
-            message = message[..^$" (Parameter '{p}')".Length];
+            // .NET appends " (Parameter 'x')" and, for an out-of-range argument, "Actual value was …" on a new line.
+            int at = message.LastIndexOf($" (Parameter '{p}')", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                message = message[..at];
+            }
         }
 
         if (e is not (CliException or SharptuneException or ArgumentException or KeyNotFoundException or InvalidOperationException or IOException or FormatException))

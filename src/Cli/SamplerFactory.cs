@@ -28,10 +28,11 @@ internal static class SamplerFactory
                 nEiCandidates: kwargs.Int("n_ei_candidates") ?? 24,
                 multivariate: kwargs.Bool("multivariate"),
                 group: kwargs.Bool("group") ?? false,
-                constantLiar: kwargs.Bool("constant_liar") ?? false,
+                constantLiar: kwargs.Bool("constant_liar") ?? true,
                 priorWeight: kwargs.Double("prior_weight") ?? 1.0,
                 considerMagicClip: kwargs.Bool("consider_magic_clip") ?? true,
-                considerEndpoints: kwargs.Bool("consider_endpoints") ?? false),
+                considerEndpoints: kwargs.Bool("consider_endpoints") ?? false,
+                nRefineCandidates: kwargs.Int("n_refine_candidates") ?? TpeSampler.DefaultRefineCandidates),
             "CmaEsSampler" => new CmaEsSampler(
                 sigma0: kwargs.Double("sigma0"),
                 nStartupTrials: kwargs.Int("n_startup_trials") ?? 1,

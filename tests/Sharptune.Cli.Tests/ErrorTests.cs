@@ -62,6 +62,8 @@ public sealed class ErrorTests
             "TPESampler.__init__() got an unexpected keyword argument 'sed'");
         AssertOneLine(Tool.Run([.. ask, "--sampler", "RandomSampler", "--sampler-kwargs", "{\"seed\": \"x\"}"]), 1,
             "RandomSampler: the keyword argument 'seed' must be an integer, got 'x'.");
+        AssertOneLine(Tool.Run([.. ask, "--sampler", "TPESampler", "--sampler-kwargs", "{\"n_refine_candidates\": -1}"]), 1,
+            "nRefineCandidates must be a non-negative integer.");
     }
 
     [Fact]
