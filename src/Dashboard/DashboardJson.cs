@@ -237,21 +237,7 @@ internal static class DashboardJson
         w.WriteNumber("trial_id", t.TrialId);
         w.WriteNumber("number", t.Number);
         w.WriteString("state", StateName(t.State));
-        w.WritePropertyName("values");
-        if (t.Values is { } values)
-        {
-            w.WriteStartArray();
-            foreach (double v in values)
-            {
-                Number(w, v);
-            }
-
-            w.WriteEndArray();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+        TrialValues(w, t.Values);
 
         Number(w, "duration_seconds", t.Duration?.TotalSeconds);
         w.WriteStartObject("params");
@@ -266,6 +252,25 @@ internal static class DashboardJson
         w.WriteEndObject();
     }
 
+    /// <summary>Writes a trial's <c>values</c>: an array of numbers, or null while it has none.</summary>
+    private static void TrialValues(Utf8JsonWriter w, IReadOnlyList<double>? values)
+    {
+        w.WritePropertyName("values");
+        if (values is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+
+        w.WriteStartArray();
+        foreach (double v in values)
+        {
+            Number(w, v);
+        }
+
+        w.WriteEndArray();
+    }
+
     public static void Trial(Utf8JsonWriter w, FrozenTrial t, int studyId, IReadOnlyDictionary<string, object?> studySystemAttrs)
     {
         w.WriteStartObject();
@@ -273,21 +278,7 @@ internal static class DashboardJson
         w.WriteNumber("study_id", studyId);
         w.WriteNumber("number", t.Number);
         w.WriteString("state", StateName(t.State));
-        w.WritePropertyName("values");
-        if (t.Values is { } values)
-        {
-            w.WriteStartArray();
-            foreach (double v in values)
-            {
-                Number(w, v);
-            }
-
-            w.WriteEndArray();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+        TrialValues(w, t.Values);
 
         Date(w, "datetime_start", t.DatetimeStart);
         Date(w, "datetime_complete", t.DatetimeComplete);

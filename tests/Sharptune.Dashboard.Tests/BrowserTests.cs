@@ -158,7 +158,12 @@ public sealed class BrowserTests
             await page.WaitForFunctionAsync("() => document.querySelector('#note .note-body') && document.querySelector('#note .note-body').textContent.startsWith('Promising')", new WaitForFunctionOptions { Timeout = 10_000 });
             Assert.Equal(new DashboardNote(1, "Promising region near x = 0."), DashboardNotes.Get(storage, id, null));
 
-            await page.TypeAsync("#trials tr[data-number='12'] .tell input", "0.5");
+            // A live refresh of the table while the user types (another worker starts trial 13) keeps what was typed.
+            await page.TypeAsync("#trials tr[data-number='12'] .tell input", "0.");
+            storage.CreateNewTrial(id);
+            await page.WaitForSelectorAsync("#trials tr[data-number='13']", new WaitForSelectorOptions { Timeout = 10_000 });
+            await page.Keyboard.TypeAsync("5");
+            Assert.Equal("0.5", await page.EvaluateExpressionAsync<string>("document.querySelector(\"#trials tr[data-number='12'] .tell input\").value"));
             await page.ClickAsync("#trials tr[data-number='12'] .tell button");
             await page.WaitForSelectorAsync("#trials tr[data-number='12'][data-state='Complete']", new WaitForSelectorOptions { Timeout = 10_000 });
             var told = storage.GetAllTrials(id)[12];

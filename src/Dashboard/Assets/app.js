@@ -327,13 +327,17 @@
       return String(a).localeCompare(String(b));
     }
 
+    // What the user types into a running trial's tell box survives the table's live refreshes (and keeps the focus).
+    const tellDrafts = new Map();
     function tellCell(t) {
       const input = el("input", { type: "text", placeholder: study.directions.length > 1 ? "v1, v2" : "value", "aria-label": "Values of trial " + t.number });
+      input.value = tellDrafts.get(t.number) || "";
+      input.addEventListener("input", () => tellDrafts.set(t.number, input.value));
       const message = el("span", { class: "error" });
       const send = async (state) => {
         const values = state === "Complete" ? input.value.split(",").map(s => Number(s.trim())) : null;
         if (values && values.some(v => !Number.isFinite(v))) { message.textContent = "Enter numbers."; return; }
-        try { await write("POST", "studies/" + studyId + "/trials/" + t.number + "/tell", { state, values }); message.textContent = ""; }
+        try { await write("POST", "studies/" + studyId + "/trials/" + t.number + "/tell", { state, values }); message.textContent = ""; tellDrafts.delete(t.number); }
         catch (e) { message.textContent = e.message; }
       };
       return el("div", { class: "tell" }, input, el("button", { text: "Complete", onclick: () => send("Complete") }),
@@ -397,7 +401,14 @@
           writable ? el("td", null, t.state === "Running" ? tellCell(t) : null) : null));
         if (expanded.has(t.number)) out.push(detailRow(t, cols.length + (writable ? 1 : 0)));
       }
+      const active = document.activeElement;
+      const typing = active && active.matches && active.matches(".tell input") && tbody.contains(active)
+        ? { number: active.closest("tr").dataset.number, start: active.selectionStart, end: active.selectionEnd } : null;
       tbody.replaceChildren(...out);
+      if (typing) {
+        const again = tbody.querySelector("tr[data-number='" + typing.number + "'] .tell input");
+        if (again) { again.focus(); again.setSelectionRange(typing.start, typing.end); }
+      }
       const total = trials.filter(Boolean).length;
       shown.textContent = rows.length === total ? total + " trials" : rows.length + " of " + total + " trials";
       pager.hidden = pages === 1;
