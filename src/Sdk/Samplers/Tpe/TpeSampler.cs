@@ -414,18 +414,8 @@ public sealed class TpeSampler : ISampler
     private void SampleInto(Study study, TpeStudyState state, FrozenTrial trial, IReadOnlyList<KeyValuePair<string, Distribution>> space, Dictionary<string, double> result)
     {
         bool multiObjective = state.IsMultiObjective;
-        state.EnsureSplit(n => Gamma(n, multiObjective));
-        int nd = space.Count;
-        var dims = new TpeDimension[nd];
-        var columns = new ParamColumn?[nd];
-        bool anyMissing = false;
-        for (int d = 0; d < nd; d++)
-        {
-            dims[d] = TpeDimension.Create(space[d].Key, space[d].Value);
-            state.Columns.TryGetValue(space[d].Key, out columns[d]);
-            anyMissing |= columns[d] is null;
-        }
-
+        var (dims, columns, anyMissing) = PrepareSpace(state, space, multiObjective);
+        int nd = dims.Length;
         var below = BuildBelow(state, dims, columns, anyMissing, multiObjective, null);
         var above = BuildAbove(study, state, trial, dims, columns, anyMissing, null);
 
@@ -435,6 +425,7 @@ public sealed class TpeSampler : ISampler
         var logL = new double[candidates.Count];
         below.LogPdf(candidates, logL);
         int best = above.ArgMaxRatio(candidates, logL);
+        var chosen = candidates;
         if (NRefineCandidates > 0 && Array.Exists(dims, dim => dim.Kind == KernelKind.Continuous))
         {
             // Refinement: the chosen point (first, so it wins ties) and more draws of l(x) with its categorical and
@@ -453,19 +444,31 @@ public sealed class TpeSampler : ISampler
 
             var refineLogL = new double[refine.Count];
             below.LogPdf(refine, refineLogL);
-            int r = above.ArgMaxRatio(refine, refineLogL);
-            for (int d = 0; d < nd; d++)
-            {
-                result[dims[d].Name] = refine.Values[d][r];
-            }
-
-            return;
+            best = above.ArgMaxRatio(refine, refineLogL);
+            chosen = refine;
         }
 
         for (int d = 0; d < nd; d++)
         {
-            result[dims[d].Name] = candidates.Values[d][best];
+            result[dims[d].Name] = chosen.Values[d][best];
         }
+    }
+
+    /// <summary>Splits the trials if needed and gives each dimension of a (sub)space its kernel kind and observed column.</summary>
+    private (TpeDimension[] Dims, ParamColumn?[] Columns, bool AnyMissing) PrepareSpace(TpeStudyState state, IReadOnlyList<KeyValuePair<string, Distribution>> space, bool multiObjective)
+    {
+        state.EnsureSplit(n => Gamma(n, multiObjective));
+        var dims = new TpeDimension[space.Count];
+        var columns = new ParamColumn?[space.Count];
+        bool anyMissing = false;
+        for (int d = 0; d < dims.Length; d++)
+        {
+            dims[d] = TpeDimension.Create(space[d].Key, space[d].Value);
+            state.Columns.TryGetValue(space[d].Key, out columns[d]);
+            anyMissing |= columns[d] is null;
+        }
+
+        return (dims, columns, anyMissing);
     }
 
     /// <summary>
@@ -483,17 +486,7 @@ public sealed class TpeSampler : ISampler
             var state = GetState(study);
             state.Refresh(trial.Number);
             bool multiObjective = state.IsMultiObjective;
-            state.EnsureSplit(n => Gamma(n, multiObjective));
-            int nd = space.Count;
-            var dims = new TpeDimension[nd];
-            var columns = new ParamColumn?[nd];
-            bool anyMissing = false;
-            for (int d = 0; d < nd; d++)
-            {
-                dims[d] = TpeDimension.Create(space[d].Key, space[d].Value);
-                state.Columns.TryGetValue(space[d].Key, out columns[d]);
-                anyMissing |= columns[d] is null;
-            }
+            var (dims, columns, anyMissing) = PrepareSpace(state, space, multiObjective);
 
             var belowNumbers = new List<int>();
             var aboveNumbers = new List<int>();
