@@ -14,8 +14,9 @@ public sealed class Trial : ITrial
 {
     private readonly IStorage _storage;
     private readonly ParamTable _table = new();
-    private readonly SortedList<int, double> _intermediate = [];
-    private readonly Dictionary<int, double[]> _intermediateVectors = [];
+    // Created at the first report: most trials never report, and a trial's allocations are the optimize loop's cost.
+    private SortedList<int, double>? _intermediate;
+    private Dictionary<int, double[]>? _intermediateVectors;
     private readonly IReadOnlyDictionary<string, object?>? _fixedParams;
     private IReadOnlyDictionary<string, object?> _userAttrs;
     private IReadOnlyDictionary<string, object?> _systemAttrs;
@@ -45,12 +46,12 @@ public sealed class Trial : ITrial
 
         foreach (var (k, v) in frozen.IntermediateValues)
         {
-            _intermediate[k] = v;
+            (_intermediate ??= [])[k] = v;
         }
 
         foreach (var (k, v) in frozen.IntermediateVectors)
         {
-            _intermediateVectors[k] = [.. v];
+            (_intermediateVectors ??= [])[k] = [.. v];
         }
 
         _userAttrs = frozen.UserAttrs;
@@ -259,14 +260,14 @@ public sealed class Trial : ITrial
             throw new ArgumentOutOfRangeException(nameof(step), step, $"`step={step}` must be non-negative.");
         }
 
-        if (_intermediate.ContainsKey(step))
+        if (_intermediate?.ContainsKey(step) == true)
         {
             Log.StepAlreadyReported(Study.Logger, step);
             return;
         }
 
         _storage.SetTrialIntermediateValue(TrialId, step, value);
-        _intermediate[step] = value;
+        (_intermediate ??= [])[step] = value;
         _snapshot = null;
     }
 
@@ -303,7 +304,7 @@ public sealed class Trial : ITrial
             throw new ArgumentOutOfRangeException(nameof(step), step, $"`step={step}` must be non-negative.");
         }
 
-        if (_intermediateVectors.ContainsKey(step))
+        if (_intermediateVectors?.ContainsKey(step) == true)
         {
             Log.StepAlreadyReported(Study.Logger, step);
             return;
@@ -311,7 +312,7 @@ public sealed class Trial : ITrial
 
         double[] copy = [.. values];
         SetSystemAttr(FrozenTrial.IntermediateVectorKey(step), Array.AsReadOnly(copy));
-        _intermediateVectors[step] = copy;
+        (_intermediateVectors ??= [])[step] = copy;
     }
 
     /// <inheritdoc/>
@@ -431,7 +432,7 @@ public sealed class Trial : ITrial
             _table.Distributions,
             _userAttrs,
             _systemAttrs,
-            _intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate)))
+            _intermediate is not { Count: > 0 } ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate)))
         {
             Live = this,
         };

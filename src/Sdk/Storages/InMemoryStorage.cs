@@ -180,7 +180,7 @@ public sealed class InMemoryStorage : IStorage
 
                 foreach (var (step, v) in templateTrial.IntermediateValues)
                 {
-                    record.Intermediate[step] = v;
+                    (record.Intermediate ??= [])[step] = v;
                 }
             }
 
@@ -295,7 +295,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock)
         {
             var trial = GetUpdatableTrial(trialId);
-            trial.Intermediate[step] = intermediateValue;
+            (trial.Intermediate ??= [])[step] = intermediateValue;
             trial.Frozen = null;
         }
     }
@@ -511,7 +511,7 @@ public sealed class InMemoryStorage : IStorage
             t.Params.Distributions,
             t.UserAttrs,
             t.SystemAttrs,
-            t.Intermediate.Count == 0 ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(t.Intermediate)));
+            t.Intermediate is not { Count: > 0 } ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(t.Intermediate)));
         t.Frozen = f;
         return f;
     }
@@ -561,7 +561,8 @@ public sealed class InMemoryStorage : IStorage
 
         public ParamTable Params { get; } = new();
 
-        public Dictionary<int, double> Intermediate { get; } = [];
+        /// <summary>Gets the intermediate values by step, or null before the first report (most trials never report).</summary>
+        public Dictionary<int, double>? Intermediate { get; set; }
 
         public IReadOnlyDictionary<string, object?> UserAttrs { get; set; } = FrozenTrial.EmptyAttrs;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -90,6 +91,7 @@ internal sealed class PackedKernels
     /// <param name="xs">The points, row-major (point × continuous dimension).</param>
     /// <param name="n">The number of points.</param>
     /// <param name="result">Receives one log-sum per point.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     public void LogSumBatch(double[] xs, int n, Span<double> result)
     {
         if (Width == 1)
@@ -189,6 +191,7 @@ internal sealed class PackedKernels
     /// exp(term − max), recomputing the terms — so the kernels stream from memory twice per call instead of once
     /// per four points, and no term is stored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     private void LogSumTiled(double[] xs, int n, Span<double> result)
     {
         const int TileBlocks = 32;
@@ -280,6 +283,7 @@ internal sealed class PackedKernels
     /// <param name="logL">The other density's log at each point.</param>
     /// <param name="inside">Whether each point is inside the space.</param>
     /// <returns>The index of the best point (0 when no score is a number).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     public int ArgMaxRatio(double[] xs, int n, ReadOnlySpan<double> logL, ReadOnlySpan<bool> inside)
     {
         bool large = (long)_blocks * Width * _dims * 16 > LargeKernelBytes;
@@ -355,6 +359,7 @@ internal sealed class PackedKernels
     }
 
     /// <summary>The first pass for all points: every term, and each point's largest.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     private void TermsAndMaxima(double[] xs, int n, double[] terms, int padded, double[] maxima)
     {
         ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
@@ -423,6 +428,7 @@ internal sealed class PackedKernels
     }
 
     /// <summary>The first tiled pass for all points: each point's largest term (nothing stored).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     private void TiledMaxima(double[] xs, int n, double[] maxima)
     {
         const int TileBlocks = 32;
@@ -475,6 +481,7 @@ internal sealed class PackedKernels
     }
 
     /// <summary>The second pass for one point of a large set: max + log Σ exp(term − max), terms recomputed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     private double SumTiledOne(double[] xs, int c, double max)
     {
         Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
@@ -511,6 +518,7 @@ internal sealed class PackedKernels
     }
 
     /// <summary>The second pass with a known maximum: max + log Σ exp(term − max) over blocks within the band.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     private double SumExp(Span<double> terms, double max)
     {
         ref double termRef = ref MemoryMarshal.GetReference(terms);
@@ -532,6 +540,7 @@ internal sealed class PackedKernels
     }
 
     /// <summary>The second pass: max + log Σ exp(term − max) over blocks within <see cref="Band"/> of the maximum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     private double SumExp(Span<double> terms, Vector<double> vMax)
     {
         double max = double.NegativeInfinity;
@@ -574,6 +583,7 @@ internal sealed class PackedKernels
     /// <param name="mus">The means (used when vectors are not accelerated).</param>
     /// <param name="invs">The scaled inverse bandwidths (used when vectors are not accelerated).</param>
     /// <returns>The log of the sum; −∞ when every start term is −∞.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     public double LogSum(double[] x, double[] start, double[][] mus, double[][] invs)
     {
         if (Width == 1)
