@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Sharptune.Samplers.Tpe;
 
 /// <summary>
@@ -15,6 +16,7 @@ internal static class NumpyArgSort
     /// <summary>Fills <paramref name="order"/> with the indices 0..n−1 of <paramref name="keys"/> in NumPy's argsort order.</summary>
     /// <param name="keys">The keys.</param>
     /// <param name="order">Receives the indices (same length as the keys).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     public static void ArgSort(ReadOnlySpan<double> keys, Span<int> order)
     {
         int n = keys.Length;

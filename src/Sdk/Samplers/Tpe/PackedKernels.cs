@@ -37,6 +37,7 @@ internal sealed class PackedKernels
     /// <param name="invs">Per continuous dimension, √½ / sigma.</param>
     /// <param name="order">Optional packing order: position p holds kernel order[p].</param>
     /// <param name="workspace">Optional reusable arrays.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     public PackedKernels(int kernels, double[][] mus, double[][] invs, int[]? order, TpeWorkspace? workspace)
     {
         _kernels = kernels;

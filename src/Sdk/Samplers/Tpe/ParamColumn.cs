@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Sharptune.Samplers.Tpe;
 
 /// <summary>
@@ -95,6 +96,7 @@ internal sealed class ParamColumn
     /// <param name="low">The transformed low bound.</param>
     /// <param name="high">The transformed high bound.</param>
     /// <param name="target">Receives the constants.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     public void FillConstants(ReadOnlySpan<int> numbers, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
     {
         CheckBounds(low, high);

@@ -414,6 +414,7 @@ internal sealed class ParzenEstimator
         _logProbs[d] = logProbs;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     private void BuildNumeric(int d, TpeDimension dim, int m, double[] obs, ParzenSettings settings, IKernelHints? hints)
     {
         int kernels = KernelCount;
@@ -475,6 +476,7 @@ internal sealed class ParzenEstimator
     /// <param name="rng">The generator.</param>
     /// <param name="count">The number of points.</param>
     /// <returns>The points, in internal representation.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     public CandidateSet Sample(Random rng, int count)
     {
         var result = new CandidateSet(_dims.Length, count);
@@ -570,6 +572,7 @@ internal sealed class ParzenEstimator
     /// <param name="points">The points (inside the space).</param>
     /// <param name="logL">The other density's log at each point.</param>
     /// <returns>The index.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     public int ArgMaxRatio(CandidateSet points, ReadOnlySpan<double> logL)
     {
         int n = points.Count;
@@ -631,6 +634,7 @@ internal sealed class ParzenEstimator
     /// <summary>Computes the log-density of the mixture at each point.</summary>
     /// <param name="points">The points (internal representation, inside the space).</param>
     /// <param name="result">Receives one log-density per point.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     public void LogPdf(CandidateSet points, Span<double> result)
     {
         int n = points.Count;

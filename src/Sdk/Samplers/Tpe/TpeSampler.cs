@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using MathNet.Numerics.Random;
@@ -547,6 +548,7 @@ public sealed class TpeSampler : ISampler
         return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _belowWorkspace);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
     private static bool TryRow(double[][] values, int number, double[][] obs, int row)
     {
         for (int d = 0; d < values.Length; d++)
@@ -722,6 +724,7 @@ public sealed class TpeSampler : ISampler
         private int[]? _kernelOfNumber;
         private List<int>? _runningKernels;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
         public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order)
         {
             var column = columns[dimension];
@@ -843,6 +846,7 @@ public sealed class TpeSampler : ISampler
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
         public void FillConstants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
         {
             var column = columns[dimension];
