@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using Sharptune.Internal;
+using Sharptune.Samplers;
 using Sharptune.Storages;
 
 namespace Sharptune;
@@ -267,8 +268,9 @@ public sealed partial class Study
         Trial? live, int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage)
     {
         failureMessage = null;
-        var frozen = live is null ? Storage.GetTrial(trialId) : live.Finished ?? live.ToFrozen();
-        if (frozen.State.IsFinished() && skipIfFinished)
+        // A live trial that has not finished is running: its snapshot is taken only when something reads it.
+        var frozen = live is null ? Storage.GetTrial(trialId) : live.Finished;
+        if (frozen is not null && frozen.State.IsFinished() && skipIfFinished)
         {
             Log.TellSkipped(
                 Logger, frozen.Number, values is null ? "null" : PyFormat.Repr(values), state is null ? "null" : "TrialState." + state.Value,
@@ -276,7 +278,7 @@ public sealed partial class Study
             return (frozen.State, frozen.Values);
         }
 
-        if (frozen.State != TrialState.Running)
+        if (frozen is not null && frozen.State != TrialState.Running)
         {
             throw new ArgumentException($"Cannot tell a trial in state TrialState.{frozen.State}.");
         }
@@ -311,6 +313,7 @@ public sealed partial class Study
         {
             // A pruned trial keeps its last intermediate value (Optuna); in a multi-objective study, its last
             // intermediate vector (see Trial.Report(IReadOnlyList<double>, int)).
+            frozen ??= live!.ToFrozen();
             if (frozen.LastStep is { } last)
             {
                 double v = frozen.IntermediateValues[last];
@@ -353,7 +356,12 @@ public sealed partial class Study
         {
             try
             {
-                Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, state!.Value, finalValues);
+                // RandomSampler's AfterTrial does nothing: no snapshot for it.
+                if (Sampler is not RandomSampler)
+                {
+                    frozen ??= live!.ToFrozen();
+                    Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, state!.Value, finalValues);
+                }
             }
             finally
             {

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using Microsoft.Extensions.Logging;
 using Sharptune.Internal;
+using Sharptune.Samplers;
 using Sharptune.Storages;
 
 namespace Sharptune;
@@ -192,6 +193,11 @@ public sealed class Trial : ITrial
         else if (IsRelativeParam(name, distribution, out double relative))
         {
             value = relative;
+        }
+        else if (Study.Sampler is RandomSampler random)
+        {
+            // RandomSampler reads neither the study nor the trial: no snapshot (an object per suggestion) is taken.
+            value = random.SampleIndependent(distribution);
         }
         else
         {
@@ -399,7 +405,8 @@ public sealed class Trial : ITrial
     /// </summary>
     internal FrozenTrial ToFinished(TrialState state, IReadOnlyList<double>? values, DateTime datetimeComplete)
     {
-        var s = Snapshot();
+        // From the running snapshot when one is current, else straight from the live state (no snapshot first).
+        var s = _snapshot;
         return new FrozenTrial(
             Number,
             TrialId,
@@ -407,11 +414,11 @@ public sealed class Trial : ITrial
             values,
             DatetimeStart,
             datetimeComplete,
-            s.InternalParams,
-            s.Distributions,
-            s.UserAttrs,
-            s.SystemAttrs,
-            s.IntermediateValues);
+            s?.InternalParams ?? _table.Values,
+            s?.Distributions ?? _table.Distributions,
+            _userAttrs,
+            _systemAttrs,
+            s?.IntermediateValues ?? IntermediateSnapshot());
     }
 
     private FrozenTrial Snapshot()
@@ -432,7 +439,7 @@ public sealed class Trial : ITrial
             _table.Distributions,
             _userAttrs,
             _systemAttrs,
-            _intermediate is not { Count: > 0 } ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate)))
+            IntermediateSnapshot())
         {
             Live = this,
         };
@@ -440,6 +447,9 @@ public sealed class Trial : ITrial
         return s;
     }
 
+
+    private IReadOnlyDictionary<int, double> IntermediateSnapshot() =>
+        _intermediate is not { Count: > 0 } ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate));
 
     private void WarnAdjusted(Distribution dist)
     {

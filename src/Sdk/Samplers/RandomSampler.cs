@@ -28,6 +28,12 @@ public sealed class RandomSampler : ISampler
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(distribution);
+        return SampleIndependent(distribution);
+    }
+
+    /// <summary>Draws one value of <paramref name="distribution"/> (internal representation).</summary>
+    internal double SampleIndependent(Distribution distribution)
+    {
         lock (_lock)
         {
             return Sample(_rng, distribution);
