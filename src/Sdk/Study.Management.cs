@@ -57,6 +57,13 @@ public sealed partial class Study
             Log.UsingExistingStudy(logger, options.StudyName!);
             studyId = storage.GetStudyIdFromName(options.StudyName!);
         }
+        catch (DuplicatedStudyException e)
+        {
+            // Optuna 5's wording (#6750): what to do instead, and how to list the names in use.
+            throw new DuplicatedStudyException(
+                $"Another study with name '{options.StudyName}' already exists. Please specify a name not in the storage, or reuse the existing one by setting `LoadIfExists` (for Study.Create) or the `--skip-if-exists` flag (for the command line).\nUse `Study.GetAllStudyNames(storage)` to list all the used names.",
+                e);
+        }
 
         string name = storage.GetStudyNameFromId(studyId);
         return new Study(
@@ -86,7 +93,7 @@ public sealed partial class Study
             if (all.Count != 1)
             {
                 throw new ArgumentException(
-                    $"Could not determine the study name since the storage {storage} does not contain exactly 1 study. Specify `study_name`.",
+                    $"Could not determine the study name since the storage {storage} does not contain exactly 1 study. Specify `studyName` from {PyFormat.Repr(all.Select(s => s.StudyName).ToList())}.",
                     nameof(studyName));
             }
 

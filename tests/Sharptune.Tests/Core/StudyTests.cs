@@ -40,7 +40,11 @@ public class StudyTests
         var storage = new InMemoryStorage();
         var first = NewStudy(new StudyOptions { StudyName = "s", Storage = storage });
         first.Optimize(t => t.SuggestFloat("x", 0, 1), nTrials: 3);
-        Assert.Throws<DuplicatedStudyException>(() => Study.Create(new StudyOptions { StudyName = "s", Storage = storage }));
+        var duplicated = Assert.Throws<DuplicatedStudyException>(() => Study.Create(new StudyOptions { StudyName = "s", Storage = storage }));
+        Assert.Equal(
+            "Another study with name 's' already exists. Please specify a name not in the storage, or reuse the existing one by setting `LoadIfExists` (for Study.Create) or the `--skip-if-exists` flag (for the command line).\nUse `Study.GetAllStudyNames(storage)` to list all the used names.",
+            duplicated.Message);
+        Assert.IsType<DuplicatedStudyException>(duplicated.InnerException);
         var again = Study.Create(new StudyOptions { StudyName = "s", Storage = storage, LoadIfExists = true });
         Assert.Equal(first.StudyId, again.StudyId);
         Assert.Equal(3, again.Trials.Count);
@@ -53,8 +57,9 @@ public class StudyTests
         NewStudy(new StudyOptions { StudyName = "a", Storage = storage });
         Assert.Equal("a", Study.Load(null, storage).StudyName);
         NewStudy(new StudyOptions { StudyName = "b", Storage = storage, Directions = [StudyDirection.Minimize, StudyDirection.Maximize] });
-        Assert.StartsWith("Could not determine the study name since the storage",
-            Assert.Throws<ArgumentException>(() => Study.Load(null, storage)).Message);
+        var ambiguous = Assert.Throws<ArgumentException>(() => Study.Load(null, storage));
+        Assert.StartsWith("Could not determine the study name since the storage", ambiguous.Message);
+        Assert.Contains("does not contain exactly 1 study. Specify `studyName` from ['a', 'b'].", ambiguous.Message);
         Assert.Equal(["a", "b"], Study.GetAllStudyNames(storage));
         Assert.Throws<KeyNotFoundException>(() => Study.Load("missing", storage));
         Study.Delete("a", storage);
