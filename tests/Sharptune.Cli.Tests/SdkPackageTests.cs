@@ -16,17 +16,11 @@ public sealed class SdkPackageTests
         using var dir = new TempDir();
         string repo = Path.GetFullPath(Tool.Metadata("RepositoryRoot"));
         string feed = dir.File("feed");
-        var env = new Dictionary<string, string?>
-        {
-            // A package cache of its own, so that the package just packed is the one the application restores.
-            ["NUGET_PACKAGES"] = dir.File("packages"),
-            ["DOTNET_NOLOGO"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-        };
+        var env = Tool.DotnetEnvironment(dir);
 
+        // A Release build of the library and its analyzers from a clean clone takes a while on a busy CI machine.
         // The global package cache restores the library's own dependencies; only the application gets a cache of its own.
-        var pack = Tool.Process("dotnet", ["pack", Path.Combine(repo, "src", "Sdk", "Sharptune.csproj"), "-c", "Release", "-o", feed], repo);
+        var pack = Tool.Process("dotnet", ["pack", Path.Combine(repo, "src", "Sdk", "Sharptune.csproj"), "-c", "Release", "-o", feed], repo, timeoutSeconds: 900);
         Assert.True(pack.ExitCode == 0, pack.ToString());
         string package = Assert.Single(Directory.GetFiles(feed, "Sharptune.*.nupkg"));
         string version = Path.GetFileNameWithoutExtension(package)["Sharptune.".Length..];
@@ -87,7 +81,7 @@ public sealed class SdkPackageTests
             """);
 
         // The repository's Directory.Build.props must not apply to the application: it lives in a temp folder.
-        var run = Tool.Process("dotnet", ["run", "--project", Path.Combine(app, "App.csproj")], app, env);
+        var run = Tool.Process("dotnet", ["run", "--project", Path.Combine(app, "App.csproj")], app, env, timeoutSeconds: 600);
         Assert.True(run.ExitCode == 0, run.ToString());
         string[] lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("40 ok", lines[0]);

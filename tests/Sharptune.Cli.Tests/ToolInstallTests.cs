@@ -14,16 +14,7 @@ public sealed class ToolInstallTests
         using var dir = new TempDir();
         string repo = Path.GetFullPath(Tool.Metadata("RepositoryRoot"));
         string configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(Tool.Metadata("CliDirectory")))!);
-        var env = new Dictionary<string, string?>
-        {
-            // A package cache of its own, so that the package just packed is the one installed.
-            ["NUGET_PACKAGES"] = dir.File("packages"),
-            // A home of its own too: the SDK caches where each local tool version lives (~/.dotnet/toolResolverCache).
-            ["DOTNET_CLI_HOME"] = dir.File("home"),
-            ["DOTNET_NOLOGO"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-        };
+        var env = Tool.DotnetEnvironment(dir, ownHome: true);
         string feed = dir.File("feed");
         string project = Path.Combine(repo, "src", "Cli", "Sharptune.Cli.csproj");
 

@@ -44,8 +44,31 @@ public static class Tool
     /// <summary>The apphost of the built tool.</summary>
     public static string Executable => Path.GetFullPath(Path.Combine(Metadata("CliDirectory"), "Sharptune.Cli"));
 
-    /// <summary>Runs a program and waits for it (60 s at most).</summary>
-    public static CliResult Process(string fileName, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// The environment of a `dotnet` child process that packs, installs or restores: a package cache (and, with
+    /// <paramref name="ownHome"/>, a CLI home) of its own under <paramref name="dir"/>, so that the packages just
+    /// packed are the ones restored, and no first-run messages.
+    /// </summary>
+    public static Dictionary<string, string?> DotnetEnvironment(TempDir dir, bool ownHome = false)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["NUGET_PACKAGES"] = dir.File("packages"),
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+        };
+        if (ownHome)
+        {
+            // The SDK caches where each local tool version lives (~/.dotnet/toolResolverCache).
+            env["DOTNET_CLI_HOME"] = dir.File("home");
+        }
+
+        return env;
+    }
+
+    /// <summary>Runs a program and waits for it (120 s at most, or <paramref name="timeoutSeconds"/>).</summary>
+    public static CliResult Process(string fileName, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, int timeoutSeconds = 120)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -69,10 +92,10 @@ public static class Tool
         using var p = System.Diagnostics.Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromSeconds(120)))
+        if (!p.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish in 120 s.");
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish in {timeoutSeconds} s.");
         }
 
         return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
