@@ -37,8 +37,9 @@ internal sealed class PackedKernels
     /// <param name="invs">Per continuous dimension, √½ / sigma.</param>
     /// <param name="order">Optional packing order: position p holds kernel order[p].</param>
     /// <param name="workspace">Optional reusable arrays.</param>
+    /// <param name="slot">Which of the workspace's packing arrays to use: two packings in use at once need two slots.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
-    public PackedKernels(int kernels, double[][] mus, double[][] invs, int[]? order, TpeWorkspace? workspace)
+    public PackedKernels(int kernels, double[][] mus, double[][] invs, int[]? order, TpeWorkspace? workspace, int slot = 0)
     {
         _kernels = kernels;
         _order = order;
@@ -47,9 +48,10 @@ internal sealed class PackedKernels
         _blocks = (kernels + Width - 1) / Width;
         int stride = Width * 2 * _dims;
         int padded = _blocks * Width;
-        _packed = TpeWorkspace.Doubles(workspace, TpeWorkspace.Packed, 0, _blocks * stride);
-        _start = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedStart, 0, padded);
-        _terms = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedTerms, 0, padded);
+        _packed = TpeWorkspace.Doubles(workspace, TpeWorkspace.Packed, slot, _blocks * stride);
+        _start = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedStart, slot, padded);
+        // PackedTerms 1 and 2 are the batch passes' scratch arrays (LogSumBatch, ArgMaxRatio).
+        _terms = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedTerms, slot == 0 ? 0 : 2 + slot, padded);
         _start.AsSpan(kernels, padded - kernels).Fill(double.NegativeInfinity); // padding kernels contribute exp(−∞) = 0
         for (int j = 0; j < _dims; j++)
         {

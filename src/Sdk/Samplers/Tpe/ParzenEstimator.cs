@@ -146,6 +146,7 @@ internal sealed class ParzenEstimator
     private readonly int[]?[] _order;
     private readonly double[]?[] _sampling;
     private readonly bool _forSampling;
+    private PackedKernels? _argMaxKernels;
     private readonly int _firstContinuous = -1;
 
     /// <summary>Initializes a new instance of the <see cref="ParzenEstimator"/> class.</summary>
@@ -602,16 +603,7 @@ internal sealed class ParzenEstimator
         }
 
         int nd = _dims.Length;
-        var mus = new double[nd][];
-        var invs = new double[nd][];
-        for (int d = 0; d < nd; d++)
-        {
-            mus[d] = _mu[d]!;
-            invs[d] = _scaledInvSigma[d]!;
-        }
-
-        var packed = new PackedKernels(KernelCount, mus, invs, _order[0], _workspace);
-        packed.SetStart(_baseLog);
+        var packed = _argMaxKernels ??= PackForArgMax();
         var xs = new double[n * nd];
         var inside = new bool[n];
         for (int c = 0; c < n; c++)
@@ -629,6 +621,26 @@ internal sealed class ParzenEstimator
         }
 
         return packed.ArgMaxRatio(xs, n, logL, inside);
+    }
+
+    /// <summary>
+    /// Packs the kernels once for every <see cref="ArgMaxRatio"/> call on this mixture (TPE's refinement makes a
+    /// second one), in workspace slot 1 so that <see cref="LogPdf"/>'s packing (slot 0) never overwrites them.
+    /// </summary>
+    private PackedKernels PackForArgMax()
+    {
+        int nd = _dims.Length;
+        var mus = new double[nd][];
+        var invs = new double[nd][];
+        for (int d = 0; d < nd; d++)
+        {
+            mus[d] = _mu[d]!;
+            invs[d] = _scaledInvSigma[d]!;
+        }
+
+        var packed = new PackedKernels(KernelCount, mus, invs, _order[0], _workspace, slot: 1);
+        packed.SetStart(_baseLog);
+        return packed;
     }
 
     /// <summary>Computes the log-density of the mixture at each point.</summary>
