@@ -223,10 +223,15 @@ public class TpeNextTrialTests
         var differences = Differences(OptunaDraws(data), refined);
         Assert.DoesNotContain(differences, d => d.StartsWith("mode:", StringComparison.Ordinal) || d.StartsWith("k:", StringComparison.Ordinal) || d.StartsWith("w:", StringComparison.Ordinal));
 
-        // With the same seed the first 24 candidates are the same: the categorical choice is the very same, while the
-        // continuous parameters do move.
+        // With the same seed the first 24 candidates are the same: the categorical choice, the int and the stepped
+        // float are the very same, while the continuous parameters do move.
         var plain = DrawNext(data, seed => new TpeSampler(seed: seed, nRefineCandidates: 0));
         Assert.Contains(Enumerable.Range(0, plain.Count), i => !Equals(plain[i]["x"], refined[i]["x"]));
-        Assert.All(Enumerable.Range(0, plain.Count), i => Assert.Equal(plain[i]["mode"], refined[i]["mode"]));
+        Assert.All(Enumerable.Range(0, plain.Count), i =>
+        {
+            Assert.Equal(plain[i]["mode"], refined[i]["mode"]);
+            Assert.Equal(plain[i]["k"], refined[i]["k"]);
+            Assert.Equal(plain[i]["w"], refined[i]["w"]);
+        });
     }
 }

@@ -291,6 +291,39 @@ public class TpeSamplerTests
     }
 
     [Fact]
+    public void RefinementStaysOffWhileOtherTrialsRun()
+    {
+        // The same history and seed with and without the refinement: alone, the refined point differs from Optuna's;
+        // with another trial in flight (a worker elsewhere), both samplers draw the very same point.
+        var rng = new Random(3);
+        var history = Enumerable.Range(0, 20).Select(_ =>
+        {
+            var p = new Dictionary<string, object?> { ["x0"] = rng.NextDouble(), ["x1"] = rng.NextDouble(), ["x2"] = rng.NextDouble() };
+            return Finished(p.Values.Sum(v => Math.Pow((double)v! - 0.3, 2)), p);
+        }).ToList();
+
+        double[] Next(int nRefineCandidates, bool otherRunning)
+        {
+            var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 5, nRefineCandidates: nRefineCandidates) });
+            foreach (var t in history)
+            {
+                study.AddTrial(t);
+            }
+
+            if (otherRunning)
+            {
+                study.Storage.CreateNewTrial(study.StudyId);
+            }
+
+            var trial = study.Ask();
+            return [trial.SuggestFloat("x0", 0, 1), trial.SuggestFloat("x1", 0, 1), trial.SuggestFloat("x2", 0, 1)];
+        }
+
+        Assert.NotEqual(Next(0, otherRunning: false), Next(TpeSampler.DefaultRefineCandidates, otherRunning: false));
+        Assert.Equal(Next(0, otherRunning: true), Next(TpeSampler.DefaultRefineCandidates, otherRunning: true));
+    }
+
+    [Fact]
     public void WaitingTrialsAreNotRunningObservations()
     {
         var sampler = new TpeSampler(seed: 1);

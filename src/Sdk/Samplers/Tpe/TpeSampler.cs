@@ -14,8 +14,8 @@ namespace Sharptune.Samplers;
 /// <see cref="Study.Create"/>. After <c>nStartupTrials</c> random trials, the finished trials are split into the
 /// best <c>gamma(n)</c> ("below") and the rest ("above"); a Parzen estimator is fitted to each, candidates are drawn
 /// from the below density l(x), and the one maximizing l(x)/g(x) is chosen. By default the continuous parameters of
-/// that point are then refined with <see cref="DefaultRefineCandidates"/> more draws of l(x) (Sharptune's addition;
-/// <c>nRefineCandidates: 0</c> samples exactly as Optuna).
+/// that point are then refined with <see cref="DefaultRefineCandidates"/> more draws of l(x) while no other trial is
+/// running (Sharptune's addition; <c>nRefineCandidates: 0</c> samples exactly as Optuna).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -76,8 +76,10 @@ public sealed class TpeSampler : ISampler
     /// Extra candidates drawn from l(x) after the <paramref name="nEiCandidates"/> candidates have chosen a point, with
     /// that point's categorical and discrete (int, stepped) values: the best of the point and these by
     /// log l(x) − log g(x) is sampled, which optimizes the acquisition over the continuous parameters more closely
-    /// while categorical and discrete choices keep Optuna's odds. The default is <see cref="DefaultRefineCandidates"/>;
-    /// 0 samples exactly as Optuna's <c>TPESampler</c> (see <see cref="NRefineCandidates"/>).
+    /// while categorical and discrete choices keep Optuna's odds. While other trials of the study are running the
+    /// refinement is skipped (with parallel workers it made the results worse; see bench/README.md), so that point is
+    /// sampled as Optuna samples it. The default is <see cref="DefaultRefineCandidates"/>; 0 samples exactly as Optuna's
+    /// <c>TPESampler</c> (see <see cref="NRefineCandidates"/>).
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="group"/> is set while <paramref name="multivariate"/> is false, or <paramref name="priorWeight"/> is negative or not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> or <paramref name="nRefineCandidates"/> is negative, or <paramref name="nEiCandidates"/> is not positive.</exception>
@@ -154,8 +156,8 @@ public sealed class TpeSampler : ISampler
     public const int DefaultRefineCandidates = 72;
 
     /// <summary>
-    /// Gets the number of extra candidates that refine the continuous parameters of the chosen point (0: Optuna's
-    /// sampling, which the differential tests against Optuna 5 check).
+    /// Gets the number of extra candidates that refine the continuous parameters of the chosen point when no other
+    /// trial is running (0: Optuna's sampling, which the differential tests against Optuna 5 check).
     /// </summary>
     public int NRefineCandidates { get; }
 
@@ -427,7 +429,7 @@ public sealed class TpeSampler : ISampler
         below.LogPdf(candidates, logL);
         int best = above.ArgMaxRatio(candidates, logL);
         var chosen = candidates;
-        if (NRefineCandidates > 0 && Array.Exists(dims, dim => dim.Kind == KernelKind.Continuous))
+        if (NRefineCandidates > 0 && Array.Exists(dims, dim => dim.Kind == KernelKind.Continuous) && !OthersRunning(state, trial.Number))
         {
             // Refinement: the chosen point (first, so it wins ties) and more draws of l(x) with its categorical and
             // discrete values (which often decide the structure, as a number of layers does); the acquisition picks
@@ -453,6 +455,24 @@ public sealed class TpeSampler : ISampler
         {
             result[dims[d].Name] = chosen.Values[d][best];
         }
+    }
+
+    /// <summary>
+    /// Whether trials other than <paramref name="number"/> are in flight: the refinement then stays off (with four
+    /// workers it lost more than it gains alone, presumably because pulling every worker's proposal towards the
+    /// acquisition maximum undoes the spread the random candidates give parallel workers).
+    /// </summary>
+    private static bool OthersRunning(TpeStudyState state, int number)
+    {
+        foreach (var t in state.Running)
+        {
+            if (t.Number != number)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Splits the trials if needed and gives each dimension of a (sub)space its kernel kind and observed column.</summary>
