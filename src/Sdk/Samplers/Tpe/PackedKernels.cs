@@ -437,37 +437,65 @@ internal sealed class PackedKernels
         const int TileBlocks = 32;
         var vmax = new Vector<double>[n];
         Array.Fill(vmax, new Vector<double>(double.NegativeInfinity));
-        Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
+        int dims = _dims;
+        Span<Vector<double>> xb = stackalloc Vector<double>[4 * dims];
         ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
         ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
         nuint width = (nuint)Width;
-        nuint blockStride = 2 * (nuint)_dims * width;
+        nuint blockStride = 2 * (nuint)dims * width;
         for (int tile = 0; tile < _blocks; tile += TileBlocks)
         {
             int tileEnd = Math.Min(tile + TileBlocks, _blocks);
-            for (int c = 0; c < n; c++)
+
+            // Four points per sweep over the tile, so every block of means and bandwidths is loaded once for the four
+            // (as in TermsAndMaxima); a short last group repeats its first point, whose duplicates give the same maxima.
+            for (int c0 = 0; c0 < n; c0 += 4)
             {
-                for (int j = 0; j < _dims; j++)
+                int group = Math.Min(4, n - c0);
+                for (int g = 0; g < 4; g++)
                 {
-                    xb[j] = new Vector<double>(xs[(c * _dims) + j]);
+                    int c = c0 + Math.Min(g, group - 1);
+                    for (int j = 0; j < dims; j++)
+                    {
+                        xb[(g * dims) + j] = new Vector<double>(xs[(c * dims) + j]);
+                    }
                 }
 
-                var m = vmax[c];
+                var m0 = vmax[c0];
+                var m1 = vmax[c0 + Math.Min(1, group - 1)];
+                var m2 = vmax[c0 + Math.Min(2, group - 1)];
+                var m3 = vmax[c0 + Math.Min(3, group - 1)];
                 nuint offset = (nuint)tile * blockStride;
                 for (int b = tile; b < tileEnd; b++)
                 {
-                    var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
-                    for (int j = 0; j < xb.Length; j++)
+                    var start = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
+                    Vector<double> t0 = start, t1 = start, t2 = start, t3 = start;
+                    for (int j = 0; j < dims; j++)
                     {
-                        var d = (xb[j] - Vector.LoadUnsafe(ref packed, offset)) * Vector.LoadUnsafe(ref packed, offset + width);
-                        t -= d * d;
+                        var mu = Vector.LoadUnsafe(ref packed, offset);
+                        var inv = Vector.LoadUnsafe(ref packed, offset + width);
                         offset += 2 * width;
+                        var d0 = (xb[j] - mu) * inv;
+                        var d1 = (xb[dims + j] - mu) * inv;
+                        var d2 = (xb[(2 * dims) + j] - mu) * inv;
+                        var d3 = (xb[(3 * dims) + j] - mu) * inv;
+                        t0 -= d0 * d0;
+                        t1 -= d1 * d1;
+                        t2 -= d2 * d2;
+                        t3 -= d3 * d3;
                     }
 
-                    m = Vector.Max(m, t);
+                    m0 = Vector.Max(m0, t0);
+                    m1 = Vector.Max(m1, t1);
+                    m2 = Vector.Max(m2, t2);
+                    m3 = Vector.Max(m3, t3);
                 }
 
-                vmax[c] = m;
+                // A short group's duplicates hold the same values as the point they repeat.
+                vmax[c0 + Math.Min(3, group - 1)] = m3;
+                vmax[c0 + Math.Min(2, group - 1)] = m2;
+                vmax[c0 + Math.Min(1, group - 1)] = m1;
+                vmax[c0] = m0;
             }
         }
 
