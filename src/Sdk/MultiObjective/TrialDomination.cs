@@ -30,6 +30,7 @@ internal static class TrialDomination
         }
     }
 
+    /// <summary>The sum of positive constraint values: 0 when feasible (Optuna's <c>_get_infeasible_trial_score</c>).</summary>
     public static double Penalty(FrozenTrial t)
     {
         double sum = 0;

@@ -43,27 +43,7 @@ internal sealed partial class CmaOptimizer
 
         var (y, yw) = MoveMean(sorted);
 
-        var cyw = MatVec(invSqrtC, yw, n);
-        double ps = Math.Sqrt(_cSigma * (2 - _cSigma) * _muEff);
-        double normPs = 0;
-        for (int i = 0; i < n; i++)
-        {
-            _pSigma[i] = ((1 - _cSigma) * _pSigma[i]) + (ps * cyw[i]);
-            normPs += _pSigma[i] * _pSigma[i];
-        }
-
-        normPs = Math.Sqrt(normPs);
-        _sigma *= Math.Exp(_cSigma / _dSigma * ((normPs / _chiN) - 1));
-        _sigma = Math.Min(_sigma, SigmaMax);
-
-        double hLeft = normPs / Math.Sqrt(1 - Math.Pow(1 - _cSigma, 2 * (Generation + 1)));
-        double hRight = (1.4 + (2.0 / (n + 1))) * _chiN;
-        double hSigma = hLeft < hRight ? 1.0 : 0.0;
-        double pcc = hSigma * Math.Sqrt(_cc * (2 - _cc) * _muEff);
-        for (int i = 0; i < n; i++)
-        {
-            _pc[i] = ((1 - _cc) * _pc[i]) + (pcc * yw[i]);
-        }
+        double hSigma = UpdatePaths(MatVec(invSqrtC, yw, n), null, yw);
 
         var wio = new double[lambda];
         for (int k = 0; k < lambda; k++)

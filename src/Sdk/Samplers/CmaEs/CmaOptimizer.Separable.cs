@@ -9,26 +9,7 @@ internal sealed partial class CmaOptimizer
         var d = _d!;
         var (y, yw) = MoveMean(sorted);
 
-        double ps = Math.Sqrt(_cSigma * (2 - _cSigma) * _muEff);
-        double normPs = 0;
-        for (int i = 0; i < n; i++)
-        {
-            _pSigma[i] = ((1 - _cSigma) * _pSigma[i]) + (ps * yw[i] / d[i]);
-            normPs += _pSigma[i] * _pSigma[i];
-        }
-
-        normPs = Math.Sqrt(normPs);
-        _sigma *= Math.Exp(_cSigma / _dSigma * ((normPs / _chiN) - 1));
-        _sigma = Math.Min(_sigma, SigmaMax);
-
-        double hLeft = normPs / Math.Sqrt(1 - Math.Pow(1 - _cSigma, 2 * (Generation + 1)));
-        double hRight = (1.4 + (2.0 / (n + 1))) * _chiN;
-        double hSigma = hLeft < hRight ? 1.0 : 0.0;
-        double pcc = hSigma * Math.Sqrt(_cc * (2 - _cc) * _muEff);
-        for (int i = 0; i < n; i++)
-        {
-            _pc[i] = ((1 - _cc) * _pc[i]) + (pcc * yw[i]);
-        }
+        double hSigma = UpdatePaths(yw, d, yw);
 
         double deltaH = (1 - hSigma) * _cc * (2 - _cc);
         double decay = 1 + (_c1 * deltaH) - _c1 - (_cmu * _weights.Sum());

@@ -423,6 +423,45 @@ internal sealed partial class CmaOptimizer
         return (y, yw);
     }
 
+    /// <summary>
+    /// The evolution paths and σ after the mean moved (shared by the full and separable updates): p_σ from the
+    /// whitened step (<paramref name="step"/>, divided element-wise by <paramref name="divisor"/> when given), σ by
+    /// cumulative step-size adaptation, and p_c from the weighted step <paramref name="yw"/>.
+    /// </summary>
+    /// <returns>h_σ: 1, or 0 when p_σ is too long for p_c to take the step.</returns>
+    private double UpdatePaths(double[] step, double[]? divisor, double[] yw)
+    {
+        int n = _n;
+        double ps = Math.Sqrt(_cSigma * (2 - _cSigma) * _muEff);
+        double normPs = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double t = ps * step[i];
+            if (divisor is not null)
+            {
+                t /= divisor[i];
+            }
+
+            _pSigma[i] = ((1 - _cSigma) * _pSigma[i]) + t;
+            normPs += _pSigma[i] * _pSigma[i];
+        }
+
+        normPs = Math.Sqrt(normPs);
+        _sigma *= Math.Exp(_cSigma / _dSigma * ((normPs / _chiN) - 1));
+        _sigma = Math.Min(_sigma, SigmaMax);
+
+        double hLeft = normPs / Math.Sqrt(1 - Math.Pow(1 - _cSigma, 2 * (Generation + 1)));
+        double hRight = (1.4 + (2.0 / (n + 1))) * _chiN;
+        double hSigma = hLeft < hRight ? 1.0 : 0.0;
+        double pcc = hSigma * Math.Sqrt(_cc * (2 - _cc) * _muEff);
+        for (int i = 0; i < n; i++)
+        {
+            _pc[i] = ((1 - _cc) * _pc[i]) + (pcc * yw[i]);
+        }
+
+        return hSigma;
+    }
+
     /// <summary>Returns whether the run has converged or diverged (the <c>cmaes</c> stopping rules).</summary>
     public bool ShouldStop()
     {

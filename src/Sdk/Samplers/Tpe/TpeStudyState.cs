@@ -140,7 +140,7 @@ internal sealed class TpeStudyState
             column.Add(number, value);
         }
 
-        double violation = InfeasibleScore(trial);
+        double violation = TrialDomination.Penalty(trial); // Optuna's _get_infeasible_trial_score
         if (violation > 0)
         {
             Insert(_infeasible, (violation, number));
@@ -178,23 +178,6 @@ internal sealed class TpeStudyState
     {
         int at = list.BinarySearch(entry);
         list.Insert(at < 0 ? ~at : at, entry);
-    }
-
-    /// <summary>The sum of positive constraint values (Optuna's <c>_get_infeasible_trial_score</c>).</summary>
-    /// <param name="trial">The trial.</param>
-    /// <returns>The violation; 0 when feasible.</returns>
-    public static double InfeasibleScore(FrozenTrial trial)
-    {
-        double sum = 0;
-        foreach (double c in trial.Constraints.Values)
-        {
-            if (c > 0)
-            {
-                sum += c;
-            }
-        }
-
-        return sum;
     }
 
     /// <summary>
