@@ -15,9 +15,8 @@ import optuna
 import tpe_quality_suite as suite
 
 
-def main():
-    name, n_hist, n_draw = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
+def record(name, n_hist, n_draw):
+    """The history of FUNCTION after n_hist trials and the parameters of n_draw next-trial draws (seeds 0 … n_draw − 1)."""
     fn = getattr(suite, name)
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=12345))
     study.optimize(fn, n_trials=n_hist)
@@ -36,6 +35,13 @@ def main():
         fn(trial)
         draws.append(trial.params)
         study.tell(trial, state=optuna.trial.TrialState.FAIL)
+    return history, draws
+
+
+def main():
+    name, n_hist, n_draw = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    history, draws = record(name, n_hist, n_draw)
     json.dump({"optuna": optuna.__version__, "fn": name, "history": history, "draws": draws}, sys.stdout)
 
 

@@ -16,7 +16,7 @@ import sys
 import optuna
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "bench"))
-import tpe_quality_suite as suite  # noqa: E402
+from tpe_next_trial import record  # noqa: E402  (bench/tpe_next_trial.py)
 
 CASES = [("cond_models", 30), ("cond_layers", 30), ("interact6", 30)]
 N_DRAWS = 400
@@ -26,24 +26,7 @@ def main():
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     cases = []
     for name, n_hist in CASES:
-        fn = getattr(suite, name)
-        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=12345))
-        study.optimize(fn, n_trials=n_hist)
-        history = [
-            {
-                "params": t.params,
-                "distributions": {k: optuna.distributions.distribution_to_json(d) for k, d in t.distributions.items()},
-                "value": t.value,
-            }
-            for t in study.trials
-        ]
-        draws = []
-        for s in range(N_DRAWS):
-            study.sampler = optuna.samplers.TPESampler(seed=s)
-            trial = study.ask()
-            fn(trial)
-            draws.append(trial.params)
-            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        history, draws = record(name, n_hist, N_DRAWS)
         cases.append({"fn": name, "history": history, "draws": draws})
     json.dump({"optuna_version": optuna.__version__, "cases": cases}, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")
