@@ -100,18 +100,9 @@ public sealed partial class JournalStorage
         }
     }
 
-    // ----- trials -----
-
     private void SetStudyAttr(JournalOperation op, string field, int studyId, string key, object? value)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        StoredNames.CheckKey(key, field == "user_attr" ? "user attribute" : "system attribute");
-        var sb = Record(op, out string worker);
-        sb.Append(",\"study_id\":").Append(studyId).Append(",\"").Append(field).Append("\":{");
-        PyJson.WriteString(sb, key);
-        sb.Append(':');
-        PyJson.Write(sb, value, compact: true);
-        sb.Append("}}");
+        var sb = AttrRecord(op, "study_id", studyId, field, key, value, out string worker);
         lock (_lock)
         {
             if (!_replay.HasStudy(studyId))

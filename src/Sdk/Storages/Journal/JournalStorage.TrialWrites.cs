@@ -143,14 +143,7 @@ public sealed partial class JournalStorage
 
     private void SetTrialAttr(JournalOperation op, string field, int trialId, string key, object? value)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        StoredNames.CheckKey(key, field == "user_attr" ? "user attribute" : "system attribute");
-        var sb = Record(op, out string worker);
-        sb.Append(",\"trial_id\":").Append(trialId).Append(",\"").Append(field).Append("\":{");
-        PyJson.WriteString(sb, key);
-        sb.Append(':');
-        PyJson.Write(sb, value, compact: true);
-        sb.Append("}}");
+        var sb = AttrRecord(op, "trial_id", trialId, field, key, value, out string worker);
         WriteTrialRecord(trialId, JournalRecord.Untyped(Text(sb), worker), o => (op == JournalOperation.SetTrialUserAttr ? o.UserAttrs : o.SystemAttrs)[key] = value);
     }
 

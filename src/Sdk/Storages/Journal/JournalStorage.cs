@@ -182,6 +182,23 @@ public sealed partial class JournalStorage : IHeartbeatStorage, IDisposable
 
     private string WorkerId() => _workerPrefix + Environment.CurrentManagedThreadId.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The record of a study or trial attribute write: <c>{"op_code":…,"worker_id":…,"&lt;idField&gt;":id,"&lt;field&gt;":{key:value}}</c>
+    /// (<paramref name="field"/> is <c>user_attr</c> or <c>system_attr</c>), after checking the key.
+    /// </summary>
+    private StringBuilder AttrRecord(JournalOperation op, string idField, int id, string field, string key, object? value, out string worker)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        StoredNames.CheckKey(key, field == "user_attr" ? "user attribute" : "system attribute");
+        var sb = Record(op, out worker);
+        sb.Append(",\"").Append(idField).Append("\":").Append(id).Append(",\"").Append(field).Append("\":{");
+        PyJson.WriteString(sb, key);
+        sb.Append(':');
+        PyJson.Write(sb, value, compact: true);
+        sb.Append("}}");
+        return sb;
+    }
+
     private StringBuilder Record(JournalOperation op, out string worker)
     {
         worker = WorkerId();
