@@ -12,7 +12,7 @@ public sealed partial class Study
             if (IsMultiObjective)
             {
                 throw new InvalidOperationException(
-                    "A single best trial cannot be retrieved from a multi-objective study. Consider using Study.best_trials to retrieve a list containing the best trials.");
+                    "A single best trial cannot be retrieved from a multi-objective study. Consider using Study.BestTrials to retrieve a list containing the best trials.");
             }
 
             var best = _parent is null ? Storage.GetBestTrial(StudyId) : ViewBestTrial();
@@ -27,17 +27,7 @@ public sealed partial class Study
                 throw new InvalidOperationException("No feasible trials are completed yet.");
             }
 
-            bool maximize = Direction == StudyDirection.Maximize;
-            var chosen = feasible[0];
-            foreach (var t in feasible)
-            {
-                if (maximize ? t.Values![0] > chosen.Values![0] : t.Values![0] < chosen.Values![0])
-                {
-                    chosen = t;
-                }
-            }
-
-            return chosen;
+            return FirstBest(feasible, Direction);
         }
     }
 
@@ -49,7 +39,16 @@ public sealed partial class Study
             throw new InvalidOperationException("No trials are completed yet.");
         }
 
-        bool maximize = Direction == StudyDirection.Maximize;
+        return FirstBest(complete, Direction);
+    }
+
+    /// <summary>The trial with the best first value in <paramref name="direction"/>, the first one on ties.</summary>
+    /// <param name="complete">COMPLETE trials, at least one.</param>
+    /// <param name="direction">The study's direction.</param>
+    /// <returns>The best trial.</returns>
+    internal static FrozenTrial FirstBest(IReadOnlyList<FrozenTrial> complete, StudyDirection direction)
+    {
+        bool maximize = direction == StudyDirection.Maximize;
         var best = complete[0];
         for (int i = 1; i < complete.Count; i++)
         {

@@ -38,7 +38,7 @@ public sealed class ErrorTests
             "No such study nope. The 'ask' command does not create studies (as in Optuna 4 and later): create it first with 'sharptune create-study'.");
         AssertOneLine(Tool.Run("best-trial", "--storage", journal, "--study-name", "empty"), 1, "No trials are completed yet.");
         AssertOneLine(Tool.Run("best-trial", "--storage", journal, "--study-name", "multi"), 1,
-            "A single best trial cannot be retrieved from a multi-objective study. Consider using Study.best_trials to retrieve a list containing the best trials.");
+            "A single best trial cannot be retrieved from a multi-objective study. Consider using Study.BestTrials to retrieve a list containing the best trials.");
     }
 
     [Fact]

@@ -172,19 +172,7 @@ public interface IStorage
             throw new InvalidOperationException("Best trial can be obtained only for single-objective optimization.");
         }
 
-        bool maximize = directions[0] == StudyDirection.Maximize;
-        FrozenTrial best = trials[0];
-        for (int i = 1; i < trials.Count; i++)
-        {
-            double v = trials[i].Values![0];
-            double b = best.Values![0];
-            if (maximize ? v > b : v < b)
-            {
-                best = trials[i];
-            }
-        }
-
-        return best;
+        return Study.FirstBest(trials, directions[0]);
     }
 
     /// <summary>
