@@ -43,7 +43,7 @@ static int Usage()
               trial RUNNING that long after its suggestions (so parallel workers really overlap).
               --lag L emulates L + 1 trials in flight deterministically (ask/tell, each trial told L asks late).
           speed WORKLOAD [--repeat 1]
-              WORKLOAD: random | tpe | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | gp | all
+              WORKLOAD: random | tpe | tpe-fidelity (nRefineCandidates: 0) | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | gp | all
               Prints: version, workload, trials, total seconds, ms per trial (the first repeat includes JIT).
           scale [--sampler tpe] [--trials 10000] [--at 1000,2000,5000,10000] [--window 100] [--seed 0]
               Per-trial wall and CPU time (ask + 5 suggestions + tell on sphere5), averaged over the window before each
@@ -210,6 +210,7 @@ static void RunWorkload(string w)
     {
         case "random": Run("random-sphere5", "random", 10000, "memory", tmp); break;
         case "tpe": Run("tpe-sphere5", "tpe", 1000, "memory", tmp); break;
+        case "tpe-fidelity": Run("tpe-fidelity-sphere5", "tpe-fidelity", 1000, "memory", tmp); break;
         case "tpe-mv": Run("tpe-multivariate-sphere5", "tpe-mv", 1000, "memory", tmp); break;
         case "sqlite": Run("random-sphere5-sqlite", "random", 1000, "sqlite", tmp); break;
         case "journal": Run("random-sphere5-journal", "random", 1000, "journal", tmp); break;
@@ -235,6 +236,11 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
 
     var study = Study.Create(options);
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+    var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+    var gcPause = GC.GetTotalPauseDuration();
+    int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+    long allocated = GC.GetTotalAllocatedBytes();
     var clock = Stopwatch.StartNew();
     if (multiObjective)
     {
@@ -251,6 +257,15 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
 
     // CPU time on stderr: on a shared machine it shows how much of the wall time was ours.
     Console.Error.WriteLine($"  cpu {cpuSeconds:F3}s ({cpuSeconds / n * 1000:F3}ms/trial)");
+
+    // Where a fresh process spends the time besides the trials themselves: methods compiled by the JIT during the
+    // study, the garbage collector's pauses and collections, the bytes allocated per trial, and (after a full
+    // collection, outside the timing) the heap that the study keeps per trial.
+    Console.Error.WriteLine(
+        $"  jit {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F1}ms"
+        + $"  gc pause {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:F1}ms gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}"
+        + $"  allocated {(GC.GetTotalAllocatedBytes() - allocated) / (double)n / 1024:F2}KB/trial"
+        + $"  heap {GC.GetTotalMemory(true) / (double)n / 1024:F2}KB/trial");
 }
 
 static int Scale(Options o)
