@@ -50,7 +50,7 @@ internal sealed class PackedKernels
         int padded = _blocks * Width;
         _packed = TpeWorkspace.Doubles(workspace, TpeWorkspace.Packed, slot, _blocks * stride);
         _start = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedStart, slot, padded);
-        // PackedTerms 1 and 2 are the batch passes' scratch arrays (LogSumBatch, ArgMaxRatio).
+        // PackedTerms 1 is LogSumBatch's scratch array; each slot's own terms are index 0 or 2 + slot.
         _terms = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedTerms, slot == 0 ? 0 : 2 + slot, padded);
         _start.AsSpan(kernels, padded - kernels).Fill(double.NegativeInfinity); // padding kernels contribute exp(−∞) = 0
         for (int j = 0; j < _dims; j++)
@@ -289,19 +289,9 @@ internal sealed class PackedKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     public int ArgMaxRatio(double[] xs, int n, ReadOnlySpan<double> logL, ReadOnlySpan<bool> inside)
     {
-        bool large = (long)_blocks * Width * _dims * 16 > LargeKernelBytes;
-        int padded = _blocks * Width;
+        // Only the maxima are kept: a few points are summed (their terms recomputed), the rest are skipped by the bound.
         var maxima = new double[n];
-        double[]? terms = null;
-        if (large)
-        {
-            TiledMaxima(xs, n, maxima);
-        }
-        else
-        {
-            terms = _workspace is null ? new double[n * padded] : _workspace.Doubles(TpeWorkspace.PackedTerms, 2, n * padded);
-            TermsAndMaxima(xs, n, terms, padded, maxima);
-        }
+        TiledMaxima(xs, n, maxima);
 
         // Upper bounds of the scores, visited in decreasing order (stable by index).
         var bounds = new double[n];
@@ -341,7 +331,7 @@ internal sealed class PackedKernels
             }
             else
             {
-                logG = large ? SumTiledOne(xs, c, maxima[c]) : SumExp(terms.AsSpan(c * padded, padded), maxima[c]);
+                logG = SumTiledOne(xs, c, maxima[c]);
             }
 
             double score = logL[c] - logG;
@@ -359,75 +349,6 @@ internal sealed class PackedKernels
         }
 
         return best;
-    }
-
-    /// <summary>The first pass for all points: every term, and each point's largest.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
-    private void TermsAndMaxima(double[] xs, int n, double[] terms, int padded, double[] maxima)
-    {
-        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
-        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
-        ref double termRef = ref MemoryMarshal.GetArrayDataReference(terms);
-        nuint width = (nuint)Width;
-        for (int c0 = 0; c0 < n; c0 += 4)
-        {
-            int group = Math.Min(4, n - c0);
-            int i0 = c0 * _dims;
-            int i1 = (c0 + Math.Min(1, group - 1)) * _dims;
-            int i2 = (c0 + Math.Min(2, group - 1)) * _dims;
-            int i3 = (c0 + Math.Min(3, group - 1)) * _dims;
-            nuint r0 = (nuint)(c0 * padded);
-            nuint r1 = (nuint)((c0 + Math.Min(1, group - 1)) * padded);
-            nuint r2 = (nuint)((c0 + Math.Min(2, group - 1)) * padded);
-            nuint r3 = (nuint)((c0 + Math.Min(3, group - 1)) * padded);
-            var m0 = new Vector<double>(double.NegativeInfinity);
-            var m1 = m0;
-            var m2 = m0;
-            var m3 = m0;
-            nuint offset = 0;
-            for (int b = 0; b < _blocks; b++)
-            {
-                nuint at = (nuint)b * width;
-                var start = Vector.LoadUnsafe(ref startRef, at);
-                Vector<double> s0 = start, s1 = start, s2 = start, s3 = start;
-                for (int j = 0; j < _dims; j++)
-                {
-                    var mu = Vector.LoadUnsafe(ref packed, offset);
-                    var inv = Vector.LoadUnsafe(ref packed, offset + width);
-                    offset += 2 * width;
-                    var t0 = (new Vector<double>(xs[i0 + j]) - mu) * inv;
-                    var t1 = (new Vector<double>(xs[i1 + j]) - mu) * inv;
-                    var t2 = (new Vector<double>(xs[i2 + j]) - mu) * inv;
-                    var t3 = (new Vector<double>(xs[i3 + j]) - mu) * inv;
-                    s0 -= t0 * t0;
-                    s1 -= t1 * t1;
-                    s2 -= t2 * t2;
-                    s3 -= t3 * t3;
-                }
-
-                // Short groups repeat their first rows; the duplicates write the same values.
-                s3.StoreUnsafe(ref termRef, r3 + at);
-                s2.StoreUnsafe(ref termRef, r2 + at);
-                s1.StoreUnsafe(ref termRef, r1 + at);
-                s0.StoreUnsafe(ref termRef, r0 + at);
-                m0 = Vector.Max(m0, s0);
-                m1 = Vector.Max(m1, s1);
-                m2 = Vector.Max(m2, s2);
-                m3 = Vector.Max(m3, s3);
-            }
-
-            for (int g = 0; g < group; g++)
-            {
-                var vMax = g switch { 0 => m0, 1 => m1, 2 => m2, _ => m3 };
-                double max = double.NegativeInfinity;
-                for (int i = 0; i < Width; i++)
-                {
-                    max = Math.Max(max, vMax[i]);
-                }
-
-                maxima[c0 + g] = max;
-            }
-        }
     }
 
     /// <summary>The first tiled pass for all points: each point's largest term (nothing stored).</summary>
@@ -448,7 +369,7 @@ internal sealed class PackedKernels
             int tileEnd = Math.Min(tile + TileBlocks, _blocks);
 
             // Four points per sweep over the tile, so every block of means and bandwidths is loaded once for the four
-            // (as in TermsAndMaxima); a short last group repeats its first point, whose duplicates give the same maxima.
+            // (as in LogSumBatch); a short last group repeats its first point, whose duplicates give the same maxima.
             for (int c0 = 0; c0 < n; c0 += 4)
             {
                 int group = Math.Min(4, n - c0);
@@ -511,7 +432,7 @@ internal sealed class PackedKernels
         }
     }
 
-    /// <summary>The second pass for one point of a large set: max + log Σ exp(term − max), terms recomputed.</summary>
+    /// <summary>The second pass for one point: max + log Σ exp(term − max), terms recomputed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
     private double SumTiledOne(double[] xs, int c, double max)
     {
@@ -542,28 +463,6 @@ internal sealed class PackedKernels
             if (Vector.GreaterThanAny(t, cut))
             {
                 acc += Vector.Exp(Vector.Max(t - vShift, vFloor));
-            }
-        }
-
-        return max + Math.Log(Vector.Sum(acc));
-    }
-
-    /// <summary>The second pass with a known maximum: max + log Σ exp(term − max) over blocks within the band.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Vector<T> code: not precompiled (its width is the machine's), so skip tier 0
-    private double SumExp(Span<double> terms, double max)
-    {
-        ref double termRef = ref MemoryMarshal.GetReference(terms);
-        nuint width = (nuint)Width;
-        var vShift = new Vector<double>(max);
-        var vCut = new Vector<double>(max - Band);
-        var vFloor = new Vector<double>(-60.0);
-        var acc = Vector<double>.Zero;
-        for (int b = 0; b < _blocks; b++)
-        {
-            var s = Vector.LoadUnsafe(ref termRef, (nuint)b * width);
-            if (Vector.GreaterThanAny(s, vCut))
-            {
-                acc += Vector.Exp(Vector.Max(s - vShift, vFloor));
             }
         }
 
