@@ -61,10 +61,10 @@ static int Usage()
               --mode in-process keeps this bench's settings (tiered compilation off).
 
           suite [--sampler tpe] [--trials 200] [--seeds 30] [--fn NAME[,NAME...]] [--jobs 1] [--set suite|heldout]
-                [--concurrency 1] [--objective-ms 0]
+                [--concurrency 1] [--objective-ms 0] [--lag 0]
               The broad quality suite (mirrors bench/tpe_quality_suite.py): 23 functions, one JSON line each with the
               median score over seeds (best value; two-objective: reference box area minus hypervolume). --jobs runs
-              seeds in parallel; --concurrency and --objective-ms as for quality.
+              seeds in parallel; --concurrency, --objective-ms and --lag as for quality.
 
         Samplers: tpe, tpe-fidelity (nRefineCandidates: 0, Optuna's sampling), tpe-c96, tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
         cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.

@@ -16,6 +16,12 @@ internal static class SuiteRunner
         int jobs = Math.Max(1, o.GetInt("jobs", 1));
         int concurrency = o.GetInt("concurrency", 1);
         int objectiveMs = o.GetInt("objective-ms", 0);
+        int lag = o.GetInt("lag", 0);
+        if (lag > 0 && concurrency > 1)
+        {
+            throw new BenchException("--lag and --concurrency are alternatives");
+        }
+
         var only = o.TryGet("fn")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var known = o.Get("set", "suite") switch
         {
@@ -34,7 +40,7 @@ internal static class SuiteRunner
         {
             var values = new double[seeds];
             Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = jobs }, seed =>
-                values[seed] = RunOne(name, sampler, seed, n, concurrency, objectiveMs));
+                values[seed] = RunOne(name, sampler, seed, n, concurrency, objectiveMs, lag));
             var line = new Dictionary<string, object?>
             {
                 ["sharptune"] = version,
@@ -46,6 +52,11 @@ internal static class SuiteRunner
             {
                 line["concurrency"] = concurrency;
                 line["objective_ms"] = objectiveMs;
+            }
+
+            if (lag > 0)
+            {
+                line["lag"] = lag;
             }
 
             var sorted = values.Order().ToArray();
@@ -128,7 +139,7 @@ internal static class SuiteRunner
         return 0;
     }
 
-    private static double RunOne(string name, string sampler, int seed, int n, int concurrency, int objectiveMs)
+    private static double RunOne(string name, string sampler, int seed, int n, int concurrency, int objectiveMs, int lag)
     {
         var options = new OptimizeOptions { NTrials = n, Concurrency = Math.Max(1, concurrency) };
         foreach (var (fn, objective) in SuiteFunctions.Single.Concat(SuiteFunctions.HeldOut))
@@ -139,7 +150,11 @@ internal static class SuiteRunner
             }
 
             var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
-            if (concurrency <= 1)
+            if (lag > 0)
+            {
+                RunLagged(n, lag, () => study.Ask(), t => objective(t), (t, v) => study.Tell(t, v));
+            }
+            else if (concurrency <= 1)
             {
                 study.Optimize(objective, nTrials: n);
             }
@@ -168,7 +183,11 @@ internal static class SuiteRunner
             Sampler = Registry.CreateSampler(sampler, seed),
             Directions = [StudyDirection.Minimize, StudyDirection.Minimize],
         });
-        if (concurrency <= 1)
+        if (lag > 0)
+        {
+            RunLagged(n, lag, () => mo.Ask(), multi, (t, v) => mo.Tell(t, v));
+        }
+        else if (concurrency <= 1)
         {
             mo.Optimize(multi, nTrials: n);
         }
@@ -189,5 +208,31 @@ internal static class SuiteRunner
         }
 
         return SuiteFunctions.HypervolumeGap(mo.GetTrials(TrialState.Complete).Select(t => t.Values!), reference);
+    }
+
+    /// <summary>
+    /// Deterministic emulation of <paramref name="lag"/> + 1 trials in flight (as <c>quality --lag</c>): each trial is
+    /// evaluated when asked and told after the next <paramref name="lag"/> asks, so the sampler always sees that many
+    /// RUNNING trials, with no thread timing involved.
+    /// </summary>
+    private static void RunLagged<T>(int n, int lag, Func<Trial> ask, Func<Trial, T> evaluate, Action<Trial, T> tell)
+    {
+        var inFlight = new Queue<(Trial Trial, T Value)>();
+        for (int i = 0; i < n; i++)
+        {
+            var trial = ask();
+            inFlight.Enqueue((trial, evaluate(trial)));
+            if (inFlight.Count > lag)
+            {
+                var (t, v) = inFlight.Dequeue();
+                tell(t, v);
+            }
+        }
+
+        while (inFlight.Count > 0)
+        {
+            var (t, v) = inFlight.Dequeue();
+            tell(t, v);
+        }
     }
 }
