@@ -3,9 +3,11 @@ integers, categoricals with 2-10 choices, conditional subspaces, two-objective) 
 seeds. bench/Sharptune.Bench (`suite` command) implements the same functions with the same parameter names, bounds,
 suggestion order and formulas, so both print comparable lines.
 
-Usage: PYTHONPATH=/path/to/optuna-5 python3 tpe_quality_suite.py SAMPLER N_TRIALS SEEDS [--fn a,b] [--jobs 2] [--first 0]
+Usage: PYTHONPATH=/path/to/optuna-5 python3 tpe_quality_suite.py SAMPLER N_TRIALS SEEDS [--fn a,b] [--jobs 2] [--first 0] [--lag 0]
        python3 tpe_quality_suite.py --check > check.json   (then: Sharptune.Bench suite-check check.json)
 SAMPLER: tpe (TPESampler(seed=s), Optuna 5's defaults) | random | cmaes
+--lag L emulates L + 1 trials in flight deterministically (ask/tell, each trial told L asks late), as
+Sharptune.Bench suite --lag does.
 Prints one JSON line per function: {"optuna":..., "sampler":..., "fn":..., "n":..., "median":..., "values":[...]}.
 The score is the best value (minimized); for two-objective functions it is the area of the reference box that the
 Pareto front of the COMPLETE trials does not dominate (box area minus hypervolume, lower is better)."""
@@ -367,16 +369,32 @@ def make(sampler, seed):
     raise SystemExit(f"unknown sampler {sampler}")
 
 
+def run_lagged(study, fn, n, lag):
+    """Deterministic emulation of lag + 1 trials in flight (as Sharptune.Bench's --lag): each trial is evaluated when
+    asked and told after the next lag asks, so the sampler always sees that many RUNNING trials."""
+    in_flight = []
+    for _ in range(n):
+        trial = study.ask()
+        in_flight.append((trial, fn(trial)))
+        if len(in_flight) > lag:
+            t, v = in_flight.pop(0)
+            study.tell(t, v)
+    for t, v in in_flight:
+        study.tell(t, v)
+
+
 def run_one(job):
-    sampler, name, n, seed = job
+    sampler, name, n, seed, lag = job
     fn = globals()[name]
-    if name in REFERENCE:
-        study = optuna.create_study(directions=["minimize", "minimize"], sampler=make(sampler, seed))
+    multi = name in REFERENCE
+    study = optuna.create_study(directions=["minimize", "minimize"] if multi else ["minimize"], sampler=make(sampler, seed))
+    if lag > 0:
+        run_lagged(study, fn, n, lag)
+    else:
         study.optimize(fn, n_trials=n)
+    if multi:
         pts = [tuple(t.values) for t in study.get_trials(states=[optuna.trial.TrialState.COMPLETE])]
         return hv_gap(pts, REFERENCE[name])
-    study = optuna.create_study(sampler=make(sampler, seed))
-    study.optimize(fn, n_trials=n)
     return study.best_value
 
 
@@ -408,13 +426,17 @@ def main():
     if "--jobs" in args:
         jobs = int(args[args.index("--jobs") + 1])
     first = int(args[args.index("--first") + 1]) if "--first" in args else 0
+    lag = int(args[args.index("--lag") + 1]) if "--lag" in args else 0
     extra = [rosenbrock4, rastrigin4]  # only on request (--fn), for the CMA-ES comparison
     names = [f.__name__ for f in FUNCTIONS + extra if (only is None and f not in extra) or (only is not None and f.__name__ in only)]
     with Pool(jobs) as pool:
         for name in names:
-            values = pool.map(run_one, [(sampler, name, n, s) for s in range(first, first + seeds)])
-            print(json.dumps({"optuna": optuna.__version__, "sampler": sampler, "fn": name, "n": n,
-                              "median": statistics.median(values), "values": values}), flush=True)
+            values = pool.map(run_one, [(sampler, name, n, s, lag) for s in range(first, first + seeds)])
+            line = {"optuna": optuna.__version__, "sampler": sampler, "fn": name, "n": n}
+            if lag > 0:
+                line["lag"] = lag
+            line.update({"median": statistics.median(values), "values": values})
+            print(json.dumps(line), flush=True)
 
 
 if __name__ == "__main__":

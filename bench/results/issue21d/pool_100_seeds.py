@@ -1,8 +1,12 @@
-"""Pools Optuna 5's TPE results over seeds 0-99 (30 seeds per file, from several runs) for the four functions whose
-30-seed median ratio exceeded 1.1, and compares them with Sharptune's 100-seed lines (Mann-Whitney U, two-sided).
-Run from the repository root: python3 bench/results/issue21d/pool_100_seeds.py (needs SciPy)."""
+"""Pools Optuna 5's TPE results over seeds 0-99 (several runs of 30 or 70 seeds each) and compares them with
+Sharptune's 100-seed lines: median ratio, two-sided Mann-Whitney U p, and Holm's adjustment of p over the functions
+of the table (the chance that any of them differs only by chance). Run from the repository root (needs SciPy):
+  python3 bench/results/issue21d/pool_100_seeds.py [SHARPTUNE_100.jsonl ...]
+Without arguments: the four functions whose 30-seed ratio exceeded 1.1, against the 100-seed lines of sessions 5-6."""
 import json
+import math
 import statistics
+import sys
 
 from scipy.stats import mannwhitneyu
 
@@ -11,34 +15,51 @@ OPTUNA = [  # (file, first seed)
     (R + "issue21/optuna_tpe.jsonl", 0), (R + "issue21/optuna_tpe2.jsonl", 0), (R + "issue21/optuna_tpe3.jsonl", 0),
     (R + "issue21/optuna_levy8_30.jsonl", 30), (R + "issue21d/optuna_levy8_hartmann6_seeds60-99.jsonl", 60),
     (R + "issue21d/optuna_hartmann6_seeds30-59.jsonl", 30), (R + "issue21d/optuna_step8_cond_models_seeds30-99.jsonl", 30),
+    (R + "issue21d/optuna_rest_seeds30-99.jsonl", 30),
 ]
-SHARPTUNE = [  # (file, label); seeds 0-99
-    (R + "issue21/sharptune_100.jsonl", "fidelity"),
-    (R + "issue21b/sharptune_tpe_refine72_100seeds.jsonl", "default"),
-]
+OFFSETS = {"cond_nested": 0.05}  # medians compared as distances to this function's lower bound, as suite_table.py does
 
 optuna = {}
 for path, first in OPTUNA:
-    for line in open(path):
+    try:
+        lines = open(path).readlines()
+    except FileNotFoundError:
+        continue
+    for line in lines:
         d = json.loads(line)
         for i, v in enumerate(d["values"]):
             optuna.setdefault(d["fn"], {})[first + i] = v
-mine = {}
-for path, label in SHARPTUNE:
+
+if len(sys.argv) > 1:
+    runs = [(path, path.rsplit("/", 1)[-1]) for path in sys.argv[1:]]
+    only = None
+else:
+    runs = [(R + "issue21b/sharptune_tpe_refine72_100seeds.jsonl", "default"), (R + "issue21/sharptune_100.jsonl", "fidelity")]
+    only = ["levy8", "hartmann6", "step8", "cond_models"]
+
+for path, label in runs:
+    rows = []
     for line in open(path):
         d = json.loads(line)
-        mine[(d["fn"], label)] = d["values"]
-        if d["fn"] == "step8":  # the refinement does not touch stepped floats: the default samples as the fidelity mode
-            mine[(d["fn"], "default")] = d["values"]
-
-print("| function | Optuna 5 median (seeds) | Sharptune mode | median | ratio | p |")
-print("|---|---:|---|---:|---:|---:|")
-for fn in ["levy8", "hartmann6", "step8", "cond_models"]:
-    o = [optuna[fn][s] for s in sorted(optuna[fn])]
-    for label in ["default", "fidelity"]:
-        v = mine.get((fn, label))
-        if v is None:
+        fn = d["fn"]
+        if (only and fn not in only) or fn not in optuna or len(optuna[fn]) < 100 or len(d["values"]) < 100:
             continue
-        ratio = statistics.median(v) / statistics.median(o)
-        p = mannwhitneyu(v, o).pvalue
-        print(f"| {fn} | {statistics.median(o):.4g} ({len(o)}) | {label} | {statistics.median(v):.4g} | {ratio:.2f}× | {p:.2f} |")
+        o = [optuna[fn][s] for s in sorted(optuna[fn])][:100]
+        v = d["values"][:100]
+        off = OFFSETS.get(fn, 0.0)
+        ratio = (statistics.median(v) + off) / (statistics.median(o) + off)
+        rows.append([fn, statistics.median(o), statistics.median(v), ratio, mannwhitneyu(v, o).pvalue])
+    # Holm: sort by p, multiply the i-th smallest by (m - i), keep the sequence non-decreasing, cap at 1.
+    m = len(rows)
+    running = 0.0
+    for i, row in enumerate(sorted(rows, key=lambda r: r[4])):
+        running = max(running, min(1.0, (m - i) * row[4]))
+        row.append(running)
+    print(f"\n{label} against Optuna 5, seeds 0-99 on both sides ({m} functions)\n")
+    print("| function | Sharptune median | Optuna 5 median | ratio | p | Holm p |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for fn, om, sm, ratio, p, holm in rows:
+        print(f"| {fn} | {sm:.4g} | {om:.4g} | {ratio:.2f}× | {p:.2f} | {holm:.2f} |")
+    if m:
+        gm = math.exp(sum(math.log(r[3]) for r in rows) / m)
+        print(f"| **geometric mean** ({m} functions) | | | **{gm:.2f}×** | | |")
