@@ -104,23 +104,7 @@ static int Quality(Options o)
             if (lag > 0)
             {
                 // Deterministic emulation of lag + 1 trials in flight: each trial is told after the next lag asks.
-                var inFlight = new Queue<(Trial Trial, double Value)>();
-                for (int i = 0; i < n; i++)
-                {
-                    var trial = study.Ask();
-                    inFlight.Enqueue((trial, objective(trial)));
-                    if (inFlight.Count > lag)
-                    {
-                        var (t, v) = inFlight.Dequeue();
-                        study.Tell(t, v);
-                    }
-                }
-
-                while (inFlight.Count > 0)
-                {
-                    var (t, v) = inFlight.Dequeue();
-                    study.Tell(t, v);
-                }
+                SuiteRunner.RunLagged(n, lag, () => study.Ask(), t => objective(t), (t, v) => study.Tell(t, v));
             }
             else if (concurrency <= 1)
             {

@@ -211,11 +211,11 @@ internal static class SuiteRunner
     }
 
     /// <summary>
-    /// Deterministic emulation of <paramref name="lag"/> + 1 trials in flight (as <c>quality --lag</c>): each trial is
+    /// Deterministic emulation of <paramref name="lag"/> + 1 trials in flight (<c>suite --lag</c> and <c>quality --lag</c>): each trial is
     /// evaluated when asked and told after the next <paramref name="lag"/> asks, so the sampler always sees that many
     /// RUNNING trials, with no thread timing involved.
     /// </summary>
-    private static void RunLagged<T>(int n, int lag, Func<Trial> ask, Func<Trial, T> evaluate, Action<Trial, T> tell)
+    internal static void RunLagged<T>(int n, int lag, Func<Trial> ask, Func<Trial, T> evaluate, Action<Trial, T> tell)
     {
         var inFlight = new Queue<(Trial Trial, T Value)>();
         for (int i = 0; i < n; i++)
