@@ -290,12 +290,12 @@ internal sealed class PackedKernels
     public int ArgMaxRatio(double[] xs, int n, ReadOnlySpan<double> logL, ReadOnlySpan<bool> inside)
     {
         // Only the maxima are kept: a few points are summed (their terms recomputed), the rest are skipped by the bound.
-        var maxima = new double[n];
+        var maxima = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 0, n);
         TiledMaxima(xs, n, maxima);
 
         // Upper bounds of the scores, visited in decreasing order (stable by index).
-        var bounds = new double[n];
-        var order = new int[n];
+        var bounds = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 1, n);
+        var order = TpeWorkspace.Ints(_workspace, TpeWorkspace.Argmax, 0, n);
         int count = 0;
         for (int c = 0; c < n; c++)
         {
@@ -356,8 +356,11 @@ internal sealed class PackedKernels
     private void TiledMaxima(double[] xs, int n, double[] maxima)
     {
         const int TileBlocks = 32;
-        var vmax = new Vector<double>[n];
-        Array.Fill(vmax, new Vector<double>(double.NegativeInfinity));
+
+        // Each point's running maxima, one vector per point.
+        var vmax = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 2, n * Width);
+        vmax.AsSpan(0, n * Width).Fill(double.NegativeInfinity);
+        ref double vmaxRef = ref MemoryMarshal.GetArrayDataReference(vmax);
         int dims = _dims;
         Span<Vector<double>> xb = stackalloc Vector<double>[4 * dims];
         ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
@@ -382,10 +385,14 @@ internal sealed class PackedKernels
                     }
                 }
 
-                var m0 = vmax[c0];
-                var m1 = vmax[c0 + Math.Min(1, group - 1)];
-                var m2 = vmax[c0 + Math.Min(2, group - 1)];
-                var m3 = vmax[c0 + Math.Min(3, group - 1)];
+                nuint at0 = (nuint)c0 * width;
+                nuint at1 = (nuint)(c0 + Math.Min(1, group - 1)) * width;
+                nuint at2 = (nuint)(c0 + Math.Min(2, group - 1)) * width;
+                nuint at3 = (nuint)(c0 + Math.Min(3, group - 1)) * width;
+                var m0 = Vector.LoadUnsafe(ref vmaxRef, at0);
+                var m1 = Vector.LoadUnsafe(ref vmaxRef, at1);
+                var m2 = Vector.LoadUnsafe(ref vmaxRef, at2);
+                var m3 = Vector.LoadUnsafe(ref vmaxRef, at3);
                 nuint offset = (nuint)tile * blockStride;
                 for (int b = tile; b < tileEnd; b++)
                 {
@@ -413,10 +420,10 @@ internal sealed class PackedKernels
                 }
 
                 // A short group's duplicates hold the same values as the point they repeat.
-                vmax[c0 + Math.Min(3, group - 1)] = m3;
-                vmax[c0 + Math.Min(2, group - 1)] = m2;
-                vmax[c0 + Math.Min(1, group - 1)] = m1;
-                vmax[c0] = m0;
+                m3.StoreUnsafe(ref vmaxRef, at3);
+                m2.StoreUnsafe(ref vmaxRef, at2);
+                m1.StoreUnsafe(ref vmaxRef, at1);
+                m0.StoreUnsafe(ref vmaxRef, at0);
             }
         }
 
@@ -425,7 +432,7 @@ internal sealed class PackedKernels
             double max = double.NegativeInfinity;
             for (int i = 0; i < Width; i++)
             {
-                max = Math.Max(max, vmax[c][i]);
+                max = Math.Max(max, vmax[(c * Width) + i]);
             }
 
             maxima[c] = max;

@@ -604,7 +604,7 @@ internal sealed class ParzenEstimator
 
         int nd = _dims.Length;
         var packed = _argMaxKernels ??= PackForArgMax();
-        var xs = new double[n * nd];
+        var xs = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 3, n * nd);
         var inside = new bool[n];
         for (int c = 0; c < n; c++)
         {

@@ -55,7 +55,12 @@ internal sealed class TpeWorkspace
     /// <summary>What drawing needs per kernel of a dimension (Φ(a), Φ(−b), mass).</summary>
     public const int Sampling = 15;
 
-    private const int RoleCount = 16;
+    /// <summary>
+    /// The acquisition argmax's scratch arrays (doubles: 0 maxima, 1 bounds, 2 vector maxima, 3 points; ints: 0 order).
+    /// </summary>
+    public const int Argmax = 16;
+
+    private const int RoleCount = 17;
 
     private readonly double[][][] _doubles = new double[RoleCount][][];
     private readonly int[][][] _ints = new int[RoleCount][][];
