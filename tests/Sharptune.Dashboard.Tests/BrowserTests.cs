@@ -49,9 +49,7 @@ public sealed class BrowserTests
 
         // The study page draws every plot with plotly.js and lists the trials.
         await page.ClickAsync($"#studies tr[data-study-id='{id}'] a");
-        await page.WaitForFunctionAsync(
-            "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
-            new WaitForFunctionOptions { Timeout = 30_000 });
+        await ChromiumSession.WaitForAllPlotsAsync(page, 30_000);
         string[] rendered = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#plots .card')).map(c => c.dataset.plot + '=' + c.dataset.rendered + ':' + (c.querySelector('.js-plotly-plot .main-svg') !== null))");
         Assert.Equal(
             new[] { "history", "importance", "intermediate", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline" }.Select(p => p + "=true:true"),
@@ -90,9 +88,7 @@ public sealed class BrowserTests
         // A multi-objective study: the Pareto front first, the other plots for the chosen objective.
         int multi = TestStudies.StudyId(storage, "multi");
         await page.GoToAsync(server.Url + $"#/studies/{multi}");
-        await page.WaitForFunctionAsync(
-            "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
-            new WaitForFunctionOptions { Timeout = 30_000 });
+        await ChromiumSession.WaitForAllPlotsAsync(page, 30_000);
         string[] multiPlots = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('#plots .card')).map(c => c.dataset.plot + '=' + c.dataset.rendered)");
         Assert.Equal(
             new[] { "pareto_front", "history", "importance", "parallel_coordinate", "contour", "slice", "edf", "rank", "timeline" }.Select(p => p + "=true"),

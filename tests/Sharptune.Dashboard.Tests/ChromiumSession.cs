@@ -47,6 +47,15 @@ internal sealed class ChromiumSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until a study page shows its nine plot cards, each rendered.</summary>
+    /// <param name="page">The page.</param>
+    /// <param name="timeoutMs">How long to wait.</param>
+    /// <param name="pollingMs">How often to check (null: on every animation frame).</param>
+    public static Task WaitForAllPlotsAsync(IPage page, int timeoutMs, int? pollingMs = null) =>
+        page.WaitForFunctionAsync(
+            "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
+            pollingMs is { } ms ? new WaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = ms } : new WaitForFunctionOptions { Timeout = timeoutMs });
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();

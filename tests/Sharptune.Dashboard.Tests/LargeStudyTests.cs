@@ -123,9 +123,7 @@ public sealed class LargeStudyTests
         var interactive = clock.Elapsed;
         var cpuAfter = CpuSeconds(browserPid);
         double serverCpu = cpuAfter.Server - cpuBefore.Server, browserCpu = cpuAfter.Browser - cpuBefore.Browser;
-        await page.WaitForFunctionAsync(
-            "() => document.querySelectorAll('#plots .card').length === 9 && Array.from(document.querySelectorAll('#plots .card')).every(c => c.dataset.rendered)",
-            new WaitForFunctionOptions { Timeout = 120_000, PollingInterval = 20 });
+        await ChromiumSession.WaitForAllPlotsAsync(page, 120_000, pollingMs: 20);
         var allPlots = clock.Elapsed;
         string report = $"{n} trials: first plot and table after {interactive.TotalSeconds:F2} s wall ({serverCpu:F2} s CPU in the server, {browserCpu:F2} s CPU in chromium, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}), all 9 plots after {allPlots.TotalSeconds:F2} s wall";
         TestContext.Current.SendDiagnosticMessage(report);
