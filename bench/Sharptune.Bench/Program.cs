@@ -43,7 +43,7 @@ static int Usage()
               trial RUNNING that long after its suggestions (so parallel workers really overlap).
               --lag L emulates L + 1 trials in flight deterministically (ask/tell, each trial told L asks late).
           speed WORKLOAD [--repeat 1]
-              WORKLOAD: random | tpe | tpe-fidelity (nRefineCandidates: 0) | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | gp | all
+              WORKLOAD: random | tpe | tpe-fidelity (nRefineCandidates: 0) | tpe-independent (multivariate: false) | tpe-mv | sqlite | journal | nsga2 | tpe-mo | cmaes | gp | all
               Prints: version, workload, trials, total seconds, ms per trial (the first repeat includes JIT).
           scale [--sampler tpe] [--trials 10000] [--at 1000,2000,5000,10000] [--window 100] [--seed 0]
               Per-trial wall and CPU time (ask + 5 suggestions + tell on sphere5), averaged over the window before each
@@ -168,12 +168,14 @@ static int Speed(Options o)
     string[] all = ["random", "tpe", "tpe-mv", "sqlite", "journal", "nsga2", "tpe-mo", "cmaes"];
     var workloads = workload == "all" ? all : [workload];
     int status = 0;
+    using var jitLog = JitLog.StartFromEnvironment();
     foreach (string w in workloads)
     {
         try
         {
             for (int r = 0; r < repeat; r++)
             {
+                jitLog?.Mark($"{w} repeat {r + 1}");
                 RunWorkload(w);
             }
         }
@@ -194,6 +196,7 @@ static void RunWorkload(string w)
     {
         case "random": Run("random-sphere5", "random", 10000, "memory", tmp); break;
         case "tpe": Run("tpe-sphere5", "tpe", 1000, "memory", tmp); break;
+        case "tpe-independent": Run("tpe-independent-sphere5", "tpe-independent", 1000, "memory", tmp); break;
         case "tpe-fidelity": Run("tpe-fidelity-sphere5", "tpe-fidelity", 1000, "memory", tmp); break;
         case "tpe-mv": Run("tpe-multivariate-sphere5", "tpe-mv", 1000, "memory", tmp); break;
         case "sqlite": Run("random-sphere5-sqlite", "random", 1000, "sqlite", tmp); break;

@@ -293,8 +293,9 @@ public class TpeSamplerTests
     [Fact]
     public void RefinementStaysOffWhileOtherTrialsRun()
     {
-        // The same history and seed with and without the refinement: alone, the refined point differs from Optuna's;
-        // with another trial in flight (a worker elsewhere), both samplers draw the very same point.
+        // The same history and seed with and without the refinement: alone, the refined point differs from Optuna's
+        // (for most seeds: the refinement may keep the first choice); with another trial in flight (a worker
+        // elsewhere), both samplers draw the very same point for every seed.
         var rng = new Random(3);
         var history = Enumerable.Range(0, 20).Select(_ =>
         {
@@ -302,9 +303,9 @@ public class TpeSamplerTests
             return Finished(p.Values.Sum(v => Math.Pow((double)v! - 0.3, 2)), p);
         }).ToList();
 
-        double[] Next(int nRefineCandidates, bool otherRunning)
+        double[] Next(int seed, int nRefineCandidates, bool otherRunning)
         {
-            var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 5, nRefineCandidates: nRefineCandidates) });
+            var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: seed, nRefineCandidates: nRefineCandidates) });
             foreach (var t in history)
             {
                 study.AddTrial(t);
@@ -319,8 +320,10 @@ public class TpeSamplerTests
             return [trial.SuggestFloat("x0", 0, 1), trial.SuggestFloat("x1", 0, 1), trial.SuggestFloat("x2", 0, 1)];
         }
 
-        Assert.NotEqual(Next(0, otherRunning: false), Next(TpeSampler.DefaultRefineCandidates, otherRunning: false));
-        Assert.Equal(Next(0, otherRunning: true), Next(TpeSampler.DefaultRefineCandidates, otherRunning: true));
+        int[] seeds = [1, 2, 3, 4, 5];
+        int refined = seeds.Count(seed => !Next(seed, 0, otherRunning: false).SequenceEqual(Next(seed, TpeSampler.DefaultRefineCandidates, otherRunning: false)));
+        Assert.InRange(refined, 3, 5);
+        Assert.All(seeds, seed => Assert.Equal(Next(seed, 0, otherRunning: true), Next(seed, TpeSampler.DefaultRefineCandidates, otherRunning: true)));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using MathNet.Numerics.Distributions;
 
 namespace Sharptune.Samplers.Tpe;
 
@@ -131,6 +132,12 @@ internal sealed class ParzenEstimator
 {
     /// <summary>The smallest bandwidth without the magic clip.</summary>
     public const double Eps = 1e-12;
+
+    /// <summary>log 0.25: kernels with at least this share of their mass inside the bounds are sampled by rejection.</summary>
+    private const double LogRejectionMass = -1.3862943611198906;
+
+    /// <summary>Draws a rejection-sampled kernel makes before it inverts the truncated CDF instead.</summary>
+    private const int MaxRejections = 64;
 
     private readonly TpeDimension[] _dims;
     private readonly TpeWorkspace? _workspace;
@@ -527,15 +534,33 @@ internal sealed class ParzenEstimator
                 var sigma = _sigma[d]!;
                 var logNorm = _logNorm[d]!;
                 var sampling = _sampling[d];
+
+                // A kernel holding most of its mass inside the bounds draws from the untruncated normal (MathNet's
+                // sampler) and rejects draws outside: the same distribution as Optuna's inverse CDF, at a fraction of
+                // its cost in a fresh process, where MathNet's ErfcInv runs as tier-0 code for the first thousand
+                // trials. A bandwidth never exceeds the range, so at least 34 % of a kernel's mass is inside and a
+                // draw takes under three tries on average; any other kernel inverts the truncated CDF.
                 for (int c = 0; c < count; c++)
                 {
                     int k = active[c];
-                    double u = rng.NextDouble();
                     double a = (dim.AdaptedLow - mu[k]) / sigma[k];
                     double b = (dim.AdaptedHigh - mu[k]) / sigma[k];
-                    double z = sampling is not null && !double.IsNaN(sampling[3 * k])
-                        ? TruncatedNormal.PpfLinear(u, a, b, sampling[3 * k], sampling[(3 * k) + 1], sampling[(3 * k) + 2])
-                        : TruncatedNormal.Ppf(u, a, b, logNorm[k]);
+                    bool drawn = logNorm[k] >= LogRejectionMass && a < b;
+                    double z = drawn ? Normal.Sample(rng, 0.0, 1.0) : 0.0;
+                    for (int tries = 1; drawn && (z < a || z > b); tries++)
+                    {
+                        drawn = tries < MaxRejections;
+                        z = Normal.Sample(rng, 0.0, 1.0);
+                    }
+
+                    if (!drawn)
+                    {
+                        double u = rng.NextDouble();
+                        z = sampling is not null && !double.IsNaN(sampling[3 * k])
+                            ? TruncatedNormal.PpfLinear(u, a, b, sampling[3 * k], sampling[(3 * k) + 1], sampling[(3 * k) + 2])
+                            : TruncatedNormal.Ppf(u, a, b, logNorm[k]);
+                    }
+
                     double t = Math.Clamp((z * sigma[k]) + mu[k], dim.AdaptedLow, dim.AdaptedHigh);
                     values[c] = dim.Untransform(t);
                 }

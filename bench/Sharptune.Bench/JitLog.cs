@@ -1,0 +1,89 @@
+using System.Diagnostics.Tracing;
+using System.Globalization;
+
+namespace Sharptune.Bench;
+
+/// <summary>
+/// Lists the methods the JIT compiles while a workload runs (SHARPTUNE_BENCH_JITLOG=FILE): one tab-separated line per
+/// compilation with the milliseconds since the listener started, the optimization tier and the method's name. It
+/// shows which code a fresh process compiles, at which tier, and for how long the runtime keeps re-compiling.
+/// </summary>
+internal sealed class JitLog : EventListener
+{
+    private const EventKeywords JitKeyword = (EventKeywords)0x10;
+    private readonly StreamWriter writer;
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly Lock gate = new();
+
+    private JitLog(string path)
+    {
+        writer = new StreamWriter(path) { AutoFlush = false };
+    }
+
+    /// <summary>Starts the listener when SHARPTUNE_BENCH_JITLOG names a file; otherwise returns null.</summary>
+    public static JitLog? StartFromEnvironment()
+    {
+        string? path = Environment.GetEnvironmentVariable("SHARPTUNE_BENCH_JITLOG");
+        return string.IsNullOrEmpty(path) ? null : new JitLog(path);
+    }
+
+    /// <summary>Writes a marker line (e.g. the start of a repeat).</summary>
+    public void Mark(string text)
+    {
+        lock (gate)
+        {
+            writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\t#\t{text}");
+        }
+    }
+
+    protected override void OnEventSourceCreated(EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, EventLevel.Verbose, JitKeyword);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        if (e.EventName is null || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || e.Payload is null)
+        {
+            return;
+        }
+
+        int flags = Convert.ToInt32(e.Payload[e.PayloadNames!.IndexOf("MethodFlags")], CultureInfo.InvariantCulture);
+        // MethodFlags bits 7 and up hold the runtime's OptimizationTier (eventtrace.h): the names below are its values.
+        string tier = ((flags >> 7) & 0x7) switch
+        {
+            1 => "minopt",
+            2 => "optimized",
+            3 => "tier0",
+            4 => "tier1",
+            5 => "tier1-osr",
+            6 => "tier0-instr",
+            7 => "tier1-instr",
+            _ => $"tier-{flags >> 7}",
+        };
+        if ((flags & 0x40) != 0)
+        {
+            // The method had ReadyToRun code that the runtime rejected.
+            tier += "(r2r-rejected)";
+        }
+
+        string ns = (string)e.Payload[e.PayloadNames.IndexOf("MethodNamespace")]!;
+        string name = (string)e.Payload[e.PayloadNames.IndexOf("MethodName")]!;
+        lock (gate)
+        {
+            writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\t{tier}\t{ns}::{name}");
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        lock (gate)
+        {
+            writer.Dispose();
+        }
+    }
+}
