@@ -105,19 +105,30 @@ internal sealed class CandidateSet
     /// <param name="dimensions">The number of dimensions.</param>
     /// <param name="count">The number of points.</param>
     public CandidateSet(int dimensions, int count)
+        : this(dimensions, count, null, 0)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="CandidateSet"/> class over a workspace's arrays.</summary>
+    /// <param name="dimensions">The number of dimensions.</param>
+    /// <param name="count">The number of points.</param>
+    /// <param name="workspace">The workspace whose <see cref="TpeWorkspace.Candidates"/> arrays hold the values (their
+    /// length may exceed <paramref name="count"/>), or <see langword="null"/> for new arrays.</param>
+    /// <param name="slot">Which candidate slot of the workspace.</param>
+    public CandidateSet(int dimensions, int count, TpeWorkspace? workspace, int slot)
     {
         Count = count;
         Values = new double[dimensions][];
         for (int d = 0; d < dimensions; d++)
         {
-            Values[d] = new double[count];
+            Values[d] = TpeWorkspace.Doubles(workspace, TpeWorkspace.Candidates, (slot * dimensions) + d, count);
         }
     }
 
     /// <summary>Gets the number of points.</summary>
     public int Count { get; }
 
-    /// <summary>Gets the internal values, indexed [dimension][point].</summary>
+    /// <summary>Gets the internal values, indexed [dimension][point] (points from <see cref="Count"/> on are not part of the set).</summary>
     public double[][] Values { get; }
 }
 
@@ -484,11 +495,20 @@ internal sealed class ParzenEstimator
     /// <param name="rng">The generator.</param>
     /// <param name="count">The number of points.</param>
     /// <returns>The points, in internal representation.</returns>
+    public CandidateSet Sample(Random rng, int count) => Sample(rng, count, -1);
+
+    /// <summary>Draws points from the mixture into one of the workspace's candidate slots.</summary>
+    /// <param name="rng">The generator.</param>
+    /// <param name="count">The number of points.</param>
+    /// <param name="slot">The workspace slot (<see cref="TpeWorkspace.Candidates"/>) that holds the points until the
+    /// next draw into it; −1 for new arrays.</param>
+    /// <returns>The points, in internal representation.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
-    public CandidateSet Sample(Random rng, int count)
+    public CandidateSet Sample(Random rng, int count, int slot)
     {
-        var result = new CandidateSet(_dims.Length, count);
-        var active = new int[count];
+        var workspace = slot >= 0 ? _workspace : null;
+        var result = new CandidateSet(_dims.Length, count, workspace, Math.Max(slot, 0));
+        var active = TpeWorkspace.Ints(workspace, TpeWorkspace.Candidates, Math.Max(slot, 0), count);
         int last = KernelCount - 1;
         var cumulative = _cumulativeWeights.AsSpan(0, KernelCount);
         for (int c = 0; c < count; c++)
@@ -732,7 +752,7 @@ internal sealed class ParzenEstimator
         if (!anyTable && continuousCount > 0)
         {
             // Every dimension is continuous: all points share the kernel constants, so evaluate them in batches.
-            var xs = new double[n * continuousCount];
+            var xs = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Scores, 2, n * continuousCount);
             var inside = new bool[n];
             for (int c = 0; c < n; c++)
             {

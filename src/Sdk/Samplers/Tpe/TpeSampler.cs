@@ -424,8 +424,8 @@ public sealed class TpeSampler : ISampler
 
         LastObservationCounts = (below.KernelCount - 1, above.KernelCount - 1);
         // The candidate maximizing log l(x) − log g(x), the first on ties.
-        var candidates = below.Sample(_rng, NEiCandidates);
-        var logL = new double[candidates.Count];
+        var candidates = below.Sample(_rng, NEiCandidates, slot: 0);
+        var logL = _belowWorkspace.Doubles(TpeWorkspace.Scores, 0, candidates.Count).AsSpan(0, candidates.Count);
         below.LogPdf(candidates, logL);
         int best = above.ArgMaxRatio(candidates, logL);
         var chosen = candidates;
@@ -434,18 +434,18 @@ public sealed class TpeSampler : ISampler
             // Refinement: the chosen point (first, so it wins ties) and more draws of l(x) with its categorical and
             // discrete values (which often decide the structure, as a number of layers does); the acquisition picks
             // among them, so only continuous parameters move.
-            var refine = below.Sample(_rng, NRefineCandidates + 1);
+            var refine = below.Sample(_rng, NRefineCandidates + 1, slot: 1);
             for (int d = 0; d < nd; d++)
             {
                 var column = refine.Values[d];
                 column[0] = candidates.Values[d][best];
                 if (dims[d].Kind != KernelKind.Continuous)
                 {
-                    Array.Fill(column, column[0]);
+                    column.AsSpan(0, refine.Count).Fill(column[0]);
                 }
             }
 
-            var refineLogL = new double[refine.Count];
+            var refineLogL = _belowWorkspace.Doubles(TpeWorkspace.Scores, 1, refine.Count).AsSpan(0, refine.Count);
             below.LogPdf(refine, refineLogL);
             best = above.ArgMaxRatio(refine, refineLogL);
             chosen = refine;

@@ -60,7 +60,16 @@ internal sealed class TpeWorkspace
     /// </summary>
     public const int Argmax = 16;
 
-    private const int RoleCount = 17;
+    /// <summary>
+    /// Drawn candidate points (doubles: slot × dimensions + dimension, the values; ints: slot, each point's kernel).
+    /// Slot 0 holds the acquisition's candidates and slot 1 the refinement's, which are alive at the same time.
+    /// </summary>
+    public const int Candidates = 17;
+
+    /// <summary>Per-point scratch (doubles: 0 and 1, log l(x) of candidate slot 0 and 1; 2, transformed points of LogPdf).</summary>
+    public const int Scores = 18;
+
+    private const int RoleCount = 19;
 
     private readonly double[][][] _doubles = new double[RoleCount][][];
     private readonly int[][][] _ints = new int[RoleCount][][];
