@@ -11,6 +11,8 @@ namespace Sharptune.Bench;
 internal sealed class JitLog : EventListener
 {
     private const EventKeywords JitKeyword = (EventKeywords)0x10;
+    private const EventKeywords TieredCompilationKeyword = (EventKeywords)0x1000000000;
+    private const EventKeywords CompilationDiagnosticKeyword = (EventKeywords)0x2000000000;
     private readonly StreamWriter writer;
     private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Lock gate = new();
@@ -40,13 +42,41 @@ internal sealed class JitLog : EventListener
     {
         if (source.Name == "Microsoft-Windows-DotNETRuntime")
         {
-            EnableEvents(source, EventLevel.Verbose, JitKeyword);
+            EnableEvents(source, EventLevel.Verbose, JitKeyword | TieredCompilationKeyword | CompilationDiagnosticKeyword);
         }
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (e.EventName is null || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || e.Payload is null)
+        if (e.EventName is null || e.Payload is null)
+        {
+            return;
+        }
+
+        if (e.EventName.StartsWith("R2RGetEntryPoint", StringComparison.Ordinal) && !e.EventName.Contains("Start", StringComparison.Ordinal))
+        {
+            // A precompiled method called for the first time: it also restarts the runtime's tiering delay.
+            string owner = (string)e.Payload[e.PayloadNames!.IndexOf("MethodNamespace")]!;
+            string method = (string)e.Payload[e.PayloadNames.IndexOf("MethodName")]!;
+            lock (gate)
+            {
+                writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\tr2r\t{owner}::{method}");
+            }
+
+            return;
+        }
+
+        if (e.EventName.StartsWith("TieredCompilation", StringComparison.Ordinal))
+        {
+            lock (gate)
+            {
+                writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\ttiering\t{e.EventName}");
+            }
+
+            return;
+        }
+
+        if (!e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal))
         {
             return;
         }

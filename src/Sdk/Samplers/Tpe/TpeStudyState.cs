@@ -38,6 +38,7 @@ internal sealed class TpeStudyState
     private int _splitVersion = -1;
     private int _lastRefreshFor = -1;
     private bool[] _isBelow = [];
+    private int _isBelowCount;
     private int[] _below = [];
 
     /// <summary>Initializes a new instance of the <see cref="TpeStudyState"/> class.</summary>
@@ -82,7 +83,7 @@ internal sealed class TpeStudyState
     public ReadOnlySpan<int> Below => _below;
 
     /// <summary>Gets, by trial number, whether the trial is in the below set of the last split.</summary>
-    public ReadOnlySpan<bool> IsBelow => _isBelow;
+    public ReadOnlySpan<bool> IsBelow => _isBelow.AsSpan(0, _isBelowCount);
 
     /// <summary>Learns, from the study's history, the trials that finished since the previous call.</summary>
     /// <param name="currentNumber">The trial being sampled (RUNNING, not read and not listed in <see cref="Running"/>), or −1.</param>
@@ -353,8 +354,20 @@ internal sealed class TpeStudyState
         }
 
         below.Sort();
+
+        // The table of the previous split is cleared and reused (grown by doubling), not allocated for every split.
+        foreach (int number in _below)
+        {
+            _isBelow[number] = false;
+        }
+
+        if (_isBelow.Length < KnownTrials)
+        {
+            Array.Resize(ref _isBelow, Math.Max(KnownTrials, 2 * _isBelow.Length));
+        }
+
+        _isBelowCount = KnownTrials;
         _below = [.. below];
-        _isBelow = new bool[KnownTrials];
         foreach (int number in _below)
         {
             _isBelow[number] = true;
