@@ -612,8 +612,8 @@ internal sealed class ParzenEstimator
     /// <summary>
     /// Returns the index of the point maximizing <c>logL[c] − log p(point c)</c> under this mixture (the TPE
     /// acquisition log l − log g): the first on ties, NaN scores ignored, 0 when no score is a number. Equivalent to
-    /// <see cref="LogPdf"/> followed by an argmax; when every dimension is continuous, points that cannot win are
-    /// not summed (see <see cref="PackedKernels.ArgMaxRatio"/>).
+    /// <see cref="LogPdf"/> followed by an argmax, which it is for one dimension; when two or more dimensions are all
+    /// continuous, points that cannot win are not summed (see <see cref="PackedKernels.ArgMaxRatio"/>).
     /// </summary>
     /// <param name="points">The points (inside the space).</param>
     /// <param name="logL">The other density's log at each point.</param>
@@ -628,9 +628,11 @@ internal sealed class ParzenEstimator
             allContinuous &= dim.Kind == KernelKind.Continuous;
         }
 
-        if (!allContinuous || !Vector.IsHardwareAccelerated)
+        // In one dimension tens of kernels overlap at any point, so a point's largest term bounds its score too
+        // loosely to skip it (82-93 % of the points were summed): the batched evaluation of every point is faster.
+        if (!allContinuous || !Vector.IsHardwareAccelerated || _dims.Length == 1)
         {
-            var logG = new double[n];
+            var logG = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Scores, 3, n).AsSpan(0, n);
             LogPdf(points, logG);
             int best = 0;
             double bestScore = double.NegativeInfinity;

@@ -66,7 +66,10 @@ internal sealed class TpeWorkspace
     /// </summary>
     public const int Candidates = 17;
 
-    /// <summary>Per-point scratch (doubles: 0 and 1, log l(x) of candidate slot 0 and 1; 2, transformed points of LogPdf).</summary>
+    /// <summary>
+    /// Per-point scratch (doubles: 0 and 1, log l(x) of candidate slot 0 and 1; 2, transformed points of LogPdf; 3, the
+    /// log-densities of an argmax evaluated in full).
+    /// </summary>
     public const int Scores = 18;
 
     private const int RoleCount = 19;
