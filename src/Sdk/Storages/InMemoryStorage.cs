@@ -277,6 +277,11 @@ public sealed class InMemoryStorage : IStorage
             if (state.IsFinished())
             {
                 trial.DatetimeComplete = DateTime.UtcNow;
+
+                // The finished trial's parameters never change again: keep them compactly, sharing the layout of the
+                // previous finished trial when it is the same.
+                trial.Params.Compact(study.LastFinishedParams);
+                study.LastFinishedParams = trial.Params;
             }
 
             trial.Frozen = null;
@@ -533,6 +538,9 @@ public sealed class InMemoryStorage : IStorage
         public List<TrialRecord> Trials { get; } = [];
 
         public Dictionary<string, Distribution> ParamDistributions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets or sets the parameters of the trial that finished last, whose layout the next one may share.</summary>
+        public ParamTable? LastFinishedParams { get; set; }
 
         public int? BestTrialId { get; set; }
 
