@@ -290,7 +290,7 @@ public class TpeDifferentialTests
                 double[][] Obs(int count) => dims.Select(d => Enumerable.Range(0, count + 1).Select(_ => d.AdaptedLow + ((d.AdaptedHigh - d.AdaptedLow) * Math.Pow(rng.NextDouble(), 2))).ToArray()).ToArray();
                 var settings = new ParzenSettings(1.0, true, false);
                 var l = new ParzenEstimator(dims, Math.Min(m, 25), Obs(Math.Min(m, 25)), Enumerable.Repeat(1.0, Math.Min(m, 25)).ToArray(), settings);
-                var g = new ParzenEstimator(dims, m, Obs(m), TpeSampler.DefaultWeights(m), settings, forSampling: false);
+                var g = new ParzenEstimator(dims, m, Obs(m), TpeSampler.DefaultWeights(m), settings);
                 for (int round = 0; round < 20; round++)
                 {
                     var candidates = l.Sample(rng, 24);

@@ -11,9 +11,6 @@ internal sealed class ParamColumn
     private double[] _values = [];
     private double[] _cacheSigma = [];
     private CacheEntry[] _cache = [];
-    private double[] _cachePhiA = [];
-    private double[] _cachePhiNegB = [];
-    private double[] _cacheMass = [];
     private double _cacheLow = double.NaN;
     private double _cacheHigh = double.NaN;
 
@@ -81,9 +78,6 @@ internal sealed class ParamColumn
     {
         _cacheSigma[number] = sigma;
         _cache[number] = new CacheEntry(TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm, kc.LogNorm, kc.ScaledInvSigma);
-        _cachePhiA[number] = kc.PhiA;
-        _cachePhiNegB[number] = kc.PhiNegB;
-        _cacheMass[number] = kc.Mass;
     }
 
     /// <summary>
@@ -106,7 +100,6 @@ internal sealed class ParamColumn
         var inv = target.ScaledInvSigma;
         var baseLog = target.BaseLog;
         bool continuous = target.Continuous;
-        var sampling = target.Sampling;
         for (int k = 0; k < numbers.Length; k++)
         {
             int number = numbers[k];
@@ -122,17 +115,9 @@ internal sealed class ParamColumn
             }
 
             ref var e = ref cache[number];
-            double ln = e.LogNorm;
+            logNorm[k] = e.LogNorm;
             inv[k] = e.Inv;
-            baseLog[k] -= continuous ? e.LogConst : ln;
-            if (sampling is not null)
-            {
-                // Only an estimator that draws points needs the masses themselves.
-                logNorm[k] = ln;
-                sampling[3 * k] = _cachePhiA[number];
-                sampling[(3 * k) + 1] = _cachePhiNegB[number];
-                sampling[(3 * k) + 2] = _cacheMass[number];
-            }
+            baseLog[k] -= continuous ? e.LogConst : e.LogNorm;
         }
     }
 
@@ -148,9 +133,6 @@ internal sealed class ParamColumn
         Array.Resize(ref _values, capacity);
         Array.Resize(ref _cacheSigma, capacity);
         Array.Resize(ref _cache, capacity);
-        Array.Resize(ref _cachePhiA, capacity);
-        Array.Resize(ref _cachePhiNegB, capacity);
-        Array.Resize(ref _cacheMass, capacity);
         _values.AsSpan(old).Fill(double.NaN);
         _cacheSigma.AsSpan(old).Fill(double.NaN);
     }

@@ -46,8 +46,7 @@ internal interface IKernelHints
 /// <param name="ScaledInvSigma">√½ / sigma.</param>
 /// <param name="BaseLog">The per-kernel constant term, reduced by each kernel's normalization.</param>
 /// <param name="Continuous">Whether the dimension is continuous (density) rather than discrete (mass).</param>
-/// <param name="Sampling">When the estimator draws points: Φ(a), Φ(−b) and the mass of each kernel, three per kernel.</param>
-internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledInvSigma, double[] BaseLog, bool Continuous, double[]? Sampling)
+internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledInvSigma, double[] BaseLog, bool Continuous)
 {
     /// <summary>Stores the constants of kernel <paramref name="k"/>.</summary>
     /// <param name="k">The kernel index.</param>
@@ -57,12 +56,6 @@ internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledIn
         LogNorm[k] = kc.LogNorm;
         ScaledInvSigma[k] = kc.ScaledInvSigma;
         BaseLog[k] -= Continuous ? TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm : kc.LogNorm;
-        if (Sampling is { } sampling)
-        {
-            sampling[3 * k] = kc.PhiA;
-            sampling[(3 * k) + 1] = kc.PhiNegB;
-            sampling[(3 * k) + 2] = kc.Mass;
-        }
     }
 }
 
@@ -70,10 +63,7 @@ internal readonly record struct KernelTarget(double[] LogNorm, double[] ScaledIn
 /// <param name="LogNorm">log(Φ(b) − Φ(a)), the truncation mass.</param>
 /// <param name="LogSigma">log(sigma).</param>
 /// <param name="ScaledInvSigma">√½ / sigma, so that the Gaussian exponent is −((x − mu) · ScaledInvSigma)².</param>
-/// <param name="PhiA">Φ(a), or NaN when a ≤ −30 or b ≥ 30 (draws then use the log-space inverse).</param>
-/// <param name="PhiNegB">Φ(−b), or NaN likewise.</param>
-/// <param name="Mass">Φ(b) − Φ(a), or NaN likewise.</param>
-internal readonly record struct KernelConstants(double LogNorm, double LogSigma, double ScaledInvSigma, double PhiA, double PhiNegB, double Mass)
+internal readonly record struct KernelConstants(double LogNorm, double LogSigma, double ScaledInvSigma)
 {
     /// <summary>Computes the constants of a kernel.</summary>
     /// <param name="mu">The mean.</param>
@@ -91,10 +81,10 @@ internal readonly record struct KernelConstants(double LogNorm, double LogSigma,
             double logNorm = a <= 0 && b > 0
                 ? MathNet.Numerics.SpecialFunctions.Log1p(-phiA - phiNegB) // the central case of LogGaussMass
                 : TruncatedNormal.LogGaussMass(a, b);
-            return new(logNorm, logSigma, inv, phiA, phiNegB, Math.Exp(logNorm));
+            return new(logNorm, logSigma, inv);
         }
 
-        return new(TruncatedNormal.LogGaussMass(a, b), logSigma, inv, double.NaN, double.NaN, double.NaN);
+        return new(TruncatedNormal.LogGaussMass(a, b), logSigma, inv);
     }
 }
 
@@ -162,8 +152,6 @@ internal sealed class ParzenEstimator
     private readonly double[]?[] _probs;
     private readonly double[]?[] _logProbs;
     private readonly int[]?[] _order;
-    private readonly double[]?[] _sampling;
-    private readonly bool _forSampling;
     private PackedKernels? _argMaxKernels;
     private readonly int _firstContinuous = -1;
 
@@ -178,11 +166,9 @@ internal sealed class ParzenEstimator
     /// <param name="settings">The estimator options.</param>
     /// <param name="hints">Optional sort orders and constant cache.</param>
     /// <param name="workspace">Optional reusable arrays.</param>
-    /// <param name="forSampling">Whether points will be drawn (keeps what the inverse CDF needs per kernel).</param>
-    public ParzenEstimator(TpeDimension[] dims, int observationCount, double[][] observations, ReadOnlySpan<double> weights, ParzenSettings settings, IKernelHints? hints = null, TpeWorkspace? workspace = null, bool forSampling = true)
+    public ParzenEstimator(TpeDimension[] dims, int observationCount, double[][] observations, ReadOnlySpan<double> weights, ParzenSettings settings, IKernelHints? hints = null, TpeWorkspace? workspace = null)
     {
         _dims = dims;
-        _forSampling = forSampling;
         _workspace = workspace;
         int m = observationCount;
         int kernels = m == 0 ? 1 : m + 1;
@@ -235,7 +221,6 @@ internal sealed class ParzenEstimator
         _probs = new double[nd][];
         _logProbs = new double[nd][];
         _order = new int[nd][];
-        _sampling = new double[nd][];
         for (int d = 0; d < nd; d++)
         {
             if (dims[d].Kind == KernelKind.Continuous)
@@ -469,9 +454,7 @@ internal sealed class ParzenEstimator
 
         var logNorm = TpeWorkspace.Doubles(_workspace, TpeWorkspace.LogNorm, d, kernels);
         var inv = TpeWorkspace.Doubles(_workspace, TpeWorkspace.ScaledInv, d, kernels);
-        var sampling = _forSampling ? TpeWorkspace.Doubles(_workspace, TpeWorkspace.Sampling, d, 3 * kernels) : null;
-        _sampling[d] = sampling;
-        var target = new KernelTarget(logNorm, inv, _baseLog, dim.Kind == KernelKind.Continuous, sampling);
+        var target = new KernelTarget(logNorm, inv, _baseLog, dim.Kind == KernelKind.Continuous);
         if (hints is not null && m > 0)
         {
             hints.FillConstants(d, mu.AsSpan(0, m), sigma.AsSpan(0, m), low, high, target);
@@ -553,7 +536,6 @@ internal sealed class ParzenEstimator
                 var mu = _mu[d]!;
                 var sigma = _sigma[d]!;
                 var logNorm = _logNorm[d]!;
-                var sampling = _sampling[d];
 
                 // A kernel holding most of its mass inside the bounds draws from the untruncated normal (MathNet's
                 // sampler) and rejects draws outside: the same distribution as Optuna's inverse CDF, at a fraction of
@@ -575,10 +557,7 @@ internal sealed class ParzenEstimator
 
                     if (!drawn)
                     {
-                        double u = rng.NextDouble();
-                        z = sampling is not null && !double.IsNaN(sampling[3 * k])
-                            ? TruncatedNormal.PpfLinear(u, a, b, sampling[3 * k], sampling[(3 * k) + 1], sampling[(3 * k) + 2])
-                            : TruncatedNormal.Ppf(u, a, b, logNorm[k]);
+                        z = TruncatedNormal.Ppf(rng.NextDouble(), a, b, logNorm[k]);
                     }
 
                     double t = Math.Clamp((z * sigma[k]) + mu[k], dim.AdaptedLow, dim.AdaptedHigh);

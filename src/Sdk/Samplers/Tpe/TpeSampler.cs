@@ -685,7 +685,7 @@ public sealed class TpeSampler : ISampler
         var weights = _aboveWorkspace.Doubles(TpeWorkspace.Keys, 1, m).AsSpan(0, m);
         ComputeWeights(weights);
         var hints = new ColumnHints(columns, obs, kernelNumber, m, state.KnownTrials, _aboveWorkspace, sortFromColumns: true);
-        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _aboveWorkspace, forSampling: false);
+        return new ParzenEstimator(dims, m, obs, weights, _settings, hints, _aboveWorkspace);
     }
 
     private void ComputeWeights(Span<double> weights)

@@ -52,27 +52,24 @@ internal sealed class TpeWorkspace
     /// <summary>Sort keys.</summary>
     public const int Keys = 14;
 
-    /// <summary>What drawing needs per kernel of a dimension (Φ(a), Φ(−b), mass).</summary>
-    public const int Sampling = 15;
-
     /// <summary>
     /// The acquisition argmax's scratch arrays (doubles: 0 maxima, 1 bounds, 2 vector maxima, 3 points; ints: 0 order).
     /// </summary>
-    public const int Argmax = 16;
+    public const int Argmax = 15;
 
     /// <summary>
     /// Drawn candidate points (doubles: slot × dimensions + dimension, the values; ints: slot, each point's kernel).
     /// Slot 0 holds the acquisition's candidates and slot 1 the refinement's, which are alive at the same time.
     /// </summary>
-    public const int Candidates = 17;
+    public const int Candidates = 16;
 
     /// <summary>
     /// Per-point scratch (doubles: 0 and 1, log l(x) of candidate slot 0 and 1; 2, transformed points of LogPdf; 3, the
     /// log-densities of an argmax evaluated in full).
     /// </summary>
-    public const int Scores = 18;
+    public const int Scores = 17;
 
-    private const int RoleCount = 19;
+    private const int RoleCount = 18;
 
     private readonly double[][][] _doubles = new double[RoleCount][][];
     private readonly int[][][] _ints = new int[RoleCount][][];

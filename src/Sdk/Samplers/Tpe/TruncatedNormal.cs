@@ -163,7 +163,7 @@ internal static class TruncatedNormal
     /// <param name="phiNegB">Φ(−b).</param>
     /// <param name="mass">Φ(b) − Φ(a).</param>
     /// <returns>The point, clamped to [a, b].</returns>
-    public static double PpfLinear(double q, double a, double b, double phiA, double phiNegB, double mass)
+    private static double PpfLinear(double q, double a, double b, double phiA, double phiNegB, double mass)
     {
         if (q <= 0)
         {
