@@ -66,7 +66,7 @@ static int Usage()
               median score over seeds (best value; two-objective: reference box area minus hypervolume). --jobs runs
               seeds in parallel; --concurrency, --objective-ms and --lag as for quality.
 
-        Samplers: tpe, tpe-fidelity (nRefineCandidates: 0, Optuna's sampling), tpe-c96, tpe-r24, tpe-r48 (nRefineCandidates: 24, 48), tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
+        Samplers: tpe, tpe-fidelity (nRefineCandidates: 0, Optuna's sampling), tpe-c96, tpe-r24, tpe-r48, tpe-r144 (nRefineCandidates: 24, 48, 144), tpe-mv, tpe-independent, tpe-group, tpe-noliar, random, cmaes, cmaes-ipop, cmaes-bipop, cmaes-sep,
         cmaes-lra, cmaes-margin, gp, nsga2, nsga3, qmc, qmc-scrambled, qmc-halton.
         """);
     return 0;
