@@ -5,7 +5,7 @@ namespace Sharptune.Bench;
 
 /// <summary>
 /// Lists the methods the JIT compiles while a workload runs (SHARPTUNE_BENCH_JITLOG=FILE): one tab-separated line per
-/// compilation with the milliseconds since the listener started, the optimization tier and the method's name. It
+/// compilation with the event's time in milliseconds since the listener started, the optimization tier, the milliseconds the compilation took and the method's name. It
 /// shows which code a fresh process compiles, at which tier, and for how long the runtime keeps re-compiling.
 /// </summary>
 internal sealed class JitLog : EventListener
@@ -16,6 +16,8 @@ internal sealed class JitLog : EventListener
     private readonly StreamWriter writer;
     private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Lock gate = new();
+    private readonly DateTime started = DateTime.UtcNow;
+    private readonly Dictionary<ulong, DateTime> jitStarts = new();
 
     private JitLog(string path)
     {
@@ -76,6 +78,17 @@ internal sealed class JitLog : EventListener
             return;
         }
 
+        if (e.EventName.StartsWith("MethodJittingStarted", StringComparison.Ordinal))
+        {
+            ulong started = Convert.ToUInt64(e.Payload[e.PayloadNames!.IndexOf("MethodID")], CultureInfo.InvariantCulture);
+            lock (gate)
+            {
+                jitStarts[started] = e.TimeStamp;
+            }
+
+            return;
+        }
+
         if (!e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal))
         {
             return;
@@ -102,9 +115,13 @@ internal sealed class JitLog : EventListener
 
         string ns = (string)e.Payload[e.PayloadNames.IndexOf("MethodNamespace")]!;
         string name = (string)e.Payload[e.PayloadNames.IndexOf("MethodName")]!;
+        ulong id = Convert.ToUInt64(e.Payload[e.PayloadNames.IndexOf("MethodID")], CultureInfo.InvariantCulture);
         lock (gate)
         {
-            writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\t{tier}\t{ns}::{name}");
+            // The event's own time stamp, not the (batched) time it reached this listener; then the compilation's length.
+            double at = (e.TimeStamp.ToUniversalTime() - started).TotalMilliseconds;
+            double took = jitStarts.Remove(id, out DateTime begun) ? (e.TimeStamp - begun).TotalMilliseconds : double.NaN;
+            writer.WriteLine($"{at:F1}\t{tier}\t{took:F2}\t{ns}::{name}");
         }
     }
 

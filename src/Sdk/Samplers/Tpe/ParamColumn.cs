@@ -64,6 +64,7 @@ internal sealed class ParamColumn
     /// <returns>The transformed value.</returns>
     public double Transform(double internalValue) => IsLog ? Math.Log(internalValue) : internalValue;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // see ParzenEstimator.UpperBound: its only caller is not precompiled
     private void CheckBounds(double low, double high)
     {
         if (low != _cacheLow || high != _cacheHigh)

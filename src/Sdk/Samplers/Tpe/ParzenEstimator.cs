@@ -569,6 +569,9 @@ internal sealed class ParzenEstimator
         return result;
     }
 
+    // Inlined into Sample: crossgen2 precompiles a private method only for precompiled callers, and a method with
+    // AggressiveOptimization is not one, so a call would run tier-0 code for the whole of a short study.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int UpperBound(ReadOnlySpan<double> cumulative, double u)
     {
         int lo = 0, hi = cumulative.Length;
