@@ -228,17 +228,37 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
     var gcPause = GC.GetTotalPauseDuration();
     int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
     long allocated = GC.GetTotalAllocatedBytes();
+    // SHARPTUNE_BENCH_WINDOWS=W: the time of each objective call is kept, to print the mean per trial of every W
+    // trials (where in a fresh run the time goes: the first trials' compilation against the later steady state).
+    int window = int.TryParse(Environment.GetEnvironmentVariable("SHARPTUNE_BENCH_WINDOWS"), CultureInfo.InvariantCulture, out int w) && w > 0 ? w : 0;
+    var calls = new long[window > 0 ? n + 1 : 0];
+    int called = 0;
     var clock = Stopwatch.StartNew();
+    long started = Stopwatch.GetTimestamp();
     if (multiObjective)
     {
-        study.Optimize(BenchFunctions.Zdt1, nTrials: n);
+        study.Optimize(window == 0 ? BenchFunctions.Zdt1 : t => { calls[called++] = Stopwatch.GetTimestamp(); return BenchFunctions.Zdt1(t); }, nTrials: n);
     }
     else
     {
-        study.Optimize(t => BenchFunctions.Sphere(t, 5), nTrials: n);
+        study.Optimize(window == 0 ? t => BenchFunctions.Sphere(t, 5) : t => { calls[called++] = Stopwatch.GetTimestamp(); return BenchFunctions.Sphere(t, 5); }, nTrials: n);
     }
 
     double dt = clock.Elapsed.TotalSeconds;
+    if (window > 0)
+    {
+        calls[n] = Stopwatch.GetTimestamp();
+        var text = new System.Text.StringBuilder("  windows ms/trial:");
+        for (int from = 0; from < n; from += window)
+        {
+            int to = Math.Min(n, from + window);
+            long begin = from == 0 ? started : calls[from];
+            text.Append(CultureInfo.InvariantCulture, $" {from}-{to} {Stopwatch.GetElapsedTime(begin, calls[to]).TotalMilliseconds / (to - from):F3}");
+        }
+
+        Console.Error.WriteLine(text.ToString());
+    }
+
     double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
     Console.WriteLine($"{Version()}\t{name}\t{n}\t{dt:F3}s\t{dt / n * 1000:F3}ms/trial");
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -122,6 +123,9 @@ public sealed class TpeSampler : ISampler
         {
             throw new ArgumentException("group can only be enabled when multivariate is enabled.", nameof(group));
         }
+
+        // Compiles the hot methods on another processor while the start-up trials run (see TpePrecompile).
+        TpePrecompile.Start();
 
         Seed = seed;
         NStartupTrials = nStartupTrials;
@@ -739,6 +743,10 @@ public sealed class TpeSampler : ISampler
     /// column keeps its finished observations sorted, so the order of the above set is a linear walk (running trials
     /// merged in).
     /// </summary>
+    /// <summary>Adds this class's nested types to <see cref="TpePrecompile.Targets"/> (they are private to it).</summary>
+    /// <param name="targets">The list to add to.</param>
+    internal static void AddPrecompileTargets(List<MethodBase> targets) => TpePrecompile.Add(targets, typeof(ColumnHints));
+
     private sealed class ColumnHints(ParamColumn?[] columns, double[][] obs, int[] kernelNumber, int count, int knownTrials, TpeWorkspace workspace, bool sortFromColumns) : IKernelHints
     {
         private int[]? _kernelOfNumber;
