@@ -14,7 +14,6 @@ internal sealed class JitLog : EventListener
     private const EventKeywords TieredCompilationKeyword = (EventKeywords)0x1000000000;
     private const EventKeywords CompilationDiagnosticKeyword = (EventKeywords)0x2000000000;
     private readonly StreamWriter writer;
-    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Lock gate = new();
     private readonly DateTime started = DateTime.UtcNow;
     private readonly Dictionary<ulong, DateTime> jitStarts = new();
@@ -36,7 +35,7 @@ internal sealed class JitLog : EventListener
     {
         lock (gate)
         {
-            writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\t#\t{text}");
+            writer.WriteLine($"{(DateTime.UtcNow - started).TotalMilliseconds:F1}\t#\t{text}");
         }
     }
 
@@ -62,7 +61,7 @@ internal sealed class JitLog : EventListener
             string method = (string)e.Payload[e.PayloadNames.IndexOf("MethodName")]!;
             lock (gate)
             {
-                writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\tr2r\t{owner}::{method}");
+                writer.WriteLine($"{At(e):F1}\tr2r\t{owner}::{method}");
             }
 
             return;
@@ -72,7 +71,7 @@ internal sealed class JitLog : EventListener
         {
             lock (gate)
             {
-                writer.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1}\ttiering\t{e.EventName}");
+                writer.WriteLine($"{At(e):F1}\ttiering\t{e.EventName}");
             }
 
             return;
@@ -119,11 +118,14 @@ internal sealed class JitLog : EventListener
         lock (gate)
         {
             // The event's own time stamp, not the (batched) time it reached this listener; then the compilation's length.
-            double at = (e.TimeStamp.ToUniversalTime() - started).TotalMilliseconds;
+            double at = At(e);
             double took = jitStarts.Remove(id, out DateTime begun) ? (e.TimeStamp - begun).TotalMilliseconds : double.NaN;
             writer.WriteLine($"{at:F1}\t{tier}\t{took:F2}\t{ns}::{name}");
         }
     }
+
+    // The event's own time stamp (events reach the listener in batches, milliseconds later).
+    private double At(EventWrittenEventArgs e) => (e.TimeStamp.ToUniversalTime() - started).TotalMilliseconds;
 
     public override void Dispose()
     {

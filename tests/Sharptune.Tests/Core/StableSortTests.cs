@@ -2,7 +2,7 @@ using Sharptune.Internal;
 
 namespace Sharptune.Tests.Core;
 
-/// <summary>The stable key sort of TPE's candidates and hypervolume selection, on both of its paths.</summary>
+/// <summary>The stable key sort of TPE's candidates and hypervolume selection, with its runs, merges and scratch sizes.</summary>
 public sealed class StableSortTests
 {
     [Theory]
@@ -10,8 +10,10 @@ public sealed class StableSortTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(24)]
-    [InlineData(64)] // the longest input of the insertion path
-    [InlineData(65)] // the shortest of the library sort's path
+    [InlineData(16)] // one insertion-sorted run
+    [InlineData(17)] // the shortest input that merges
+    [InlineData(72)] // TPE's refinement candidates
+    [InlineData(257)] // scratch on the heap, not the stack
     [InlineData(300)]
     public void KeysAscendThenItemsAscendOnTies(int length)
     {

@@ -365,7 +365,16 @@ public sealed class TpeSampler : ISampler
             }
         }
 
-        string json = PyJson.Serialize(external);
+        // Sized for the usual value (a name and a number per parameter), so that the text is not copied as it grows.
+        var text = new System.Text.StringBuilder(2 + (40 * external.Count));
+        PyJson.Write(text, external, compact: false);
+        string json = text.ToString();
+        if (json.Length <= TpeStudyState.SystemAttrMaxLength)
+        {
+            study.SetTrialSystemAttr(trial, FirstRelativeParamsChunk, json);
+            return;
+        }
+
         for (int i = 0, chunk = 0; i < json.Length; i += TpeStudyState.SystemAttrMaxLength, chunk++)
         {
             study.SetTrialSystemAttr(
@@ -374,6 +383,8 @@ public sealed class TpeSampler : ISampler
                 json.Substring(i, Math.Min(TpeStudyState.SystemAttrMaxLength, json.Length - i)));
         }
     }
+
+    private static readonly string FirstRelativeParamsChunk = TpeStudyState.RelativeParamsKey + ":0";
 
     /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
