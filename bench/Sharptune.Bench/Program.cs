@@ -288,6 +288,7 @@ static int Scale(Options o)
     var process = Process.GetCurrentProcess();
     TimeSpan cpuAtWindowStart = TimeSpan.Zero;
     var total = Stopwatch.StartNew();
+    ulong trialsHash = 0; // of every trial's value in order: two builds that choose the same trials print the same hash
     for (int i = 0; i < n; i++)
     {
         if (at.Contains(i + window))
@@ -300,6 +301,7 @@ static int Scale(Options o)
         var trial = study.Ask();
         double value = BenchFunctions.Sphere(trial, 5);
         study.Tell(trial, value);
+        trialsHash = (trialsHash * 1_000_003) ^ (ulong)BitConverter.DoubleToInt64Bits(value);
         perTrial[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         if (at.Contains(i + 1))
         {
@@ -308,7 +310,7 @@ static int Scale(Options o)
         }
     }
 
-    Console.WriteLine($"{Version()}\t{sampler}-sphere5 scale\t{n} trials\t{total.Elapsed.TotalSeconds:F3}s total\tbest {study.BestValue:G6}");
+    Console.WriteLine($"{Version()}\t{sampler}-sphere5 scale\t{n} trials\t{total.Elapsed.TotalSeconds:F3}s total\tbest {study.BestValue:G6}\ttrials hash {trialsHash:x16}");
     Console.WriteLine("trials\twall ms/trial\tcpu ms/trial\tcpu ratio to first\tcpu ratio / trial-count ratio");
     double? first = null;
     int firstAt = 0;
