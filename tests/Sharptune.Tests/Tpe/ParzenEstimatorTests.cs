@@ -271,4 +271,57 @@ public class ParzenEstimatorTests
         Assert.Equal(0, above.ArgMaxRatio(same, [1.0, 1.0, 1.0]));
         Assert.Equal(1, above.ArgMaxRatio(same, [double.NaN, 1.0, 1.0]));
     }
+
+    [Theory]
+    [InlineData(2, 3500, false)]
+    [InlineData(3, 4000, true)]
+    [InlineData(5, 6000, true)]
+    public void ArgmaxOverCellsEqualsTheFullEvaluation(int dims, int kernels, bool clustered)
+    {
+        // Past PackedKernels.MinCellKernels the acquisition packs the kernels in cells and skips the ones that cannot
+        // matter. Kernels crowded around one point (as TPE's late trials are) make most cells dense and near.
+        Assert.True(kernels >= PackedKernels.MinCellKernels);
+        var rng = new Random((dims * 31) + kernels);
+        var space = Enumerable.Range(0, dims).Select(i => TpeDimension.Create("x" + i, new FloatDistribution(-3, 3))).ToArray();
+        double Draw() => clustered && rng.NextDouble() < 0.8 ? Math.Clamp(0.7 + (0.05 * Normal(rng)), -3, 3) : (rng.NextDouble() * 6) - 3;
+        double[][] Obs(int m) => space.Select(_ => Enumerable.Range(0, m + 1).Select(_ => Draw()).ToArray()).ToArray();
+        var below = new ParzenEstimator(space, 25, Obs(25), Enumerable.Repeat(1.0, 25).ToArray(), Defaults);
+        var above = new ParzenEstimator(space, kernels, Obs(kernels), Samplers.TpeSampler.DefaultWeights(kernels), Defaults);
+        for (int rep = 0; rep < 8; rep++)
+        {
+            var points = below.Sample(new MathNet.Numerics.Random.Xoshiro256StarStar(rep, false), 72);
+            var logL = new double[72];
+            var logG = new double[72];
+            below.LogPdf(points, logL);
+            above.LogPdf(points, logG);
+            if (rep == 7)
+            {
+                // A point far from every kernel but the prior, and a NaN score that must be skipped.
+                for (int d = 0; d < dims; d++)
+                {
+                    points.Values[d][5] = -2.999;
+                }
+
+                above.LogPdf(points, logG);
+                logL[7] = double.NaN;
+            }
+
+            int expected = -1;
+            double best = double.NegativeInfinity;
+            for (int c = 0; c < 72; c++)
+            {
+                double score = logL[c] - logG[c];
+                if (!double.IsNaN(score) && (expected < 0 || score > best))
+                {
+                    best = score;
+                    expected = c;
+                }
+            }
+
+            Assert.Equal(expected, above.ArgMaxRatio(points, logL));
+        }
+    }
+
+    private static double Normal(Random rng) =>
+        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }

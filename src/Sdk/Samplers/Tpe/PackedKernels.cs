@@ -31,6 +31,22 @@ internal sealed class PackedKernels
     private readonly int[]? _order;
     private readonly TpeWorkspace? _workspace;
 
+    // The cell layout of ByCells (all null for kernels packed as one run): the kernel at each packed position (−1 for
+    // padding), the first cell of each slab and the first block of each cell (one more entry than slabs or cells), and
+    // the boxes' statistics (see BoxStat).
+    private readonly int[]? _positionKernel;
+    private readonly int[]? _slabFirstCell;
+    private readonly int[]? _cellFirstBlock;
+    private readonly double[]? _boxes;
+    private readonly int _slabs;
+    private readonly int _cells;
+
+    // How ByCells binned each slab's second dimension: G, the cell of each (slab, bin) or −1, and each slab's lowest
+    // mean and bins per unit.
+    private int _bins;
+    private int[]? _binCell;
+    private double[]? _slabBinning;
+
     /// <summary>Initializes a new instance of the <see cref="PackedKernels"/> class.</summary>
     /// <param name="kernels">The number of kernels.</param>
     /// <param name="mus">Per continuous dimension, the kernel means.</param>
@@ -71,10 +87,240 @@ internal sealed class PackedKernels
         }
     }
 
+    /// <summary>The number of kernels a cell of <see cref="ByCells"/> holds on average.</summary>
+    internal const int CellKernels = 32;
+
+    /// <summary>The fewest kernels for which <see cref="ByCells"/> pays (below it every term is computed, four points at a time).</summary>
+    internal const int MinCellKernels = 3000;
+
+    /// <summary>
+    /// Packs kernels for <see cref="ArgMaxRatio"/> in cells, so that a point's largest term and its sum skip the cells
+    /// that cannot reach them. The kernels after the prior (in <paramref name="order"/>, ascending means of the first
+    /// dimension) are cut into G slabs of consecutive kernels, G² ≈ kernels / <see cref="CellKernels"/>, and each slab
+    /// into G cells by equal ranges of the second dimension's means; the prior kernel (last in the order) is a slab and
+    /// cell of its own. Each cell starts a new block. A box (slab or cell) keeps, per dimension, the range of its means
+    /// and the smallest scaled inverse bandwidth, and its largest start term: <c>start − Σ_j (gap_j · inv_j)²</c> with
+    /// the gap between the point and the range then bounds every term inside it, in floating point too (each step of
+    /// the bound rounds a value at least as large as the term's).
+    /// </summary>
+    /// <param name="kernels">The number of kernels (at least one: the prior, last).</param>
+    /// <param name="mus">Per dimension (two or more), the kernel means.</param>
+    /// <param name="invs">Per dimension, √½ / sigma.</param>
+    /// <param name="order">The kernels by ascending mean of the first dimension, the prior last.</param>
+    /// <param name="workspace">Optional reusable arrays.</param>
+    /// <param name="slot">The workspace's packing slot.</param>
+    /// <returns>The packed kernels.</returns>
+    public static PackedKernels ByCells(int kernels, double[][] mus, double[][] invs, int[] order, TpeWorkspace? workspace, int slot)
+    {
+        int width = Width;
+        int m = kernels - 1; // the kernels before the prior
+        int g = Math.Clamp((int)Math.Round(Math.Sqrt(m / (double)CellKernels)), 1, 64);
+        var mu1 = mus[1];
+
+        // Members of each cell (ranks into order), cell by cell, and the cell boundaries.
+        var members = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 0, kernels);
+        var cellStart = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 1, (g * g) + 2);
+        var slabFirstCell = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 2, g + 2);
+        var bins = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 3, Math.Max(m, 1));
+        var binCell = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 6, (g + 1) * g);
+        var slabBinning = TpeWorkspace.Doubles(workspace, TpeWorkspace.Cells, 1, 2 * (g + 1));
+        Span<int> counts = stackalloc int[g + 1];
+        members[0] = kernels - 1; // the prior's cell
+        cellStart[0] = 0;
+        cellStart[1] = 1;
+        slabFirstCell[0] = 0;
+        int cells = 1, filled = 1, slabs = 1;
+        for (int s = 0; s < g && m > 0; s++)
+        {
+            int a = (int)((long)s * m / g), b = (int)((long)(s + 1) * m / g);
+            if (a == b)
+            {
+                continue;
+            }
+
+            double min = double.PositiveInfinity, max = double.NegativeInfinity;
+            for (int r = a; r < b; r++)
+            {
+                double v = mu1[order[r]];
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+
+            counts.Clear();
+            double scale = max > min ? g / (max - min) : 0;
+            slabBinning[2 * slabs] = min;
+            slabBinning[(2 * slabs) + 1] = scale;
+            for (int r = a; r < b; r++)
+            {
+                int bin = Math.Min(g - 1, (int)((mu1[order[r]] - min) * scale));
+                bins[r] = bin;
+                counts[bin + 1]++;
+            }
+
+            slabFirstCell[slabs] = cells;
+            for (int bin = 0; bin < g; bin++)
+            {
+                binCell[(slabs * g) + bin] = counts[bin + 1] > 0 ? cells : -1;
+                if (counts[bin + 1] > 0)
+                {
+                    cellStart[cells + 1] = cellStart[cells] + counts[bin + 1];
+                    cells++;
+                }
+
+                counts[bin + 1] += counts[bin]; // now: members of this slab in bins before bin + 1
+            }
+
+            for (int r = a; r < b; r++)
+            {
+                members[filled + counts[bins[r]]++] = order[r];
+            }
+
+            filled += b - a;
+            slabs++;
+        }
+
+        slabFirstCell[slabs] = cells;
+
+        // Positions: each cell from the start of a block, padded with −1.
+        var cellFirstBlock = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 4, cells + 1);
+        int blocks = 0;
+        for (int c = 0; c < cells; c++)
+        {
+            cellFirstBlock[c] = blocks;
+            blocks += (cellStart[c + 1] - cellStart[c] + width - 1) / width;
+        }
+
+        cellFirstBlock[cells] = blocks;
+        var positionKernel = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 5, blocks * width);
+        for (int c = 0; c < cells; c++)
+        {
+            int p = cellFirstBlock[c] * width, end = cellFirstBlock[c + 1] * width;
+            for (int i = cellStart[c]; i < cellStart[c + 1]; i++)
+            {
+                positionKernel[p++] = members[i];
+            }
+
+            for (; p < end; p++)
+            {
+                positionKernel[p] = -1;
+            }
+        }
+
+        return new PackedKernels(kernels, mus, invs, workspace, slot, positionKernel, blocks, slabFirstCell, slabs, cellFirstBlock, cells)
+        {
+            _bins = g,
+            _binCell = binCell,
+            _slabBinning = slabBinning,
+        };
+    }
+
+    private PackedKernels(
+        int kernels, double[][] mus, double[][] invs, TpeWorkspace? workspace, int slot,
+        int[] positionKernel, int blocks, int[] slabFirstCell, int slabs, int[] cellFirstBlock, int cells)
+    {
+        _kernels = kernels;
+        _workspace = workspace;
+        _dims = mus.Length;
+        _blocks = blocks;
+        _positionKernel = positionKernel;
+        _slabFirstCell = slabFirstCell;
+        _slabs = slabs;
+        _cellFirstBlock = cellFirstBlock;
+        _cells = cells;
+        int stride = Width * 2 * _dims;
+        int padded = _blocks * Width;
+        _packed = TpeWorkspace.Doubles(workspace, TpeWorkspace.Packed, slot, _blocks * stride);
+        _start = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedStart, slot, padded);
+        _terms = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedTerms, slot == 0 ? 0 : 2 + slot, padded);
+        int boxes = slabs + cells;
+        _boxes = TpeWorkspace.Doubles(workspace, TpeWorkspace.Cells, 0, ((3 * _dims) + 1) * boxes);
+        for (int j = 0; j < _dims; j++)
+        {
+            var mu = mus[j];
+            var inv = invs[j];
+
+            // One pass per dimension: pack each cell's blocks and take its range of means and smallest bandwidth inverse.
+            for (int c = 0; c < cells; c++)
+            {
+                double lo = double.PositiveInfinity, hi = double.NegativeInfinity, minInv = double.PositiveInfinity;
+                for (int b = cellFirstBlock[c], end = cellFirstBlock[c + 1]; b < end; b++)
+                {
+                    int at = (b * stride) + (2 * j * Width);
+                    for (int lane = 0, p = b * Width; lane < Width; lane++, p++)
+                    {
+                        int k = positionKernel[p];
+                        double m = 0, v = 0;
+                        if (k >= 0)
+                        {
+                            m = mu[k];
+                            v = inv[k];
+                            lo = Math.Min(lo, m);
+                            hi = Math.Max(hi, m);
+                            minInv = Math.Min(minInv, v);
+                        }
+
+                        _packed[at + lane] = m;
+                        _packed[at + Width + lane] = v;
+                    }
+                }
+
+                _boxes[BoxStat(0, j, slabs + c)] = lo;
+                _boxes[BoxStat(1, j, slabs + c)] = hi;
+                _boxes[BoxStat(2, j, slabs + c)] = minInv;
+            }
+
+            for (int s = 0; s < slabs; s++)
+            {
+                double lo = double.PositiveInfinity, hi = double.NegativeInfinity, minInv = double.PositiveInfinity;
+                for (int c = slabFirstCell[s]; c < slabFirstCell[s + 1]; c++)
+                {
+                    lo = Math.Min(lo, _boxes[BoxStat(0, j, slabs + c)]);
+                    hi = Math.Max(hi, _boxes[BoxStat(1, j, slabs + c)]);
+                    minInv = Math.Min(minInv, _boxes[BoxStat(2, j, slabs + c)]);
+                }
+
+                _boxes[BoxStat(0, j, s)] = lo;
+                _boxes[BoxStat(1, j, s)] = hi;
+                _boxes[BoxStat(2, j, s)] = minInv;
+            }
+        }
+    }
+
+    // Index of a box statistic: kind 0, 1, 2 = the lowest mean, the highest mean, the smallest scaled inverse bandwidth
+    // of dimension j; kind 3 (any j) = the largest start term. Boxes are the slabs, then the cells.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int BoxStat(int kind, int j, int box) =>
+        ((kind == 3 ? 3 * _dims : (3 * j) + kind) * (_slabs + _cells)) + box;
+
+    // The bound of every term in a box at point x (see ByCells).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Bound(int box, ReadOnlySpan<double> x)
+    {
+        var boxes = _boxes!;
+        int count = _slabs + _cells;
+        double b = boxes[(3 * _dims * count) + box];
+        for (int j = 0; j < x.Length; j++)
+        {
+            int at = (3 * j * count) + box;
+            double lo = boxes[at], hi = boxes[at + count];
+            double gap = x[j] < lo ? lo - x[j] : x[j] > hi ? x[j] - hi : 0.0;
+            double q = gap * boxes[at + (2 * count)];
+            b -= q * q;
+        }
+
+        return b;
+    }
+
     /// <summary>Sets the per-kernel constant terms.</summary>
     /// <param name="start">One value per kernel.</param>
     public void SetStart(double[] start)
     {
+        if (_positionKernel is not null)
+        {
+            SetCellStarts(start);
+            return;
+        }
+
         if (_order is null)
         {
             Array.Copy(start, _start, _kernels);
@@ -84,6 +330,37 @@ internal sealed class PackedKernels
         for (int p = 0; p < _kernels; p++)
         {
             _start[p] = start[_order[p]];
+        }
+    }
+
+    // SetStart for the cell layout: padding gets −∞, and every box its largest start term.
+    private void SetCellStarts(double[] start)
+    {
+        var positionKernel = _positionKernel!;
+        var boxes = _boxes!;
+        int padded = _blocks * Width;
+        for (int p = 0; p < padded; p++)
+        {
+            int k = positionKernel[p];
+            _start[p] = k >= 0 ? start[k] : double.NegativeInfinity;
+        }
+
+        for (int s = 0; s < _slabs; s++)
+        {
+            double slabMax = double.NegativeInfinity;
+            for (int c = _slabFirstCell![s]; c < _slabFirstCell[s + 1]; c++)
+            {
+                double max = double.NegativeInfinity;
+                for (int p = _cellFirstBlock![c] * Width, end = _cellFirstBlock[c + 1] * Width; p < end; p++)
+                {
+                    max = Math.Max(max, _start[p]);
+                }
+
+                boxes[BoxStat(3, 0, _slabs + c)] = max;
+                slabMax = Math.Max(slabMax, max);
+            }
+
+            boxes[BoxStat(3, 0, s)] = slabMax;
         }
     }
 
@@ -290,6 +567,11 @@ internal sealed class PackedKernels
     public int ArgMaxRatio(double[] xs, int n, ReadOnlySpan<double> logL, ReadOnlySpan<bool> inside)
     {
         // Only the maxima are kept: a few points are summed (their terms recomputed), the rest are skipped by the bound.
+        if (_positionKernel is not null)
+        {
+            return ArgMaxRatioByCells(xs, n, logL, inside);
+        }
+
         var maxima = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 0, n);
         TiledMaxima(xs, n, maxima);
 
@@ -437,6 +719,298 @@ internal sealed class PackedKernels
 
             maxima[c] = max;
         }
+    }
+
+    /// <summary>
+    /// <see cref="ArgMaxRatio"/> over the cell layout. The largest term of a point's own cell (and the prior's) is a
+    /// lower bound of its log-sum, so <c>logL − that</c> bounds its score from above: points are visited in decreasing
+    /// order of that bound until it falls below the best exact score, and a visited point's largest term over all cells
+    /// (<see cref="CellMax"/>) skips it when the tighter bound falls below too. Only then is it summed.
+    /// </summary>
+    private int ArgMaxRatioByCells(double[] xs, int n, ReadOnlySpan<double> logL, ReadOnlySpan<bool> inside)
+    {
+        var bounds = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 1, n);
+        var order = TpeWorkspace.Ints(_workspace, TpeWorkspace.Argmax, 0, n);
+        Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
+        for (int c = 0; c < n; c++)
+        {
+            // A point outside the space scores +∞ (against a −∞ density) unless logL is NaN or −∞ (then NaN: skipped).
+            double lower = inside[c] ? HomeMax(xs.AsSpan(c * _dims, _dims), xb) : double.NegativeInfinity;
+            double bound = logL[c] - lower;
+            bounds[c] = double.IsNaN(bound) ? double.NegativeInfinity : -bound; // NaN: visited first, decided below
+            order[c] = c;
+        }
+
+        Internal.StableSort.Sort(bounds.AsSpan(0, n), order.AsSpan(0, n));
+
+        // Points whose tight bound is known and that are not summed yet (their bound, largest term and index).
+        var pendingBound = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 2, n);
+        var pendingMax = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 0, n);
+        var pendingPoint = TpeWorkspace.Ints(_workspace, TpeWorkspace.Argmax, 1, n);
+        int pending = 0, next = 0;
+        int best = 0;
+        double bestScore = double.NegativeInfinity;
+        bool found = false;
+        while (true)
+        {
+            // The next step is whichever can hold the best score: the highest tight bound, or the next cheap one.
+            int top = -1;
+            for (int i = 0; i < pending; i++)
+            {
+                if (top < 0 || pendingBound[i] > pendingBound[top])
+                {
+                    top = i;
+                }
+            }
+
+            double nextBound = next < n ? -bounds[next] : double.NegativeInfinity;
+            double topBound = top >= 0 ? pendingBound[top] : double.NegativeInfinity;
+            if (top < 0 && next >= n)
+            {
+                break;
+            }
+
+            if (found && nextBound < bestScore && topBound < bestScore)
+            {
+                break;
+            }
+
+            if (next < n && (top < 0 || nextBound > topBound))
+            {
+                // The tight bound of the next point by cheap bound (outside the space: its score, against −∞).
+                int c = order[next++];
+                double max = inside[c] ? CellMax(xs.AsSpan(c * _dims, _dims)) : double.NegativeInfinity;
+                double tight = logL[c] - max;
+                if (double.IsNaN(tight) || (found && tight < bestScore))
+                {
+                    continue;
+                }
+
+                pendingBound[pending] = tight;
+                pendingMax[pending] = max;
+                pendingPoint[pending] = c;
+                pending++;
+                continue;
+            }
+
+            // Sum the point with the highest tight bound.
+            int point = pendingPoint[top];
+            double largest = pendingMax[top];
+            pending--;
+            pendingBound[top] = pendingBound[pending];
+            pendingMax[top] = pendingMax[pending];
+            pendingPoint[top] = pendingPoint[pending];
+            double logG = !inside[point] || double.IsInfinity(largest) ? largest : SumCells(xs.AsSpan(point * _dims, _dims), largest);
+            double score = logL[point] - logG;
+            if (double.IsNaN(score))
+            {
+                continue;
+            }
+
+            if (!found || score > bestScore || (score == bestScore && point < best))
+            {
+                found = true;
+                bestScore = score;
+                best = point;
+            }
+        }
+
+        return best;
+    }
+
+    // The largest term of the prior's cell and of the cell the point falls in (or the nearest slab's bin): a lower
+    // bound of its largest term over all kernels.
+    private double HomeMax(ReadOnlySpan<double> x, Span<Vector<double>> xb)
+    {
+        for (int j = 0; j < _dims; j++)
+        {
+            xb[j] = new Vector<double>(x[j]);
+        }
+
+        double max = BlocksMax(0, xb);
+        if (_slabs < 2)
+        {
+            return max;
+        }
+
+        // The slabs after the prior's are ordered by the first dimension: the last whose lowest mean is at most x₀.
+        int lo = 1, hi = _slabs - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >>> 1;
+            if (_boxes![mid] <= x[0])
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        double binned = (x[1] - _slabBinning![2 * lo]) * _slabBinning[(2 * lo) + 1];
+        int bin = binned <= 0 || double.IsNaN(binned) ? 0 : (int)Math.Min(_bins - 1, binned);
+        int cell = _binCell![(lo * _bins) + bin];
+        return cell >= 0 ? Math.Max(max, BlocksMax(cell, xb)) : max;
+    }
+
+    /// <summary>
+    /// A point's largest term over the cell layout: the slab and then the cell with the highest bound first, so that
+    /// the running maximum is soon high, then every other box whose bound exceeds it (the rest hold no larger term).
+    /// </summary>
+    // Reached only by studies past MinCellKernels kernels, long after tiered compilation optimized it: no
+    // AggressiveOptimization, so that the background compilation of a new sampler (TpePrecompile) skips it.
+    private double CellMax(ReadOnlySpan<double> x)
+    {
+        Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
+        for (int j = 0; j < _dims; j++)
+        {
+            xb[j] = new Vector<double>(x[j]);
+        }
+
+        Span<double> slabBounds = stackalloc double[_slabs];
+        int first = 0;
+        for (int s = 0; s < _slabs; s++)
+        {
+            slabBounds[s] = Bound(s, x);
+            if (slabBounds[s] > slabBounds[first])
+            {
+                first = s;
+            }
+        }
+
+        double max = SlabMax(first, x, xb, double.NegativeInfinity);
+        for (int s = 0; s < _slabs; s++)
+        {
+            if (s != first && slabBounds[s] > max)
+            {
+                max = SlabMax(s, x, xb, max);
+            }
+        }
+
+        return max;
+    }
+
+    // The largest of max and the terms of a slab's cells that may exceed it.
+    private double SlabMax(int slab, ReadOnlySpan<double> x, ReadOnlySpan<Vector<double>> xb, double max)
+    {
+        int from = _slabFirstCell![slab], to = _slabFirstCell[slab + 1];
+        Span<double> cellBounds = stackalloc double[to - from];
+        int first = from;
+        for (int c = from; c < to; c++)
+        {
+            cellBounds[c - from] = Bound(_slabs + c, x);
+            if (cellBounds[c - from] > cellBounds[first - from])
+            {
+                first = c;
+            }
+        }
+
+        if (cellBounds[first - from] > max)
+        {
+            max = Math.Max(max, BlocksMax(first, xb));
+        }
+
+        for (int c = from; c < to; c++)
+        {
+            if (c != first && cellBounds[c - from] > max)
+            {
+                max = Math.Max(max, BlocksMax(c, xb));
+            }
+        }
+
+        return max;
+    }
+
+    // Reached only by studies past MinCellKernels kernels, long after tiered compilation optimized it: no
+    // AggressiveOptimization, so that the background compilation of a new sampler (TpePrecompile) skips it.
+    private double BlocksMax(int cell, ReadOnlySpan<Vector<double>> xb)
+    {
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        nuint width = (nuint)Width;
+        nuint blockStride = 2 * (nuint)_dims * width;
+        var m = new Vector<double>(double.NegativeInfinity);
+        for (int b = _cellFirstBlock![cell], end = _cellFirstBlock[cell + 1]; b < end; b++)
+        {
+            var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
+            nuint offset = (nuint)b * blockStride;
+            for (int j = 0; j < xb.Length; j++)
+            {
+                var d = (xb[j] - Vector.LoadUnsafe(ref packed, offset)) * Vector.LoadUnsafe(ref packed, offset + width);
+                t -= d * d;
+                offset += 2 * width;
+            }
+
+            m = Vector.Max(m, t);
+        }
+
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < Width; i++)
+        {
+            max = Math.Max(max, m[i]);
+        }
+
+        return max;
+    }
+
+    /// <summary>
+    /// <see cref="SumTiledOne"/> over the cell layout: boxes whose bound is at most max − <see cref="Band"/> hold no
+    /// block with a term above the cut, so skipping them changes nothing.
+    /// </summary>
+    // Reached only by studies past MinCellKernels kernels, long after tiered compilation optimized it: no
+    // AggressiveOptimization, so that the background compilation of a new sampler (TpePrecompile) skips it.
+    private double SumCells(ReadOnlySpan<double> x, double max)
+    {
+        Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
+        for (int j = 0; j < _dims; j++)
+        {
+            xb[j] = new Vector<double>(x[j]);
+        }
+
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        nuint width = (nuint)Width;
+        nuint blockStride = 2 * (nuint)_dims * width;
+        double cutValue = max - Band;
+        var vShift = new Vector<double>(max);
+        var cut = new Vector<double>(cutValue);
+        var vFloor = new Vector<double>(-60.0);
+        var acc = Vector<double>.Zero;
+        for (int s = 0; s < _slabs; s++)
+        {
+            if (Bound(s, x) <= cutValue)
+            {
+                continue;
+            }
+
+            for (int c = _slabFirstCell![s]; c < _slabFirstCell[s + 1]; c++)
+            {
+                if (Bound(_slabs + c, x) <= cutValue)
+                {
+                    continue;
+                }
+
+                for (int b = _cellFirstBlock![c], end = _cellFirstBlock[c + 1]; b < end; b++)
+                {
+                    var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
+                    nuint offset = (nuint)b * blockStride;
+                    for (int j = 0; j < xb.Length; j++)
+                    {
+                        var d = (xb[j] - Vector.LoadUnsafe(ref packed, offset)) * Vector.LoadUnsafe(ref packed, offset + width);
+                        t -= d * d;
+                        offset += 2 * width;
+                    }
+
+                    if (Vector.GreaterThanAny(t, cut))
+                    {
+                        acc += Vector.Exp(Vector.Max(t - vShift, vFloor));
+                    }
+                }
+            }
+        }
+
+        return max + Math.Log(Vector.Sum(acc));
     }
 
     /// <summary>The second pass for one point: max + log Σ exp(term − max), terms recomputed.</summary>

@@ -667,7 +667,9 @@ internal sealed class ParzenEstimator
             invs[d] = _scaledInvSigma[d]!;
         }
 
-        var packed = new PackedKernels(KernelCount, mus, invs, _order[0], _workspace, slot: 1);
+        var packed = KernelCount >= PackedKernels.MinCellKernels
+            ? PackedKernels.ByCells(KernelCount, mus, invs, _order[0]!, _workspace, slot: 1)
+            : new PackedKernels(KernelCount, mus, invs, _order[0], _workspace, slot: 1);
         packed.SetStart(_baseLog);
         return packed;
     }

@@ -69,7 +69,14 @@ internal sealed class TpeWorkspace
     /// </summary>
     public const int Scores = 17;
 
-    private const int RoleCount = 18;
+    /// <summary>
+    /// The cell layout of <see cref="PackedKernels.ByCells"/> (doubles: 0, the boxes' statistics; ints: 0, 1 and 3
+    /// scratch, 2 the slabs' first cells, 4 the cells' first blocks, 5 the kernel of each position). One packing by
+    /// cells at a time (the acquisition's).
+    /// </summary>
+    public const int Cells = 18;
+
+    private const int RoleCount = 19;
 
     private readonly double[][][] _doubles = new double[RoleCount][][];
     private readonly int[][][] _ints = new int[RoleCount][][];
