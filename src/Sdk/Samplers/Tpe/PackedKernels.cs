@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Sharptune.Samplers.Tpe;
 
@@ -22,6 +23,17 @@ internal sealed class PackedKernels
     /// <summary>Above this size of packed kernels, <see cref="LogSumBatch"/> switches to cache tiling.</summary>
     private const long LargeKernelBytes = 512 * 1024;
 
+    /// <summary>The block width of a wide packing (eight doubles: 512 bits).</summary>
+    internal const int WideWidth = 8;
+
+    /// <summary>
+    /// Whether <see cref="ArgMaxRatio"/> can use a wide packing: where 512-bit vectors are accelerated and wider than
+    /// <see cref="Vector{T}"/> (which the runtime keeps at 256 bits by default). Its largest terms are the same;
+    /// its sums add the same terms in another grouping.
+    /// </summary>
+    internal static readonly bool CanUseWide = Vector512.IsHardwareAccelerated && Vector<double>.Count < WideWidth;
+
+    private readonly int _width;
     private readonly int _kernels;
     private readonly int _dims;
     private readonly int _blocks;
@@ -54,16 +66,20 @@ internal sealed class PackedKernels
     /// <param name="order">Optional packing order: position p holds kernel order[p].</param>
     /// <param name="workspace">Optional reusable arrays.</param>
     /// <param name="slot">Which of the workspace's packing arrays to use: two packings in use at once need two slots.</param>
+    /// <param name="wide">Blocks of <see cref="WideWidth"/> kernels for <see cref="ArgMaxRatio"/>'s 512-bit passes (only where
+    /// <see cref="CanUseWide"/>); such a packing serves nothing else.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
-    public PackedKernels(int kernels, double[][] mus, double[][] invs, int[]? order, TpeWorkspace? workspace, int slot = 0)
+    public PackedKernels(int kernels, double[][] mus, double[][] invs, int[]? order, TpeWorkspace? workspace, int slot = 0, bool wide = false)
     {
+        int width = wide ? WideWidth : Width;
+        _width = width;
         _kernels = kernels;
         _order = order;
         _workspace = workspace;
         _dims = mus.Length;
-        _blocks = (kernels + Width - 1) / Width;
-        int stride = Width * 2 * _dims;
-        int padded = _blocks * Width;
+        _blocks = (kernels + width - 1) / width;
+        int stride = width * 2 * _dims;
+        int padded = _blocks * width;
         _packed = TpeWorkspace.Doubles(workspace, TpeWorkspace.Packed, slot, _blocks * stride);
         _start = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedStart, slot, padded);
         // PackedTerms 1 is LogSumBatch's scratch array; each slot's own terms are index 0 or 2 + slot.
@@ -73,15 +89,15 @@ internal sealed class PackedKernels
         {
             var mu = mus[j];
             var inv = invs[j];
-            int at = 2 * j * Width;
+            int at = 2 * j * width;
             for (int b = 0, k = 0; b < _blocks; b++, at += stride)
             {
-                for (int lane = 0; lane < Width; lane++, k++)
+                for (int lane = 0; lane < width; lane++, k++)
                 {
                     bool real = k < kernels;
                     int source = real && order is not null ? order[k] : k;
                     _packed[at + lane] = real ? mu[source] : 0;
-                    _packed[at + Width + lane] = real ? inv[source] : 0;
+                    _packed[at + width + lane] = real ? inv[source] : 0;
                 }
             }
         }
@@ -218,6 +234,7 @@ internal sealed class PackedKernels
         int kernels, double[][] mus, double[][] invs, TpeWorkspace? workspace, int slot,
         int[] positionKernel, int blocks, int[] slabFirstCell, int slabs, int[] cellFirstBlock, int cells)
     {
+        _width = Width;
         _kernels = kernels;
         _workspace = workspace;
         _dims = mus.Length;
@@ -573,7 +590,14 @@ internal sealed class PackedKernels
         }
 
         var maxima = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 0, n);
-        TiledMaxima(xs, n, maxima);
+        if (_width == WideWidth)
+        {
+            TiledMaximaWide(xs, n, maxima);
+        }
+        else
+        {
+            TiledMaxima(xs, n, maxima);
+        }
 
         // Upper bounds of the scores, visited in decreasing order (stable by index).
         var bounds = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 1, n);
@@ -613,7 +637,7 @@ internal sealed class PackedKernels
             }
             else
             {
-                logG = SumTiledOne(xs, c, maxima[c]);
+                logG = _width == WideWidth ? SumTiledOneWide(xs, c, maxima[c]) : SumTiledOne(xs, c, maxima[c]);
             }
 
             double score = logL[c] - logG;
@@ -1011,6 +1035,157 @@ internal sealed class PackedKernels
         }
 
         return max + Math.Log(Vector.Sum(acc));
+    }
+
+    /// <summary>
+    /// One point's largest term and log-sum as <see cref="ArgMaxRatio"/> computes them in this layout (for tests: the
+    /// largest term must be exact, the log-sum equal to the term-by-term one up to rounding).
+    /// </summary>
+    /// <param name="xs">The points, row-major.</param>
+    /// <param name="n">The number of points.</param>
+    /// <param name="c">The point.</param>
+    /// <returns>The largest term and the log-sum.</returns>
+    internal (double Max, double LogSum) ArgMaxTerms(double[] xs, int n, int c)
+    {
+        double max;
+        if (_positionKernel is not null)
+        {
+            var x = xs.AsSpan(c * _dims, _dims);
+            max = CellMax(x);
+            return (max, double.IsInfinity(max) ? max : SumCells(x, max));
+        }
+
+        var maxima = new double[n];
+        if (_width == WideWidth)
+        {
+            TiledMaximaWide(xs, n, maxima);
+        }
+        else
+        {
+            TiledMaxima(xs, n, maxima);
+        }
+
+        max = maxima[c];
+        return (max, double.IsInfinity(max) ? max : _width == WideWidth ? SumTiledOneWide(xs, c, max) : SumTiledOne(xs, c, max));
+    }
+
+    /// <summary><see cref="TiledMaxima"/> over a wide packing, with 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // vector code: not precompiled, so skip tier 0
+    private void TiledMaximaWide(double[] xs, int n, double[] maxima)
+    {
+        const int TileBlocks = 16;
+        const int W = WideWidth;
+        var vmax = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 2, n * W);
+        vmax.AsSpan(0, n * W).Fill(double.NegativeInfinity);
+        ref double vmaxRef = ref MemoryMarshal.GetArrayDataReference(vmax);
+        int dims = _dims;
+        Span<Vector512<double>> xb = stackalloc Vector512<double>[4 * dims];
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        nuint blockStride = 2 * (nuint)dims * W;
+        for (int tile = 0; tile < _blocks; tile += TileBlocks)
+        {
+            int tileEnd = Math.Min(tile + TileBlocks, _blocks);
+            for (int c0 = 0; c0 < n; c0 += 4)
+            {
+                int group = Math.Min(4, n - c0);
+                for (int g = 0; g < 4; g++)
+                {
+                    int c = c0 + Math.Min(g, group - 1);
+                    for (int j = 0; j < dims; j++)
+                    {
+                        xb[(g * dims) + j] = Vector512.Create(xs[(c * dims) + j]);
+                    }
+                }
+
+                nuint at0 = (nuint)c0 * W;
+                nuint at1 = (nuint)(c0 + Math.Min(1, group - 1)) * W;
+                nuint at2 = (nuint)(c0 + Math.Min(2, group - 1)) * W;
+                nuint at3 = (nuint)(c0 + Math.Min(3, group - 1)) * W;
+                var m0 = Vector512.LoadUnsafe(ref vmaxRef, at0);
+                var m1 = Vector512.LoadUnsafe(ref vmaxRef, at1);
+                var m2 = Vector512.LoadUnsafe(ref vmaxRef, at2);
+                var m3 = Vector512.LoadUnsafe(ref vmaxRef, at3);
+                nuint offset = (nuint)tile * blockStride;
+                for (int b = tile; b < tileEnd; b++)
+                {
+                    var start = Vector512.LoadUnsafe(ref startRef, (nuint)b * W);
+                    Vector512<double> t0 = start, t1 = start, t2 = start, t3 = start;
+                    for (int j = 0; j < dims; j++)
+                    {
+                        var mu = Vector512.LoadUnsafe(ref packed, offset);
+                        var inv = Vector512.LoadUnsafe(ref packed, offset + W);
+                        offset += 2 * W;
+                        var d0 = (xb[j] - mu) * inv;
+                        var d1 = (xb[dims + j] - mu) * inv;
+                        var d2 = (xb[(2 * dims) + j] - mu) * inv;
+                        var d3 = (xb[(3 * dims) + j] - mu) * inv;
+                        t0 -= d0 * d0;
+                        t1 -= d1 * d1;
+                        t2 -= d2 * d2;
+                        t3 -= d3 * d3;
+                    }
+
+                    m0 = Vector512.Max(m0, t0);
+                    m1 = Vector512.Max(m1, t1);
+                    m2 = Vector512.Max(m2, t2);
+                    m3 = Vector512.Max(m3, t3);
+                }
+
+                m3.StoreUnsafe(ref vmaxRef, at3);
+                m2.StoreUnsafe(ref vmaxRef, at2);
+                m1.StoreUnsafe(ref vmaxRef, at1);
+                m0.StoreUnsafe(ref vmaxRef, at0);
+            }
+        }
+
+        for (int c = 0; c < n; c++)
+        {
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < W; i++)
+            {
+                max = Math.Max(max, vmax[(c * W) + i]);
+            }
+
+            maxima[c] = max;
+        }
+    }
+
+    /// <summary><see cref="SumTiledOne"/> over a wide packing, with 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // vector code: not precompiled, so skip tier 0
+    private double SumTiledOneWide(double[] xs, int c, double max)
+    {
+        const int W = WideWidth;
+        Span<Vector512<double>> xb = stackalloc Vector512<double>[_dims];
+        for (int j = 0; j < _dims; j++)
+        {
+            xb[j] = Vector512.Create(xs[(c * _dims) + j]);
+        }
+
+        ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
+        var vShift = Vector512.Create(max);
+        var cut = Vector512.Create(max - Band);
+        var vFloor = Vector512.Create(-60.0);
+        var acc = Vector512<double>.Zero;
+        nuint offset = 0;
+        for (int b = 0; b < _blocks; b++)
+        {
+            var t = Vector512.LoadUnsafe(ref startRef, (nuint)b * W);
+            for (int j = 0; j < xb.Length; j++)
+            {
+                var d = (xb[j] - Vector512.LoadUnsafe(ref packed, offset)) * Vector512.LoadUnsafe(ref packed, offset + W);
+                t -= d * d;
+                offset += 2 * W;
+            }
+
+            if (Vector512.GreaterThanAny(t, cut))
+            {
+                acc += Vector512.Exp(Vector512.Max(t - vShift, vFloor));
+            }
+        }
+
+        return max + Math.Log(Vector512.Sum(acc));
     }
 
     /// <summary>The second pass for one point: max + log Σ exp(term − max), terms recomputed.</summary>

@@ -669,7 +669,7 @@ internal sealed class ParzenEstimator
 
         var packed = KernelCount >= PackedKernels.MinCellKernels
             ? PackedKernels.ByCells(KernelCount, mus, invs, _order[0]!, _workspace, slot: 1)
-            : new PackedKernels(KernelCount, mus, invs, _order[0], _workspace, slot: 1);
+            : new PackedKernels(KernelCount, mus, invs, _order[0], _workspace, slot: 1, wide: PackedKernels.CanUseWide);
         packed.SetStart(_baseLog);
         return packed;
     }
