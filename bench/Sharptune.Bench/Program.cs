@@ -169,6 +169,7 @@ static int Speed(Options o)
     var workloads = workload == "all" ? all : [workload];
     int status = 0;
     using var jitLog = JitLog.StartFromEnvironment();
+    using var allocLog = AllocLog.StartFromEnvironment();
     foreach (string w in workloads)
     {
         try
@@ -260,7 +261,7 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
     }
 
     double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-    Console.WriteLine($"{Version()}\t{name}\t{n}\t{dt:F3}s\t{dt / n * 1000:F3}ms/trial");
+    Console.WriteLine($"{Version()}\t{name}\t{n}\t{dt:F4}s\t{dt / n * 1000:F4}ms/trial"); // four decimals: Random takes a few microseconds per trial
 
     // CPU time on stderr: on a shared machine it shows how much of the wall time was ours.
     Console.Error.WriteLine($"  cpu {cpuSeconds:F3}s ({cpuSeconds / n * 1000:F3}ms/trial)");

@@ -386,6 +386,7 @@ public sealed partial class Study
         {
             live.Finished = live.ToFinished(state.Value, finalValues, completed);
             live.Study.History.OnFinished(live.Finished);
+            ParamLayout = live.SealParams();
         }
 
         return (state.Value, finalValues);
@@ -394,9 +395,9 @@ public sealed partial class Study
     private string? CheckValues(IReadOnlyList<double> values)
     {
         List<string>? errors = null;
-        foreach (double v in values)
+        for (int i = 0; i < values.Count; i++)
         {
-            if (double.IsNaN(v))
+            if (double.IsNaN(values[i]))
             {
                 (errors ??= []).Add("The value nan is not acceptable");
             }

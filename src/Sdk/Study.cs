@@ -21,6 +21,7 @@ public sealed partial class Study
 
     private readonly AsyncLocal<bool> _inOptimizeLoop = new();
     private volatile bool _stopFlag;
+    private volatile ParamTable? _paramLayout;
     private IReadOnlyList<StudyDirection>? _directions;
 
     // Set on views only (see WithTrialFilter): the study the view reads from, and how it filters and maps trials.
@@ -74,6 +75,16 @@ public sealed partial class Study
     public ILoggerFactory LoggerFactory { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>
+    /// Gets or sets the sealed parameter table of the last trial this process finished, the layout a new live trial
+    /// starts from (see <see cref="ParamTable(ParamTable?)"/>); threads may race on it, and any sealed table will do.
+    /// </summary>
+    internal ParamTable? ParamLayout
+    {
+        get => _paramLayout;
+        set => _paramLayout = value;
+    }
 
     /// <summary>
     /// Gets the trial history samplers read (see <see cref="TrialHistory"/>): on a view, the view's trials only,

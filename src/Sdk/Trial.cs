@@ -14,7 +14,7 @@ namespace Sharptune;
 public sealed class Trial : ITrial
 {
     private readonly IStorage _storage;
-    private readonly ParamTable _table = new();
+    private readonly ParamTable _table;
     // Created at the first report: most trials never report, and a trial's allocations are the optimize loop's cost.
     private SortedList<int, double>? _intermediate;
     private Dictionary<int, double[]>? _intermediateVectors;
@@ -40,6 +40,8 @@ public sealed class Trial : ITrial
         _storage = study.Storage;
         Number = frozen.Number;
         DatetimeStart = frozen.DatetimeStart;
+        // Laid out as the last trial this process finished: the same suggestions allocate only their values.
+        _table = new ParamTable(study.ParamLayout);
         foreach (var (k, v) in frozen.InternalParams)
         {
             _table.Set(k, v, frozen.Distributions[k]);
@@ -67,8 +69,12 @@ public sealed class Trial : ITrial
         }
 
         study.History.OnStarted(Number, TrialId);
-        var snapshot = Snapshot();
-        study.Sampler.BeforeTrial(SamplerStudy(snapshot), snapshot);
+        if (study.Sampler is not RandomSampler)
+        {
+            // RandomSampler's BeforeTrial does nothing: no snapshot (an object per trial) is taken for it.
+            var snapshot = Snapshot();
+            study.Sampler.BeforeTrial(SamplerStudy(snapshot), snapshot);
+        }
     }
 
     /// <summary>Gets the study this trial belongs to.</summary>
@@ -387,6 +393,13 @@ public sealed class Trial : ITrial
         }
 
         SetSystemAttr(attrKey, value);
+    }
+
+    /// <summary>Seals the finished trial's parameter table and returns it, as the layout of the next trials.</summary>
+    internal ParamTable SealParams()
+    {
+        _table.Seal();
+        return _table;
     }
 
     /// <summary>Returns a snapshot of the trial as it is now.</summary>

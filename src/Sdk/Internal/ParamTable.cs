@@ -17,11 +17,38 @@ internal sealed class ParamTable
     private int _count;
     private Dictionary<string, int>? _index;
 
+    // The names and distributions arrays may be another table's (see the layout constructor and Compact): they are
+    // then never written, and the first append that differs from them copies them first.
+    private bool _shared;
+
     public ParamTable(int capacity = 8)
     {
         _names = new string[capacity];
         _values = new double[capacity];
         _dists = new Distribution[capacity];
+    }
+
+    /// <summary>
+    /// Creates an empty table that starts from the names and distributions of <paramref name="layout"/>, a sealed
+    /// table (see <see cref="Seal"/>): appending the same names with the very same distribution objects, in the
+    /// same order, as most trials of a study do, allocates only the values.
+    /// </summary>
+    /// <param name="layout">A sealed table, or <see langword="null"/> for a table of the default capacity.</param>
+    public ParamTable(ParamTable? layout)
+    {
+        if (layout is { _shared: true, _count: > 0 })
+        {
+            _names = layout._names;
+            _dists = layout._dists;
+            _values = new double[layout._count];
+            _shared = true;
+        }
+        else
+        {
+            _names = new string[8];
+            _values = new double[8];
+            _dists = new Distribution[8];
+        }
     }
 
     public int Count => _count;
@@ -52,12 +79,31 @@ internal sealed class ParamTable
             _names = (string[])_names.Clone();
             _values = (double[])_values.Clone();
             _dists = (Distribution[])_dists.Clone();
+            _shared = false;
             _values[i] = value;
             _dists[i] = distribution;
             return;
         }
 
-        if (_count == _names.Length)
+        if (_shared && _count < _names.Length && _count < _values.Length
+            && ReferenceEquals(_dists[_count], distribution) && string.Equals(_names[_count], name, StringComparison.Ordinal))
+        {
+            // The shared layout already holds this name and distribution here.
+            _values[_count] = value;
+            _count++;
+            Indexed(name);
+            return;
+        }
+
+        if (_shared)
+        {
+            // The first append that differs from the shared layout: own copies from here on.
+            _names = _names[.._count];
+            _dists = _dists[.._count];
+            _shared = false;
+        }
+
+        if (_count == _names.Length || _count == _values.Length)
         {
             int n = Math.Max(4, _count * 2);
             Array.Resize(ref _names, n);
@@ -69,6 +115,12 @@ internal sealed class ParamTable
         _values[_count] = value;
         _dists[_count] = distribution;
         _count++;
+        Indexed(name);
+    }
+
+    // After an append: the name lookup goes through a dictionary past eight parameters.
+    private void Indexed(string name)
+    {
         if (_index is not null)
         {
             _index[name] = _count - 1;
@@ -93,6 +145,7 @@ internal sealed class ParamTable
     public void Compact(ParamTable? layout)
     {
         int n = _count;
+        _shared = true;
         if (n == 0)
         {
             return;
@@ -114,6 +167,12 @@ internal sealed class ParamTable
             _values = _values[..n];
         }
     }
+
+    /// <summary>
+    /// Marks the table as finished: its arrays may be shared by later tables (see the layout constructor), so a
+    /// write to this table, if any, copies them first.
+    /// </summary>
+    public void Seal() => _shared = true;
 
     public IReadOnlyDictionary<string, double> Values =>
         _count == 0 ? FrozenTrial.EmptyInternal : new PrefixView<double>(_names, _values, _count);

@@ -159,11 +159,12 @@ public sealed class InMemoryStorage : IStorage
             TrialRecord record;
             if (templateTrial is null)
             {
-                record = new TrialRecord(trialId, number, studyId) { DatetimeStart = DateTime.UtcNow };
+                // Laid out as the last finished trial: the same parameters allocate only their values.
+                record = new TrialRecord(trialId, number, studyId, study.LastFinishedParams) { DatetimeStart = DateTime.UtcNow };
             }
             else
             {
-                record = new TrialRecord(trialId, number, studyId)
+                record = new TrialRecord(trialId, number, studyId, null)
                 {
                     State = templateTrial.State,
                     Values = templateTrial.Values is null ? null : [.. templateTrial.Values],
@@ -551,7 +552,7 @@ public sealed class InMemoryStorage : IStorage
         public int FirstMaybeWaiting { get; set; }
     }
 
-    private sealed class TrialRecord(int trialId, int number, int studyId)
+    private sealed class TrialRecord(int trialId, int number, int studyId, ParamTable? paramLayout)
     {
         public int TrialId { get; } = trialId;
 
@@ -567,7 +568,7 @@ public sealed class InMemoryStorage : IStorage
 
         public DateTime? DatetimeComplete { get; set; }
 
-        public ParamTable Params { get; } = new();
+        public ParamTable Params { get; } = new(paramLayout);
 
         /// <summary>Gets the intermediate values by step, or null before the first report (most trials never report).</summary>
         public Dictionary<int, double>? Intermediate { get; set; }

@@ -2,7 +2,7 @@ using Sharptune.Internal;
 
 namespace Sharptune.Tests.Core;
 
-/// <summary>The parameter table of a trial: compaction of finished trials and copy-on-write after it.</summary>
+/// <summary>The parameter table of a trial: compaction of finished trials, layouts shared with later trials, and copy-on-write after either.</summary>
 public sealed class ParamTableTests
 {
     private static readonly FloatDistribution X = new(0, 1);
@@ -72,6 +72,91 @@ public sealed class ParamTableTests
         double perTrial = (after - before) / 5000.0;
         Assert.InRange(perTrial, 100, 380);
         GC.KeepAlive(study);
+    }
+
+    [Fact]
+    public void ATableLaidOutAsASealedOneSharesItsNamesAndDistributions()
+    {
+        var layout = Table(("x", 0.25, X), ("y", -0.5, Y));
+        layout.Seal();
+        var next = new ParamTable(layout);
+        var empty = next.Values;
+        next.Set("x", 0.75, X);
+        var half = next.Values;
+        next.Set("y", 0.5, Y);
+
+        Assert.Equal([new("x", 0.75), new("y", 0.5)], next.Values.ToArray());
+        Assert.Equal([new("x", 0.75)], half.ToArray());
+        Assert.Empty(empty);
+        Assert.Equal([new("x", 0.25), new("y", -0.5)], layout.Values.ToArray());
+
+        // The same suggestions again allocate the table and its values (about 100 bytes), no names or distributions
+        // arrays (a table of its own allocates three arrays of eight, over 300 bytes).
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var again = new ParamTable(layout);
+        again.Set("x", 0.5, X);
+        again.Set("y", 0.0, Y);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 1, 160);
+        Assert.Equal([new("x", 0.5), new("y", 0.0)], again.Values.ToArray());
+    }
+
+    [Fact]
+    public void ATableThatLeavesItsLayoutCopiesItAndLeavesTheLayoutAlone()
+    {
+        var layout = Table(("x", 0.25, X), ("y", -0.5, Y));
+        layout.Seal();
+
+        // Another name, an equal but distinct distribution, a parameter past the layout's end, an overwrite.
+        var renamed = new ParamTable(layout);
+        renamed.Set("x", 0.5, X);
+        renamed.Set("z", 1.0, Y);
+        var redistributed = new ParamTable(layout);
+        redistributed.Set("x", 0.5, new FloatDistribution(0, 1));
+        var longer = new ParamTable(layout);
+        longer.Set("x", 0.5, X);
+        longer.Set("y", 0.5, Y);
+        longer.Set("w", 2.0, X);
+        var overwritten = new ParamTable(layout);
+        overwritten.Set("x", 0.5, X);
+        overwritten.Set("x", 0.625, Y);
+
+        Assert.Equal([new("x", 0.5), new("z", 1.0)], renamed.Values.ToArray());
+        Assert.NotSame(X, redistributed.Distributions["x"]);
+        Assert.Equal(["x", "y", "w"], longer.Values.Keys);
+        Assert.Equal(2.0, longer.Values["w"]);
+        Assert.Equal([new("x", 0.625)], overwritten.Values.ToArray());
+        Assert.Same(Y, overwritten.Distributions["x"]);
+        Assert.Equal([new("x", 0.25), new("y", -0.5)], layout.Values.ToArray());
+        Assert.Same(X, layout.Distributions["x"]);
+        Assert.Same(Y, layout.Distributions["y"]);
+    }
+
+    [Fact]
+    public void ALaidOutTableFindsItsParametersPastEight()
+    {
+        var names = Enumerable.Range(0, 12).Select(i => "p" + i).ToArray();
+        var layout = new ParamTable();
+        foreach (string name in names)
+        {
+            layout.Set(name, 1.0, X);
+        }
+
+        layout.Seal();
+        var next = new ParamTable(layout);
+        for (int i = 0; i < names.Length; i++)
+        {
+            next.Set(names[i], i, X);
+        }
+
+        for (int i = 0; i < names.Length; i++)
+        {
+            Assert.True(next.TryGet(names[i], out double value, out var distribution));
+            Assert.Equal(i, value);
+            Assert.Same(X, distribution);
+        }
+
+        Assert.False(next.TryGet("p12", out _, out _));
+        Assert.Equal(names, next.Values.Keys);
     }
 
     private static ParamTable Table(params (string Name, double Value, Distribution Distribution)[] parameters)
