@@ -23,11 +23,14 @@ internal sealed class JitLog : EventListener
         writer = new StreamWriter(path) { AutoFlush = false };
     }
 
+    /// <summary>Gets the listener started last, or null (the workloads mark their first trials in it).</summary>
+    public static JitLog? Current { get; private set; }
+
     /// <summary>Starts the listener when SHARPTUNE_BENCH_JITLOG names a file; otherwise returns null.</summary>
     public static JitLog? StartFromEnvironment()
     {
         string? path = Environment.GetEnvironmentVariable("SHARPTUNE_BENCH_JITLOG");
-        return string.IsNullOrEmpty(path) ? null : new JitLog(path);
+        return Current = string.IsNullOrEmpty(path) ? null : new JitLog(path);
     }
 
     /// <summary>Writes a marker line (e.g. the start of a repeat).</summary>

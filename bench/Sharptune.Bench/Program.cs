@@ -234,15 +234,34 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
     int window = int.TryParse(Environment.GetEnvironmentVariable("SHARPTUNE_BENCH_WINDOWS"), CultureInfo.InvariantCulture, out int w) && w > 0 ? w : 0;
     var calls = new long[window > 0 ? n + 1 : 0];
     int called = 0;
+    // With a JIT log, the first trials' starts are marked in it, to see what each of them compiles.
+    var jitLog = JitLog.Current;
+    double Timed(Func<ITrial, double> f, ITrial t)
+    {
+        if (jitLog is not null && called < 30)
+        {
+            jitLog.Mark($"trial {called} starts");
+        }
+
+        if (window > 0)
+        {
+            calls[called] = Stopwatch.GetTimestamp();
+        }
+
+        called++;
+        return f(t);
+    }
+
+    bool wrap = window > 0 || jitLog is not null;
     var clock = Stopwatch.StartNew();
     long started = Stopwatch.GetTimestamp();
     if (multiObjective)
     {
-        study.Optimize(window == 0 ? BenchFunctions.Zdt1 : t => { calls[called++] = Stopwatch.GetTimestamp(); return BenchFunctions.Zdt1(t); }, nTrials: n);
+        study.Optimize(!wrap ? BenchFunctions.Zdt1 : t => { _ = Timed(_ => 0, t); return BenchFunctions.Zdt1(t); }, nTrials: n);
     }
     else
     {
-        study.Optimize(window == 0 ? t => BenchFunctions.Sphere(t, 5) : t => { calls[called++] = Stopwatch.GetTimestamp(); return BenchFunctions.Sphere(t, 5); }, nTrials: n);
+        study.Optimize(!wrap ? t => BenchFunctions.Sphere(t, 5) : t => Timed(x => BenchFunctions.Sphere(x, 5), t), nTrials: n);
     }
 
     double dt = clock.Elapsed.TotalSeconds;

@@ -18,7 +18,7 @@ public sealed partial class Study
     /// <param name="value">The value (JSON-compatible).</param>
     internal void SetTrialSystemAttr(FrozenTrial trial, string key, object? value)
     {
-        if (trial.Live is { } live && ReferenceEquals(live.Study.Storage, Storage) && live.Finished is null)
+        if (trial.Live is { } live && ReferenceEquals(live.Study.Storage, Storage) && !live.HasFinished)
         {
             live.SetSystemAttr(key, value);
         }
@@ -181,7 +181,10 @@ public sealed partial class Study
     {
         try
         {
-            var trial = new Trial(this, Storage.GetTrial(trialId));
+            // A trial the in-memory storage has just created holds nothing yet: no snapshot of it is read.
+            var trial = Storage is InMemoryStorage memory && memory.TryGetNewTrial(trialId, out int number, out DateTime? started)
+                ? new Trial(this, trialId, number, started)
+                : new Trial(this, Storage.GetTrial(trialId));
             if (fixedDistributions is not null)
             {
                 foreach (var (name, dist) in fixedDistributions)
@@ -265,7 +268,7 @@ public sealed partial class Study
     /// number, which is read once.
     /// </summary>
     internal (TrialState State, IReadOnlyList<double>? Values) TellCore(
-        Trial? live, int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage)
+        Trial? live, int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage, bool valuesOwned = false)
     {
         failureMessage = null;
         // A live trial that has not finished is running: its snapshot is taken only when something reads it.
@@ -350,7 +353,8 @@ public sealed partial class Study
             }
         }
 
-        IReadOnlyList<double>? finalValues = values?.ToArray();
+        // The caller's list is copied, unless the optimize loop hands over an array of its own.
+        IReadOnlyList<double>? finalValues = valuesOwned ? values : values?.ToArray();
         DateTime completed = DateTime.UtcNow;
         try
         {
@@ -384,8 +388,12 @@ public sealed partial class Study
 
         if (live is not null)
         {
-            live.Finished = live.ToFinished(state.Value, finalValues, completed);
-            live.Study.History.OnFinished(live.Finished);
+            live.SetFinished(state.Value, finalValues, completed);
+            if (live.Study.History.IsRead)
+            {
+                live.Study.History.OnFinished(live.Finished!);
+            }
+
             ParamLayout = live.SealParams();
         }
 

@@ -335,7 +335,7 @@ public sealed partial class Study
     /// <summary>Tells the outcome of an objective run and logs it as Optuna does.</summary>
     private TrialState FinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
     {
-        var (finalState, _) = TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning);
+        var (finalState, _) = TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning, valuesOwned: !result.IsSequence);
         if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
         {
             LogOutcome(trial, result, error, failReason);
@@ -664,6 +664,8 @@ public sealed partial class Study
         return trial.TrialId;
     }
 
+    // Values of a single-objective result are an array of this loop's own (handed to the storage and the finished
+    // trial without a copy); a sequence is the objective's array, which TellCore copies.
     private readonly record struct ObjectiveResult(double[]? Values, bool IsSequence)
     {
         public static ObjectiveResult Single(double value) => new([value], false);

@@ -26,6 +26,8 @@ public sealed class Trial : ITrial
     private IReadOnlyDictionary<string, double>? _relativeParams;
     private CancellationToken _timeoutToken;
     private bool _pruneOnTimeout;
+    private FrozenTrial? _finished;
+    private (TrialState State, IReadOnlyList<double>? Values, DateTime Completed)? _finishedAs;
 
     /// <summary>
     /// Starts the live trial of a trial this process has just created or claimed: <paramref name="frozen"/> is the
@@ -34,38 +36,58 @@ public sealed class Trial : ITrial
     /// through this object, which keeps its state in memory.
     /// </summary>
     internal Trial(Study study, FrozenTrial frozen)
+        : this(study, frozen.TrialId, frozen.Number, frozen.DatetimeStart, frozen)
+    {
+    }
+
+    /// <summary>
+    /// Starts the live trial of a trial this process has just created, known to hold nothing yet (no parameters,
+    /// attributes or reports), without a snapshot of it.
+    /// </summary>
+    internal Trial(Study study, int trialId, int number, DateTime? datetimeStart)
+        : this(study, trialId, number, datetimeStart, null)
+    {
+    }
+
+    private Trial(Study study, int trialId, int number, DateTime? datetimeStart, FrozenTrial? frozen)
     {
         Study = study;
-        TrialId = frozen.TrialId;
+        TrialId = trialId;
         _storage = study.Storage;
-        Number = frozen.Number;
-        DatetimeStart = frozen.DatetimeStart;
+        Number = number;
+        DatetimeStart = datetimeStart;
+
         // Laid out as the last trial this process finished: the same suggestions allocate only their values.
         _table = new ParamTable(study.ParamLayout);
-        foreach (var (k, v) in frozen.InternalParams)
+        _userAttrs = FrozenTrial.EmptyAttrs;
+        _systemAttrs = FrozenTrial.EmptyAttrs;
+        if (frozen is not null)
         {
-            _table.Set(k, v, frozen.Distributions[k]);
-        }
+            foreach (var (k, v) in frozen.InternalParams)
+            {
+                _table.Set(k, v, frozen.Distributions[k]);
+            }
 
-        foreach (var (k, v) in frozen.IntermediateValues)
-        {
-            (_intermediate ??= [])[k] = v;
-        }
+            foreach (var (k, v) in frozen.IntermediateValues)
+            {
+                (_intermediate ??= [])[k] = v;
+            }
 
-        foreach (var (k, v) in frozen.IntermediateVectors)
-        {
-            (_intermediateVectors ??= [])[k] = [.. v];
-        }
+            foreach (var (k, v) in frozen.IntermediateVectors)
+            {
+                (_intermediateVectors ??= [])[k] = [.. v];
+            }
 
-        _userAttrs = frozen.UserAttrs;
-        _systemAttrs = frozen.SystemAttrs;
-        if (frozen.SystemAttrs.TryGetValue("fixed_params", out object? fixedParams) && fixedParams is IReadOnlyDictionary<string, object?> fp)
-        {
-            _fixedParams = fp;
-        }
-        else if (fixedParams is IDictionary<string, object?> fp2)
-        {
-            _fixedParams = new ReadOnlyDictionary<string, object?>(fp2);
+            _userAttrs = frozen.UserAttrs;
+            _systemAttrs = frozen.SystemAttrs;
+            if (frozen.SystemAttrs.TryGetValue("fixed_params", out object? fixedParams) && fixedParams is IReadOnlyDictionary<string, object?> fp)
+            {
+                _fixedParams = fp;
+            }
+            else if (fixedParams is IDictionary<string, object?> fp2)
+            {
+                _fixedParams = new ReadOnlyDictionary<string, object?>(fp2);
+            }
         }
 
         study.History.OnStarted(Number, TrialId);
@@ -247,6 +269,14 @@ public sealed class Trial : ITrial
             return;
         }
 
+        if (Study.Sampler is RandomSampler)
+        {
+            // RandomSampler has no relative search space: no snapshot is taken to ask it.
+            _relativeSearchSpace = FrozenTrial.EmptyDistributions;
+            _relativeParams = FrozenTrial.EmptyInternal;
+            return;
+        }
+
         var snapshot = Snapshot();
         var samplerStudy = SamplerStudy(snapshot);
         _relativeSearchSpace = Study.Sampler.InferRelativeSearchSpace(samplerStudy, snapshot);
@@ -408,9 +438,37 @@ public sealed class Trial : ITrial
 
     /// <summary>
     /// Gets the trial as this process stored it finished (set by <see cref="Study.TellCore"/> once the storage
-    /// accepted the final state), or <see langword="null"/> while it runs.
+    /// accepted the final state), or <see langword="null"/> while it runs. Built at the first read: an optimize loop
+    /// without callbacks or logging never reads it.
     /// </summary>
-    internal FrozenTrial? Finished { get; set; }
+    internal FrozenTrial? Finished
+    {
+        get
+        {
+            if (_finished is null && _finishedAs is { } f)
+            {
+                _finished = ToFinished(f.State, f.Values, f.Completed);
+            }
+
+            return _finished;
+        }
+
+        set
+        {
+            _finished = value;
+            _finishedAs = null;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the trial has been told (see <see cref="Finished"/>).</summary>
+    internal bool HasFinished => _finished is not null || _finishedAs is not null;
+
+    /// <summary>Records that the storage accepted the trial's final state; <see cref="Finished"/> is built from it when read.</summary>
+    internal void SetFinished(TrialState state, IReadOnlyList<double>? values, DateTime datetimeComplete)
+    {
+        _finished = null;
+        _finishedAs = (state, values, datetimeComplete);
+    }
 
     /// <summary>
     /// Builds the finished trial from the live state, so that telling, logging and callbacks need not read it

@@ -343,6 +343,25 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <summary>
+    /// Reads the number and start time of a RUNNING trial that holds nothing yet (no parameters, attributes or
+    /// reports, as a trial just created), for a live trial to start without a snapshot of it.
+    /// </summary>
+    /// <param name="trialId">The trial id.</param>
+    /// <param name="number">Receives the trial number.</param>
+    /// <param name="datetimeStart">Receives the start time.</param>
+    /// <returns>Whether the trial is such a trial; otherwise the caller reads it with <see cref="GetTrial"/>.</returns>
+    internal bool TryGetNewTrial(int trialId, out int number, out DateTime? datetimeStart)
+    {
+        lock (_lock)
+        {
+            var t = GetTrialRecord(trialId);
+            number = t.Number;
+            datetimeStart = t.DatetimeStart;
+            return t.State == TrialState.Running && t.Params.Count == 0 && t.Intermediate is null && t.UserAttrs.Count == 0 && t.SystemAttrs.Count == 0;
+        }
+    }
+
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> GetTrialSystemAttrs(int trialId)
     {

@@ -21,6 +21,38 @@ public class AskTellTests
     }
 
     [Fact]
+    public void ALiveTrialKnowsWhatTheStorageHoldsHoweverItStarted()
+    {
+        // A new in-memory trial starts without a snapshot of itself; one that already holds attributes or reports
+        // (added as WAITING, then claimed) starts from the stored trial. Both agree with the storage.
+        var study = NewStudy();
+        var fresh = study.Ask();
+        var stored = study.Storage.GetTrial(fresh.TrialId);
+        Assert.Equal(stored.Number, fresh.Number);
+        Assert.Equal(stored.DatetimeStart, fresh.DatetimeStart);
+        Assert.Empty(fresh.Params);
+        Assert.Empty(fresh.UserAttrs);
+        study.Tell(fresh, 1.0);
+
+        study.AddTrial(Trials.Create(state: TrialState.Waiting, userAttrs: new Dictionary<string, object?> { ["origin"] = "queue" }, intermediateValues: new Dictionary<int, double> { [0] = 2.5 }));
+        var claimed = study.Ask();
+        Assert.Equal(1, claimed.Number);
+        Assert.Equal("queue", claimed.UserAttrs["origin"]);
+        Assert.Equal(2.5, claimed.IntermediateValues[0]);
+        Assert.Equal(study.Storage.GetTrial(claimed.TrialId).DatetimeStart, claimed.DatetimeStart);
+
+        // The finished trial Tell returns is built from the live trial, and matches the storage.
+        double x = claimed.SuggestFloat("x", 0, 1);
+        var told = study.Tell(claimed, x);
+        var after = study.Storage.GetTrial(claimed.TrialId);
+        Assert.Equal(after.Params, told.Params);
+        Assert.Equal(after.UserAttrs, told.UserAttrs);
+        Assert.Equal(after.Values, told.Values);
+        Assert.Equal(TrialState.Complete, told.State);
+        Assert.Same(told, study.Tell(claimed, [x], skipIfFinished: true));
+    }
+
+    [Fact]
     public void AskWithFixedDistributionsSuggestsThemAtOnce()
     {
         var study = NewStudy();

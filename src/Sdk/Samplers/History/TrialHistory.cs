@@ -168,6 +168,12 @@ internal sealed class TrialHistory
         }
     }
 
+    /// <summary>
+    /// Gets a value indicating whether a sampler has read the history (before that, <see cref="OnFinished"/> records
+    /// nothing, and callers need not build the finished trial for it).
+    /// </summary>
+    internal bool IsRead => Volatile.Read(ref _read);
+
     /// <summary>Records a trial this process has just stored finished, so it is learnt without a read.</summary>
     /// <param name="trial">The finished trial.</param>
     internal void OnFinished(FrozenTrial trial)
