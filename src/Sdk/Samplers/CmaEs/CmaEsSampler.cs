@@ -164,19 +164,7 @@ public sealed class CmaEsSampler : ISampler
             Refresh(study);
             if (_relativeSpace is null)
             {
-                var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-                if (_space is not null)
-                {
-                    foreach (var (name, dist) in _space)
-                    {
-                        if (!dist.IsSingle && dist is FloatDistribution or IntDistribution)
-                        {
-                            result[name] = dist;
-                        }
-                    }
-                }
-
-                _relativeSpace = new System.Collections.ObjectModel.ReadOnlyDictionary<string, Distribution>(result);
+                _relativeSpace = _space is null ? SortedSpace.Empty : SortedSpace.From(_space, static d => !d.IsSingle && d is FloatDistribution or IntDistribution);
             }
 
             return _relativeSpace;

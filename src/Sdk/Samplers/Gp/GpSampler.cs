@@ -63,16 +63,7 @@ public sealed class GpSampler : ISampler
         ArgumentNullException.ThrowIfNull(study);
         var history = study.History;
         history.Refresh(trial.Number);
-        var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        foreach (var (name, dist) in history.Spaces.Intersection(includePruned: false))
-        {
-            if (!dist.IsSingle)
-            {
-                result[name] = dist;
-            }
-        }
-
-        return result;
+        return SortedSpace.From(history.Spaces.Intersection(includePruned: false), static d => !d.IsSingle);
     }
 
     /// <inheritdoc/>

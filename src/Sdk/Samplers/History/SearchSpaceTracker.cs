@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using Sharptune.Internal;
 
 namespace Sharptune.Samplers.History;
 
@@ -72,7 +73,7 @@ internal sealed class SearchSpaceTracker
                 var list = new List<IReadOnlyDictionary<string, Distribution>>(_groups.Count);
                 foreach (var g in _groups)
                 {
-                    list.Add(new ReadOnlyDictionary<string, Distribution>(new SortedDictionary<string, Distribution>(g, StringComparer.Ordinal)));
+                    list.Add(SortedSpace.From(g));
                 }
 
                 _groupsView = list;
@@ -114,19 +115,8 @@ internal sealed class SearchSpaceTracker
     }
 
     /// <summary>Copies a space into a read-only dictionary sorted by name.</summary>
-    internal static IReadOnlyDictionary<string, Distribution> Sorted(Dictionary<string, Distribution>? space)
-    {
-        var sorted = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        if (space is not null)
-        {
-            foreach (var (name, dist) in space)
-            {
-                sorted[name] = dist;
-            }
-        }
-
-        return new ReadOnlyDictionary<string, Distribution>(sorted);
-    }
+    internal static IReadOnlyDictionary<string, Distribution> Sorted(Dictionary<string, Distribution>? space) =>
+        space is null ? SortedSpace.Empty : SortedSpace.From(space);
 
     private void AddToGroups(IReadOnlyDictionary<string, Distribution> distributions)
     {

@@ -98,19 +98,7 @@ internal sealed class GeneticEngine
             Refresh(study);
             if (_relativeSpace is null)
             {
-                var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-                if (_space is not null)
-                {
-                    foreach (var (name, dist) in _space)
-                    {
-                        if (!dist.IsSingle)
-                        {
-                            result[name] = dist;
-                        }
-                    }
-                }
-
-                _relativeSpace = new System.Collections.ObjectModel.ReadOnlyDictionary<string, Distribution>(result);
+                _relativeSpace = _space is null ? SortedSpace.Empty : SortedSpace.From(_space, static d => !d.IsSingle);
             }
 
             return _relativeSpace;

@@ -208,16 +208,7 @@ internal sealed class TpeStudyState
         var source = _history.Spaces.Intersection(includePruned: true);
         if (!ReferenceEquals(source, _intersectionSource))
         {
-            var sorted = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-            foreach (var (name, dist) in source)
-            {
-                if (!dist.IsSingle)
-                {
-                    sorted[name] = dist;
-                }
-            }
-
-            _intersectionView = new ReadOnlyDictionary<string, Distribution>(sorted);
+            _intersectionView = SortedSpace.From(source, static d => !d.IsSingle);
             _intersectionSource = source;
         }
 
