@@ -86,7 +86,7 @@ internal sealed class ParamTable
         }
 
         if (_shared && _count < _names.Length && _count < _values.Length
-            && ReferenceEquals(_dists[_count], distribution) && string.Equals(_names[_count], name, StringComparison.Ordinal))
+            && ReferenceEquals(_dists[_count], distribution) && SameName(_names[_count], name))
         {
             // The shared layout already holds this name and distribution here.
             _values[_count] = value;
@@ -193,6 +193,9 @@ internal sealed class ParamTable
         return true;
     }
 
+    // Names are usually the same string objects (the literals of the objective): compared by reference first.
+    private static bool SameName(string a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+
     private int IndexOf(string name)
     {
         if (_index is not null)
@@ -202,7 +205,7 @@ internal sealed class ParamTable
 
         for (int k = 0; k < _count; k++)
         {
-            if (string.Equals(_names[k], name, StringComparison.Ordinal))
+            if (SameName(_names[k], name))
             {
                 return k;
             }
@@ -274,7 +277,7 @@ internal sealed class ParamTable
             {
                 for (int i = 0; i < count; i++)
                 {
-                    if (string.Equals(names[i], key, StringComparison.Ordinal))
+                    if (SameName(names[i], key))
                     {
                         return i;
                     }
