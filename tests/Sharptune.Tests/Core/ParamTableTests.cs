@@ -3,6 +3,8 @@ using Sharptune.Internal;
 namespace Sharptune.Tests.Core;
 
 /// <summary>The parameter table of a trial: compaction of finished trials, layouts shared with later trials, and copy-on-write after either.</summary>
+/// <remarks>In the timing collection: one test measures the heap of the whole process.</remarks>
+[Collection(Support.TimingCollection.Name)]
 public sealed class ParamTableTests
 {
     private static readonly FloatDistribution X = new(0, 1);
