@@ -198,7 +198,11 @@ public class OptimizeTests
             Thread.Sleep(5);
             return t.Number == 5 ? throw new InvalidOperationException("x") : 1.0;
         }, new OptimizeOptions { NTrials = 50, Concurrency = 2 }));
-        Assert.InRange(study.Trials.Count, 6, 8);
+
+        // The loop stops well before the 50 trials asked for. How many the other worker starts meanwhile depends on
+        // how long the failing worker takes to raise its exception: two or three on an idle machine, a few more under
+        // load (a clean-clone CI run saw 9 trials).
+        Assert.InRange(study.Trials.Count, 6, 20);
         Assert.DoesNotContain(study.Trials, t => t.State == TrialState.Running);
     }
 
