@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Sharptune.Internal;
 
 namespace Sharptune.Samplers.Tpe;
 
@@ -84,7 +85,7 @@ internal sealed class PackedKernels
         _start = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedStart, slot, padded);
         // PackedTerms 1 is LogSumBatch's scratch array; each slot's own terms are index 0 or 2 + slot.
         _terms = TpeWorkspace.Doubles(workspace, TpeWorkspace.PackedTerms, slot == 0 ? 0 : 2 + slot, padded);
-        _start.AsSpan(kernels, padded - kernels).Fill(double.NegativeInfinity); // padding kernels contribute exp(−∞) = 0
+        Spans.Fill(_start.AsSpan(kernels, padded - kernels), double.NegativeInfinity); // padding kernels contribute exp(−∞) = 0
         for (int j = 0; j < _dims; j++)
         {
             var mu = mus[j];
@@ -494,7 +495,7 @@ internal sealed class PackedKernels
         const int TileBlocks = 32;
         var maxima = new Vector<double>[n];
         var sums = new Vector<double>[n];
-        Array.Fill(maxima, new Vector<double>(double.NegativeInfinity));
+        Spans.Fill(maxima, new Vector<double>(double.NegativeInfinity));
         Span<Vector<double>> xb = stackalloc Vector<double>[_dims];
         ref double packed = ref MemoryMarshal.GetArrayDataReference(_packed);
         ref double startRef = ref MemoryMarshal.GetArrayDataReference(_start);
@@ -665,7 +666,7 @@ internal sealed class PackedKernels
 
         // Each point's running maxima, one vector per point.
         var vmax = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 2, n * Width);
-        vmax.AsSpan(0, n * Width).Fill(double.NegativeInfinity);
+        Spans.Fill(vmax.AsSpan(0, n * Width), double.NegativeInfinity);
         ref double vmaxRef = ref MemoryMarshal.GetArrayDataReference(vmax);
         int dims = _dims;
         Span<Vector<double>> xb = stackalloc Vector<double>[4 * dims];
@@ -1076,7 +1077,7 @@ internal sealed class PackedKernels
         const int TileBlocks = 16;
         const int W = WideWidth;
         var vmax = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 2, n * W);
-        vmax.AsSpan(0, n * W).Fill(double.NegativeInfinity);
+        Spans.Fill(vmax.AsSpan(0, n * W), double.NegativeInfinity);
         ref double vmaxRef = ref MemoryMarshal.GetArrayDataReference(vmax);
         int dims = _dims;
         Span<Vector512<double>> xb = stackalloc Vector512<double>[4 * dims];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Sharptune.Internal;
 namespace Sharptune.Samplers.Tpe;
 
 /// <summary>
@@ -69,7 +70,7 @@ internal sealed class ParamColumn
     {
         if (low != _cacheLow || high != _cacheHigh)
         {
-            Array.Fill(_cacheSigma, double.NaN);
+            Spans.Fill(_cacheSigma, double.NaN);
             _cacheLow = low;
             _cacheHigh = high;
         }
@@ -134,8 +135,8 @@ internal sealed class ParamColumn
         Array.Resize(ref _values, capacity);
         Array.Resize(ref _cacheSigma, capacity);
         Array.Resize(ref _cache, capacity);
-        _values.AsSpan(old).Fill(double.NaN);
-        _cacheSigma.AsSpan(old).Fill(double.NaN);
+        Spans.Fill(_values.AsSpan(old), double.NaN);
+        Spans.Fill(_cacheSigma.AsSpan(old), double.NaN);
     }
 
     private sealed class EntryComparer : IComparer<(double Value, int Number)>

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MathNet.Numerics.Distributions;
+using Sharptune.Internal;
 
 namespace Sharptune.Samplers.Tpe;
 
@@ -381,11 +382,11 @@ internal sealed class ParzenEstimator
         var probs = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Sigma, d, size);
         if (m == 0)
         {
-            probs.AsSpan(0, size).Fill(1.0 / choices);
+            Spans.Fill(probs.AsSpan(0, size), 1.0 / choices);
         }
         else
         {
-            probs.AsSpan(0, size).Fill(priorWeight / kernels);
+            Spans.Fill(probs.AsSpan(0, size), priorWeight / kernels);
             for (int i = 0; i < m; i++)
             {
                 probs[(i * choices) + (int)obs[i]] += 1.0;

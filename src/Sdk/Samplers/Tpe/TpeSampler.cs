@@ -222,7 +222,7 @@ public sealed class TpeSampler : ISampler
         int n = w.Length;
         if (n < 25)
         {
-            w.Fill(1.0);
+            Spans.Fill(w, 1.0);
             return;
         }
 
@@ -244,7 +244,7 @@ public sealed class TpeSampler : ISampler
             w[ramp - 1] = 1.0;
         }
 
-        w[ramp..].Fill(1.0);
+        Spans.Fill(w[ramp..], 1.0);
     }
 
     private static Xoshiro256StarStar CreateRng(int? seed) =>
@@ -456,7 +456,7 @@ public sealed class TpeSampler : ISampler
                 column[0] = candidates.Values[d][best];
                 if (dims[d].Kind != KernelKind.Continuous)
                 {
-                    column.AsSpan(0, refine.Count).Fill(column[0]);
+                    Spans.Fill(column.AsSpan(0, refine.Count), column[0]);
                 }
             }
 
@@ -571,7 +571,7 @@ public sealed class TpeSampler : ISampler
         var weights = _belowWorkspace.Doubles(TpeWorkspace.Keys, 1, m).AsSpan(0, m);
         if (multiObjective)
         {
-            weights.Fill(1.0);
+            Spans.Fill(weights, 1.0);
         }
         else
         {
@@ -775,7 +775,7 @@ public sealed class TpeSampler : ISampler
             if (_kernelOfNumber is null)
             {
                 _kernelOfNumber = workspace.Ints(TpeWorkspace.KernelOfNumber, 0, knownTrials);
-                _kernelOfNumber.AsSpan(0, knownTrials).Fill(-1);
+                Spans.Fill(_kernelOfNumber.AsSpan(0, knownTrials), -1);
                 for (int k = 0; k < count; k++)
                 {
                     if (kernelNumber[k] >= 0)
