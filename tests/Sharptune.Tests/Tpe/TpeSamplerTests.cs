@@ -529,7 +529,7 @@ public class TpeSamplerTests
         Assert.Equal(fresh.Columns.Keys.Order(), incremental.Columns.Keys.Order());
         foreach (var (name, column) in fresh.Columns)
         {
-            Assert.Equal(column.Sorted, incremental.Columns[name].Sorted);
+            Assert.Equal(column.Sorted.ToArray(), incremental.Columns[name].Sorted.ToArray());
         }
 
         fresh.EnsureSplit(TpeSampler.DefaultGamma);

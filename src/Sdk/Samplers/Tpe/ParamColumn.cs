@@ -10,6 +10,7 @@ namespace Sharptune.Samplers.Tpe;
 internal sealed class ParamColumn
 {
     private double[] _values = [];
+    private readonly SortedEntryList _sorted = new();
     private double[] _cacheSigma = [];
     private CacheEntry[] _cache = [];
     private double _cacheLow = double.NaN;
@@ -33,7 +34,7 @@ internal sealed class ParamColumn
     public int Count { get; private set; }
 
     /// <summary>Gets the (value, trial number) pairs sorted by value then number (numeric parameters only).</summary>
-    public List<(double Value, int Number)> Sorted { get; } = [];
+    public ReadOnlySpan<SortedEntry> Sorted => _sorted.Entries;
 
     /// <summary>Gets the values by trial number (NaN when absent); numbers past the end are absent too.</summary>
     public double[] Values => _values;
@@ -54,9 +55,7 @@ internal sealed class ParamColumn
         Count++;
         if (!IsCategorical)
         {
-            var entry = (v, number);
-            int index = Sorted.BinarySearch(entry, EntryComparer.Instance);
-            Sorted.Insert(index < 0 ? ~index : index, entry);
+            _sorted.Insert(v, number);
         }
     }
 
@@ -137,17 +136,6 @@ internal sealed class ParamColumn
         Array.Resize(ref _cache, capacity);
         Spans.Fill(_values.AsSpan(old), double.NaN);
         Spans.Fill(_cacheSigma.AsSpan(old), double.NaN);
-    }
-
-    private sealed class EntryComparer : IComparer<(double Value, int Number)>
-    {
-        public static readonly EntryComparer Instance = new();
-
-        public int Compare((double Value, int Number) x, (double Value, int Number) y)
-        {
-            int c = x.Value.CompareTo(y.Value);
-            return c != 0 ? c : x.Number.CompareTo(y.Number);
-        }
     }
 
     /// <summary>The cached constants of one trial's kernel, read together.</summary>

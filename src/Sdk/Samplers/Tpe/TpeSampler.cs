@@ -804,7 +804,7 @@ public sealed class TpeSampler : ISampler
             int pushed = 0, q = 0;
             double last = double.NaN;
             int runningCount = running?.Count ?? 0;
-            var sorted = CollectionsMarshal.AsSpan(column.Sorted);
+            var sorted = column.Sorted;
             for (int i = 0; i < sorted.Length; i++)
             {
                 int number = sorted[i].Number;

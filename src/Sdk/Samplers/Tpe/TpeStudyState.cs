@@ -23,9 +23,9 @@ internal sealed class TpeStudyState
     private readonly Dictionary<int, IReadOnlyDictionary<string, object?>> _parsedRelative = [];
 
     // Single objective: orderings of the split buckets (key, trial number).
-    private readonly List<(double Key, int Number)> _complete = [];
+    private readonly SortedEntryList _complete = new();
     private readonly List<(double Key1, double Key2, int Number)> _pruned = [];
-    private readonly List<(double Key, int Number)> _infeasible = [];
+    private readonly SortedEntryList _infeasible = new();
 
     // Multi-objective: feasible COMPLETE trials in number order with their loss vectors.
     private readonly List<int> _moNumbers = [];
@@ -144,7 +144,7 @@ internal sealed class TpeStudyState
         double violation = TrialDomination.Penalty(trial); // Optuna's _get_infeasible_trial_score
         if (violation > 0)
         {
-            Insert(_infeasible, (violation, number));
+            _infeasible.Insert(violation, number);
         }
         else if (trial.State == TrialState.Complete)
         {
@@ -163,7 +163,7 @@ internal sealed class TpeStudyState
             else
             {
                 double v = trial.Values![0];
-                Insert(_complete, (Maximize[0] ? -v : v, number));
+                _complete.Insert(Maximize[0] ? -v : v, number);
             }
         }
         else
@@ -173,12 +173,6 @@ internal sealed class TpeStudyState
             int at = _pruned.BinarySearch(entry);
             _pruned.Insert(at < 0 ? ~at : at, entry);
         }
-    }
-
-    private static void Insert(List<(double Key, int Number)> list, (double Key, int Number) entry)
-    {
-        int at = list.BinarySearch(entry);
-        list.Insert(at < 0 ? ~at : at, entry);
     }
 
     /// <summary>
