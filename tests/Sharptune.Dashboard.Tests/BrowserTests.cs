@@ -327,7 +327,9 @@ public sealed class BrowserTests
         Assert.Equal(1, await page.EvaluateExpressionAsync<int>("document.querySelectorAll(\"#trials th[data-key='p:x']\").length"));
         Assert.False(await page.EvaluateExpressionAsync<bool>("document.querySelector(\"#columns-panel input[data-key='p:c']\").checked"));
 
-        // A row opens the full trial (fetched when opened).
+        // A row opens the full trial (fetched when opened). The plots above the table finish drawing first, so that
+        // the table does not move between the moment the click is aimed and the click (a CI run at high load missed).
+        await ChromiumSession.WaitForAllPlotsAsync(page, 60_000);
         await page.ClickAsync("#trials tbody tr[data-number='0'] td");
         await page.WaitForFunctionAsync("() => document.querySelector('#trials tr.detail') && document.querySelector('#trials tr.detail').textContent.includes('Intermediate values')", new WaitForFunctionOptions { Timeout = 30_000 });
         Assert.Contains(trials[0].TrialId.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.EvaluateExpressionAsync<string>("document.querySelector('#trials tr.detail').textContent"), StringComparison.Ordinal);
