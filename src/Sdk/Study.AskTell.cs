@@ -361,7 +361,7 @@ public sealed partial class Study
             try
             {
                 // RandomSampler's AfterTrial does nothing: no snapshot for it.
-                if (Sampler is not RandomSampler)
+                if (SnapshotFreeSampler is null)
                 {
                     frozen ??= live!.ToFrozen();
                     Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, state!.Value, finalValues);

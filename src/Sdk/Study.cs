@@ -68,6 +68,13 @@ public sealed partial class Study
     /// <summary>Gets the sampler.</summary>
     public ISampler Sampler { get; }
 
+    /// <summary>
+    /// Gets the sampler when it is a <see cref="RandomSampler"/>, which reads neither the study nor the trial (no
+    /// <c>BeforeTrial</c> or <c>AfterTrial</c> work, no relative search space): a trial takes no snapshot of itself
+    /// for it. The one place that decides which sampler needs no snapshots.
+    /// </summary>
+    internal RandomSampler? SnapshotFreeSampler => Sampler as RandomSampler;
+
     /// <summary>Gets the pruner.</summary>
     public IPruner Pruner { get; }
 

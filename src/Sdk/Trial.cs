@@ -91,7 +91,7 @@ public sealed class Trial : ITrial
         }
 
         study.History.OnStarted(Number, TrialId);
-        if (study.Sampler is not RandomSampler)
+        if (study.SnapshotFreeSampler is null)
         {
             // RandomSampler's BeforeTrial does nothing: no snapshot (an object per trial) is taken for it.
             var snapshot = Snapshot();
@@ -222,7 +222,7 @@ public sealed class Trial : ITrial
         {
             value = relative;
         }
-        else if (Study.Sampler is RandomSampler random)
+        else if (Study.SnapshotFreeSampler is { } random)
         {
             // RandomSampler reads neither the study nor the trial: no snapshot (an object per suggestion) is taken.
             value = random.SampleIndependent(distribution);
@@ -269,7 +269,7 @@ public sealed class Trial : ITrial
             return;
         }
 
-        if (Study.Sampler is RandomSampler)
+        if (Study.SnapshotFreeSampler is not null)
         {
             // RandomSampler has no relative search space: no snapshot is taken to ask it.
             _relativeSearchSpace = FrozenTrial.EmptyDistributions;
