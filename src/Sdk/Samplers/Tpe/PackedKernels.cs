@@ -121,9 +121,9 @@ internal sealed class PackedKernels
     /// the bound rounds a value at least as large as the term's).
     /// </summary>
     /// <param name="kernels">The number of kernels (at least one: the prior, last).</param>
-    /// <param name="mus">Per dimension (two or more), the kernel means.</param>
-    /// <param name="invs">Per dimension, √½ / sigma.</param>
-    /// <param name="order">The kernels by ascending mean of the first dimension, the prior last.</param>
+    /// <param name="mus">Per dimension (two or more), the kernel means, indexed by kernel (indices may skip: only those in <paramref name="order"/> are packed).</param>
+    /// <param name="invs">Per dimension, √½ / sigma, indexed as <paramref name="mus"/>.</param>
+    /// <param name="order">The <paramref name="kernels"/> kernel indices by ascending mean of the first dimension, the prior last.</param>
     /// <param name="workspace">Optional reusable arrays.</param>
     /// <param name="slot">The workspace's packing slot.</param>
     /// <returns>The packed kernels.</returns>
@@ -142,7 +142,7 @@ internal sealed class PackedKernels
         var binCell = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 6, (g + 1) * g);
         var slabBinning = TpeWorkspace.Doubles(workspace, TpeWorkspace.Cells, 1, 2 * (g + 1));
         Span<int> counts = stackalloc int[g + 1];
-        members[0] = kernels - 1; // the prior's cell
+        members[0] = order[m]; // the prior's cell
         cellStart[0] = 0;
         cellStart[1] = 1;
         slabFirstCell[0] = 0;

@@ -36,6 +36,12 @@ internal sealed class ParamColumn
     /// <summary>Gets the (value, trial number) pairs sorted by value then number (numeric parameters only).</summary>
     public ReadOnlySpan<SortedEntry> Sorted => _sorted.Entries;
 
+    /// <summary>Finds the position of a trial's entry in <see cref="Sorted"/>.</summary>
+    /// <param name="value">The trial's stored value.</param>
+    /// <param name="number">The trial number.</param>
+    /// <returns>The position, or −1 when absent.</returns>
+    public int IndexOfSorted(double value, int number) => _sorted.IndexOf(value, number);
+
     /// <summary>Gets the values by trial number (NaN when absent); numbers past the end are absent too.</summary>
     public double[] Values => _values;
 

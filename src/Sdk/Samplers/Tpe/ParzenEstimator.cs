@@ -632,16 +632,33 @@ internal sealed class ParzenEstimator
             return best;
         }
 
-        int nd = _dims.Length;
-        var packed = _argMaxKernels ??= PackForArgMax();
-        var xs = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Argmax, 3, n * nd);
+        return ArgMaxRatio(_dims, _argMaxKernels ??= PackForArgMax(), points, logL, _workspace);
+    }
+
+    /// <summary>
+    /// <see cref="ArgMaxRatio(CandidateSet, ReadOnlySpan{double})"/> over kernels already packed by cells, for a mixture
+    /// whose dimensions are all continuous (two or more): the points are transformed and handed to
+    /// <see cref="PackedKernels.ArgMaxRatio"/>.
+    /// </summary>
+    /// <param name="dims">The dimensions of the space.</param>
+    /// <param name="packed">The mixture's kernels with their start terms.</param>
+    /// <param name="points">The points (inside the space).</param>
+    /// <param name="logL">The other density's log at each point.</param>
+    /// <param name="workspace">Optional reusable arrays.</param>
+    /// <returns>The index.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
+    internal static int ArgMaxRatio(TpeDimension[] dims, PackedKernels packed, CandidateSet points, ReadOnlySpan<double> logL, TpeWorkspace? workspace)
+    {
+        int n = points.Count;
+        int nd = dims.Length;
+        var xs = TpeWorkspace.Doubles(workspace, TpeWorkspace.Argmax, 3, n * nd);
         var inside = new bool[n];
         for (int c = 0; c < n; c++)
         {
             bool ok = true;
             for (int d = 0; d < nd; d++)
             {
-                var dim = _dims[d];
+                var dim = dims[d];
                 double t = dim.Transform(points.Values[d][c]);
                 ok &= t >= dim.AdaptedLow && t <= dim.AdaptedHigh;
                 xs[(c * nd) + d] = t;
@@ -654,7 +671,7 @@ internal sealed class ParzenEstimator
     }
 
     /// <summary>
-    /// Packs the kernels once for every <see cref="ArgMaxRatio"/> call on this mixture (TPE's refinement makes a
+    /// Packs the kernels once for every <see cref="ArgMaxRatio(CandidateSet, ReadOnlySpan{double})"/> call on this mixture (TPE's refinement makes a
     /// second one), in workspace slot 1 so that <see cref="LogPdf"/>'s packing (slot 0) never overwrites them.
     /// </summary>
     private PackedKernels PackForArgMax()

@@ -64,4 +64,39 @@ internal sealed class SortedEntryList
         _items[lo] = new SortedEntry(value, number);
         _count++;
     }
+
+    /// <summary>Finds the position of an entry.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="number">The trial number.</param>
+    /// <returns>Its position, or −1 when the list does not hold it.</returns>
+    public int IndexOf(double value, int number)
+    {
+        int lo = 0, hi = _count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var e = _items[mid];
+            int c = e.Value.CompareTo(value);
+            if (c == 0)
+            {
+                c = e.Number.CompareTo(number);
+            }
+
+            if (c == 0)
+            {
+                return mid;
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
+    }
 }

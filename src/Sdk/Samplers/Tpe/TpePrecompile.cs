@@ -68,6 +68,7 @@ internal static class TpePrecompile
         Add(targets, typeof(NumpyArgSort));
         Add(targets, typeof(ParamColumn));
         Add(targets, typeof(PackedKernels));
+        Add(targets, typeof(IncrementalAbove)); // last: only studies of 3000 trials or more reach it
         return targets;
     }
 

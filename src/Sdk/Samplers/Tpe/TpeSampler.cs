@@ -217,7 +217,9 @@ public sealed class TpeSampler : ISampler
         return w;
     }
 
-    private static void FillDefaultWeights(Span<double> w)
+    /// <summary>Fills Optuna's default weights of n observations (see <see cref="DefaultWeights"/>).</summary>
+    /// <param name="w">The n weights to fill.</param>
+    internal static void FillDefaultWeights(Span<double> w)
     {
         int n = w.Length;
         if (n < 25)
@@ -435,14 +437,17 @@ public sealed class TpeSampler : ISampler
         var (dims, columns, anyMissing) = PrepareSpace(state, space, multiObjective);
         int nd = dims.Length;
         var below = BuildBelow(state, dims, columns, anyMissing, multiObjective, null);
-        var above = BuildAbove(study, state, trial, dims, columns, anyMissing, null);
+        var running = RunningRows(study, state, trial, dims);
+        int aboveCount = 0;
+        var abovePacked = running is null ? TryIncrementalAbove(state, dims, columns, anyMissing, multiObjective, out aboveCount) : null;
+        var above = abovePacked is null ? BuildAbove(state, dims, columns, anyMissing, running, null) : null;
 
-        LastObservationCounts = (below.KernelCount - 1, above.KernelCount - 1);
+        LastObservationCounts = (below.KernelCount - 1, above is null ? aboveCount : above.KernelCount - 1);
         // The candidate maximizing log l(x) − log g(x), the first on ties.
         var candidates = below.Sample(_rng, NEiCandidates, slot: 0);
         var logL = _belowWorkspace.Doubles(TpeWorkspace.Scores, 0, candidates.Count).AsSpan(0, candidates.Count);
         below.LogPdf(candidates, logL);
-        int best = above.ArgMaxRatio(candidates, logL);
+        int best = above is null ? ParzenEstimator.ArgMaxRatio(dims, abovePacked!, candidates, logL, _aboveWorkspace) : above.ArgMaxRatio(candidates, logL);
         var chosen = candidates;
         if (NRefineCandidates > 0 && Array.Exists(dims, dim => dim.Kind == KernelKind.Continuous) && !OthersRunning(state, trial.Number))
         {
@@ -462,7 +467,7 @@ public sealed class TpeSampler : ISampler
 
             var refineLogL = _belowWorkspace.Doubles(TpeWorkspace.Scores, 1, refine.Count).AsSpan(0, refine.Count);
             below.LogPdf(refine, refineLogL);
-            best = above.ArgMaxRatio(refine, refineLogL);
+            best = above is null ? ParzenEstimator.ArgMaxRatio(dims, abovePacked!, refine, refineLogL, _aboveWorkspace) : above.ArgMaxRatio(refine, refineLogL);
             chosen = refine;
         }
 
@@ -527,7 +532,7 @@ public sealed class TpeSampler : ISampler
             var belowNumbers = new List<int>();
             var aboveNumbers = new List<int>();
             var below = BuildBelow(state, dims, columns, anyMissing, multiObjective, belowNumbers);
-            var above = BuildAbove(study, state, trial, dims, columns, anyMissing, aboveNumbers);
+            var above = BuildAbove(state, dims, columns, anyMissing, RunningRows(study, state, trial, dims), aboveNumbers);
             return ([.. belowNumbers], [.. aboveNumbers], below, above);
         }
     }
@@ -612,14 +617,61 @@ public sealed class TpeSampler : ISampler
         return raw;
     }
 
-    private ParzenEstimator BuildAbove(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, List<int>? numbers)
+    /// <summary>
+    /// The above mixture kept from one trial to the next (<see cref="IncrementalAbove"/>), packed for the acquisition,
+    /// where it gives what <see cref="BuildAbove"/> would: a single objective with the default weights, every
+    /// dimension continuous (two or more) and observed, no running trial among the observations, and enough kernels
+    /// for the cell packing. Null otherwise.
+    /// </summary>
+    private PackedKernels? TryIncrementalAbove(TpeStudyState state, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, bool multiObjective, out int count)
+    {
+        count = 0;
+        if (!IncrementalAboveEnabled || multiObjective || anyMissing || _weights is not null || dims.Length < 2
+            || !System.Numerics.Vector.IsHardwareAccelerated || state.Eligible.Count + 1 < PackedKernels.MinCellKernels)
+        {
+            return null;
+        }
+
+        foreach (var dim in dims)
+        {
+            if (dim.Kind != KernelKind.Continuous)
+            {
+                return null;
+            }
+        }
+
+        var cache = state.AboveFor(dims, _settings);
+        return cache.TryPack(state, columns!, _aboveWorkspace, out count);
+    }
+
+    /// <summary>Gets or sets a value indicating whether large studies keep their above mixture across trials (tests compare both ways).</summary>
+    internal bool IncrementalAboveEnabled { get; set; } = true;
+
+    /// <summary>Counts, over a study's kept above mixtures, the full passes and incremental updates, and whether any turned itself off (for tests).</summary>
+    /// <param name="study">The study.</param>
+    /// <returns>The counts.</returns>
+    internal (int FullPasses, int Updates, bool AnyDisabled) IncrementalAboveStats(Study study)
+    {
+        lock (_lock)
+        {
+            int full = 0, updates = 0;
+            bool disabled = false;
+            foreach (var above in GetState(study).Aboves)
+            {
+                full += above.FullPasses;
+                updates += above.IncrementalUpdates;
+                disabled |= above.Disabled;
+            }
+
+            return (full, updates, disabled);
+        }
+    }
+
+    /// <summary>Running trials (constant liar) with every parameter of the space, ascending by number; null when none.</summary>
+    private List<(int Number, double[] Values)>? RunningRows(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims)
     {
         int nd = dims.Length;
-        var eligible = state.Eligible;
-        var isBelow = state.IsBelow;
         bool multivariate = IsMultivariate(study);
-
-        // Running trials (constant liar) with every parameter of the space, ascending by number.
         List<(int Number, double[] Values)>? running = null;
         if (ConstantLiar)
         {
@@ -651,6 +703,14 @@ public sealed class TpeSampler : ISampler
             }
         }
 
+        return running;
+    }
+
+    private ParzenEstimator BuildAbove(TpeStudyState state, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, List<(int Number, double[] Values)>? running, List<int>? numbers)
+    {
+        int nd = dims.Length;
+        var eligible = state.Eligible;
+        var isBelow = state.IsBelow;
         int capacity = eligible.Count + (running?.Count ?? 0);
         var obs = new double[nd][];
         for (int d = 0; d < nd; d++)

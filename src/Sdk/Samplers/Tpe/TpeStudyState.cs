@@ -40,6 +40,7 @@ internal sealed class TpeStudyState
     private bool[] _isBelow = [];
     private int _isBelowCount;
     private int[] _below = [];
+    private readonly List<IncrementalAbove> _aboves = [];
 
     /// <summary>Initializes a new instance of the <see cref="TpeStudyState"/> class.</summary>
     /// <param name="study">The study (or the pruner's view of it) whose history the state follows.</param>
@@ -53,6 +54,28 @@ internal sealed class TpeStudyState
         {
             Maximize[i] = directions[i] == StudyDirection.Maximize;
         }
+    }
+
+    /// <summary>Gets the above mixtures kept so far, one per space.</summary>
+    public IReadOnlyList<IncrementalAbove> Aboves => _aboves;
+
+    /// <summary>Gets the above mixture kept for a space (all continuous), created on first use.</summary>
+    /// <param name="dims">The dimensions.</param>
+    /// <param name="settings">The estimator options.</param>
+    /// <returns>The mixture.</returns>
+    public IncrementalAbove AboveFor(TpeDimension[] dims, ParzenSettings settings)
+    {
+        foreach (var above in _aboves)
+        {
+            if (above.Matches(dims, settings))
+            {
+                return above;
+            }
+        }
+
+        var created = new IncrementalAbove(dims, settings);
+        _aboves.Add(created);
+        return created;
     }
 
     /// <summary>Gets whether each objective is maximized.</summary>

@@ -1,0 +1,494 @@
+using System.Runtime.CompilerServices;
+using Sharptune.Internal;
+
+namespace Sharptune.Samplers.Tpe;
+
+/// <summary>
+/// The above ("bad") mixture of a large single-objective study over one all-continuous space, kept from one trial to
+/// the next instead of rebuilt. Between two samplings the above set changes by a trial or two (the new trial, or the
+/// one it pushed out of the below set), and a kernel's bandwidth depends only on its neighbours in each dimension, so
+/// only the bandwidths and truncation constants around the changed trials are recomputed; the kernels live at their
+/// trial numbers (the prior at the last index), so nothing is copied into kernel order. What is still done for every
+/// sampling is what changes with the number of kernels: the mixture weights (Optuna's ramp gives every kernel a new
+/// weight), the start terms and the packing by cells.
+/// The result is the one <see cref="ParzenEstimator"/> computes, bit for bit: the same bandwidth rule, the same
+/// constants, the start terms summed in the same order and the same packing order. Where that estimator would order
+/// equal means by NumPy's argsort, this one gives up (the caller builds the estimator) and stays off for the study.
+/// Not thread-safe: the sampler serializes access.
+/// </summary>
+internal sealed class IncrementalAbove
+{
+    /// <summary>More membership changes than this (a new split after many trials at once): one full pass instead.</summary>
+    private const int MaxIncrementalChanges = 256;
+
+    private readonly string[] _names;
+    private readonly double[] _low;
+    private readonly double[] _high;
+    private readonly ParzenSettings _settings;
+    private readonly List<int> _changed = [];
+    private readonly List<int> _touched = [];
+    private bool _valid;
+    private bool _disabled;
+    private double _clipDivisor = double.NaN;
+    private int _capacity;
+
+    // By trial number (the prior at _capacity − 1): membership at the last build, whether the trial has every
+    // parameter of the space (0 unknown, 1 yes, 2 no), and per dimension the mean, bandwidth, √½ / bandwidth and the
+    // continuous normalization log √(2π) + log sigma + log mass.
+    private bool[] _member = [];
+    private byte[] _rowState = [];
+    private double[][] _mu;
+    private double[][] _sigma;
+    private double[][] _inv;
+    private double[][] _logConst;
+    private double[] _start = [];
+    private double[] _scratch = [];
+    private int[] _members = [];
+    private int[] _order = [];
+    private double[] _weights = [];
+
+    /// <summary>Initializes a new instance of the <see cref="IncrementalAbove"/> class for a space.</summary>
+    /// <param name="dims">The dimensions (all continuous).</param>
+    /// <param name="settings">The estimator options.</param>
+    public IncrementalAbove(TpeDimension[] dims, ParzenSettings settings)
+    {
+        int nd = dims.Length;
+        _names = new string[nd];
+        _low = new double[nd];
+        _high = new double[nd];
+        for (int d = 0; d < nd; d++)
+        {
+            _names[d] = dims[d].Name;
+            _low[d] = dims[d].AdaptedLow;
+            _high[d] = dims[d].AdaptedHigh;
+        }
+
+        _settings = settings;
+        _mu = new double[nd][];
+        _sigma = new double[nd][];
+        _inv = new double[nd][];
+        _logConst = new double[nd][];
+        for (int d = 0; d < nd; d++)
+        {
+            _mu[d] = [];
+            _sigma[d] = [];
+            _inv[d] = [];
+            _logConst[d] = [];
+        }
+    }
+
+    /// <summary>Gets a value indicating whether equal means turned this mixture off for good (for tests).</summary>
+    internal bool Disabled => _disabled;
+
+    /// <summary>Gets the number of full passes made (for tests).</summary>
+    internal int FullPasses { get; private set; }
+
+    /// <summary>Gets the number of incremental updates made (for tests).</summary>
+    internal int IncrementalUpdates { get; private set; }
+
+    /// <summary>Returns whether this mixture is kept for a space (same names and bounds, in order) and options.</summary>
+    /// <param name="dims">The dimensions.</param>
+    /// <param name="settings">The estimator options.</param>
+    /// <returns>Whether it matches.</returns>
+    public bool Matches(TpeDimension[] dims, ParzenSettings settings)
+    {
+        if (dims.Length != _names.Length || settings != _settings)
+        {
+            return false;
+        }
+
+        for (int d = 0; d < dims.Length; d++)
+        {
+            if (!ReferenceEquals(dims[d].Name, _names[d]) && dims[d].Name != _names[d])
+            {
+                return false;
+            }
+
+            if (dims[d].AdaptedLow != _low[d] || dims[d].AdaptedHigh != _high[d])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Brings the mixture up to date with the study's current split and packs it for the acquisition, or returns
+    /// null when the estimator must be built instead (fewer kernels than <see cref="PackedKernels.MinCellKernels"/>,
+    /// or equal means in some dimension).
+    /// </summary>
+    /// <param name="state">The study's TPE state, split for this sampling.</param>
+    /// <param name="columns">The observed column of each dimension (none missing).</param>
+    /// <param name="workspace">The above workspace (its packing slot 1 receives the kernels).</param>
+    /// <param name="count">Receives the number of observations (kernels without the prior).</param>
+    /// <returns>The packed kernels with their start terms, or null.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
+    public PackedKernels? TryPack(TpeStudyState state, ParamColumn[] columns, TpeWorkspace workspace, out int count)
+    {
+        count = 0;
+        if (_disabled)
+        {
+            return null;
+        }
+
+        int nd = _names.Length;
+        var eligible = state.Eligible;
+        var isBelow = state.IsBelow;
+        EnsureCapacity(state.KnownTrials + 1);
+        if (_members.Length < eligible.Count)
+        {
+            _members = new int[Math.Max(eligible.Count, 2 * _members.Length)];
+        }
+
+        // Membership: not below, with every parameter of the space; the changes since the last build are listed.
+        _changed.Clear();
+        var member = _member;
+        var rowState = _rowState;
+        var members = _members;
+        int m = 0;
+        for (int i = 0; i < eligible.Count; i++)
+        {
+            int number = eligible[i];
+            bool now = !(number < isBelow.Length && isBelow[number]) && HasRow(columns, number, rowState);
+            if (now)
+            {
+                members[m++] = number;
+            }
+
+            if (now != member[number])
+            {
+                member[number] = now;
+                _changed.Add(number);
+            }
+        }
+
+        count = m;
+        double clipDivisor = Math.Min(100.0, m + 2.0);
+        if (m + 1 < PackedKernels.MinCellKernels || m < 2)
+        {
+            _valid = false; // the memberships moved on without the bandwidths
+            return null;
+        }
+
+        bool full = !_valid || clipDivisor != _clipDivisor || _changed.Count > MaxIncrementalChanges;
+        _clipDivisor = clipDivisor;
+        _valid = false;
+        for (int d = 0; d < nd; d++)
+        {
+            var column = columns[d];
+            bool ok = full ? Full(d, column, m) : Update(d, column, _settings.ConsiderMagicClip ? (_high[d] - _low[d]) / clipDivisor : ParzenEstimator.Eps);
+            if (!ok)
+            {
+                _disabled = true; // equal means: NumPy's argsort order decides, which only the estimator follows
+                return null;
+            }
+        }
+
+        if (full)
+        {
+            FullPasses++;
+        }
+        else
+        {
+            IncrementalUpdates++;
+        }
+
+        _valid = true;
+        return Pack(columns[0], m, workspace);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool HasRow(ParamColumn[] columns, int number, byte[] rowState)
+    {
+        byte known = rowState[number];
+        if (known != 0)
+        {
+            return known == 1;
+        }
+
+        bool ok = true;
+        foreach (var column in columns)
+        {
+            ok &= !double.IsNaN(column[number]);
+        }
+
+        rowState[number] = ok ? (byte)1 : (byte)2;
+        return ok;
+    }
+
+    /// <summary>Recomputes every bandwidth of a dimension (constants only where the bandwidth changed).</summary>
+    private bool Full(int d, ParamColumn column, int m)
+    {
+        var member = _member;
+        var mu = _mu[d];
+        var values = column.Values;
+        var scratch = _scratch;
+        var writer = new ParzenEstimator.SigmaWriter(scratch, m, _low[d], _high[d], _settings);
+        var sorted = column.Sorted;
+        int pushed = 0;
+        double last = double.NaN;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            int number = sorted[i].Number;
+            if (!member[number])
+            {
+                continue;
+            }
+
+            double value = sorted[i].Value;
+            if (pushed > 0 && value == last)
+            {
+                return false;
+            }
+
+            writer.Push(number, value);
+            last = value;
+            pushed++;
+        }
+
+        if (pushed != m)
+        {
+            return false;
+        }
+
+        writer.Finish();
+        var members = _members;
+        var sigma = _sigma[d];
+        for (int i = 0; i < m; i++)
+        {
+            int number = members[i];
+            mu[number] = values[number];
+            if (scratch[number] != sigma[number])
+            {
+                SetSigma(d, number, scratch[number]);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Recomputes the bandwidths of a dimension around the trials whose membership changed.</summary>
+    private bool Update(int d, ParamColumn column, double minSigma)
+    {
+        var member = _member;
+        var mu = _mu[d];
+        var sorted = column.Sorted;
+        _touched.Clear();
+        foreach (int x in _changed)
+        {
+            double v = column[x];
+            int p = column.IndexOfSorted(v, x);
+            if (p < 0)
+            {
+                return false;
+            }
+
+            if (member[x])
+            {
+                mu[x] = v;
+                _touched.Add(p);
+            }
+
+            int left = p - 1;
+            while (left >= 0 && !member[sorted[left].Number])
+            {
+                left--;
+            }
+
+            if (left >= 0)
+            {
+                _touched.Add(left);
+            }
+
+            int right = p + 1;
+            while (right < sorted.Length && !member[sorted[right].Number])
+            {
+                right++;
+            }
+
+            if (right < sorted.Length)
+            {
+                _touched.Add(right);
+            }
+        }
+
+        double low = _low[d], high = _high[d];
+        double maxSigma = high - low;
+        bool innerOnly = !_settings.ConsiderEndpoints; // two or more kernels here
+        foreach (int p in _touched)
+        {
+            // SigmaWriter's rule for one kernel: the larger gap to its neighbours in the set (the bounds at the ends;
+            // the inner gap only at the ends unless endpoints are considered), clipped.
+            double v = sorted[p].Value;
+            int left = p - 1;
+            while (left >= 0 && !member[sorted[left].Number])
+            {
+                left--;
+            }
+
+            int right = p + 1;
+            while (right < sorted.Length && !member[sorted[right].Number])
+            {
+                right++;
+            }
+
+            bool first = left < 0, last = right >= sorted.Length;
+            double previous = first ? low : sorted[left].Value;
+            double next = last ? high : sorted[right].Value;
+            if ((!first && previous == v) || (!last && next == v))
+            {
+                return false;
+            }
+
+            double s = Math.Max(v - previous, next - v);
+            if (innerOnly)
+            {
+                if (first)
+                {
+                    s = next - v;
+                }
+                else if (last)
+                {
+                    s = v - previous;
+                }
+            }
+
+            s = Math.Min(Math.Max(s, minSigma), maxSigma);
+            int number = sorted[p].Number;
+            if (s != _sigma[d][number])
+            {
+                SetSigma(d, number, s);
+            }
+        }
+
+        return true;
+    }
+
+    private void SetSigma(int d, int number, double sigma)
+    {
+        _sigma[d][number] = sigma;
+        var kc = KernelConstants.Compute(_mu[d][number], sigma, _low[d], _high[d]);
+        _inv[d][number] = kc.ScaledInvSigma;
+        _logConst[d][number] = TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm;
+    }
+
+    /// <summary>The weights, start terms and packing order of the current set, packed by cells.</summary>
+    private PackedKernels Pack(ParamColumn first, int m, TpeWorkspace workspace)
+    {
+        int nd = _names.Length;
+        int prior = _capacity - 1;
+        var members = _members;
+        var member = _member;
+
+        // The packing order: ascending means of the first dimension (no equal ones: checked above), the prior last.
+        if (_order.Length < m + 1)
+        {
+            _order = new int[Math.Max(m + 1, 2 * _order.Length)];
+        }
+
+        var order = _order;
+        var sorted = first.Sorted;
+        int r = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            int number = sorted[i].Number;
+            if (member[number])
+            {
+                order[r++] = number;
+            }
+        }
+
+        order[m] = prior;
+
+        // The prior kernel: the middle of the range, the range as bandwidth.
+        Span<double> priorConst = stackalloc double[nd];
+        for (int d = 0; d < nd; d++)
+        {
+            double low = _low[d], high = _high[d];
+            double mu = 0.5 * (low + high);
+            var kc = KernelConstants.Compute(mu, high - low, low, high);
+            _mu[d][prior] = mu;
+            _inv[d][prior] = kc.ScaledInvSigma;
+            priorConst[d] = TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm;
+        }
+
+        // Weights as ParzenEstimator normalizes them (the sum in observation order, the prior's weight first), then
+        // start = log w − Σ_d normalization, subtracted dimension by dimension as the estimator does.
+        if (_weights.Length < m)
+        {
+            _weights = new double[Math.Max(m, 2 * _weights.Length)];
+        }
+
+        var w = _weights.AsSpan(0, m);
+        TpeSampler.FillDefaultWeights(w);
+        double sum = _settings.PriorWeight;
+        for (int i = 0; i < m; i++)
+        {
+            sum += w[i];
+        }
+
+        var start = _start;
+        double lastWeight = double.NaN, lastLog = 0;
+        for (int i = 0; i < m; i++)
+        {
+            int number = members[i];
+            double wi = w[i] / sum;
+            if (wi != lastWeight)
+            {
+                lastWeight = wi;
+                lastLog = Math.Log(wi);
+            }
+
+            double s = lastLog;
+            for (int d = 0; d < nd; d++)
+            {
+                s -= _logConst[d][number];
+            }
+
+            start[number] = s;
+        }
+
+        double priorStart = Math.Log(_settings.PriorWeight / sum);
+        for (int d = 0; d < nd; d++)
+        {
+            priorStart -= priorConst[d];
+        }
+
+        start[prior] = priorStart;
+        var packed = PackedKernels.ByCells(m + 1, _mu, _inv, order, workspace, slot: 1);
+        packed.SetStart(start);
+        return packed;
+    }
+
+    /// <summary>Grows the per-number arrays so that every trial number below <paramref name="size"/> − 1 fits before the prior.</summary>
+    private void EnsureCapacity(int size)
+    {
+        if (size <= _capacity)
+        {
+            return;
+        }
+
+        int oldPrior = _capacity - 1;
+        int capacity = Math.Max(size, Math.Max(1024, 2 * _capacity));
+        Array.Resize(ref _member, capacity);
+        Array.Resize(ref _rowState, capacity);
+        Array.Resize(ref _start, capacity);
+        _scratch = new double[capacity];
+        for (int d = 0; d < _names.Length; d++)
+        {
+            Array.Resize(ref _mu[d], capacity);
+            Array.Resize(ref _inv[d], capacity);
+            Array.Resize(ref _logConst[d], capacity);
+            int old = _sigma[d].Length;
+            Array.Resize(ref _sigma[d], capacity);
+            Spans.Fill(_sigma[d].AsSpan(old), double.NaN); // no constants computed yet
+            if (oldPrior >= 0)
+            {
+                _sigma[d][oldPrior] = double.NaN; // the old prior's slot becomes a trial's
+            }
+        }
+
+        _capacity = capacity;
+    }
+}
