@@ -79,10 +79,12 @@ public sealed class IncrementalAboveTests
         var (kept, sampler, study) = Run(incremental: true, preload: 3100, asked: 120);
         AssertSameTrials(rebuilt, kept);
 
-        // One full pass for the first TPE trial, then every trial updated the kept mixture in place.
-        var (full, updates, disabled) = sampler.IncrementalAboveStats(study);
+        // One full pass for the first TPE trial, then every trial updated the kept mixture in place; the new trials
+        // crowd a few cells of the packing, which is laid out anew when one of them is full.
+        var (full, updates, layouts, disabled) = sampler.IncrementalAboveStats(study);
         Assert.Equal(1, full);
         Assert.Equal(119, updates);
+        Assert.InRange(layouts, 2, 60);
         Assert.False(disabled);
     }
 
@@ -94,7 +96,7 @@ public sealed class IncrementalAboveTests
         var (rebuilt, _, _) = Run(incremental: false, preload: 3400, asked: 80, gamma: Gamma);
         var (kept, sampler, study) = Run(incremental: true, preload: 3400, asked: 80, gamma: Gamma);
         AssertSameTrials(rebuilt, kept);
-        var (full, updates, _) = sampler.IncrementalAboveStats(study);
+        var (full, updates, _, _) = sampler.IncrementalAboveStats(study);
         Assert.Equal(1, full);
         Assert.Equal(79, updates);
     }
@@ -108,7 +110,7 @@ public sealed class IncrementalAboveTests
         var (rebuilt, _, _) = Run(incremental: false, preload: 3100, asked: 60, batch: 3);
         var (kept, sampler, study) = Run(incremental: true, preload: 3100, asked: 60, batch: 3);
         AssertSameTrials(rebuilt, kept);
-        var (full, updates, disabled) = sampler.IncrementalAboveStats(study);
+        var (full, updates, _, disabled) = sampler.IncrementalAboveStats(study);
         Assert.Equal((1, 19, false), (full, updates, disabled));
     }
 
@@ -121,7 +123,7 @@ public sealed class IncrementalAboveTests
         var (rebuilt, _, _) = Run(incremental: false, preload: 3100, asked: 20, x0: Coarse);
         var (kept, sampler, study) = Run(incremental: true, preload: 3100, asked: 20, x0: Coarse);
         AssertSameTrials(rebuilt, kept);
-        var (_, updates, disabled) = sampler.IncrementalAboveStats(study);
+        var (_, updates, _, disabled) = sampler.IncrementalAboveStats(study);
         Assert.True(disabled);
         Assert.Equal(0, updates);
     }
@@ -130,6 +132,6 @@ public sealed class IncrementalAboveTests
     public void SmallStudiesUseTheRebuiltMixture()
     {
         var (_, sampler, study) = Run(incremental: true, preload: 500, asked: 20);
-        Assert.Equal((0, 0, false), sampler.IncrementalAboveStats(study));
+        Assert.Equal((0, 0, 0, false), sampler.IncrementalAboveStats(study));
     }
 }

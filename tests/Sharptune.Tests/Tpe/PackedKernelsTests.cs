@@ -66,6 +66,96 @@ public sealed class PackedKernelsTests
         }
     }
 
+    [Fact]
+    public void ALayoutWithRoomKeptThroughAddsRemovalsAndNewBandwidthsAgreesWithTheFullEvaluation()
+    {
+        // Kernel indices 0..3499 laid out with room, the prior at the last index; then kernels join (placed in their
+        // cells while there is room), leave and get new bandwidths, as a kept TPE mixture does between trials.
+        const int Dims = 4, Capacity = 5000, Prior = Capacity - 1, Initial = 3500;
+        var rng = new Random(17);
+        var mus = new double[Dims][];
+        var invs = new double[Dims][];
+        for (int j = 0; j < Dims; j++)
+        {
+            mus[j] = Enumerable.Range(0, Capacity).Select(_ => rng.NextDouble() < 0.7 ? 0.3 + (0.02 * rng.NextDouble()) : rng.NextDouble()).ToArray();
+            invs[j] = Enumerable.Range(0, Capacity).Select(_ => 5 + (45 * rng.NextDouble())).ToArray();
+            mus[j][Prior] = 0.5;
+            invs[j][Prior] = 0.7;
+            for (int k = Initial; k < Prior; k++)
+            {
+                // The kernels that join later crowd one spot, as TPE's late trials do: their cells fill up.
+                mus[j][k] = rng.NextDouble() < 0.5 ? 0.31 + (0.002 * rng.NextDouble()) : rng.NextDouble();
+            }
+        }
+
+        var start = Enumerable.Range(0, Capacity).Select(_ => -Math.Log(Initial) - (3 * rng.NextDouble())).ToArray();
+        var order = Enumerable.Range(0, Initial).OrderBy(k => mus[0][k]).Append(Prior).ToArray();
+        var layout = PackedKernels.ByCells(Initial + 1, mus, invs, order, null, 0, room: 0.25, indexCapacity: Capacity);
+        var packed = new SortedSet<int>(Enumerable.Range(0, Initial).Append(Prior));
+        Assert.Equal(packed.Count, layout.PackedCount);
+
+        int added = 0, refused = 0;
+        for (int k = Initial; k < Initial + 400; k++)
+        {
+            if (layout.TryAdd(k, mus.Select(m => m[k]).ToArray(), invs.Select(v => v[k]).ToArray()))
+            {
+                packed.Add(k);
+                added++;
+            }
+            else
+            {
+                refused++;
+            }
+        }
+
+        var leaving = packed.Where(k => k != Prior).OrderBy(_ => rng.Next()).Take(300).ToList();
+        foreach (int k in leaving)
+        {
+            layout.Remove(k);
+            packed.Remove(k);
+        }
+
+        foreach (int k in packed.Where(k => k != Prior).OrderBy(_ => rng.Next()).Take(150).ToList())
+        {
+            int j = rng.Next(Dims);
+            invs[j][k] = rng.NextDouble() < 0.5 ? invs[j][k] * 0.3 : invs[j][k] * 3; // narrower and wider kernels
+            layout.SetInv(k, j, invs[j][k]);
+        }
+
+        // Crowded cells fill up: some kernels were refused, most placed.
+        Assert.True(added > 300, $"{added} placed");
+        Assert.True(refused > 0, "no cell filled up");
+        Assert.Equal(packed.Count, layout.PackedCount);
+        layout.SetStart(start);
+
+        // The same mixture compacted: the full evaluation's reference.
+        var members = packed.ToArray();
+        var cMus = mus.Select(m => members.Select(k => m[k]).ToArray()).ToArray();
+        var cInvs = invs.Select(v => members.Select(k => v[k]).ToArray()).ToArray();
+        var cStart = members.Select(k => start[k]).ToArray();
+        const int N = 72;
+        var xs = new double[N * Dims];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = rng.NextDouble() < 0.8 ? 0.3 + (0.03 * rng.NextDouble()) : rng.NextDouble();
+        }
+
+        var inside = Enumerable.Range(0, N).Select(_ => true).ToArray();
+        for (int rep = 0; rep < 5; rep++)
+        {
+            var logL = Enumerable.Range(0, N).Select(_ => 2 * rng.NextDouble()).ToArray();
+            Assert.Equal(FullEvaluation(xs, Dims, cStart, cMus, cInvs, logL, inside), layout.ArgMaxRatio(xs, N, logL, inside));
+        }
+
+        for (int c = 0; c < N; c++)
+        {
+            var (max, logSum) = Terms(xs, Dims, c, cStart, cMus, cInvs);
+            var (layoutMax, layoutLogSum) = layout.ArgMaxTerms(xs, N, c);
+            Assert.Equal(max, layoutMax);
+            Assert.Equal(logSum, layoutLogSum, 1e-12 * Math.Max(1, Math.Abs(logSum)));
+        }
+    }
+
     private static IEnumerable<PackedKernels> Layouts(int kernels, double[][] mus, double[][] invs, int[] order, double[] start)
     {
         var narrow = new PackedKernels(kernels, mus, invs, order, null);

@@ -7,19 +7,23 @@ namespace Sharptune.Samplers.Tpe;
 /// The above ("bad") mixture of a large single-objective study over one all-continuous space, kept from one trial to
 /// the next instead of rebuilt. Between two samplings the above set changes by a trial or two (the new trial, or the
 /// one it pushed out of the below set), and a kernel's bandwidth depends only on its neighbours in each dimension, so
-/// only the bandwidths and truncation constants around the changed trials are recomputed; the kernels live at their
-/// trial numbers (the prior at the last index), so nothing is copied into kernel order. What is still done for every
-/// sampling is what changes with the number of kernels: the mixture weights (Optuna's ramp gives every kernel a new
-/// weight), the start terms and the packing by cells.
-/// The result is the one <see cref="ParzenEstimator"/> computes, bit for bit: the same bandwidth rule, the same
-/// constants, the start terms summed in the same order and the same packing order. Where that estimator would order
-/// equal means by NumPy's argsort, this one gives up (the caller builds the estimator) and stays off for the study.
-/// Not thread-safe: the sampler serializes access.
+/// only the bandwidths and truncation constants around the changed trials are recomputed, and the kernels packed by
+/// cells for the acquisition stay in place: a new kernel goes into the room left in its cell, a leaving one is taken
+/// out. The kernels live at their trial numbers (the prior at the last index), so nothing is copied into kernel order.
+/// What is still done for every sampling is what changes with the number of kernels: the mixture weights (Optuna's
+/// ramp gives every kernel a new weight) and so every kernel's start term.
+/// Bandwidths, constants and start terms are the ones <see cref="ParzenEstimator"/> computes, bit for bit; the
+/// acquisition adds the same terms in another order (so its sums may differ in the last bits). Where that estimator
+/// would order equal means by NumPy's argsort, this one gives up (the caller builds the estimator) and stays off for
+/// the study. Not thread-safe: the sampler serializes access.
 /// </summary>
 internal sealed class IncrementalAbove
 {
     /// <summary>More membership changes than this (a new split after many trials at once): one full pass instead.</summary>
     private const int MaxIncrementalChanges = 256;
+
+    /// <summary>The free room of each cell of the kept packing, as a share of the kernels it was laid out with.</summary>
+    private const double CellRoom = 0.25;
 
     private readonly string[] _names;
     private readonly double[] _low;
@@ -27,6 +31,11 @@ internal sealed class IncrementalAbove
     private readonly ParzenSettings _settings;
     private readonly List<int> _changed = [];
     private readonly List<int> _touched = [];
+    private readonly List<int> _dirty = [];
+    private readonly TpeWorkspace _cellsWorkspace = new();
+    private PackedKernels? _cells;
+    private int _cellsBuiltAt;
+    private int _cellsCapacity;
     private bool _valid;
     private bool _disabled;
     private double _clipDivisor = double.NaN;
@@ -80,6 +89,9 @@ internal sealed class IncrementalAbove
     /// <summary>Gets a value indicating whether equal means turned this mixture off for good (for tests).</summary>
     internal bool Disabled => _disabled;
 
+    /// <summary>Gets the number of times the packing was laid out anew (for tests).</summary>
+    internal int Layouts { get; private set; }
+
     /// <summary>Gets the number of full passes made (for tests).</summary>
     internal int FullPasses { get; private set; }
 
@@ -120,11 +132,10 @@ internal sealed class IncrementalAbove
     /// </summary>
     /// <param name="state">The study's TPE state, split for this sampling.</param>
     /// <param name="columns">The observed column of each dimension (none missing).</param>
-    /// <param name="workspace">The above workspace (its packing slot 1 receives the kernels).</param>
     /// <param name="count">Receives the number of observations (kernels without the prior).</param>
     /// <returns>The packed kernels with their start terms, or null.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
-    public PackedKernels? TryPack(TpeStudyState state, ParamColumn[] columns, TpeWorkspace workspace, out int count)
+    public PackedKernels? TryPack(TpeStudyState state, ParamColumn[] columns, out int count)
     {
         count = 0;
         if (_disabled)
@@ -174,6 +185,7 @@ internal sealed class IncrementalAbove
         bool full = !_valid || clipDivisor != _clipDivisor || _changed.Count > MaxIncrementalChanges;
         _clipDivisor = clipDivisor;
         _valid = false;
+        _dirty.Clear();
         for (int d = 0; d < nd; d++)
         {
             var column = columns[d];
@@ -195,7 +207,7 @@ internal sealed class IncrementalAbove
         }
 
         _valid = true;
-        return Pack(columns[0], m, workspace);
+        return Pack(columns[0], m, full);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -367,39 +379,24 @@ internal sealed class IncrementalAbove
 
     private void SetSigma(int d, int number, double sigma)
     {
+        _dirty.Add(number);
         _sigma[d][number] = sigma;
         var kc = KernelConstants.Compute(_mu[d][number], sigma, _low[d], _high[d]);
         _inv[d][number] = kc.ScaledInvSigma;
         _logConst[d][number] = TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm;
     }
 
-    /// <summary>The weights, start terms and packing order of the current set, packed by cells.</summary>
-    private PackedKernels Pack(ParamColumn first, int m, TpeWorkspace workspace)
+    /// <summary>
+    /// The weights and start terms of the current set, and its kernels packed by cells: the packing is kept too, with
+    /// room in every cell; kernels that joined are placed, those that left taken out and changed bandwidths written in
+    /// place. It is laid out anew after a full pass, when a cell is full, or when the set has grown by a quarter.
+    /// </summary>
+    private PackedKernels Pack(ParamColumn first, int m, bool full)
     {
         int nd = _names.Length;
         int prior = _capacity - 1;
         var members = _members;
         var member = _member;
-
-        // The packing order: ascending means of the first dimension (no equal ones: checked above), the prior last.
-        if (_order.Length < m + 1)
-        {
-            _order = new int[Math.Max(m + 1, 2 * _order.Length)];
-        }
-
-        var order = _order;
-        var sorted = first.Sorted;
-        int r = 0;
-        for (int i = 0; i < sorted.Length; i++)
-        {
-            int number = sorted[i].Number;
-            if (member[number])
-            {
-                order[r++] = number;
-            }
-        }
-
-        order[m] = prior;
 
         // The prior kernel: the middle of the range, the range as bandwidth.
         Span<double> priorConst = stackalloc double[nd];
@@ -456,9 +453,93 @@ internal sealed class IncrementalAbove
         }
 
         start[prior] = priorStart;
-        var packed = PackedKernels.ByCells(m + 1, _mu, _inv, order, workspace, slot: 1);
-        packed.SetStart(start);
-        return packed;
+        var cells = full || _cellsCapacity != _capacity || m > _cellsBuiltAt + (_cellsBuiltAt / 4) ? null : _cells;
+        if (cells is not null && !Patch(cells))
+        {
+            cells = null;
+        }
+
+        if (cells is null)
+        {
+            cells = Layout(first, m);
+        }
+
+        cells.SetStart(start);
+        return cells;
+    }
+
+    /// <summary>Brings the kept packing up to date with the changes of this sampling; false when a cell is full.</summary>
+    private bool Patch(PackedKernels cells)
+    {
+        int nd = _names.Length;
+        foreach (int x in _changed)
+        {
+            if (!_member[x])
+            {
+                cells.Remove(x);
+            }
+        }
+
+        Span<double> mus = stackalloc double[nd];
+        Span<double> invs = stackalloc double[nd];
+        foreach (int x in _changed)
+        {
+            if (_member[x])
+            {
+                for (int d = 0; d < nd; d++)
+                {
+                    mus[d] = _mu[d][x];
+                    invs[d] = _inv[d][x];
+                }
+
+                if (!cells.TryAdd(x, mus, invs))
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (int y in _dirty)
+        {
+            if (_member[y])
+            {
+                for (int d = 0; d < nd; d++)
+                {
+                    cells.SetInv(y, d, _inv[d][y]);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Lays the current set out by cells anew (ascending means of the first dimension, the prior last).</summary>
+    private PackedKernels Layout(ParamColumn first, int m)
+    {
+        if (_order.Length < m + 1)
+        {
+            _order = new int[Math.Max(m + 1, 2 * _order.Length)];
+        }
+
+        var order = _order;
+        var member = _member;
+        var sorted = first.Sorted;
+        int r = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            int number = sorted[i].Number;
+            if (member[number])
+            {
+                order[r++] = number;
+            }
+        }
+
+        order[m] = _capacity - 1;
+        _cells = PackedKernels.ByCells(m + 1, _mu, _inv, order, _cellsWorkspace, slot: 0, room: CellRoom, indexCapacity: _capacity);
+        _cellsBuiltAt = m;
+        _cellsCapacity = _capacity;
+        Layouts++;
+        return _cells;
     }
 
     /// <summary>Grows the per-number arrays so that every trial number below <paramref name="size"/> − 1 fits before the prior.</summary>

@@ -54,6 +54,16 @@ internal sealed class PackedKernels
     private readonly int _slabs;
     private readonly int _cells;
 
+    // Each cell's end of used blocks (the cell layout; a roomy layout has free blocks after them).
+    private int[]? _cellEndBlock;
+
+    // A roomy layout (ByCells with room): kernels per cell, the cell of each block, the position of each kernel index
+    // (−1 when not packed) and each slab's lowest first-dimension mean when laid out.
+    private int[]? _cellCount;
+    private int[]? _blockCell;
+    private int[]? _positionOf;
+    private double[]? _slabCut;
+
     // How ByCells binned each slab's second dimension: G, the cell of each (slab, bin) or −1, and each slab's lowest
     // mean and bins per unit.
     private int _bins;
@@ -126,9 +136,15 @@ internal sealed class PackedKernels
     /// <param name="order">The <paramref name="kernels"/> kernel indices by ascending mean of the first dimension, the prior last.</param>
     /// <param name="workspace">Optional reusable arrays.</param>
     /// <param name="slot">The workspace's packing slot.</param>
+    /// <param name="room">
+    /// Free room per cell, as a share of its kernels (at least one block; 0: none). A layout with room gives every bin a
+    /// cell, so that <see cref="TryAdd"/> can place kernels later, and keeps the position of every kernel index.
+    /// </param>
+    /// <param name="indexCapacity">With room: one more than the largest kernel index that will be added or packed.</param>
     /// <returns>The packed kernels.</returns>
-    public static PackedKernels ByCells(int kernels, double[][] mus, double[][] invs, int[] order, TpeWorkspace? workspace, int slot)
+    public static PackedKernels ByCells(int kernels, double[][] mus, double[][] invs, int[] order, TpeWorkspace? workspace, int slot, double room = 0, int indexCapacity = 0)
     {
+        bool roomy = room > 0;
         int width = Width;
         int m = kernels - 1; // the kernels before the prior
         int g = Math.Clamp((int)Math.Round(Math.Sqrt(m / (double)CellKernels)), 1, 64);
@@ -141,6 +157,7 @@ internal sealed class PackedKernels
         var bins = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 3, Math.Max(m, 1));
         var binCell = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 6, (g + 1) * g);
         var slabBinning = TpeWorkspace.Doubles(workspace, TpeWorkspace.Cells, 1, 2 * (g + 1));
+        var slabCut = roomy ? TpeWorkspace.Doubles(workspace, TpeWorkspace.Cells, 2, g + 1) : null;
         Span<int> counts = stackalloc int[g + 1];
         members[0] = order[m]; // the prior's cell
         cellStart[0] = 0;
@@ -164,6 +181,11 @@ internal sealed class PackedKernels
             }
 
             counts.Clear();
+            if (slabCut is not null)
+            {
+                slabCut[slabs] = mus[0][order[a]];
+            }
+
             double scale = max > min ? g / (max - min) : 0;
             slabBinning[2 * slabs] = min;
             slabBinning[(2 * slabs) + 1] = scale;
@@ -177,8 +199,9 @@ internal sealed class PackedKernels
             slabFirstCell[slabs] = cells;
             for (int bin = 0; bin < g; bin++)
             {
-                binCell[(slabs * g) + bin] = counts[bin + 1] > 0 ? cells : -1;
-                if (counts[bin + 1] > 0)
+                bool make = counts[bin + 1] > 0 || roomy;
+                binCell[(slabs * g) + bin] = make ? cells : -1;
+                if (make)
                 {
                     cellStart[cells + 1] = cellStart[cells] + counts[bin + 1];
                     cells++;
@@ -198,13 +221,23 @@ internal sealed class PackedKernels
 
         slabFirstCell[slabs] = cells;
 
-        // Positions: each cell from the start of a block, padded with −1.
+        // Positions: each cell from the start of a block (with its room), padded with −1.
         var cellFirstBlock = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 4, cells + 1);
+        var cellEndBlock = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 7, cells);
+        var cellCount = roomy ? TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 8, cells) : null;
         int blocks = 0;
         for (int c = 0; c < cells; c++)
         {
+            int count = cellStart[c + 1] - cellStart[c];
+            int capacity = count + (roomy && c > 0 ? Math.Max(width, (int)Math.Ceiling(count * room)) : 0);
             cellFirstBlock[c] = blocks;
-            blocks += (cellStart[c + 1] - cellStart[c] + width - 1) / width;
+            cellEndBlock[c] = blocks + ((count + width - 1) / width);
+            if (cellCount is not null)
+            {
+                cellCount[c] = count;
+            }
+
+            blocks += (capacity + width - 1) / width;
         }
 
         cellFirstBlock[cells] = blocks;
@@ -223,12 +256,174 @@ internal sealed class PackedKernels
             }
         }
 
+        int[]? blockCell = null, positionOf = null;
+        if (roomy)
+        {
+            blockCell = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 9, blocks);
+            for (int c = 0; c < cells; c++)
+            {
+                Spans.Fill(blockCell.AsSpan(cellFirstBlock[c], cellFirstBlock[c + 1] - cellFirstBlock[c]), c);
+            }
+
+            positionOf = TpeWorkspace.Ints(workspace, TpeWorkspace.Cells, 10, indexCapacity);
+            Spans.Fill(positionOf.AsSpan(0, indexCapacity), -1);
+            for (int p = 0; p < blocks * width; p++)
+            {
+                if (positionKernel[p] >= 0)
+                {
+                    positionOf[positionKernel[p]] = p;
+                }
+            }
+        }
+
         return new PackedKernels(kernels, mus, invs, workspace, slot, positionKernel, blocks, slabFirstCell, slabs, cellFirstBlock, cells)
         {
             _bins = g,
             _binCell = binCell,
             _slabBinning = slabBinning,
+            _cellEndBlock = cellEndBlock,
+            _cellCount = cellCount,
+            _blockCell = blockCell,
+            _positionOf = positionOf,
+            _slabCut = slabCut,
         };
+    }
+
+    /// <summary>
+    /// Places a kernel in the cell its means fall in (a layout with room: the slab of the last cut at or below its
+    /// first mean, the bin of its second), widening the cell's and the slab's boxes; its start term is set by the next
+    /// <see cref="SetStart"/>. Returns false, changing nothing, when that cell is full.
+    /// </summary>
+    /// <param name="k">The kernel index (below the index capacity, not packed).</param>
+    /// <param name="mus">Its means, one per dimension.</param>
+    /// <param name="invs">Its scaled inverse bandwidths.</param>
+    /// <returns>Whether it was placed.</returns>
+    public bool TryAdd(int k, ReadOnlySpan<double> mus, ReadOnlySpan<double> invs)
+    {
+        var cut = _slabCut!;
+        int slab = 1, hi = _slabs - 1;
+        while (slab < hi)
+        {
+            int mid = (slab + hi + 1) >>> 1;
+            if (cut[mid] <= mus[0])
+            {
+                slab = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        double binned = (mus[1] - _slabBinning![2 * slab]) * _slabBinning[(2 * slab) + 1];
+        int bin = binned <= 0 || double.IsNaN(binned) ? 0 : (int)Math.Min(_bins - 1, binned);
+        int cell = _binCell![(slab * _bins) + bin];
+        int count = _cellCount![cell];
+        int first = _cellFirstBlock![cell];
+        if (count == (_cellFirstBlock[cell + 1] - first) * Width)
+        {
+            return false;
+        }
+
+        int p = (first * Width) + count;
+        _cellCount[cell] = count + 1;
+        _cellEndBlock![cell] = first + ((count + Width) / Width);
+        _positionKernel![p] = k;
+        _positionOf![k] = p;
+        int at = ((p / Width) * Width * 2 * _dims) + (p % Width);
+        for (int j = 0; j < _dims; j++)
+        {
+            _packed[at + (2 * j * Width)] = mus[j];
+            _packed[at + (2 * j * Width) + Width] = invs[j];
+            Widen(_slabs + cell, j, mus[j], invs[j]);
+            Widen(slab, j, mus[j], invs[j]);
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes a kernel out of a layout with room: the last kernel of its cell moves into its place.</summary>
+    /// <param name="k">The kernel index (packed).</param>
+    public void Remove(int k)
+    {
+        int p = _positionOf![k];
+        int cell = _blockCell![p / Width];
+        int count = --_cellCount![cell];
+        int first = _cellFirstBlock![cell];
+        int last = (first * Width) + count;
+        int stride = Width * 2 * _dims;
+        int at = ((p / Width) * stride) + (p % Width);
+        int lastAt = ((last / Width) * stride) + (last % Width);
+        if (last != p)
+        {
+            int moved = _positionKernel![last];
+            for (int j = 0; j < _dims; j++)
+            {
+                _packed[at + (2 * j * Width)] = _packed[lastAt + (2 * j * Width)];
+                _packed[at + (2 * j * Width) + Width] = _packed[lastAt + (2 * j * Width) + Width];
+            }
+
+            _positionKernel[p] = moved;
+            _positionOf[moved] = p;
+        }
+
+        for (int j = 0; j < _dims; j++)
+        {
+            _packed[lastAt + (2 * j * Width)] = 0;
+            _packed[lastAt + (2 * j * Width) + Width] = 0;
+        }
+
+        _positionKernel![last] = -1;
+        _start[last] = double.NegativeInfinity; // an empty lane adds nothing until the next SetStart
+        _positionOf[k] = -1;
+        _cellEndBlock![cell] = first + ((count + Width - 1) / Width);
+
+        // The boxes keep their extent: larger than needed still bounds every term inside.
+    }
+
+    /// <summary>Changes a packed kernel's scaled inverse bandwidth in one dimension (a layout with room).</summary>
+    /// <param name="k">The kernel index (packed).</param>
+    /// <param name="j">The dimension.</param>
+    /// <param name="inv">The new √½ / sigma.</param>
+    public void SetInv(int k, int j, double inv)
+    {
+        int p = _positionOf![k];
+        int at = ((p / Width) * Width * 2 * _dims) + (p % Width) + (2 * j * Width) + Width;
+        _packed[at] = inv;
+        double mu = _packed[at - Width];
+        int cell = _blockCell![p / Width];
+        Widen(_slabs + cell, j, mu, inv);
+        int slab = 0;
+        while (slab + 1 < _slabs && _slabFirstCell![slab + 1] <= cell)
+        {
+            slab++;
+        }
+
+        Widen(slab, j, mu, inv);
+    }
+
+    /// <summary>Gets the number of kernels packed (a layout with room, the prior included).</summary>
+    internal int PackedCount
+    {
+        get
+        {
+            int total = 0;
+            for (int c = 0; c < _cells; c++)
+            {
+                total += _cellCount![c];
+            }
+
+            return total;
+        }
+    }
+
+    private void Widen(int box, int j, double mu, double inv)
+    {
+        var boxes = _boxes!;
+        int lo = BoxStat(0, j, box), hi = BoxStat(1, j, box), minInv = BoxStat(2, j, box);
+        boxes[lo] = Math.Min(boxes[lo], mu);
+        boxes[hi] = Math.Max(boxes[hi], mu);
+        boxes[minInv] = Math.Min(boxes[minInv], inv);
     }
 
     private PackedKernels(
@@ -257,34 +452,39 @@ internal sealed class PackedKernels
             var mu = mus[j];
             var inv = invs[j];
 
-            // One pass per dimension: pack each cell's blocks and take its range of means and smallest bandwidth inverse.
+            // One pass per dimension: pack each cell's blocks and take its range of means and smallest bandwidth inverse
+            // (plain comparisons: the values are numbers, and a signed zero as a box's end bounds the same gaps).
+            var packedArray = _packed;
+            var boxStats = _boxes;
+            int width = Width;
             for (int c = 0; c < cells; c++)
             {
                 double lo = double.PositiveInfinity, hi = double.NegativeInfinity, minInv = double.PositiveInfinity;
                 for (int b = cellFirstBlock[c], end = cellFirstBlock[c + 1]; b < end; b++)
                 {
-                    int at = (b * stride) + (2 * j * Width);
-                    for (int lane = 0, p = b * Width; lane < Width; lane++, p++)
+                    var target = packedArray.AsSpan((b * stride) + (2 * j * width), 2 * width);
+                    var kernelsOf = positionKernel.AsSpan(b * width, width);
+                    for (int lane = 0; lane < kernelsOf.Length; lane++)
                     {
-                        int k = positionKernel[p];
+                        int k = kernelsOf[lane];
                         double m = 0, v = 0;
                         if (k >= 0)
                         {
                             m = mu[k];
                             v = inv[k];
-                            lo = Math.Min(lo, m);
-                            hi = Math.Max(hi, m);
-                            minInv = Math.Min(minInv, v);
+                            lo = m < lo ? m : lo;
+                            hi = m > hi ? m : hi;
+                            minInv = v < minInv ? v : minInv;
                         }
 
-                        _packed[at + lane] = m;
-                        _packed[at + Width + lane] = v;
+                        target[lane] = m;
+                        target[width + lane] = v;
                     }
                 }
 
-                _boxes[BoxStat(0, j, slabs + c)] = lo;
-                _boxes[BoxStat(1, j, slabs + c)] = hi;
-                _boxes[BoxStat(2, j, slabs + c)] = minInv;
+                boxStats[BoxStat(0, j, slabs + c)] = lo;
+                boxStats[BoxStat(1, j, slabs + c)] = hi;
+                boxStats[BoxStat(2, j, slabs + c)] = minInv;
             }
 
             for (int s = 0; s < slabs; s++)
@@ -956,7 +1156,7 @@ internal sealed class PackedKernels
         nuint width = (nuint)Width;
         nuint blockStride = 2 * (nuint)_dims * width;
         var m = new Vector<double>(double.NegativeInfinity);
-        for (int b = _cellFirstBlock![cell], end = _cellFirstBlock[cell + 1]; b < end; b++)
+        for (int b = _cellFirstBlock![cell], end = _cellEndBlock![cell]; b < end; b++)
         {
             var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
             nuint offset = (nuint)b * blockStride;
@@ -1016,7 +1216,7 @@ internal sealed class PackedKernels
                     continue;
                 }
 
-                for (int b = _cellFirstBlock![c], end = _cellFirstBlock[c + 1]; b < end; b++)
+                for (int b = _cellFirstBlock![c], end = _cellEndBlock![c]; b < end; b++)
                 {
                     var t = Vector.LoadUnsafe(ref startRef, (nuint)b * width);
                     nuint offset = (nuint)b * blockStride;

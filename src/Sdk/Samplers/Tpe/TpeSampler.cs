@@ -641,29 +641,33 @@ public sealed class TpeSampler : ISampler
         }
 
         var cache = state.AboveFor(dims, _settings);
-        return cache.TryPack(state, columns!, _aboveWorkspace, out count);
+        return cache.TryPack(state, columns!, out count);
     }
 
     /// <summary>Gets or sets a value indicating whether large studies keep their above mixture across trials (tests compare both ways).</summary>
     internal bool IncrementalAboveEnabled { get; set; } = true;
 
-    /// <summary>Counts, over a study's kept above mixtures, the full passes and incremental updates, and whether any turned itself off (for tests).</summary>
+    /// <summary>
+    /// Counts, over a study's kept above mixtures, the full passes, the incremental updates and the times the packing
+    /// was laid out anew, and tells whether any mixture turned itself off (for tests).
+    /// </summary>
     /// <param name="study">The study.</param>
     /// <returns>The counts.</returns>
-    internal (int FullPasses, int Updates, bool AnyDisabled) IncrementalAboveStats(Study study)
+    internal (int FullPasses, int Updates, int Layouts, bool AnyDisabled) IncrementalAboveStats(Study study)
     {
         lock (_lock)
         {
-            int full = 0, updates = 0;
+            int full = 0, updates = 0, layouts = 0;
             bool disabled = false;
             foreach (var above in GetState(study).Aboves)
             {
                 full += above.FullPasses;
                 updates += above.IncrementalUpdates;
+                layouts += above.Layouts;
                 disabled |= above.Disabled;
             }
 
-            return (full, updates, disabled);
+            return (full, updates, layouts, disabled);
         }
     }
 
