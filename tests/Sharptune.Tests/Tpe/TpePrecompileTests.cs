@@ -28,6 +28,15 @@ public sealed class TpePrecompileTests
         Assert.Equal(expected, targets.Select(Name).Order().ToArray());
         Assert.Equal(targets.Count, targets.Distinct().Count());
 
+        // RuntimeHelpers.PrepareMethod compiles nothing for a virtual method (an interface implementation included):
+        // such a target would silently wait for its first call.
+        Assert.All(targets, m => Assert.False(m.IsVirtual, $"{Name(m)} is virtual"));
+
+        // The methods a small study never calls come after those the first TPE trial needs.
+        var names = targets.Select(m => m.Name).ToList();
+        Assert.True(names.IndexOf("LogSumTiled") > names.IndexOf("LogPdf"));
+        Assert.True(names.IndexOf("TryPack") > names.IndexOf("ArgMaxRatio"));
+
         // The first TPE trial calls the sampler's row check first, then builds the estimators.
         Assert.Equal("TpeSampler.TryRow", Name(targets[0]).Split('(')[0]);
     }

@@ -57,7 +57,7 @@ internal static class TpePrecompile
         }
     }
 
-    /// <summary>The methods compiled, in the order a multivariate TPE trial first calls them.</summary>
+    /// <summary>The methods compiled, in the order a multivariate TPE trial first calls them, those it may never call last.</summary>
     /// <returns>Every method with AggressiveOptimization of the TPE types.</returns>
     internal static List<MethodBase> Targets()
     {
@@ -68,8 +68,20 @@ internal static class TpePrecompile
         Add(targets, typeof(NumpyArgSort));
         Add(targets, typeof(ParamColumn));
         Add(targets, typeof(PackedKernels));
-        Add(targets, typeof(IncrementalAbove)); // last: only studies of 3000 trials or more reach it
-        return targets;
+        Add(targets, typeof(IncrementalAbove));
+
+        // Last, the methods a study reaches late or never (so that the first TPE trial waits only for its own): the
+        // large-mixture passes, the per-point sums of discrete spaces, the kept mixture of 3000 trials or more, and
+        // the argmax blocks of the width this machine does not use.
+        bool wide = PackedKernels.CanUseWide;
+        var late = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "LogSumTiled", "LogSum", "TryPack", wide ? "TiledMaxima" : "TiledMaximaWide", wide ? "SumTiledOne" : "SumTiledOneWide",
+        };
+        var ordered = new List<MethodBase>(targets.Count);
+        ordered.AddRange(targets.Where(m => !late.Contains(m.Name)));
+        ordered.AddRange(targets.Where(m => late.Contains(m.Name)));
+        return ordered;
     }
 
     /// <summary>Adds the methods of one type that are compiled at their first call rather than precompiled.</summary>

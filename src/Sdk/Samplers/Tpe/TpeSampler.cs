@@ -338,7 +338,16 @@ public sealed class TpeSampler : ISampler
             }
             else
             {
-                SampleInto(study, state, trial, [.. searchSpace], result);
+                // Copied by hand: a collection expression here goes through LINQ's ToArray, whose instantiation for
+                // these pairs a fresh process compiles and runs as tier-0 code in the first TPE trial.
+                var space = new KeyValuePair<string, Distribution>[searchSpace.Count];
+                int i = 0;
+                foreach (var pair in searchSpace)
+                {
+                    space[i++] = pair;
+                }
+
+                SampleInto(study, state, trial, space, result);
             }
 
             if (result.Count > 0 && ConstantLiar)
@@ -827,8 +836,16 @@ public sealed class TpeSampler : ISampler
         private int[]? _kernelOfNumber;
         private List<int>? _runningKernels;
 
+        // The interface methods forward to non-virtual ones: RuntimeHelpers.PrepareMethod compiles nothing for a
+        // virtual method, so TpePrecompile could not compile these hot loops ahead of the first TPE trial.
+        public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order) =>
+            ComputeSigmas(dimension, mu, low, high, settings, sigma, order);
+
+        public void FillConstants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target) =>
+            Constants(dimension, mu, sigma, low, high, target);
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
-        public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order)
+        private bool ComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order)
         {
             var column = columns[dimension];
             if (!sortFromColumns || column is null || count == 0)
@@ -950,7 +967,7 @@ public sealed class TpeSampler : ISampler
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
-        public void FillConstants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
+        private void Constants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target)
         {
             var column = columns[dimension];
             if (column is null)
