@@ -121,6 +121,31 @@ internal sealed class TrialHistory
         }
     }
 
+    /// <summary>
+    /// <see cref="StateFor{T}(object, Func{TrialHistory, T})"/> with an argument for the factory, so that a caller
+    /// passes a static lambda and allocates no closure on every call.
+    /// </summary>
+    /// <typeparam name="T">The state type.</typeparam>
+    /// <typeparam name="TArg">The factory's argument type.</typeparam>
+    /// <param name="owner">The sampler (or part of one) that owns the state.</param>
+    /// <param name="arg">The factory's argument.</param>
+    /// <param name="create">Creates the state.</param>
+    /// <returns>The state.</returns>
+    public T StateFor<T, TArg>(object owner, TArg arg, Func<TrialHistory, TArg, T> create)
+        where T : class
+    {
+        lock (_lock)
+        {
+            if (!_samplerStates.TryGetValue(owner, out object? state))
+            {
+                state = create(this, arg);
+                _samplerStates[owner] = state;
+            }
+
+            return (T)state;
+        }
+    }
+
     /// <summary>Returns the finished trials learnt from position <paramref name="from"/> on, in the order they were learnt.</summary>
     /// <param name="from">The number of finished trials the caller has already seen.</param>
     /// <returns>The new finished trials.</returns>
@@ -128,7 +153,14 @@ internal sealed class TrialHistory
     {
         lock (_lock)
         {
-            return from >= _finished.Count ? [] : _finished.GetRange(from, _finished.Count - from).ToArray();
+            if (from >= _finished.Count)
+            {
+                return [];
+            }
+
+            var fresh = new FrozenTrial[_finished.Count - from];
+            _finished.CopyTo(from, fresh, 0, fresh.Length);
+            return fresh;
         }
     }
 

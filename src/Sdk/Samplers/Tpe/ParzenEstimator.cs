@@ -652,7 +652,7 @@ internal sealed class ParzenEstimator
         int n = points.Count;
         int nd = dims.Length;
         var xs = TpeWorkspace.Doubles(workspace, TpeWorkspace.Argmax, 3, n * nd);
-        var inside = new bool[n];
+        Span<bool> inside = n <= 1024 ? stackalloc bool[n] : new bool[n];
         for (int c = 0; c < n; c++)
         {
             bool ok = true;

@@ -434,7 +434,7 @@ public sealed class TpeSampler : ISampler
         }
     }
 
-    private TpeStudyState GetState(Study study) => study.History.StateFor(this, h => new TpeStudyState(study, h));
+    private TpeStudyState GetState(Study study) => study.History.StateFor(this, study, static (h, s) => new TpeStudyState(s, h));
 
     private int Gamma(int n, bool multiObjective) =>
         _gamma is not null ? _gamma(n) : multiObjective ? DefaultGammaMultiObjective(n) : DefaultGamma(n);
