@@ -129,9 +129,44 @@ public sealed class IncrementalAboveTests
     }
 
     [Fact]
-    public void SmallStudiesUseTheRebuiltMixture()
+    public void SmallStudiesKeepTheirMixtureToo()
     {
-        var (_, sampler, study) = Run(incremental: true, preload: 500, asked: 20);
-        Assert.Equal((0, 0, 0, false), sampler.IncrementalAboveStats(study));
+        // Below the cell packing the kept kernels are packed anew in one run, exactly as the estimator packs them.
+        var (rebuilt, _, _) = Run(incremental: false, preload: 500, asked: 40);
+        var (kept, sampler, study) = Run(incremental: true, preload: 500, asked: 40);
+        AssertSameTrials(rebuilt, kept);
+        Assert.Equal((1, 39, 0, false), sampler.IncrementalAboveStats(study));
+    }
+
+    [Fact]
+    public void AStudyFromItsFirstTrialDrawsTheSameTrialsEitherWay()
+    {
+        // From the first TPE trial on: the clip of the bandwidths changes with every trial below 98 observations
+        // (a full pass each time), then the kept mixture is updated in place.
+        static List<double[]> Trials(bool incremental, out (int, int, int, bool) stats)
+        {
+            var sampler = new TpeSampler(seed: 3) { IncrementalAboveEnabled = incremental };
+            var study = Study.Create(new StudyOptions { Sampler = sampler });
+            var drawn = new List<double[]>();
+            study.Optimize(
+                t =>
+                {
+                    double a = t.SuggestFloat("x0", -5, 5), b = t.SuggestFloat("x1", -5, 5), lr = t.SuggestFloat("lr", 1e-3, 10, log: true);
+                    drawn.Add([a, b, lr]);
+                    return Objective(a, b, lr);
+                },
+                nTrials: 300);
+            stats = sampler.IncrementalAboveStats(study);
+            return drawn;
+        }
+
+        var rebuilt = Trials(incremental: false, out _);
+        var kept = Trials(incremental: true, out var stats);
+        AssertSameTrials(rebuilt, kept);
+        var (full, updates, layouts, disabled) = stats;
+        Assert.InRange(full, 80, 110);
+        Assert.Equal(290 - full, updates);
+        Assert.Equal(0, layouts);
+        Assert.False(disabled);
     }
 }

@@ -4,18 +4,19 @@ using Sharptune.Internal;
 namespace Sharptune.Samplers.Tpe;
 
 /// <summary>
-/// The above ("bad") mixture of a large single-objective study over one all-continuous space, kept from one trial to
-/// the next instead of rebuilt. Between two samplings the above set changes by a trial or two (the new trial, or the
-/// one it pushed out of the below set), and a kernel's bandwidth depends only on its neighbours in each dimension, so
-/// only the bandwidths and truncation constants around the changed trials are recomputed, and the kernels packed by
-/// cells for the acquisition stay in place: a new kernel goes into the room left in its cell, a leaving one is taken
-/// out. The kernels live at their trial numbers (the prior at the last index), so nothing is copied into kernel order.
-/// What is still done for every sampling is what changes with the number of kernels: the mixture weights (Optuna's
-/// ramp gives every kernel a new weight) and so every kernel's start term.
-/// Bandwidths, constants and start terms are the ones <see cref="ParzenEstimator"/> computes, bit for bit; the
-/// acquisition adds the same terms in another order (so its sums may differ in the last bits). Where that estimator
-/// would order equal means by NumPy's argsort, this one gives up (the caller builds the estimator) and stays off for
-/// the study. Not thread-safe: the sampler serializes access.
+/// The above ("bad") mixture of a single-objective study over one all-continuous space, kept from one trial to the
+/// next instead of rebuilt. Between two samplings the above set changes by a trial or two (the new trial, or the one
+/// it pushed out of the below set), and a kernel's bandwidth depends only on its neighbours in each dimension, so only
+/// the bandwidths and truncation constants around the changed trials are recomputed. The kernels live at their trial
+/// numbers (the prior at the last index), so nothing is copied into kernel order. From
+/// <see cref="PackedKernels.MinCellKernels"/> kernels on, the packing by cells for the acquisition stays in place too:
+/// a new kernel goes into the room left in its cell, a leaving one is taken out; below that, the kernels are packed
+/// anew in one run, as the estimator packs them. What is still done for every sampling is what changes with the number
+/// of kernels: the mixture weights (Optuna's ramp gives every kernel a new weight) and so every kernel's start term.
+/// Bandwidths, constants and start terms are the ones <see cref="ParzenEstimator"/> computes, bit for bit, and so is
+/// the one-run packing; the cells add the same terms in another order (so their sums may differ in the last bits).
+/// Where that estimator would order equal means by NumPy's argsort, this one gives up (the caller builds the
+/// estimator) and stays off for the study. Not thread-safe: the sampler serializes access.
 /// </summary>
 internal sealed class IncrementalAbove
 {
@@ -32,7 +33,7 @@ internal sealed class IncrementalAbove
     private readonly List<int> _changed = [];
     private readonly List<int> _touched = [];
     private readonly List<int> _dirty = [];
-    private readonly TpeWorkspace _cellsWorkspace = new();
+    private readonly TpeWorkspace _workspace = new();
     private PackedKernels? _cells;
     private int _cellsBuiltAt;
     private int _cellsCapacity;
@@ -89,7 +90,7 @@ internal sealed class IncrementalAbove
     /// <summary>Gets a value indicating whether equal means turned this mixture off for good (for tests).</summary>
     internal bool Disabled => _disabled;
 
-    /// <summary>Gets the number of times the packing was laid out anew (for tests).</summary>
+    /// <summary>Gets the number of times the packing by cells was laid out anew (for tests).</summary>
     internal int Layouts { get; private set; }
 
     /// <summary>Gets the number of full passes made (for tests).</summary>
@@ -127,8 +128,7 @@ internal sealed class IncrementalAbove
 
     /// <summary>
     /// Brings the mixture up to date with the study's current split and packs it for the acquisition, or returns
-    /// null when the estimator must be built instead (fewer kernels than <see cref="PackedKernels.MinCellKernels"/>,
-    /// or equal means in some dimension).
+    /// null when the estimator must be built instead (fewer than two observations, or equal means in some dimension).
     /// </summary>
     /// <param name="state">The study's TPE state, split for this sampling.</param>
     /// <param name="columns">The observed column of each dimension (none missing).</param>
@@ -176,7 +176,7 @@ internal sealed class IncrementalAbove
 
         count = m;
         double clipDivisor = Math.Min(100.0, m + 2.0);
-        if (m + 1 < PackedKernels.MinCellKernels || m < 2)
+        if (m < 2)
         {
             _valid = false; // the memberships moved on without the bandwidths
             return null;
@@ -453,6 +453,15 @@ internal sealed class IncrementalAbove
         }
 
         start[prior] = priorStart;
+        if (m + 1 < PackedKernels.MinCellKernels)
+        {
+            // Too few kernels for cells: one run of blocks in first-dimension order, packed anew (as the estimator's).
+            _cells = null;
+            var run = new PackedKernels(m + 1, _mu, _inv, FirstDimensionOrder(first, m), _workspace, slot: 1, wide: PackedKernels.CanUseWide);
+            run.SetStart(start);
+            return run;
+        }
+
         var cells = full || _cellsCapacity != _capacity || m > _cellsBuiltAt + (_cellsBuiltAt / 4) ? null : _cells;
         if (cells is not null && !Patch(cells))
         {
@@ -516,6 +525,16 @@ internal sealed class IncrementalAbove
     /// <summary>Lays the current set out by cells anew (ascending means of the first dimension, the prior last).</summary>
     private PackedKernels Layout(ParamColumn first, int m)
     {
+        _cells = PackedKernels.ByCells(m + 1, _mu, _inv, FirstDimensionOrder(first, m), _workspace, slot: 0, room: CellRoom, indexCapacity: _capacity);
+        _cellsBuiltAt = m;
+        _cellsCapacity = _capacity;
+        Layouts++;
+        return _cells;
+    }
+
+    /// <summary>The members by ascending mean of the first dimension (no equal ones: checked before), the prior last.</summary>
+    private int[] FirstDimensionOrder(ParamColumn first, int m)
+    {
         if (_order.Length < m + 1)
         {
             _order = new int[Math.Max(m + 1, 2 * _order.Length)];
@@ -535,11 +554,7 @@ internal sealed class IncrementalAbove
         }
 
         order[m] = _capacity - 1;
-        _cells = PackedKernels.ByCells(m + 1, _mu, _inv, order, _cellsWorkspace, slot: 0, room: CellRoom, indexCapacity: _capacity);
-        _cellsBuiltAt = m;
-        _cellsCapacity = _capacity;
-        Layouts++;
-        return _cells;
+        return order;
     }
 
     /// <summary>Grows the per-number arrays so that every trial number below <paramref name="size"/> − 1 fits before the prior.</summary>

@@ -71,12 +71,12 @@ internal static class TpePrecompile
         Add(targets, typeof(IncrementalAbove));
 
         // Last, the methods a study reaches late or never (so that the first TPE trial waits only for its own): the
-        // large-mixture passes, the per-point sums of discrete spaces, the kept mixture of 3000 trials or more, and
-        // the argmax blocks of the width this machine does not use.
+        // large-mixture passes, the per-point sums of discrete spaces and the argmax blocks of the width this machine
+        // does not use.
         bool wide = PackedKernels.CanUseWide;
         var late = new HashSet<string>(StringComparer.Ordinal)
         {
-            "LogSumTiled", "LogSum", "TryPack", wide ? "TiledMaxima" : "TiledMaximaWide", wide ? "SumTiledOne" : "SumTiledOneWide",
+            "LogSumTiled", "LogSum", wide ? "TiledMaxima" : "TiledMaximaWide", wide ? "SumTiledOne" : "SumTiledOneWide",
         };
         var ordered = new List<MethodBase>(targets.Count);
         ordered.AddRange(targets.Where(m => !late.Contains(m.Name)));

@@ -629,14 +629,14 @@ public sealed class TpeSampler : ISampler
     /// <summary>
     /// The above mixture kept from one trial to the next (<see cref="IncrementalAbove"/>), packed for the acquisition,
     /// where it gives what <see cref="BuildAbove"/> would: a single objective with the default weights, every
-    /// dimension continuous (two or more) and observed, no running trial among the observations, and enough kernels
-    /// for the cell packing. Null otherwise.
+    /// dimension continuous (two or more) and observed, no running trial among the observations, and two or more
+    /// observations. Null otherwise.
     /// </summary>
     private PackedKernels? TryIncrementalAbove(TpeStudyState state, TpeDimension[] dims, ParamColumn?[] columns, bool anyMissing, bool multiObjective, out int count)
     {
         count = 0;
         if (!IncrementalAboveEnabled || multiObjective || anyMissing || _weights is not null || dims.Length < 2
-            || !System.Numerics.Vector.IsHardwareAccelerated || state.Eligible.Count + 1 < PackedKernels.MinCellKernels)
+            || !System.Numerics.Vector.IsHardwareAccelerated || state.Eligible.Count < 3)
         {
             return null;
         }
