@@ -109,7 +109,7 @@ internal sealed class CandidateSet
     public CandidateSet(int dimensions, int count, TpeWorkspace? workspace, int slot)
     {
         Count = count;
-        Values = new double[dimensions][];
+        Values = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedCandidates + slot, dimensions);
         for (int d = 0; d < dimensions; d++)
         {
             Values[d] = TpeWorkspace.Doubles(workspace, TpeWorkspace.Candidates, (slot * dimensions) + d, count);
@@ -154,6 +154,7 @@ internal sealed class ParzenEstimator
     private readonly double[]?[] _logProbs;
     private readonly int[]?[] _order;
     private PackedKernels? _argMaxKernels;
+    private PackedKernels? _logPdfKernels;
     private readonly int _firstContinuous = -1;
 
     /// <summary>Initializes a new instance of the <see cref="ParzenEstimator"/> class.</summary>
@@ -215,13 +216,13 @@ internal sealed class ParzenEstimator
         }
 
         int nd = dims.Length;
-        _mu = new double[nd][];
-        _sigma = new double[nd][];
-        _scaledInvSigma = new double[nd][];
-        _logNorm = new double[nd][];
-        _probs = new double[nd][];
-        _logProbs = new double[nd][];
-        _order = new int[nd][];
+        _mu = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedMu, nd);
+        _sigma = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedSigma, nd);
+        _scaledInvSigma = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedInv, nd);
+        _logNorm = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedLogNorm, nd);
+        _probs = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedProbs, nd);
+        _logProbs = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedLogProbs, nd);
+        _order = TpeWorkspace.JaggedOrders(workspace, nd);
         for (int d = 0; d < nd; d++)
         {
             if (dims[d].Kind == KernelKind.Continuous)
@@ -727,8 +728,8 @@ internal sealed class ParzenEstimator
         }
 
         var continuousDims = new int[continuousCount];
-        var mus = new double[continuousCount][];
-        var invs = new double[continuousCount][];
+        var mus = TpeWorkspace.Jagged(_workspace, TpeWorkspace.JaggedPackMu, continuousCount);
+        var invs = TpeWorkspace.Jagged(_workspace, TpeWorkspace.JaggedPackInv, continuousCount);
         for (int d = 0, j = 0; d < nd; d++)
         {
             if (_dims[d].Kind == KernelKind.Continuous)
@@ -742,7 +743,8 @@ internal sealed class ParzenEstimator
 
         // Kernels packed in ascending order of the first continuous dimension: kernels far from a point then share
         // blocks, and blocks whose terms are all negligible skip the exponential.
-        var packed = new PackedKernels(kernels, mus, invs, continuousCount > 0 ? _order[continuousDims[0]] : null, _workspace);
+        // Packed once per estimator: TPE evaluates the candidates and then the refinement's points.
+        var packed = _logPdfKernels ??= new PackedKernels(kernels, mus, invs, continuousCount > 0 ? _order[continuousDims[0]] : null, _workspace);
         double[] start = _baseLog;
         if (anyTable)
         {
@@ -757,7 +759,7 @@ internal sealed class ParzenEstimator
         {
             // Every dimension is continuous: all points share the kernel constants, so evaluate them in batches.
             var xs = TpeWorkspace.Doubles(_workspace, TpeWorkspace.Scores, 2, n * continuousCount);
-            var inside = new bool[n];
+            Span<bool> inside = n <= 1024 ? stackalloc bool[n] : new bool[n];
             for (int c = 0; c < n; c++)
             {
                 bool ok = true;

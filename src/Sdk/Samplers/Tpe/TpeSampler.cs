@@ -561,14 +561,14 @@ public sealed class TpeSampler : ISampler
     {
         int nd = dims.Length;
         var belowNumbers = state.Below;
-        var obs = new double[nd][];
+        var obs = TpeWorkspace.Jagged(_belowWorkspace, TpeWorkspace.JaggedObservations, nd);
         for (int d = 0; d < nd; d++)
         {
             obs[d] = _belowWorkspace.Doubles(TpeWorkspace.Observations, d, belowNumbers.Length + 1);
         }
 
         var kernelNumber = _belowWorkspace.Ints(TpeWorkspace.KernelNumber, 0, belowNumbers.Length);
-        var raw = RawColumns(columns);
+        var raw = RawColumns(columns, _belowWorkspace);
         int m = 0;
         if (!anyMissing)
         {
@@ -615,9 +615,9 @@ public sealed class TpeSampler : ISampler
         return true;
     }
 
-    private static double[][] RawColumns(ParamColumn?[] columns)
+    private static double[][] RawColumns(ParamColumn?[] columns, TpeWorkspace? workspace)
     {
-        var raw = new double[columns.Length][];
+        var raw = TpeWorkspace.Jagged(workspace, TpeWorkspace.JaggedColumns, columns.Length);
         for (int d = 0; d < columns.Length; d++)
         {
             raw[d] = columns[d]?.Values ?? [];
@@ -725,7 +725,7 @@ public sealed class TpeSampler : ISampler
         var eligible = state.Eligible;
         var isBelow = state.IsBelow;
         int capacity = eligible.Count + (running?.Count ?? 0);
-        var obs = new double[nd][];
+        var obs = TpeWorkspace.Jagged(_aboveWorkspace, TpeWorkspace.JaggedObservations, nd);
         for (int d = 0; d < nd; d++)
         {
             // + 1: the estimator keeps the array as its means, prior last.
@@ -734,7 +734,7 @@ public sealed class TpeSampler : ISampler
 
         // Kernel k comes from trial kernelNumber[k] (−1: a running trial, not cached).
         var kernelNumber = _aboveWorkspace.Ints(TpeWorkspace.KernelNumber, 0, capacity);
-        var raw = RawColumns(columns);
+        var raw = RawColumns(columns, _aboveWorkspace);
         int m = 0;
         int r = 0;
         int runningCount = running?.Count ?? 0;

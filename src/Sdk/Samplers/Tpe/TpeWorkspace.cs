@@ -78,6 +78,42 @@ internal sealed class TpeWorkspace
 
     private const int RoleCount = 19;
 
+    /// <summary>Jagged containers (one array per dimension) of an estimator: means, bandwidths, scaled inverse bandwidths, truncation masses, categorical rows and their logs.</summary>
+    public const int JaggedMu = 0;
+
+    /// <summary>See <see cref="JaggedMu"/>.</summary>
+    public const int JaggedSigma = 1;
+
+    /// <summary>See <see cref="JaggedMu"/>.</summary>
+    public const int JaggedInv = 2;
+
+    /// <summary>See <see cref="JaggedMu"/>.</summary>
+    public const int JaggedLogNorm = 3;
+
+    /// <summary>See <see cref="JaggedMu"/>.</summary>
+    public const int JaggedProbs = 4;
+
+    /// <summary>See <see cref="JaggedMu"/>.</summary>
+    public const int JaggedLogProbs = 5;
+
+    /// <summary>The observations and the parameter columns handed to an estimator.</summary>
+    public const int JaggedObservations = 6;
+
+    /// <summary>See <see cref="JaggedObservations"/>.</summary>
+    public const int JaggedColumns = 7;
+
+    /// <summary>The continuous means and inverse bandwidths that <see cref="ParzenEstimator.LogPdf"/> packs.</summary>
+    public const int JaggedPackMu = 8;
+
+    /// <summary>See <see cref="JaggedPackMu"/>.</summary>
+    public const int JaggedPackInv = 9;
+
+    /// <summary>The candidate values of slot 0 and 1 (see <see cref="Candidates"/>).</summary>
+    public const int JaggedCandidates = 10;
+
+    private double[][]?[] _jagged = new double[][]?[12];
+    private int[]?[]? _jaggedOrder;
+
     private readonly double[][][] _doubles = new double[RoleCount][][];
     private readonly int[][][] _ints = new int[RoleCount][][];
 
@@ -108,6 +144,66 @@ internal sealed class TpeWorkspace
         {
             a = new T[Math.Max(size, (a?.Length ?? 0) * 2)];
             slots[index] = a;
+        }
+
+        return a;
+    }
+
+    /// <summary>
+    /// Returns a jagged container of exactly <paramref name="length"/> entries, reused from one call to the next with
+    /// the same index (a new one without a workspace). Its entries are null until the caller sets them (typed non-null
+    /// for the callers, which set every entry they read).
+    /// </summary>
+    /// <param name="workspace">The workspace, or <see langword="null"/>.</param>
+    /// <param name="index">Which container (<see cref="JaggedMu"/> and the following constants).</param>
+    /// <param name="length">The number of entries.</param>
+    /// <returns>The container.</returns>
+    public static double[][] Jagged(TpeWorkspace? workspace, int index, int length)
+    {
+        if (workspace is null)
+        {
+            return new double[length][];
+        }
+
+        if (index >= workspace._jagged.Length)
+        {
+            Array.Resize(ref workspace._jagged, index + 1);
+        }
+
+        var a = workspace._jagged[index];
+        if (a is null || a.Length != length)
+        {
+            a = new double[length][];
+            workspace._jagged[index] = a;
+        }
+        else
+        {
+            Array.Clear(a);
+        }
+
+        return a;
+    }
+
+    /// <summary>The jagged container of an estimator's sort orders (see <see cref="Jagged"/>).</summary>
+    /// <param name="workspace">The workspace, or <see langword="null"/>.</param>
+    /// <param name="length">The number of entries.</param>
+    /// <returns>The container.</returns>
+    public static int[]?[] JaggedOrders(TpeWorkspace? workspace, int length)
+    {
+        if (workspace is null)
+        {
+            return new int[length][];
+        }
+
+        var a = workspace._jaggedOrder;
+        if (a is null || a.Length != length)
+        {
+            a = new int[length][];
+            workspace._jaggedOrder = a;
+        }
+        else
+        {
+            Array.Clear(a);
         }
 
         return a;
