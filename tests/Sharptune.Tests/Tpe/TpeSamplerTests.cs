@@ -227,8 +227,28 @@ public class TpeSamplerTests
             Assert.Equal(value, (double)published[name]!);
         }
 
+        // Written as PyJson writes the dictionary (Python's json.dumps separators and float repr).
+        Assert.Equal(PyJson.Serialize(published), (string)attrs["tpe:relative_params:0"]!);
+
         // The live trial sees the attribute too.
         Assert.True(trial.SystemAttrs.ContainsKey("tpe:relative_params:0"));
+    }
+
+    [Fact]
+    public void RelativeParametersOfEveryKindArePublishedAsExternalValues()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 4) });
+        study.Optimize(t => (t.SuggestCategorical("c", ["a", "b"]) == "a" ? 1 : 0) + t.SuggestInt("n", 1, 5) + t.SuggestFloat("x", 0, 1), nTrials: 12);
+        var trial = study.Ask();
+        trial.SuggestFloat("x", 0, 1); // the first suggestion samples the relative space
+        var attrs = study.Storage.GetTrial(trial.TrialId).SystemAttrs;
+        string json = (string)attrs["tpe:relative_params:0"]!;
+        var published = (IDictionary<string, object?>)PyJson.Parse(json)!;
+        Assert.Equal(["c", "n", "x"], published.Keys);
+        Assert.Equal(PyJson.Serialize(published), json);
+        Assert.Contains(published["c"], new object?[] { "a", "b" });
+        Assert.IsType<long>(published["n"]);
+        Assert.Equal(trial.RelativeParams["x"], (double)published["x"]!);
     }
 
     [Fact]

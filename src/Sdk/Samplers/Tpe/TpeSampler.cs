@@ -47,6 +47,9 @@ public sealed class TpeSampler : ISampler
     private readonly Func<int, int>? _gamma;
     private readonly Func<int, IReadOnlyList<double>>? _weights;
     private readonly ParzenSettings _settings;
+    private readonly Func<int, int> _gammaSingle;
+    private readonly Func<int, int> _gammaMulti;
+    private SpaceLayout? _lastSpace;
     private readonly TpeWorkspace _belowWorkspace = new();
     private readonly TpeWorkspace _aboveWorkspace = new();
     private Xoshiro256StarStar _rng;
@@ -138,6 +141,8 @@ public sealed class TpeSampler : ISampler
         _gamma = gamma;
         _weights = weights;
         _settings = new ParzenSettings(priorWeight, considerMagicClip, considerEndpoints);
+        _gammaSingle = n => Gamma(n, false);
+        _gammaMulti = n => Gamma(n, true);
         _randomSampler = new RandomSampler(seed);
         _rng = CreateRng(seed);
     }
@@ -367,19 +372,31 @@ public sealed class TpeSampler : ISampler
     /// <summary>Shares the relative parameters of a RUNNING trial with other processes, as Optuna does.</summary>
     private static void Publish(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace, Dictionary<string, double> result)
     {
-        var external = new Dictionary<string, object?>(result.Count, StringComparer.Ordinal);
+        // The JSON object of the external values in space order, as PyJson writes a dictionary, into a builder reused
+        // by the thread (sized for a name and a number per parameter at first).
+        var text = _publishText ??= new System.Text.StringBuilder(256);
+        text.Clear();
+        text.Append('{');
+        bool first = true;
         foreach (var (name, dist) in searchSpace)
         {
             if (result.TryGetValue(name, out double v))
             {
-                external[name] = dist.ToExternalRepr(v);
+                text.Append(first ? "" : ", ");
+                first = false;
+                PyJson.WriteString(text, name);
+                text.Append(": ");
+                PyJson.Write(text, dist.ToExternalRepr(v), compact: false);
             }
         }
 
-        // Sized for the usual value (a name and a number per parameter), so that the text is not copied as it grows.
-        var text = new System.Text.StringBuilder(2 + (40 * external.Count));
-        PyJson.Write(text, external, compact: false);
+        text.Append('}');
         string json = text.ToString();
+        if (text.Capacity > 64 * 1024)
+        {
+            _publishText = null; // do not keep a huge space's builder alive
+        }
+
         if (json.Length <= TpeStudyState.SystemAttrMaxLength)
         {
             study.SetTrialSystemAttr(trial, FirstRelativeParamsChunk, json);
@@ -394,6 +411,9 @@ public sealed class TpeSampler : ISampler
                 json.Substring(i, Math.Min(TpeStudyState.SystemAttrMaxLength, json.Length - i)));
         }
     }
+
+    [ThreadStatic]
+    private static System.Text.StringBuilder? _publishText;
 
     private static readonly string FirstRelativeParamsChunk = TpeStudyState.RelativeParamsKey + ":0";
 
@@ -504,10 +524,18 @@ public sealed class TpeSampler : ISampler
         return false;
     }
 
-    /// <summary>Splits the trials if needed and gives each dimension of a (sub)space its kernel kind and observed column.</summary>
+    /// <summary>
+    /// Splits the trials if needed and gives each dimension of a (sub)space its kernel kind and observed column. The
+    /// last fully observed space's dimensions are reused while the space is the same (names and distributions).
+    /// </summary>
     private (TpeDimension[] Dims, ParamColumn?[] Columns, bool AnyMissing) PrepareSpace(TpeStudyState state, IReadOnlyList<KeyValuePair<string, Distribution>> space, bool multiObjective)
     {
-        state.EnsureSplit(n => Gamma(n, multiObjective));
+        state.EnsureSplit(multiObjective ? _gammaMulti : _gammaSingle);
+        if (_lastSpace is { } last && last.Matches(state, space))
+        {
+            return (last.Dims, last.Columns, false);
+        }
+
         var dims = new TpeDimension[space.Count];
         var columns = new ParamColumn?[space.Count];
         bool anyMissing = false;
@@ -518,7 +546,39 @@ public sealed class TpeSampler : ISampler
             anyMissing |= columns[d] is null;
         }
 
+        if (!anyMissing)
+        {
+            _lastSpace = new SpaceLayout(state, dims, columns);
+        }
+
         return (dims, columns, anyMissing);
+    }
+
+    /// <summary>A (sub)space's dimensions and columns in one study state, kept for the next sampling of the same space.</summary>
+    private sealed class SpaceLayout(TpeStudyState state, TpeDimension[] dims, ParamColumn?[] columns)
+    {
+        public TpeDimension[] Dims => dims;
+
+        public ParamColumn?[] Columns => columns;
+
+        public bool Matches(TpeStudyState other, IReadOnlyList<KeyValuePair<string, Distribution>> space)
+        {
+            if (!ReferenceEquals(other, state) || space.Count != dims.Length)
+            {
+                return false;
+            }
+
+            for (int d = 0; d < dims.Length; d++)
+            {
+                var (name, distribution) = space[d];
+                if (!string.Equals(name, dims[d].Name, StringComparison.Ordinal) || !distribution.Equals(dims[d].Distribution))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>
