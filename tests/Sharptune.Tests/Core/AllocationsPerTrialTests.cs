@@ -23,13 +23,13 @@ public sealed class AllocationsPerTrialTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TpeSamplerTrialAllocatesUnderFourteenKilobytes()
+    public void TpeSamplerTrialAllocatesUnderFiveKilobytes()
     {
         // 300 trials: the above set holds about 275 kernels, the refinement runs (no other trial is in flight).
         var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(seed: 1) });
         double perTrial = BytesPerTrial(study, warmUp: 300, trials: 200);
         output.WriteLine($"tpe: {perTrial:F0} bytes per trial");
-        Assert.InRange(perTrial, 4096, 14 * 1024);
+        Assert.InRange(perTrial, 1024, 5 * 1024); // 3.6 KB when written: the kept above mixture, reused containers
     }
 
     private static double BytesPerTrial(Study study, int warmUp, int trials)

@@ -703,11 +703,12 @@ internal sealed class ParzenEstimator
         int kernels = KernelCount;
         int nd = _dims.Length;
 
-        // Discrete dimensions: interval masses for each (distinct point value, distinct kernel) pair.
-        int[]?[] discreteRowOf = new int[nd][];
-        int[]?[] discreteKernelOf = new int[nd][];
-        double[]?[] discreteMass = new double[nd][];
-        var discreteStride = new int[nd];
+        // Discrete dimensions: interval masses for each (distinct point value, distinct kernel) pair (the tables are
+        // made only when there is a discrete dimension).
+        int[]?[] discreteRowOf = [];
+        int[]?[] discreteKernelOf = [];
+        double[]?[] discreteMass = [];
+        var discreteStride = TpeWorkspace.Ints(_workspace, TpeWorkspace.Dimensions, 1, nd);
         int continuousCount = 0;
         bool anyTable = false;
         for (int d = 0; d < nd; d++)
@@ -715,6 +716,13 @@ internal sealed class ParzenEstimator
             switch (_dims[d].Kind)
             {
                 case KernelKind.Discrete:
+                    if (discreteRowOf.Length == 0)
+                    {
+                        discreteRowOf = new int[nd][];
+                        discreteKernelOf = new int[nd][];
+                        discreteMass = new double[nd][];
+                    }
+
                     PrepareDiscrete(d, points.Values[d], n, out discreteRowOf[d], out discreteKernelOf[d], out discreteMass[d], out discreteStride[d]);
                     anyTable = true;
                     break;
@@ -727,7 +735,7 @@ internal sealed class ParzenEstimator
             }
         }
 
-        var continuousDims = new int[continuousCount];
+        var continuousDims = TpeWorkspace.Ints(_workspace, TpeWorkspace.Dimensions, 0, continuousCount);
         var mus = TpeWorkspace.Jagged(_workspace, TpeWorkspace.JaggedPackMu, continuousCount);
         var invs = TpeWorkspace.Jagged(_workspace, TpeWorkspace.JaggedPackInv, continuousCount);
         for (int d = 0, j = 0; d < nd; d++)

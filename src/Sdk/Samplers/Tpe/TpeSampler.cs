@@ -932,12 +932,10 @@ public sealed class TpeSampler : ISampler
 
             // Running kernels sorted by (value, kernel index), merged into the column's sorted finished values.
             var running = _runningKernels;
-            var values = obs[dimension]; // the array behind mu
-            running?.Sort((x, y) =>
+            if (running is not null)
             {
-                int c = values[x].CompareTo(values[y]);
-                return c != 0 ? c : x.CompareTo(y);
-            });
+                SortByValue(running, obs[dimension]); // obs[dimension] is the array behind mu
+            }
 
             bool writeOrder = !order.IsEmpty;
             var writer = new ParzenEstimator.SigmaWriter(sigma, count, low, high, settings);
@@ -1024,6 +1022,24 @@ public sealed class TpeSampler : ISampler
 
             writer.Finish();
             return true;
+        }
+
+        // Insertion sort of the (few) running kernels by (value, kernel index): a Sort with a comparison lambda would
+        // allocate its closure on every call of ComputeSigmas, running kernels or not.
+        private static void SortByValue(List<int> kernels, double[] values)
+        {
+            for (int i = 1; i < kernels.Count; i++)
+            {
+                int k = kernels[i];
+                int j = i - 1;
+                while (j >= 0 && (values[kernels[j]].CompareTo(values[k]) is int c && (c > 0 || (c == 0 && kernels[j] > k))))
+                {
+                    kernels[j + 1] = kernels[j];
+                    j--;
+                }
+
+                kernels[j + 1] = k;
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code

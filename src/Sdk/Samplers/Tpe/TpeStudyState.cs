@@ -40,6 +40,8 @@ internal sealed class TpeStudyState
     private bool[] _isBelow = [];
     private int _isBelowCount;
     private int[] _below = [];
+    private int _belowCount;
+    private readonly List<int> _belowScratch = [];
     private readonly List<IncrementalAbove> _aboves = [];
 
     /// <summary>Initializes a new instance of the <see cref="TpeStudyState"/> class.</summary>
@@ -103,7 +105,7 @@ internal sealed class TpeStudyState
     public List<FrozenTrial> Running { get; } = [];
 
     /// <summary>Gets the trial numbers of the below set of the last split, ascending.</summary>
-    public ReadOnlySpan<int> Below => _below;
+    public ReadOnlySpan<int> Below => _below.AsSpan(0, _belowCount);
 
     /// <summary>Gets, by trial number, whether the trial is in the below set of the last split.</summary>
     public ReadOnlySpan<bool> IsBelow => _isBelow.AsSpan(0, _isBelowCount);
@@ -337,7 +339,8 @@ internal sealed class TpeStudyState
             throw new ArgumentException($"The `gamma` function must return a non-negative integer, but got {nBelow}.");
         }
 
-        var below = new List<int>(Math.Min(nBelow, CompleteOrPrunedCount));
+        var below = _belowScratch;
+        below.Clear();
         if (IsMultiObjective)
         {
             SplitCompleteMultiObjective(nBelow, below);
@@ -364,7 +367,7 @@ internal sealed class TpeStudyState
         below.Sort();
 
         // The table of the previous split is cleared and reused (grown by doubling), not allocated for every split.
-        foreach (int number in _below)
+        foreach (int number in Below)
         {
             _isBelow[number] = false;
         }
@@ -375,8 +378,14 @@ internal sealed class TpeStudyState
         }
 
         _isBelowCount = KnownTrials;
-        _below = [.. below];
-        foreach (int number in _below)
+        if (_below.Length < below.Count)
+        {
+            _below = new int[Math.Max(below.Count, 2 * _below.Length)];
+        }
+
+        below.CopyTo(_below);
+        _belowCount = below.Count;
+        foreach (int number in Below)
         {
             _isBelow[number] = true;
         }

@@ -76,7 +76,10 @@ internal sealed class TpeWorkspace
     /// </summary>
     public const int Cells = 18;
 
-    private const int RoleCount = 19;
+    /// <summary>Per-dimension scratch of <see cref="ParzenEstimator.LogPdf"/> (ints: 0, the continuous dimensions; 1, the discrete strides).</summary>
+    public const int Dimensions = 19;
+
+    private const int RoleCount = 20;
 
     /// <summary>Jagged containers (one array per dimension) of an estimator: means, bandwidths, scaled inverse bandwidths, truncation masses, categorical rows and their logs.</summary>
     public const int JaggedMu = 0;
