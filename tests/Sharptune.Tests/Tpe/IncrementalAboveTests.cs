@@ -12,9 +12,10 @@ public sealed class IncrementalAboveTests
     private static readonly FloatDistribution LogRange = new(1e-3, 10, log: true);
 
     /// <summary>A study with <paramref name="preload"/> finished random trials, then TPE trials asked and told.</summary>
-    private static (List<double[]> Params, TpeSampler Sampler, Study Study) Run(bool incremental, int preload, int asked, Func<int, int>? gamma = null, Func<Random, double>? x0 = null, int batch = 1)
+    private static (List<double[]> Params, TpeSampler Sampler, Study Study) Run(bool incremental, int preload, int asked, Func<int, int>? gamma = null, Func<Random, double>? x0 = null, int batch = 1, Func<TpeSampler>? create = null)
     {
-        var sampler = new TpeSampler(seed: 11, gamma: gamma) { IncrementalAboveEnabled = incremental };
+        var sampler = create?.Invoke() ?? new TpeSampler(seed: 11, gamma: gamma);
+        sampler.IncrementalAboveEnabled = incremental;
         var study = Study.Create(new StudyOptions { Sampler = sampler });
         var rng = new Random(5);
         for (int i = 0; i < preload; i++)
@@ -126,6 +127,49 @@ public sealed class IncrementalAboveTests
         var (_, updates, _, disabled) = sampler.IncrementalAboveStats(study);
         Assert.True(disabled);
         Assert.Equal(0, updates);
+    }
+
+    [Theory]
+    [InlineData(3100, true, true, 1.0)]
+    [InlineData(3100, false, false, 2.5)]
+    [InlineData(500, true, false, 0.5)]
+    [InlineData(500, false, true, 1.0)]
+    public void EveryBandwidthSettingDrawsTheSameTrials(int preload, bool considerEndpoints, bool considerMagicClip, double priorWeight)
+    {
+        TpeSampler Create() => new(seed: 21, considerEndpoints: considerEndpoints, considerMagicClip: considerMagicClip, priorWeight: priorWeight);
+        var (rebuilt, _, _) = Run(incremental: false, preload: preload, asked: 30, create: Create);
+        var (kept, sampler, study) = Run(incremental: true, preload: preload, asked: 30, create: Create);
+        AssertSameTrials(rebuilt, kept);
+        var (full, updates, _, disabled) = sampler.IncrementalAboveStats(study);
+        Assert.Equal((1, 29, false), (full, updates, disabled));
+    }
+
+    [Fact]
+    public void GroupedConditionalSpacesKeepOneMixturePerGroup()
+    {
+        static List<double[]> Trials(bool incremental, out int mixtures)
+        {
+            var sampler = new TpeSampler(seed: 8, multivariate: true, group: true) { IncrementalAboveEnabled = incremental };
+            var study = Study.Create(new StudyOptions { Sampler = sampler });
+            var drawn = new List<double[]>();
+            study.Optimize(
+                t =>
+                {
+                    double x = t.SuggestFloat("x", -2, 2), w = t.SuggestFloat("w", -2, 2);
+                    double y = x > 0 ? t.SuggestFloat("y", 0, 3) : t.SuggestFloat("z", 0.1, 3, log: true);
+                    double v = x > 0 ? t.SuggestFloat("v", -1, 1) : 0;
+                    drawn.Add([x, w, y, v]);
+                    return ((x - 0.5) * (x - 0.5)) + (w * w) + Math.Abs(y - 1) + (v * v);
+                },
+                nTrials: 250);
+            mixtures = incremental ? sampler.IncrementalAboveStats(study).Updates : 0;
+            return drawn;
+        }
+
+        var rebuilt = Trials(incremental: false, out _);
+        var kept = Trials(incremental: true, out int updates);
+        AssertSameTrials(rebuilt, kept);
+        Assert.True(updates > 100, $"{updates} updates");
     }
 
     [Fact]
