@@ -270,13 +270,14 @@ public sealed class FrozenTrial
                 return c;
             }
 
-            var result = new Dictionary<string, double>();
+            // Most trials have no constraint: no dictionary is made for them.
+            Dictionary<string, double>? result = null;
             if (SystemAttrs.TryGetValue("constraints", out object? list) && list is System.Collections.IEnumerable seq and not string)
             {
                 int i = 0;
                 foreach (object? v in seq)
                 {
-                    result[(i++).ToString(CultureInfo.InvariantCulture)] = PyJson.ToDouble(v);
+                    (result ??= [])[(i++).ToString(CultureInfo.InvariantCulture)] = PyJson.ToDouble(v);
                 }
             }
 
@@ -284,11 +285,11 @@ public sealed class FrozenTrial
             {
                 if (key.StartsWith("constraints:", StringComparison.Ordinal))
                 {
-                    result[key["constraints:".Length..]] = PyJson.ToDouble(value);
+                    (result ??= [])[key["constraints:".Length..]] = PyJson.ToDouble(value);
                 }
             }
 
-            _constraints = result.Count == 0 ? EmptyInternal : new ReadOnlyDictionary<string, double>(result);
+            _constraints = result is null || result.Count == 0 ? EmptyInternal : new ReadOnlyDictionary<string, double>(result);
             return _constraints;
         }
     }
@@ -298,7 +299,13 @@ public sealed class FrozenTrial
     {
         get
         {
-            foreach (double c in Constraints.Values)
+            var constraints = Constraints;
+            if (constraints.Count == 0)
+            {
+                return true;
+            }
+
+            foreach (double c in constraints.Values)
             {
                 if (!(c <= 0.0))
                 {

@@ -33,8 +33,14 @@ internal static class TrialDomination
     /// <summary>The sum of positive constraint values: 0 when feasible (Optuna's <c>_get_infeasible_trial_score</c>).</summary>
     public static double Penalty(FrozenTrial t)
     {
+        var constraints = t.Constraints;
+        if (constraints.Count == 0)
+        {
+            return 0;
+        }
+
         double sum = 0;
-        foreach (double c in t.Constraints.Values)
+        foreach (double c in constraints.Values)
         {
             if (c > 0)
             {
