@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Sharptune.Internal;
 
@@ -52,6 +53,7 @@ internal sealed class IncrementalAbove
     private double[][] _inv;
     private double[][] _logConst;
     private double[] _start = [];
+    private double[] _negConst = [];
     private double[] _scratch = [];
     private int[] _members = [];
     private int[] _order = [];
@@ -207,6 +209,7 @@ internal sealed class IncrementalAbove
         }
 
         _valid = true;
+        SumConstants();
         return Pack(columns[0], m, full);
     }
 
@@ -426,24 +429,34 @@ internal sealed class IncrementalAbove
         }
 
         var start = _start;
-        double lastWeight = double.NaN, lastLog = 0;
-        for (int i = 0; i < m; i++)
+        if (m + 1 < PackedKernels.MinCellKernels)
         {
-            int number = members[i];
-            double wi = w[i] / sum;
-            if (wi != lastWeight)
+            double lastWeight = double.NaN, lastLog = 0;
+            for (int i = 0; i < m; i++)
             {
-                lastWeight = wi;
-                lastLog = Math.Log(wi);
-            }
+                int number = members[i];
+                double wi = w[i] / sum;
+                if (wi != lastWeight)
+                {
+                    lastWeight = wi;
+                    lastLog = Math.Log(wi);
+                }
 
-            double s = lastLog;
-            for (int d = 0; d < nd; d++)
-            {
-                s -= _logConst[d][number];
-            }
+                double s = lastLog;
+                for (int d = 0; d < nd; d++)
+                {
+                    s -= _logConst[d][number];
+                }
 
-            start[number] = s;
+                start[number] = s;
+            }
+        }
+        else
+        {
+            // The cells add the terms in an order of their own, so the start terms need not be the estimator's to the
+            // last bit either: the weights' logarithms are taken by vectors, and each kernel's normalizations come
+            // summed (kept per kernel, changed with its bandwidths). The same values up to rounding.
+            CellStarts(w, sum, m);
         }
 
         double priorStart = Math.Log(_settings.PriorWeight / sum);
@@ -475,6 +488,50 @@ internal sealed class IncrementalAbove
 
         cells.SetStart(start);
         return cells;
+    }
+
+    private void CellStarts(Span<double> w, double sum, int m)
+    {
+        var members = _members;
+        var start = _start;
+        var negConst = _negConst;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vSum = new Vector<double>(sum);
+            for (; i <= m - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                var slice = w.Slice(i, Vector<double>.Count);
+                Vector.Log(new Vector<double>(slice) / vSum).CopyTo(slice);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            w[i] = Math.Log(w[i] / sum);
+        }
+
+        for (i = 0; i < m; i++)
+        {
+            int number = members[i];
+            start[number] = w[i] + negConst[number];
+        }
+    }
+
+    /// <summary>Recomputes the summed normalizations of the kernels whose bandwidths changed in this sampling.</summary>
+    private void SumConstants()
+    {
+        int nd = _names.Length;
+        foreach (int number in _dirty)
+        {
+            double s = 0;
+            for (int d = 0; d < nd; d++)
+            {
+                s -= _logConst[d][number];
+            }
+
+            _negConst[number] = s;
+        }
     }
 
     /// <summary>Brings the kept packing up to date with the changes of this sampling; false when a cell is full.</summary>
@@ -570,6 +627,7 @@ internal sealed class IncrementalAbove
         Array.Resize(ref _member, capacity);
         Array.Resize(ref _rowState, capacity);
         Array.Resize(ref _start, capacity);
+        Array.Resize(ref _negConst, capacity);
         _scratch = new double[capacity];
         for (int d = 0; d < _names.Length; d++)
         {
