@@ -56,6 +56,8 @@ internal sealed class IncrementalAbove
     private double[] _negConst = [];
     private double[] _scratch = [];
     private int[] _members = [];
+    private int _memberCount;
+    private int _cursor;
     private int[] _order = [];
     private double[] _weights = [];
 
@@ -151,31 +153,66 @@ internal sealed class IncrementalAbove
         EnsureCapacity(state.KnownTrials + 1);
         if (_members.Length < eligible.Count)
         {
-            _members = new int[Math.Max(eligible.Count, 2 * _members.Length)];
+            Array.Resize(ref _members, Math.Max(eligible.Count, 2 * _members.Length));
         }
 
         // Membership: not below, with every parameter of the space; the changes since the last build are listed.
+        // While valid, only the trials the state lists as possibly changed are rechecked (the members stay sorted).
         _changed.Clear();
         var member = _member;
         var rowState = _rowState;
-        var members = _members;
-        int m = 0;
-        for (int i = 0; i < eligible.Count; i++)
+        int m;
+        if (_valid && _cursor <= state.MembershipChangeCount)
         {
-            int number = eligible[i];
-            bool now = !(number < isBelow.Length && isBelow[number]) && HasRow(columns, number, rowState);
-            if (now)
+            m = _memberCount;
+            foreach (int number in state.MembershipChangesSince(_cursor))
             {
-                members[m++] = number;
-            }
+                bool now = !(number < isBelow.Length && isBelow[number]) && HasRow(columns, number, rowState);
+                if (now == member[number])
+                {
+                    continue;
+                }
 
-            if (now != member[number])
-            {
                 member[number] = now;
                 _changed.Add(number);
+                int at = Array.BinarySearch(_members, 0, m, number);
+                if (now)
+                {
+                    at = ~at;
+                    Array.Copy(_members, at, _members, at + 1, m - at);
+                    _members[at] = number;
+                    m++;
+                }
+                else
+                {
+                    Array.Copy(_members, at + 1, _members, at, m - at - 1);
+                    m--;
+                }
+            }
+        }
+        else
+        {
+            var members = _members;
+            m = 0;
+            for (int i = 0; i < eligible.Count; i++)
+            {
+                int number = eligible[i];
+                bool now = !(number < isBelow.Length && isBelow[number]) && HasRow(columns, number, rowState);
+                if (now)
+                {
+                    members[m++] = number;
+                }
+
+                if (now != member[number])
+                {
+                    member[number] = now;
+                    _changed.Add(number);
+                }
             }
         }
 
+        _memberCount = m;
+        _cursor = state.MembershipChangeCount;
         count = m;
         double clipDivisor = Math.Min(100.0, m + 2.0);
         if (m < 2)

@@ -42,6 +42,7 @@ internal sealed class TpeStudyState
     private int[] _below = [];
     private int _belowCount;
     private readonly List<int> _belowScratch = [];
+    private readonly List<int> _membershipChanges = [];
     private readonly List<IncrementalAbove> _aboves = [];
 
     /// <summary>Initializes a new instance of the <see cref="TpeStudyState"/> class.</summary>
@@ -57,6 +58,19 @@ internal sealed class TpeStudyState
             Maximize[i] = directions[i] == StudyDirection.Maximize;
         }
     }
+
+    /// <summary>
+    /// Gets the trial numbers whose place in the split may have changed, in order: each COMPLETE or PRUNED trial
+    /// when it is learnt, and each trial that entered or left the below set at a split. A reader keeps its position
+    /// (<see cref="MembershipChangeCount"/>) and rechecks the trials listed after it.
+    /// </summary>
+    /// <param name="from">The position read up to.</param>
+    /// <returns>The numbers listed since.</returns>
+    public ReadOnlySpan<int> MembershipChangesSince(int from) =>
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_membershipChanges)[from..];
+
+    /// <summary>Gets the length of the list of <see cref="MembershipChangesSince"/>.</summary>
+    public int MembershipChangeCount => _membershipChanges.Count;
 
     /// <summary>Gets the above mixtures kept so far, one per space.</summary>
     public IReadOnlyList<IncrementalAbove> Aboves => _aboves;
@@ -154,6 +168,7 @@ internal sealed class TpeStudyState
         int number = trial.Number;
         int pos = Eligible.BinarySearch(number);
         Eligible.Insert(~pos, number);
+        _membershipChanges.Add(number);
 
         foreach (var (name, value) in trial.InternalParams)
         {
@@ -365,6 +380,25 @@ internal sealed class TpeStudyState
         }
 
         below.Sort();
+
+        // The trials that entered or left the below set (both lists are sorted).
+        var old = Below;
+        for (int i = 0, j = 0; i < old.Length || j < below.Count;)
+        {
+            if (j >= below.Count || (i < old.Length && old[i] < below[j]))
+            {
+                _membershipChanges.Add(old[i++]);
+            }
+            else if (i >= old.Length || below[j] < old[i])
+            {
+                _membershipChanges.Add(below[j++]);
+            }
+            else
+            {
+                i++;
+                j++;
+            }
+        }
 
         // The table of the previous split is cleared and reused (grown by doubling), not allocated for every split.
         foreach (int number in Below)
