@@ -34,6 +34,12 @@ internal sealed class PackedKernels
     /// </summary>
     internal static readonly bool CanUseWide = Vector512.IsHardwareAccelerated && Vector<double>.Count < WideWidth;
 
+    /// <summary>
+    /// Whether <see cref="Vector{T}"/> is accelerated, read from a field: precompiled code that tests the intrinsic
+    /// itself is rejected at run time on machines whose answer differs from crossgen2's assumption.
+    /// </summary>
+    internal static readonly bool Accelerated = Vector.IsHardwareAccelerated;
+
     private readonly int _width;
     private readonly int _kernels;
     private readonly int _dims;

@@ -72,6 +72,7 @@ internal readonly record struct KernelConstants(double LogNorm, double LogSigma,
     /// <param name="low">The transformed low bound.</param>
     /// <param name="high">The transformed high bound.</param>
     /// <returns>The constants.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // precompiled; inlined, it made the JIT of the first TPE trial's loops slower
     public static KernelConstants Compute(double mu, double sigma, double low, double high)
     {
         double a = (low - mu) / sigma, b = (high - mu) / sigma;

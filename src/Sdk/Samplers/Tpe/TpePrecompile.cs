@@ -70,17 +70,26 @@ internal static class TpePrecompile
         Add(targets, typeof(PackedKernels));
         Add(targets, typeof(IncrementalAbove));
 
-        // Last, the methods a study reaches late or never (so that the first TPE trial waits only for its own): the
-        // large-mixture passes, the per-point sums of discrete spaces and the argmax blocks of the width this machine
-        // does not use.
+        // After the methods of the first TPE trial, those of the rebuilt above estimator (used instead of the kept one
+        // with running trials, several objectives, custom weights or non-continuous parameters); last, the methods a
+        // study reaches late or never (so that the first TPE trial waits only for its own): the large-mixture passes,
+        // the per-point sums of discrete spaces, the start terms of 3000 kernels or more and the argmax blocks of the
+        // width this machine does not use.
         bool wide = PackedKernels.CanUseWide;
         var late = new HashSet<string>(StringComparer.Ordinal)
         {
-            "LogSumTiled", "LogSum", wide ? "TiledMaxima" : "TiledMaximaWide", wide ? "SumTiledOne" : "SumTiledOneWide",
+            "LogSumTiled", "LogSum", "CellStarts", wide ? "TiledMaxima" : "TiledMaximaWide", wide ? "SumTiledOne" : "SumTiledOneWide",
         };
+        int Rank(MethodBase m) =>
+            late.Contains(m.Name) ? 2
+            : m.Name == "ComputeSigmas" || (m.DeclaringType == typeof(ParzenEstimator) && m.Name == "ArgMaxRatio" && !m.IsStatic) ? 1
+            : 0;
         var ordered = new List<MethodBase>(targets.Count);
-        ordered.AddRange(targets.Where(m => !late.Contains(m.Name)));
-        ordered.AddRange(targets.Where(m => late.Contains(m.Name)));
+        for (int rank = 0; rank <= 2; rank++)
+        {
+            ordered.AddRange(targets.Where(m => Rank(m) == rank));
+        }
+
         return ordered;
     }
 

@@ -696,7 +696,7 @@ public sealed class TpeSampler : ISampler
     {
         count = 0;
         if (!IncrementalAboveEnabled || multiObjective || anyMissing || _weights is not null || dims.Length < 2
-            || !System.Numerics.Vector.IsHardwareAccelerated || state.Eligible.Count < 3)
+            || !PackedKernels.Accelerated || state.Eligible.Count < 3)
         {
             return null;
         }
@@ -899,7 +899,7 @@ public sealed class TpeSampler : ISampler
         // The interface methods forward to non-virtual ones: RuntimeHelpers.PrepareMethod compiles nothing for a
         // virtual method, so TpePrecompile could not compile these hot loops ahead of the first TPE trial.
         public bool TryComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order) =>
-            ComputeSigmas(dimension, mu, low, high, settings, sigma, order);
+            sortFromColumns && columns[dimension] is not null && count > 0 && ComputeSigmas(dimension, mu, low, high, settings, sigma, order);
 
         public void FillConstants(int dimension, ReadOnlySpan<double> mu, ReadOnlySpan<double> sigma, double low, double high, KernelTarget target) =>
             Constants(dimension, mu, sigma, low, high, target);
