@@ -91,7 +91,11 @@ public sealed class FloatDistribution : Distribution
 
     /// <summary>Returns whether this distribution is what the constructor makes of these arguments.</summary>
     internal bool IsMadeOf(double low, double high, bool log, double? step) =>
-        Low.Equals(low) && RequestedHigh.Equals(high) && Log == log && Nullable.Equals(Step, step);
+        Low.Equals(low) && RequestedHigh.Equals(high) && Log == log && SameStep(Step, step);
+
+    // Nullable.Equals without its generic comparer (whose code a fresh process compiles at the first suggestion).
+    private static bool SameStep(double? a, double? b) =>
+        a.HasValue ? b.HasValue && a.GetValueOrDefault().Equals(b.GetValueOrDefault()) : !b.HasValue;
 
     /// <summary>Gets the lower bound.</summary>
     public double Low { get; }
@@ -182,7 +186,7 @@ public sealed class FloatDistribution : Distribution
 
     /// <inheritdoc/>
     public override bool Equals(Distribution? other) =>
-        other is FloatDistribution f && f.Low.Equals(Low) && f.High.Equals(High) && f.Log == Log && Nullable.Equals(f.Step, Step);
+        other is FloatDistribution f && f.Low.Equals(Low) && f.High.Equals(High) && f.Log == Log && SameStep(f.Step, Step);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(1, Low, High, Log, Step);

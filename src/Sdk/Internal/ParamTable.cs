@@ -158,14 +158,22 @@ internal sealed class ParamTable
         }
         else if (_names.Length != n)
         {
-            _names = _names[..n];
-            _dists = _dists[..n];
+            _names = Prefix(_names, n);
+            _dists = Prefix(_dists, n);
         }
 
         if (_values.Length != n)
         {
-            _values = _values[..n];
+            _values = Prefix(_values, n);
         }
+    }
+
+    // array[..n] without RuntimeHelpers.GetSubArray, which no precompiled image holds for these element types.
+    private static T[] Prefix<T>(T[] array, int n)
+    {
+        var prefix = new T[n];
+        Array.Copy(array, prefix, n);
+        return prefix;
     }
 
     /// <summary>

@@ -109,7 +109,9 @@ internal sealed class IncrementalAbove
     /// <returns>Whether it matches.</returns>
     public bool Matches(TpeDimension[] dims, ParzenSettings settings)
     {
-        if (dims.Length != _names.Length || settings != _settings)
+        // Field by field: the record's equality goes through EqualityComparer<double>, compiled at first use.
+        if (dims.Length != _names.Length || settings.PriorWeight != _settings.PriorWeight
+            || settings.ConsiderMagicClip != _settings.ConsiderMagicClip || settings.ConsiderEndpoints != _settings.ConsiderEndpoints)
         {
             return false;
         }
@@ -177,7 +179,7 @@ internal sealed class IncrementalAbove
 
                 member[number] = now;
                 _changed.Add(number);
-                int at = Array.BinarySearch(_members, 0, m, number);
+                int at = Find(_members, m, number);
                 if (now)
                 {
                     at = ~at;
@@ -250,6 +252,31 @@ internal sealed class IncrementalAbove
         _valid = true;
         SumConstants();
         return Pack(columns[0], m, full);
+    }
+
+    // Array.BinarySearch's result (the index, or the complement of the insertion point) without its generic code.
+    private static int Find(int[] sorted, int count, int value)
+    {
+        int lo = 0, hi = count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] == value)
+            {
+                return mid;
+            }
+
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return ~lo;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

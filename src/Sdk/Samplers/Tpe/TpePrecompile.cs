@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Sharptune.Samplers.Tpe;
 
@@ -43,9 +45,21 @@ internal static class TpePrecompile
         try
         {
             var targets = Targets();
+            bool warmed = false;
             foreach (var method in targets)
             {
+                if (!warmed && Rank(method) > 0)
+                {
+                    CallLibraryCode();
+                    warmed = true;
+                }
+
                 RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            }
+
+            if (!warmed)
+            {
+                CallLibraryCode();
             }
 
             return targets.Count;
@@ -75,15 +89,6 @@ internal static class TpePrecompile
         // study reaches late or never (so that the first TPE trial waits only for its own): the large-mixture passes,
         // the per-point sums of discrete spaces, the start terms of 3000 kernels or more and the argmax blocks of the
         // width this machine does not use.
-        bool wide = PackedKernels.CanUseWide;
-        var late = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "LogSumTiled", "LogSum", "CellStarts", wide ? "TiledMaxima" : "TiledMaximaWide", wide ? "SumTiledOne" : "SumTiledOneWide",
-        };
-        int Rank(MethodBase m) =>
-            late.Contains(m.Name) ? 2
-            : m.Name == "ComputeSigmas" || (m.DeclaringType == typeof(ParzenEstimator) && m.Name == "ArgMaxRatio" && !m.IsStatic) ? 1
-            : 0;
         var ordered = new List<MethodBase>(targets.Count);
         for (int rank = 0; rank <= 2; rank++)
         {
@@ -91,6 +96,38 @@ internal static class TpePrecompile
         }
 
         return ordered;
+    }
+
+    /// <summary>0: a method of the first TPE trial; 1: of the rebuilt above estimator; 2: reached late or never.</summary>
+    /// <param name="m">The method.</param>
+    /// <returns>The rank.</returns>
+    internal static int Rank(MethodBase m)
+    {
+        bool wide = PackedKernels.CanUseWide;
+        if (m.Name is "LogSumTiled" or "LogSum" or "CellStarts"
+            || m.Name == (wide ? "TiledMaxima" : "TiledMaximaWide") || m.Name == (wide ? "SumTiledOne" : "SumTiledOneWide"))
+        {
+            return 2;
+        }
+
+        return m.Name == "ComputeSigmas" || (m.DeclaringType == typeof(ParzenEstimator) && m.Name == "ArgMaxRatio" && !m.IsStatic) ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Calls, once, the library code of the first TPE trial that no precompiled image holds for this machine, so that
+    /// its JIT happens here: the vector exponential (CoreLib's precompiled code is rejected where wider vectors are
+    /// accelerated) and MathNet's error function and normal sampler (MathNet is not precompiled). Nothing is kept.
+    /// </summary>
+    private static void CallLibraryCode()
+    {
+        _ = Vector.Exp(Vector<double>.One);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            _ = Vector512.Exp(Vector512<double>.One);
+        }
+
+        _ = MathNet.Numerics.SpecialFunctions.Erf(0.5) + MathNet.Numerics.SpecialFunctions.Erfc(0.5) + MathNet.Numerics.SpecialFunctions.Log1p(0.5);
+        _ = MathNet.Numerics.Distributions.Normal.Sample(new MathNet.Numerics.Random.Xoshiro256StarStar(1, threadSafe: false), 0.0, 1.0);
     }
 
     /// <summary>Adds the methods of one type that are compiled at their first call rather than precompiled.</summary>

@@ -166,8 +166,14 @@ internal sealed class TpeStudyState
 
         CompleteOrPrunedCount++;
         int number = trial.Number;
-        int pos = Eligible.BinarySearch(number);
-        Eligible.Insert(~pos, number);
+        // Trials mostly finish in number order: appended; otherwise inserted in place.
+        int pos = Eligible.Count;
+        while (pos > 0 && Eligible[pos - 1] > number)
+        {
+            pos--;
+        }
+
+        Eligible.Insert(pos, number);
         _membershipChanges.Add(number);
 
         foreach (var (name, value) in trial.InternalParams)
