@@ -93,26 +93,12 @@ internal sealed class SortedSpace : IReadOnlyDictionary<string, Distribution>
     private int IndexOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        int lo = 0, hi = _names.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = lo + ((hi - lo) >> 1);
-            int c = string.CompareOrdinal(_names[mid], key);
-            if (c == 0)
-            {
-                return mid;
-            }
+        int at = BinarySearch.Find(_names.Length, new NameKey(_names, key));
+        return at >= 0 ? at : -1;
+    }
 
-            if (c < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return -1;
+    private readonly struct NameKey(string[] names, string key) : IIndexComparer
+    {
+        public int CompareAt(int index) => string.CompareOrdinal(names[index], key);
     }
 }

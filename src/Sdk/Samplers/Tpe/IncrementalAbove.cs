@@ -255,28 +255,11 @@ internal sealed class IncrementalAbove
     }
 
     // Array.BinarySearch's result (the index, or the complement of the insertion point) without its generic code.
-    private static int Find(int[] sorted, int count, int value)
+    private static int Find(int[] sorted, int count, int value) => BinarySearch.Find(count, new IntKey(sorted, value));
+
+    private readonly struct IntKey(int[] sorted, int value) : IIndexComparer
     {
-        int lo = 0, hi = count - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] == value)
-            {
-                return mid;
-            }
-
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return ~lo;
+        public int CompareAt(int index) => sorted[index].CompareTo(value);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

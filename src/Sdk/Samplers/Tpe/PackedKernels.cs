@@ -306,24 +306,8 @@ internal sealed class PackedKernels
     /// <returns>Whether it was placed.</returns>
     public bool TryAdd(int k, ReadOnlySpan<double> mus, ReadOnlySpan<double> invs)
     {
-        var cut = _slabCut!;
-        int slab = 1, hi = _slabs - 1;
-        while (slab < hi)
-        {
-            int mid = (slab + hi + 1) >>> 1;
-            if (cut[mid] <= mus[0])
-            {
-                slab = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        double binned = (mus[1] - _slabBinning![2 * slab]) * _slabBinning[(2 * slab) + 1];
-        int bin = binned <= 0 || double.IsNaN(binned) ? 0 : (int)Math.Min(_bins - 1, binned);
-        int cell = _binCell![(slab * _bins) + bin];
+        int slab = SlabOf(_slabCut!, mus[0]);
+        int cell = CellOf(slab, mus[1]);
         int count = _cellCount![cell];
         int first = _cellFirstBlock![cell];
         if (count == (_cellFirstBlock[cell + 1] - first) * Width)
@@ -1064,12 +1048,20 @@ internal sealed class PackedKernels
             return max;
         }
 
-        // The slabs after the prior's are ordered by the first dimension: the last whose lowest mean is at most x₀.
+        // The slabs' lowest first-dimension means are the first statistics of the boxes (see BoxStat).
+        int cell = CellOf(SlabOf(_boxes!, x[0]), x[1]);
+        return cell >= 0 ? Math.Max(max, BlocksMax(cell, xb)) : max;
+    }
+
+    // The slab of a first-dimension value: after the prior's, the slabs are ordered by the first dimension, so the
+    // last whose lowest mean (lows[slab]) is at most x0, or the first one.
+    private int SlabOf(double[] lows, double x0)
+    {
         int lo = 1, hi = _slabs - 1;
         while (lo < hi)
         {
             int mid = (lo + hi + 1) >>> 1;
-            if (_boxes![mid] <= x[0])
+            if (lows[mid] <= x0)
             {
                 lo = mid;
             }
@@ -1079,10 +1071,15 @@ internal sealed class PackedKernels
             }
         }
 
-        double binned = (x[1] - _slabBinning![2 * lo]) * _slabBinning[(2 * lo) + 1];
+        return lo;
+    }
+
+    // The cell of a slab's bin of the second dimension (−1: a bin without a cell, in a layout without room).
+    private int CellOf(int slab, double x1)
+    {
+        double binned = (x1 - _slabBinning![2 * slab]) * _slabBinning[(2 * slab) + 1];
         int bin = binned <= 0 || double.IsNaN(binned) ? 0 : (int)Math.Min(_bins - 1, binned);
-        int cell = _binCell![(lo * _bins) + bin];
-        return cell >= 0 ? Math.Max(max, BlocksMax(cell, xb)) : max;
+        return _binCell![(slab * _bins) + bin];
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Sharptune.Internal;
+
 namespace Sharptune.Samplers.Tpe;
 
 /// <summary>A value and a trial number, in a list sorted by value, then number.</summary>
@@ -71,32 +73,17 @@ internal sealed class SortedEntryList
     /// <returns>Its position, or −1 when the list does not hold it.</returns>
     public int IndexOf(double value, int number)
     {
-        int lo = 0, hi = _count - 1;
-        while (lo <= hi)
+        int at = BinarySearch.Find(_count, new Key(_items, value, number));
+        return at >= 0 ? at : -1;
+    }
+
+    private readonly struct Key(SortedEntry[] items, double value, int number) : IIndexComparer
+    {
+        public int CompareAt(int index)
         {
-            int mid = (lo + hi) >>> 1;
-            var e = _items[mid];
+            var e = items[index];
             int c = e.Value.CompareTo(value);
-            if (c == 0)
-            {
-                c = e.Number.CompareTo(number);
-            }
-
-            if (c == 0)
-            {
-                return mid;
-            }
-
-            if (c < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
+            return c != 0 ? c : e.Number.CompareTo(number);
         }
-
-        return -1;
     }
 }
