@@ -173,6 +173,28 @@ public sealed class IncrementalAboveTests
     }
 
     [Fact]
+    public void AStudyKeepsAtMostEightMixturesTheLeastRecentlyUsedGoingFirst()
+    {
+        var study = Study.Create();
+        var state = new Sharptune.Samplers.Tpe.TpeStudyState(study, study.History);
+        var settings = new Sharptune.Samplers.Tpe.ParzenSettings(1.0, true, false);
+        Sharptune.Samplers.Tpe.TpeDimension[] Space(double high) =>
+            [Sharptune.Samplers.Tpe.TpeDimension.Create("a", new FloatDistribution(0, high)), Sharptune.Samplers.Tpe.TpeDimension.Create("b", new FloatDistribution(0, 1))];
+
+        var first = state.AboveFor(Space(1), settings);
+        var second = state.AboveFor(Space(2), settings);
+        Assert.Same(first, state.AboveFor(Space(1), settings)); // the same space: the same mixture, now the most recent
+        for (int i = 3; i <= 9; i++)
+        {
+            state.AboveFor(Space(i), settings);
+        }
+
+        Assert.Equal(Sharptune.Samplers.Tpe.TpeStudyState.MaxKeptMixtures, state.Aboves.Count);
+        Assert.Same(first, state.AboveFor(Space(1), settings));
+        Assert.DoesNotContain(second, state.Aboves); // the least recently used went first
+    }
+
+    [Fact]
     public void SmallStudiesKeepTheirMixtureToo()
     {
         // Below the cell packing the kept kernels are packed anew in one run, exactly as the estimator packs them.

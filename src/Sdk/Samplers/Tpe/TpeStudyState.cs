@@ -81,18 +81,35 @@ internal sealed class TpeStudyState
     /// <returns>The mixture.</returns>
     public IncrementalAbove AboveFor(TpeDimension[] dims, ParzenSettings settings)
     {
-        foreach (var above in _aboves)
+        // The most recently used last; at most MaxKeptMixtures are kept (a study whose spaces keep changing would
+        // otherwise keep one per space).
+        for (int i = _aboves.Count - 1; i >= 0; i--)
         {
+            var above = _aboves[i];
             if (above.Matches(dims, settings))
             {
+                if (i != _aboves.Count - 1)
+                {
+                    _aboves.RemoveAt(i);
+                    _aboves.Add(above);
+                }
+
                 return above;
             }
+        }
+
+        if (_aboves.Count == MaxKeptMixtures)
+        {
+            _aboves.RemoveAt(0);
         }
 
         var created = new IncrementalAbove(dims, settings);
         _aboves.Add(created);
         return created;
     }
+
+    /// <summary>The most above mixtures kept at once (one per space; the least recently used goes first).</summary>
+    internal const int MaxKeptMixtures = 8;
 
     /// <summary>Gets whether each objective is maximized.</summary>
     public bool[] Maximize { get; }
