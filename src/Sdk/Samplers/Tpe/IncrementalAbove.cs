@@ -44,8 +44,9 @@ internal sealed class IncrementalAbove
     private int _capacity;
 
     // By trial number (the prior at _capacity − 1): membership at the last build, whether the trial has every
-    // parameter of the space (0 unknown, 1 yes, 2 no), and per dimension the mean, bandwidth, √½ / bandwidth and the
-    // continuous normalization log √(2π) + log sigma + log mass.
+    // parameter of the space (0 unknown, 1 yes, 2 no), per dimension the mean, bandwidth, √½ / bandwidth and the
+    // continuous normalization log √(2π) + log sigma + log mass, then the start term of the last packing, minus the
+    // sum of the normalizations, and a full pass's new bandwidths before they are compared with the kept ones.
     private bool[] _member = [];
     private byte[] _rowState = [];
     private double[][] _mu;
@@ -55,6 +56,9 @@ internal sealed class IncrementalAbove
     private double[] _start = [];
     private double[] _negConst = [];
     private double[] _scratch = [];
+
+    // The members in ascending number (the first _memberCount), the position read in the state's list of changes,
+    // and the packing order and weights of the last build.
     private int[] _members = [];
     private int _memberCount;
     private int _cursor;
