@@ -223,6 +223,7 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
     }
 
     var study = Study.Create(options);
+    BenchFunctions.Initialize();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
     var jitTime = System.Runtime.JitInfo.GetCompilationTime();
@@ -303,6 +304,7 @@ static int Scale(Options o)
     int seed = o.GetInt("seed", 0);
     var at = (o.TryGet("at") ?? "1000,2000,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Where(c => c <= n).ToArray();
     var study = Study.Create(new StudyOptions { Sampler = Registry.CreateSampler(sampler, seed) });
+    BenchFunctions.Initialize();
     var perTrial = new double[n];
     var windowCpu = new Dictionary<int, double>();
     var process = Process.GetCurrentProcess();

@@ -246,6 +246,24 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    // A copy of the objective values: an array is copied directly (a collection expression here would run LINQ's ToArray,
+    // compiled as tier-0 code at a fresh process's first Tell).
+    private static double[] CopyValues(IReadOnlyList<double> values)
+    {
+        if (values is double[] array)
+        {
+            return (double[])array.Clone();
+        }
+
+        var copy = new double[values.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = values[i];
+        }
+
+        return copy;
+    }
+
     /// <inheritdoc/>
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
     {
@@ -272,7 +290,7 @@ public sealed class InMemoryStorage : IStorage
             trial.State = state;
             if (values is not null)
             {
-                trial.Values = [.. values];
+                trial.Values = CopyValues(values);
             }
 
             if (state.IsFinished())
