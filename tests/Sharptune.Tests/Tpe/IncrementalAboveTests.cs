@@ -12,11 +12,16 @@ public sealed class IncrementalAboveTests
     private static readonly FloatDistribution LogRange = new(1e-3, 10, log: true);
 
     /// <summary>A study with <paramref name="preload"/> finished random trials, then TPE trials asked and told.</summary>
-    private static (List<double[]> Params, TpeSampler Sampler, Study Study) Run(bool incremental, int preload, int asked, Func<int, int>? gamma = null, Func<Random, double>? x0 = null, int batch = 1, Func<TpeSampler>? create = null)
+    private static (List<double[]> Params, TpeSampler Sampler, Study Study) Run(bool incremental, int preload, int asked, Func<int, int>? gamma = null, Func<Random, double>? x0 = null, int batch = 1, Func<TpeSampler>? create = null, int changeLimit = 0)
     {
         var sampler = create?.Invoke() ?? new TpeSampler(seed: 11, gamma: gamma);
         sampler.IncrementalAboveEnabled = incremental;
         var study = Study.Create(new StudyOptions { Sampler = sampler });
+        if (changeLimit > 0)
+        {
+            sampler.SetMembershipChangeLimit(study, changeLimit);
+        }
+
         var rng = new Random(5);
         for (int i = 0; i < preload; i++)
         {
@@ -192,6 +197,18 @@ public sealed class IncrementalAboveTests
         Assert.Equal(Sharptune.Samplers.Tpe.TpeStudyState.MaxKeptMixtures, state.Aboves.Count);
         Assert.Same(first, state.AboveFor(Space(1), settings));
         Assert.DoesNotContain(second, state.Aboves); // the least recently used went first
+    }
+
+    [Fact]
+    public void TrimmingTheListOfChangesKeepsTheTrials()
+    {
+        // The list of membership changes trimmed every few trials (its usual limit is 65,536 entries): a mixture that
+        // read the list keeps its place, and the trials stay those of the rebuilt estimator.
+        var (rebuilt, _, _) = Run(incremental: false, preload: 600, asked: 60);
+        var (kept, sampler, study) = Run(incremental: true, preload: 600, asked: 60, changeLimit: 8);
+        AssertSameTrials(rebuilt, kept);
+        var (full, updates, _, _) = sampler.IncrementalAboveStats(study);
+        Assert.Equal((1, 59), (full, updates));
     }
 
     [Fact]

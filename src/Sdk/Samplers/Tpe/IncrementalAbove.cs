@@ -107,6 +107,21 @@ internal sealed class IncrementalAbove
     /// <summary>Gets the number of incremental updates made (for tests).</summary>
     internal int IncrementalUpdates { get; private set; }
 
+    /// <summary>Follows the state's list of membership changes losing its first <paramref name="dropped"/> entries.</summary>
+    /// <param name="dropped">The number of entries dropped.</param>
+    public void MembershipChangesDropped(int dropped)
+    {
+        if (_cursor >= dropped)
+        {
+            _cursor -= dropped;
+        }
+        else
+        {
+            _valid = false; // changes it has not read are gone: a full pass next time
+            _cursor = 0;
+        }
+    }
+
     /// <summary>Returns whether this mixture is kept for a space (same names and bounds, in order) and options.</summary>
     /// <param name="dims">The dimensions.</param>
     /// <param name="settings">The estimator options.</param>

@@ -740,6 +740,17 @@ public sealed class TpeSampler : ISampler
         }
     }
 
+    /// <summary>Sets how long a study state's list of membership changes may grow before it is trimmed (for tests).</summary>
+    /// <param name="study">The study.</param>
+    /// <param name="limit">The length.</param>
+    internal void SetMembershipChangeLimit(Study study, int limit)
+    {
+        lock (_lock)
+        {
+            GetState(study).MaxMembershipChanges = limit;
+        }
+    }
+
     /// <summary>Running trials (constant liar) with every parameter of the space, ascending by number; null when none.</summary>
     private List<(int Number, double[] Values)>? RunningRows(Study study, TpeStudyState state, FrozenTrial trial, TpeDimension[] dims)
     {

@@ -81,6 +81,8 @@ internal sealed class TpeStudyState
     /// <returns>The mixture.</returns>
     public IncrementalAbove AboveFor(TpeDimension[] dims, ParzenSettings settings)
     {
+        TrimMembershipChanges();
+
         // The most recently used last; at most MaxKeptMixtures are kept (a study whose spaces keep changing would
         // otherwise keep one per space).
         for (int i = _aboves.Count - 1; i >= 0; i--)
@@ -107,6 +109,29 @@ internal sealed class TpeStudyState
         _aboves.Add(created);
         return created;
     }
+
+    /// <summary>
+    /// Keeps the list of membership changes short: past <see cref="MaxMembershipChanges"/> entries, its older half is
+    /// dropped; a kept mixture that had not read that far makes a full pass at its next use.
+    /// </summary>
+    private void TrimMembershipChanges()
+    {
+        int count = _membershipChanges.Count;
+        if (count <= MaxMembershipChanges)
+        {
+            return;
+        }
+
+        int drop = count / 2;
+        _membershipChanges.RemoveRange(0, drop);
+        foreach (var above in _aboves)
+        {
+            above.MembershipChangesDropped(drop);
+        }
+    }
+
+    /// <summary>Gets or sets the length past which the list of membership changes loses its older half (tests lower it).</summary>
+    internal int MaxMembershipChanges { get; set; } = 1 << 16;
 
     /// <summary>The most above mixtures kept at once (one per space; the least recently used goes first).</summary>
     internal const int MaxKeptMixtures = 8;
