@@ -31,6 +31,9 @@ internal sealed class IncrementalAbove
     private readonly double[] _low;
     private readonly double[] _high;
     private readonly ParzenSettings _settings;
+    private readonly double[] _priorMu;
+    private readonly double[] _priorInv;
+    private readonly double[] _priorConst;
     private readonly List<int> _changed = [];
     private readonly List<int> _touched = [];
     private readonly List<int> _dirty = [];
@@ -82,6 +85,20 @@ internal sealed class IncrementalAbove
         }
 
         _settings = settings;
+
+        // The prior kernel: the middle of the range, the range as bandwidth.
+        _priorMu = new double[nd];
+        _priorInv = new double[nd];
+        _priorConst = new double[nd];
+        for (int d = 0; d < nd; d++)
+        {
+            double low = _low[d], high = _high[d];
+            _priorMu[d] = 0.5 * (low + high);
+            var kc = KernelConstants.Compute(_priorMu[d], high - low, low, high);
+            _priorInv[d] = kc.ScaledInvSigma;
+            _priorConst[d] = TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm;
+        }
+
         _mu = new double[nd][];
         _sigma = new double[nd][];
         _inv = new double[nd][];
@@ -373,23 +390,13 @@ internal sealed class IncrementalAbove
                 _touched.Add(p);
             }
 
-            int left = p - 1;
-            while (left >= 0 && !member[sorted[left].Number])
-            {
-                left--;
-            }
-
+            int left = NextMember(sorted, member, p, -1);
             if (left >= 0)
             {
                 _touched.Add(left);
             }
 
-            int right = p + 1;
-            while (right < sorted.Length && !member[sorted[right].Number])
-            {
-                right++;
-            }
-
+            int right = NextMember(sorted, member, p, +1);
             if (right < sorted.Length)
             {
                 _touched.Add(right);
@@ -404,18 +411,7 @@ internal sealed class IncrementalAbove
             // SigmaWriter's rule for one kernel: the larger gap to its neighbours in the set (the bounds at the ends;
             // the inner gap only at the ends unless endpoints are considered), clipped.
             double v = sorted[p].Value;
-            int left = p - 1;
-            while (left >= 0 && !member[sorted[left].Number])
-            {
-                left--;
-            }
-
-            int right = p + 1;
-            while (right < sorted.Length && !member[sorted[right].Number])
-            {
-                right++;
-            }
-
+            int left = NextMember(sorted, member, p, -1), right = NextMember(sorted, member, p, +1);
             bool first = left < 0, last = right >= sorted.Length;
             double previous = first ? low : sorted[left].Value;
             double next = last ? high : sorted[right].Value;
@@ -448,6 +444,18 @@ internal sealed class IncrementalAbove
         return true;
     }
 
+    // The position of the nearest member before (step −1) or after (+1) position p: −1 or the length when none.
+    private static int NextMember(ReadOnlySpan<SortedEntry> sorted, bool[] member, int p, int step)
+    {
+        int i = p + step;
+        while (i >= 0 && i < sorted.Length && !member[sorted[i].Number])
+        {
+            i += step;
+        }
+
+        return i;
+    }
+
     private void SetSigma(int d, int number, double sigma)
     {
         _dirty.Add(number);
@@ -469,16 +477,11 @@ internal sealed class IncrementalAbove
         var members = _members;
         var member = _member;
 
-        // The prior kernel: the middle of the range, the range as bandwidth.
-        Span<double> priorConst = stackalloc double[nd];
+        // The prior kernel (its constants depend on the bounds only), at the prior's index of the current capacity.
         for (int d = 0; d < nd; d++)
         {
-            double low = _low[d], high = _high[d];
-            double mu = 0.5 * (low + high);
-            var kc = KernelConstants.Compute(mu, high - low, low, high);
-            _mu[d][prior] = mu;
-            _inv[d][prior] = kc.ScaledInvSigma;
-            priorConst[d] = TruncatedNormal.LogSqrt2Pi + kc.LogSigma + kc.LogNorm;
+            _mu[d][prior] = _priorMu[d];
+            _inv[d][prior] = _priorInv[d];
         }
 
         // Weights as ParzenEstimator normalizes them (the sum in observation order, the prior's weight first), then
@@ -530,7 +533,7 @@ internal sealed class IncrementalAbove
         double priorStart = Math.Log(_settings.PriorWeight / sum);
         for (int d = 0; d < nd; d++)
         {
-            priorStart -= priorConst[d];
+            priorStart -= _priorConst[d];
         }
 
         start[prior] = priorStart;

@@ -918,11 +918,7 @@ public sealed class TpeSampler : ISampler
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every trial: optimized at first call, never run as tier-0 or instrumented code
         private bool ComputeSigmas(int dimension, ReadOnlySpan<double> mu, double low, double high, ParzenSettings settings, Span<double> sigma, Span<int> order)
         {
-            var column = columns[dimension];
-            if (!sortFromColumns || column is null || count == 0)
-            {
-                return false;
-            }
+            var column = columns[dimension]!; // TryComputeSigmas calls only with a column, kernels and sortFromColumns
 
             if (_kernelOfNumber is null)
             {
