@@ -230,6 +230,7 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
     var gcPause = GC.GetTotalPauseDuration();
     int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
     long allocated = GC.GetTotalAllocatedBytes();
+    long faults = MinorFaults();
     // SHARPTUNE_BENCH_WINDOWS=W: the time of each objective call is kept, to print the mean per trial of every W
     // trials (where in a fresh run the time goes: the first trials' compilation against the later steady state).
     int window = int.TryParse(Environment.GetEnvironmentVariable("SHARPTUNE_BENCH_WINDOWS"), CultureInfo.InvariantCulture, out int w) && w > 0 ? w : 0;
@@ -281,6 +282,7 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
     }
 
     double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    faults = MinorFaults() - faults;
     Console.WriteLine($"{Version()}\t{name}\t{n}\t{dt:F4}s\t{dt / n * 1000:F4}ms/trial"); // four decimals: Random takes a few microseconds per trial
 
     // CPU time on stderr: on a shared machine it shows how much of the wall time was ours.
@@ -293,7 +295,29 @@ static void Run(string name, string sampler, int n, string storage, string tmp, 
         $"  jit {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F1}ms"
         + $"  gc pause {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:F1}ms gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}"
         + $"  allocated {(GC.GetTotalAllocatedBytes() - allocated) / (double)n / 1024:F2}KB/trial"
-        + $"  heap {GC.GetTotalMemory(true) / (double)n / 1024:F2}KB/trial");
+        + $"  heap {GC.GetTotalMemory(true) / (double)n / 1024:F2}KB/trial"
+        + (faults >= 0 ? $"  page faults {faults}" : ""));
+}
+
+// The process's minor page faults so far (Linux; -1 elsewhere). Memory the process touches for the first time costs a
+// fault per 4 KB page, which on a virtual machine can be a large part of a fresh process's time (12 µs a fault on the
+// machine of bench/README.md): it is what a fresh run pays per byte it allocates.
+static long MinorFaults()
+{
+    try
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], CultureInfo.InvariantCulture); // field 10 of proc(5): minflt
+    }
+    catch (IOException)
+    {
+        return -1;
+    }
+    catch (UnauthorizedAccessException)
+    {
+        return -1;
+    }
 }
 
 static int Scale(Options o)

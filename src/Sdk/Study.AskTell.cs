@@ -182,8 +182,8 @@ public sealed partial class Study
         try
         {
             // A trial the in-memory storage has just created holds nothing yet: no snapshot of it is read.
-            var trial = Storage is InMemoryStorage memory && memory.TryGetNewTrial(trialId, out int number, out DateTime? started)
-                ? new Trial(this, trialId, number, started)
+            var trial = Storage is InMemoryStorage memory && memory.TryGetNewTrial(trialId, out int number, out DateTime? started, out var table)
+                ? new Trial(this, trialId, number, started, table)
                 : new Trial(this, Storage.GetTrial(trialId));
             if (fixedDistributions is not null)
             {
@@ -265,9 +265,9 @@ public sealed partial class Study
     /// <summary>
     /// Tells a trial: <paramref name="live"/> is this process's live trial (known without reading it back; it
     /// receives the finished trial in <see cref="Trial.Finished"/>), or <see langword="null"/> for a trial told by
-    /// number, which is read once.
+    /// number, which is read once. Returns the state the trial finished in.
     /// </summary>
-    internal (TrialState State, IReadOnlyList<double>? Values) TellCore(
+    internal TrialState TellCore(
         Trial? live, int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage, bool valuesOwned = false)
     {
         failureMessage = null;
@@ -278,7 +278,7 @@ public sealed partial class Study
             Log.TellSkipped(
                 Logger, frozen.Number, values is null ? "null" : PyFormat.Repr(values), state is null ? "null" : "TrialState." + state.Value,
                 frozen.Values is null ? "null" : PyFormat.Repr(frozen.Values), "TrialState." + frozen.State);
-            return (frozen.State, frozen.Values);
+            return frozen.State;
         }
 
         if (frozen is not null && frozen.State != TrialState.Running)
@@ -356,6 +356,9 @@ public sealed partial class Study
         // The caller's list is copied, unless the optimize loop hands over an array of its own.
         IReadOnlyList<double>? finalValues = valuesOwned ? values : values?.ToArray();
         DateTime completed = DateTime.UtcNow;
+        // Decided by the checks above (GetValueOrDefault rather than Value: Value is a generic call over this
+        // assembly's enum, run as tier-0 code in a fresh process).
+        TrialState finalState = state.GetValueOrDefault();
         try
         {
             try
@@ -364,12 +367,20 @@ public sealed partial class Study
                 if (SnapshotFreeSampler is null)
                 {
                     frozen ??= live!.ToFrozen();
-                    Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, state!.Value, finalValues);
+                    Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, finalState, finalValues);
                 }
             }
             finally
             {
-                Storage.SetTrialStateValues(trialId, state!.Value, finalValues);
+                if (Storage is InMemoryStorage memory)
+                {
+                    // The final values are this method's own array (a copy, or the optimize loop's): kept, not copied.
+                    memory.SetTrialStateValues(trialId, finalState, finalValues, adopt: true);
+                }
+                else
+                {
+                    Storage.SetTrialStateValues(trialId, finalState, finalValues);
+                }
             }
         }
         catch (UpdateFinishedTrialException) when (live is not null)
@@ -380,7 +391,7 @@ public sealed partial class Study
             live.Finished = stored;
             if (skipIfFinished)
             {
-                return (stored.State, stored.Values);
+                return stored.State;
             }
 
             throw new ArgumentException($"Cannot tell a {stored.State.ToOptunaName()} trial.");
@@ -388,7 +399,7 @@ public sealed partial class Study
 
         if (live is not null)
         {
-            live.SetFinished(state.Value, finalValues, completed);
+            live.SetFinished(finalState, finalValues, completed);
             if (live.Study.History.IsRead)
             {
                 live.Study.History.OnFinished(live.Finished!);
@@ -397,15 +408,18 @@ public sealed partial class Study
             ParamLayout = live.SealParams();
         }
 
-        return (state.Value, finalValues);
+        return finalState;
     }
 
     private string? CheckValues(IReadOnlyList<double> values)
     {
+        // An array (the optimize loop's values) is read directly, not through the list interface.
+        var array = values as double[];
+        int count = array?.Length ?? values.Count;
         List<string>? errors = null;
-        for (int i = 0; i < values.Count; i++)
+        for (int i = 0; i < count; i++)
         {
-            if (double.IsNaN(values[i]))
+            if (double.IsNaN(array is null ? values[i] : array[i]))
             {
                 (errors ??= []).Add("The value nan is not acceptable");
             }
@@ -416,8 +430,9 @@ public sealed partial class Study
             return string.Join("; ", errors);
         }
 
-        return values.Count != Directions.Count
-            ? $"The number of the values {values.Count} did not match the number of the objectives {Directions.Count}"
+        int objectives = ObjectiveCount;
+        return count != objectives
+            ? $"The number of the values {count} did not match the number of the objectives {objectives}"
             : null;
     }
 }

@@ -335,7 +335,7 @@ public sealed partial class Study
     /// <summary>Tells the outcome of an objective run and logs it as Optuna does.</summary>
     private TrialState FinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
     {
-        var (finalState, _) = TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning, valuesOwned: !result.IsSequence);
+        var finalState = TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning, valuesOwned: !result.IsSequence);
         if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
         {
             LogOutcome(trial, result, error, failReason);

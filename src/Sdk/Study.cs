@@ -23,6 +23,7 @@ public sealed partial class Study
     private volatile bool _stopFlag;
     private volatile ParamTable? _paramLayout;
     private IReadOnlyList<StudyDirection>? _directions;
+    private int _objectiveCount;
 
     // Set on views only (see WithTrialFilter): the study the view reads from, and how it filters and maps trials.
     private readonly Study? _parent;
@@ -116,6 +117,13 @@ public sealed partial class Study
 
     /// <summary>Gets the directions, one per objective.</summary>
     public IReadOnlyList<StudyDirection> Directions => _directions ??= Storage.GetStudyDirections(StudyId);
+
+    /// <summary>
+    /// Gets the number of objectives, read once: every tell checks it, and <c>Directions.Count</c> is a call through
+    /// the list interface of an array of this assembly's enum, which no precompiled image holds (a fresh process runs
+    /// it as tier-0 code).
+    /// </summary>
+    internal int ObjectiveCount => _objectiveCount > 0 ? _objectiveCount : _objectiveCount = Directions.Count;
 
     /// <summary>Gets the direction of a single-objective study.</summary>
     /// <exception cref="InvalidOperationException">The study has several objectives.</exception>

@@ -13,21 +13,26 @@ namespace Sharptune;
 /// </summary>
 public sealed class Trial : ITrial
 {
-    private readonly IStorage _storage;
+    // A trial object per trial is the optimize loop's main allocation: the fields most trials leave empty (reports, fixed
+    // parameters, the per-trial timeout) live in a side object created at first use, and no field is a nullable struct.
     private readonly ParamTable _table;
-    // Created at the first report: most trials never report, and a trial's allocations are the optimize loop's cost.
-    private SortedList<int, double>? _intermediate;
-    private Dictionary<int, double[]>? _intermediateVectors;
-    private readonly IReadOnlyDictionary<string, object?>? _fixedParams;
+    // The in-memory storage's own table of this trial (see InMemoryStorage.TryGetNewTrial): the storage appends to it
+    // as it records each suggestion, and this object reads it; otherwise the trial keeps a table of its own.
+    private readonly bool _tableIsStorages;
+    private readonly DateTime _datetimeStart;
     private IReadOnlyDictionary<string, object?> _userAttrs;
     private IReadOnlyDictionary<string, object?> _systemAttrs;
     private FrozenTrial? _snapshot;
     private IReadOnlyDictionary<string, Distribution>? _relativeSearchSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
-    private CancellationToken _timeoutToken;
-    private bool _pruneOnTimeout;
+    private Rare? _rare;
+
+    // The final state the storage accepted (set by SetFinished; _finishedCompleted is default until then), from which
+    // Finished is built at its first read.
     private FrozenTrial? _finished;
-    private (TrialState State, IReadOnlyList<double>? Values, DateTime Completed)? _finishedAs;
+    private IReadOnlyList<double>? _finishedValues;
+    private DateTime _finishedCompleted;
+    private TrialState _finishedState;
 
     /// <summary>
     /// Starts the live trial of a trial this process has just created or claimed: <paramref name="frozen"/> is the
@@ -36,29 +41,30 @@ public sealed class Trial : ITrial
     /// through this object, which keeps its state in memory.
     /// </summary>
     internal Trial(Study study, FrozenTrial frozen)
-        : this(study, frozen.TrialId, frozen.Number, frozen.DatetimeStart, frozen)
+        : this(study, frozen.TrialId, frozen.Number, frozen.DatetimeStart, frozen, null)
     {
     }
 
     /// <summary>
     /// Starts the live trial of a trial this process has just created, known to hold nothing yet (no parameters,
-    /// attributes or reports), without a snapshot of it.
+    /// attributes or reports), without a snapshot of it. <paramref name="storageTable"/> is the in-memory storage's
+    /// parameter table of the trial, shared rather than copied, or <see langword="null"/> for a table of its own.
     /// </summary>
-    internal Trial(Study study, int trialId, int number, DateTime? datetimeStart)
-        : this(study, trialId, number, datetimeStart, null)
+    internal Trial(Study study, int trialId, int number, DateTime? datetimeStart, ParamTable? storageTable)
+        : this(study, trialId, number, datetimeStart, null, storageTable)
     {
     }
 
-    private Trial(Study study, int trialId, int number, DateTime? datetimeStart, FrozenTrial? frozen)
+    private Trial(Study study, int trialId, int number, DateTime? datetimeStart, FrozenTrial? frozen, ParamTable? storageTable)
     {
         Study = study;
         TrialId = trialId;
-        _storage = study.Storage;
         Number = number;
-        DatetimeStart = datetimeStart;
+        _datetimeStart = datetimeStart ?? default;
 
         // Laid out as the last trial this process finished: the same suggestions allocate only their values.
-        _table = new ParamTable(study.ParamLayout);
+        _tableIsStorages = storageTable is not null;
+        _table = storageTable ?? new ParamTable(study.ParamLayout);
         _userAttrs = FrozenTrial.EmptyAttrs;
         _systemAttrs = FrozenTrial.EmptyAttrs;
         if (frozen is not null)
@@ -70,23 +76,23 @@ public sealed class Trial : ITrial
 
             foreach (var (k, v) in frozen.IntermediateValues)
             {
-                (_intermediate ??= [])[k] = v;
+                (RareFields.Intermediate ??= [])[k] = v;
             }
 
             foreach (var (k, v) in frozen.IntermediateVectors)
             {
-                (_intermediateVectors ??= [])[k] = [.. v];
+                (RareFields.IntermediateVectors ??= [])[k] = [.. v];
             }
 
             _userAttrs = frozen.UserAttrs;
             _systemAttrs = frozen.SystemAttrs;
             if (frozen.SystemAttrs.TryGetValue("fixed_params", out object? fixedParams) && fixedParams is IReadOnlyDictionary<string, object?> fp)
             {
-                _fixedParams = fp;
+                RareFields.FixedParams = fp;
             }
             else if (fixedParams is IDictionary<string, object?> fp2)
             {
-                _fixedParams = new ReadOnlyDictionary<string, object?>(fp2);
+                RareFields.FixedParams = new ReadOnlyDictionary<string, object?>(fp2);
             }
         }
 
@@ -109,7 +115,7 @@ public sealed class Trial : ITrial
     public int Number { get; }
 
     /// <inheritdoc/>
-    public DateTime? DatetimeStart { get; }
+    public DateTime? DatetimeStart => _datetimeStart == default ? null : _datetimeStart;
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> Params => Snapshot().Params;
@@ -206,7 +212,7 @@ public sealed class Trial : ITrial
         }
 
         double value;
-        if (_fixedParams is not null && _fixedParams.TryGetValue(name, out object? fixedValue))
+        if (_rare?.FixedParams is { } fixedParams && fixedParams.TryGetValue(name, out object? fixedValue))
         {
             value = distribution.ToInternalRepr(fixedValue);
             if (!distribution.Contains(value))
@@ -218,14 +224,15 @@ public sealed class Trial : ITrial
         {
             value = distribution.SingleInternalValue;
         }
+        else if (Study.SnapshotFreeSampler is { } random)
+        {
+            // RandomSampler reads neither the study nor the trial, and samples nothing jointly: no snapshot (an object
+            // per suggestion) is taken, and no relative parameter is looked up.
+            value = random.SampleIndependent(distribution);
+        }
         else if (IsRelativeParam(name, distribution, out double relative))
         {
             value = relative;
-        }
-        else if (Study.SnapshotFreeSampler is { } random)
-        {
-            // RandomSampler reads neither the study nor the trial: no snapshot (an object per suggestion) is taken.
-            value = random.SampleIndependent(distribution);
         }
         else
         {
@@ -238,8 +245,12 @@ public sealed class Trial : ITrial
             throw new ArgumentException("`nan` is invalid value.");
         }
 
-        _storage.SetTrialParam(TrialId, name, value, distribution);
-        _table.Set(name, value, distribution);
+        Study.Storage.SetTrialParam(TrialId, name, value, distribution);
+        if (!_tableIsStorages)
+        {
+            _table.Set(name, value, distribution);
+        }
+
         _snapshot = null;
         return value;
     }
@@ -302,14 +313,14 @@ public sealed class Trial : ITrial
             throw new ArgumentOutOfRangeException(nameof(step), step, $"`step={step}` must be non-negative.");
         }
 
-        if (_intermediate?.ContainsKey(step) == true)
+        if (_rare?.Intermediate?.ContainsKey(step) == true)
         {
             Log.StepAlreadyReported(Study.Logger, step);
             return;
         }
 
-        _storage.SetTrialIntermediateValue(TrialId, step, value);
-        (_intermediate ??= [])[step] = value;
+        Study.Storage.SetTrialIntermediateValue(TrialId, step, value);
+        (RareFields.Intermediate ??= [])[step] = value;
         _snapshot = null;
     }
 
@@ -346,7 +357,7 @@ public sealed class Trial : ITrial
             throw new ArgumentOutOfRangeException(nameof(step), step, $"`step={step}` must be non-negative.");
         }
 
-        if (_intermediateVectors?.ContainsKey(step) == true)
+        if (_rare?.IntermediateVectors?.ContainsKey(step) == true)
         {
             Log.StepAlreadyReported(Study.Logger, step);
             return;
@@ -354,7 +365,7 @@ public sealed class Trial : ITrial
 
         double[] copy = [.. values];
         SetSystemAttr(FrozenTrial.IntermediateVectorKey(step), Array.AsReadOnly(copy));
-        (_intermediateVectors ??= [])[step] = copy;
+        (RareFields.IntermediateVectors ??= [])[step] = copy;
     }
 
     /// <inheritdoc/>
@@ -363,7 +374,7 @@ public sealed class Trial : ITrial
     /// </exception>
     public bool ShouldPrune()
     {
-        if (_pruneOnTimeout && _timeoutToken.IsCancellationRequested)
+        if (_rare is { PruneOnTimeout: true } rare && rare.TimeoutToken.IsCancellationRequested)
         {
             return true;
         }
@@ -382,15 +393,15 @@ public sealed class Trial : ITrial
     /// <summary>Arms the per-trial timeout of the asynchronous optimize loop (<see cref="OptimizeOptions.TrialTimeout"/>).</summary>
     internal void SetTimeout(CancellationToken timeoutToken, bool pruneOnTimeout)
     {
-        _timeoutToken = timeoutToken;
-        _pruneOnTimeout = pruneOnTimeout;
+        RareFields.TimeoutToken = timeoutToken;
+        RareFields.PruneOnTimeout = pruneOnTimeout;
     }
 
     /// <inheritdoc/>
     public void SetUserAttr(string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        _storage.SetTrialUserAttr(TrialId, key, value);
+        Study.Storage.SetTrialUserAttr(TrialId, key, value);
         _userAttrs = Attrs.With(_userAttrs, key, value);
         _snapshot = null;
     }
@@ -401,7 +412,7 @@ public sealed class Trial : ITrial
     public void SetSystemAttr(string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        _storage.SetTrialSystemAttr(TrialId, key, value);
+        Study.Storage.SetTrialSystemAttr(TrialId, key, value);
         _systemAttrs = Attrs.With(_systemAttrs, key, value);
         _snapshot = null;
     }
@@ -445,9 +456,9 @@ public sealed class Trial : ITrial
     {
         get
         {
-            if (_finished is null && _finishedAs is { } f)
+            if (_finished is null && _finishedCompleted != default)
             {
-                _finished = ToFinished(f.State, f.Values, f.Completed);
+                _finished = ToFinished(_finishedState, _finishedValues, _finishedCompleted);
             }
 
             return _finished;
@@ -456,18 +467,21 @@ public sealed class Trial : ITrial
         set
         {
             _finished = value;
-            _finishedAs = null;
+            _finishedValues = null;
+            _finishedCompleted = default;
         }
     }
 
     /// <summary>Gets a value indicating whether the trial has been told (see <see cref="Finished"/>).</summary>
-    internal bool HasFinished => _finished is not null || _finishedAs is not null;
+    internal bool HasFinished => _finished is not null || _finishedCompleted != default;
 
     /// <summary>Records that the storage accepted the trial's final state; <see cref="Finished"/> is built from it when read.</summary>
     internal void SetFinished(TrialState state, IReadOnlyList<double>? values, DateTime datetimeComplete)
     {
         _finished = null;
-        _finishedAs = (state, values, datetimeComplete);
+        _finishedState = state;
+        _finishedValues = values;
+        _finishedCompleted = datetimeComplete;
     }
 
     /// <summary>
@@ -520,7 +534,23 @@ public sealed class Trial : ITrial
 
 
     private IReadOnlyDictionary<int, double> IntermediateSnapshot() =>
-        _intermediate is not { Count: > 0 } ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(_intermediate));
+        _rare?.Intermediate is not { Count: > 0 } intermediate ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(intermediate));
+
+    private Rare RareFields => _rare ??= new Rare();
+
+    /// <summary>The fields most trials never set: reports, fixed parameters, the per-trial timeout.</summary>
+    private sealed class Rare
+    {
+        public SortedList<int, double>? Intermediate { get; set; }
+
+        public Dictionary<int, double[]>? IntermediateVectors { get; set; }
+
+        public IReadOnlyDictionary<string, object?>? FixedParams { get; set; }
+
+        public CancellationToken TimeoutToken { get; set; }
+
+        public bool PruneOnTimeout { get; set; }
+    }
 
     private void WarnAdjusted(Distribution dist)
     {

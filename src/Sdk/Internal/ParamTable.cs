@@ -7,9 +7,9 @@ namespace Sharptune.Internal;
 /// The parameters of one trial as append-only parallel arrays. Snapshots (<see cref="Values"/>,
 /// <see cref="Distributions"/>) are O(1): they share the arrays and see a fixed prefix, because appending never
 /// writes below the current count and overwriting copies first. One writer at a time (callers lock); any number
-/// of readers of earlier snapshots.
+/// of readers of earlier snapshots. Not sealed: the in-memory storage's trial record is a table.
 /// </summary>
-internal sealed class ParamTable
+internal class ParamTable
 {
     private string[] _names;
     private double[] _values;

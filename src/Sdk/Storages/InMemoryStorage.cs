@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
 using Sharptune.Internal;
 
 namespace Sharptune.Storages;
@@ -13,7 +14,7 @@ public sealed class InMemoryStorage : IStorage
     private readonly Lock _lock = new();
     private readonly Dictionary<int, StudyRecord> _studies = [];
     private readonly Dictionary<string, int> _studyNameToId = new(StringComparer.Ordinal);
-    private readonly List<TrialRecord?> _trialsById = [];
+    private readonly ChunkedList<TrialRecord?> _trialsById = new();
     private int _maxStudyId = -1;
 
     /// <inheritdoc/>
@@ -167,7 +168,7 @@ public sealed class InMemoryStorage : IStorage
                 record = new TrialRecord(trialId, number, studyId, null)
                 {
                     State = templateTrial.State,
-                    Values = templateTrial.Values is null ? null : [.. templateTrial.Values],
+                    ObjectiveValues = templateTrial.Values is null ? null : [.. templateTrial.Values],
                     DatetimeStart = templateTrial.DatetimeStart,
                     DatetimeComplete = templateTrial.DatetimeComplete,
                     UserAttrs = Copy(templateTrial.UserAttrs),
@@ -176,7 +177,7 @@ public sealed class InMemoryStorage : IStorage
                 foreach (var (name, dist) in templateTrial.Distributions)
                 {
                     CheckAndRecordDistribution(study, name, dist);
-                    record.Params.Set(name, templateTrial.InternalParams[name], dist);
+                    record.Set(name, templateTrial.InternalParams[name], dist);
                 }
 
                 foreach (var (step, v) in templateTrial.IntermediateValues)
@@ -222,7 +223,7 @@ public sealed class InMemoryStorage : IStorage
             var trial = GetUpdatableTrial(trialId);
             var study = _studies[trial.StudyId];
             CheckAndRecordDistribution(study, paramName, distribution);
-            trial.Params.Set(paramName, internalValue, distribution);
+            trial.Set(paramName, internalValue, distribution);
             trial.Frozen = null;
         }
     }
@@ -265,7 +266,15 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
+    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null) =>
+        SetTrialStateValues(trialId, state, values, adopt: false);
+
+    /// <summary>
+    /// <see cref="SetTrialStateValues(int, TrialState, IReadOnlyList{double})"/> for a caller that hands over its
+    /// values: with <paramref name="adopt"/>, an array is kept as it is instead of copied (the study's tell, whose
+    /// array of final values nothing writes again).
+    /// </summary>
+    internal bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, bool adopt)
     {
         lock (_lock)
         {
@@ -290,7 +299,7 @@ public sealed class InMemoryStorage : IStorage
             trial.State = state;
             if (values is not null)
             {
-                trial.Values = CopyValues(values);
+                trial.ObjectiveValues = adopt && values is double[] array ? array : CopyValues(values);
             }
 
             if (state.IsFinished())
@@ -299,8 +308,8 @@ public sealed class InMemoryStorage : IStorage
 
                 // The finished trial's parameters never change again: keep them compactly, sharing the layout of the
                 // previous finished trial when it is the same.
-                trial.Params.Compact(study.LastFinishedParams);
-                study.LastFinishedParams = trial.Params;
+                trial.Compact(study.LastFinishedParams);
+                study.LastFinishedParams = trial;
             }
 
             trial.Frozen = null;
@@ -368,15 +377,20 @@ public sealed class InMemoryStorage : IStorage
     /// <param name="trialId">The trial id.</param>
     /// <param name="number">Receives the trial number.</param>
     /// <param name="datetimeStart">Receives the start time.</param>
+    /// <param name="table">
+    /// Receives the trial's parameter table in this storage, which the live trial reads instead of keeping a copy:
+    /// <see cref="SetTrialParam"/> appends to it, and it is never written otherwise while the trial runs.
+    /// </param>
     /// <returns>Whether the trial is such a trial; otherwise the caller reads it with <see cref="GetTrial"/>.</returns>
-    internal bool TryGetNewTrial(int trialId, out int number, out DateTime? datetimeStart)
+    internal bool TryGetNewTrial(int trialId, out int number, out DateTime? datetimeStart, [NotNullWhen(true)] out ParamTable? table)
     {
         lock (_lock)
         {
             var t = GetTrialRecord(trialId);
             number = t.Number;
             datetimeStart = t.DatetimeStart;
-            return t.State == TrialState.Running && t.Params.Count == 0 && t.Intermediate is null && t.UserAttrs.Count == 0 && t.SystemAttrs.Count == 0;
+            table = t;
+            return t.State == TrialState.Running && t.Count == 0 && t.Intermediate is null && t.UserAttrs.Count == 0 && t.SystemAttrs.Count == 0;
         }
     }
 
@@ -483,6 +497,13 @@ public sealed class InMemoryStorage : IStorage
     {
         if (study.ParamDistributions.TryGetValue(name, out var old))
         {
+            if (ReferenceEquals(old, distribution))
+            {
+                // The study's distribution cache hands out the same object for the same suggestion: nothing to check
+                // or record.
+                return;
+            }
+
             Distribution.CheckCompatibility(old, distribution);
         }
 
@@ -491,9 +512,9 @@ public sealed class InMemoryStorage : IStorage
 
     private static void UpdateBest(StudyRecord study, TrialRecord trial)
     {
-        if (study.Directions.Length != 1 || trial.Values is null || trial.Values.Length != 1)
+        if (study.Directions.Length != 1 || trial.ObjectiveValues is null || trial.ObjectiveValues.Length != 1)
         {
-            if (study.BestTrialId is null && trial.Values is not null)
+            if (study.BestTrialId is null && trial.ObjectiveValues is not null)
             {
                 study.BestTrialId = trial.TrialId;
             }
@@ -501,7 +522,7 @@ public sealed class InMemoryStorage : IStorage
             return;
         }
 
-        double v = trial.Values[0];
+        double v = trial.ObjectiveValues[0];
         if (study.BestTrialId is null || study.BestValue is not { } best)
         {
             study.BestTrialId = trial.TrialId;
@@ -547,11 +568,11 @@ public sealed class InMemoryStorage : IStorage
             t.Number,
             t.TrialId,
             t.State,
-            t.Values is null ? null : Array.AsReadOnly(t.Values),
+            t.ObjectiveValues is null ? null : Array.AsReadOnly(t.ObjectiveValues),
             t.DatetimeStart,
             t.DatetimeComplete,
-            t.Params.Values,
-            t.Params.Distributions,
+            t.Values,
+            t.Distributions,
             t.UserAttrs,
             t.SystemAttrs,
             t.Intermediate is not { Count: > 0 } ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(t.Intermediate)));
@@ -573,7 +594,7 @@ public sealed class InMemoryStorage : IStorage
 
         public IReadOnlyDictionary<string, object?> SystemAttrs { get; set; } = FrozenTrial.EmptyAttrs;
 
-        public List<TrialRecord> Trials { get; } = [];
+        public ChunkedList<TrialRecord> Trials { get; } = new();
 
         public Dictionary<string, Distribution> ParamDistributions { get; } = new(StringComparer.Ordinal);
 
@@ -589,8 +610,19 @@ public sealed class InMemoryStorage : IStorage
         public int FirstMaybeWaiting { get; set; }
     }
 
-    private sealed class TrialRecord(int trialId, int number, int studyId, ParamTable? paramLayout)
+    /// <summary>
+    /// A stored trial. It is its own parameter table (derived rather than holding one: a trial record is an object
+    /// per trial kept for the life of the study, and this saves an object header and a reference on each), which a
+    /// live trial of this process reads directly (see <see cref="TryGetNewTrial"/>). The fields most trials leave
+    /// empty (attributes, reports) are in a side object created at first use, and the times are stored without a
+    /// nullable wrapper.
+    /// </summary>
+    private sealed class TrialRecord(int trialId, int number, int studyId, ParamTable? paramLayout) : ParamTable(paramLayout)
     {
+        private DateTime _datetimeStart;
+        private DateTime _datetimeComplete;
+        private Rare? _rare;
+
         public int TrialId { get; } = trialId;
 
         public int Number { get; } = number;
@@ -599,21 +631,67 @@ public sealed class InMemoryStorage : IStorage
 
         public TrialState State { get; set; } = TrialState.Running;
 
-        public double[]? Values { get; set; }
+        /// <summary>Gets or sets the objective values, or null before the trial completes.</summary>
+        public double[]? ObjectiveValues { get; set; }
 
-        public DateTime? DatetimeStart { get; set; }
+        public DateTime? DatetimeStart
+        {
+            get => _datetimeStart == default ? null : _datetimeStart;
+            set => _datetimeStart = value ?? default;
+        }
 
-        public DateTime? DatetimeComplete { get; set; }
+        public DateTime? DatetimeComplete
+        {
+            get => _datetimeComplete == default ? null : _datetimeComplete;
+            set => _datetimeComplete = value ?? default;
+        }
 
-        public ParamTable Params { get; } = new(paramLayout);
+        /// <summary>Gets or sets the intermediate values by step, or null before the first report (most trials never report).</summary>
+        public Dictionary<int, double>? Intermediate
+        {
+            get => _rare?.Intermediate;
+            set
+            {
+                if (value is not null || _rare is not null)
+                {
+                    (_rare ??= new Rare()).Intermediate = value;
+                }
+            }
+        }
 
-        /// <summary>Gets the intermediate values by step, or null before the first report (most trials never report).</summary>
-        public Dictionary<int, double>? Intermediate { get; set; }
+        public IReadOnlyDictionary<string, object?> UserAttrs
+        {
+            get => _rare?.UserAttrs ?? FrozenTrial.EmptyAttrs;
+            set
+            {
+                if (value.Count > 0 || _rare is not null)
+                {
+                    (_rare ??= new Rare()).UserAttrs = value;
+                }
+            }
+        }
 
-        public IReadOnlyDictionary<string, object?> UserAttrs { get; set; } = FrozenTrial.EmptyAttrs;
-
-        public IReadOnlyDictionary<string, object?> SystemAttrs { get; set; } = FrozenTrial.EmptyAttrs;
+        public IReadOnlyDictionary<string, object?> SystemAttrs
+        {
+            get => _rare?.SystemAttrs ?? FrozenTrial.EmptyAttrs;
+            set
+            {
+                if (value.Count > 0 || _rare is not null)
+                {
+                    (_rare ??= new Rare()).SystemAttrs = value;
+                }
+            }
+        }
 
         public FrozenTrial? Frozen { get; set; }
+
+        private sealed class Rare
+        {
+            public Dictionary<int, double>? Intermediate { get; set; }
+
+            public IReadOnlyDictionary<string, object?>? UserAttrs { get; set; }
+
+            public IReadOnlyDictionary<string, object?>? SystemAttrs { get; set; }
+        }
     }
 }
