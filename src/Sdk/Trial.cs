@@ -22,9 +22,8 @@ public sealed class Trial : ITrial
     private readonly DateTime _datetimeStart;
     private IReadOnlyDictionary<string, object?> _userAttrs;
     private IReadOnlyDictionary<string, object?> _systemAttrs;
-    private FrozenTrial? _snapshot;
-    private IReadOnlyDictionary<string, Distribution>? _relativeSearchSpace;
-    private IReadOnlyDictionary<string, double>? _relativeParams;
+    // What a sampler that reads the trial keeps here (the snapshot, the joint draw); RandomSampler reads neither.
+    private SamplerView? _view;
     private Rare? _rare;
 
     // The final state the storage accepted (set by SetFinished; _finishedCompleted is default until then), from which
@@ -138,7 +137,7 @@ public sealed class Trial : ITrial
         get
         {
             EnsureRelative();
-            return _relativeParams!;
+            return _view!.RelativeParams!;
         }
     }
 
@@ -251,19 +250,19 @@ public sealed class Trial : ITrial
             _table.Set(name, value, distribution);
         }
 
-        _snapshot = null;
+        InvalidateSnapshot();
         return value;
     }
 
     private bool IsRelativeParam(string name, Distribution distribution, out double value)
     {
         EnsureRelative();
-        if (!_relativeParams!.TryGetValue(name, out value))
+        if (!_view!.RelativeParams!.TryGetValue(name, out value))
         {
             return false;
         }
 
-        if (!_relativeSearchSpace!.TryGetValue(name, out var relativeDistribution))
+        if (!_view.RelativeSearchSpace!.TryGetValue(name, out var relativeDistribution))
         {
             throw new InvalidOperationException(
                 $"The parameter {name} was sampled by `sample_relative` method but it is not contained in the relative search space.");
@@ -275,7 +274,7 @@ public sealed class Trial : ITrial
 
     private void EnsureRelative()
     {
-        if (_relativeParams is not null)
+        if (_view?.RelativeParams is not null)
         {
             return;
         }
@@ -283,17 +282,18 @@ public sealed class Trial : ITrial
         if (Study.SnapshotFreeSampler is not null)
         {
             // RandomSampler has no relative search space: no snapshot is taken to ask it.
-            _relativeSearchSpace = FrozenTrial.EmptyDistributions;
-            _relativeParams = FrozenTrial.EmptyInternal;
+            View.RelativeSearchSpace = FrozenTrial.EmptyDistributions;
+            View.RelativeParams = FrozenTrial.EmptyInternal;
             return;
         }
 
         var snapshot = Snapshot();
         var samplerStudy = SamplerStudy(snapshot);
-        _relativeSearchSpace = Study.Sampler.InferRelativeSearchSpace(samplerStudy, snapshot);
-        _relativeParams = _relativeSearchSpace.Count == 0
+        var view = View;
+        view.RelativeSearchSpace = Study.Sampler.InferRelativeSearchSpace(samplerStudy, snapshot);
+        view.RelativeParams = view.RelativeSearchSpace.Count == 0
             ? FrozenTrial.EmptyInternal
-            : Study.Sampler.SampleRelative(samplerStudy, snapshot, _relativeSearchSpace);
+            : Study.Sampler.SampleRelative(samplerStudy, snapshot, view.RelativeSearchSpace);
     }
 
     /// <summary>The study the sampler sees for this trial: the pruner may narrow it (HyperbandPruner's brackets).</summary>
@@ -321,7 +321,7 @@ public sealed class Trial : ITrial
 
         Study.Storage.SetTrialIntermediateValue(TrialId, step, value);
         (RareFields.Intermediate ??= [])[step] = value;
-        _snapshot = null;
+        InvalidateSnapshot();
     }
 
     /// <summary>
@@ -403,7 +403,7 @@ public sealed class Trial : ITrial
         ArgumentNullException.ThrowIfNull(key);
         Study.Storage.SetTrialUserAttr(TrialId, key, value);
         _userAttrs = Attrs.With(_userAttrs, key, value);
-        _snapshot = null;
+        InvalidateSnapshot();
     }
 
     /// <summary>Sets a system attribute (used by samplers and pruners).</summary>
@@ -414,7 +414,7 @@ public sealed class Trial : ITrial
         ArgumentNullException.ThrowIfNull(key);
         Study.Storage.SetTrialSystemAttr(TrialId, key, value);
         _systemAttrs = Attrs.With(_systemAttrs, key, value);
-        _snapshot = null;
+        InvalidateSnapshot();
     }
 
     /// <inheritdoc/>
@@ -491,7 +491,7 @@ public sealed class Trial : ITrial
     internal FrozenTrial ToFinished(TrialState state, IReadOnlyList<double>? values, DateTime datetimeComplete)
     {
         // From the running snapshot when one is current, else straight from the live state (no snapshot first).
-        var s = _snapshot;
+        var s = _view?.Snapshot;
         return new FrozenTrial(
             Number,
             TrialId,
@@ -508,7 +508,7 @@ public sealed class Trial : ITrial
 
     private FrozenTrial Snapshot()
     {
-        if (_snapshot is { } s)
+        if (_view?.Snapshot is { } s)
         {
             return s;
         }
@@ -528,7 +528,7 @@ public sealed class Trial : ITrial
         {
             Live = this,
         };
-        _snapshot = s;
+        View.Snapshot = s;
         return s;
     }
 
@@ -537,6 +537,26 @@ public sealed class Trial : ITrial
         _rare?.Intermediate is not { Count: > 0 } intermediate ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(intermediate));
 
     private Rare RareFields => _rare ??= new Rare();
+
+    private SamplerView View => _view ??= new SamplerView();
+
+    private void InvalidateSnapshot()
+    {
+        if (_view is not null)
+        {
+            _view.Snapshot = null;
+        }
+    }
+
+    /// <summary>The snapshot of the running trial and the parameters drawn jointly, kept for the samplers that read them.</summary>
+    private sealed class SamplerView
+    {
+        public FrozenTrial? Snapshot { get; set; }
+
+        public IReadOnlyDictionary<string, Distribution>? RelativeSearchSpace { get; set; }
+
+        public IReadOnlyDictionary<string, double>? RelativeParams { get; set; }
+    }
 
     /// <summary>The fields most trials never set: reports, fixed parameters, the per-trial timeout.</summary>
     private sealed class Rare
