@@ -158,6 +158,13 @@ public sealed partial class Study
     public Trial Ask(IReadOnlyDictionary<string, Distribution>? fixedDistributions = null)
     {
         ThrowIfView("Ask");
+        if (Storage is InMemoryStorage memory)
+        {
+            // One lock for the claim or creation and what the live trial needs of it.
+            int id = memory.ClaimOrCreateTrial(StudyId, out int number, out DateTime? started, out var table);
+            return StartTrial(id, fixedDistributions, table, number, started);
+        }
+
         int trialId = Storage.ClaimOrCreateTrial(StudyId);
         return StartTrial(trialId, fixedDistributions);
     }
@@ -177,14 +184,19 @@ public sealed partial class Study
         return trialId is { } id ? StartTrial(id, null) : null;
     }
 
-    private Trial StartTrial(int trialId, IReadOnlyDictionary<string, Distribution>? fixedDistributions)
+    // newTable, newNumber and newStart: what InMemoryStorage.ClaimOrCreateTrial read of a trial that holds nothing yet.
+    private Trial StartTrial(
+        int trialId, IReadOnlyDictionary<string, Distribution>? fixedDistributions, ParamTable? newTable = null, int newNumber = 0, DateTime? newStart = null)
     {
         try
         {
             // A trial the in-memory storage has just created holds nothing yet: no snapshot of it is read.
-            var trial = Storage is InMemoryStorage memory && memory.TryGetNewTrial(trialId, out int number, out DateTime? started, out var table)
-                ? new Trial(this, trialId, number, started, table)
-                : new Trial(this, Storage.GetTrial(trialId));
+            if (newTable is null && Storage is InMemoryStorage memory && memory.TryGetNewTrial(trialId, out newNumber, out newStart, out var table))
+            {
+                newTable = table;
+            }
+
+            var trial = newTable is not null ? new Trial(this, trialId, newNumber, newStart, newTable) : new Trial(this, Storage.GetTrial(trialId));
             if (fixedDistributions is not null)
             {
                 foreach (var (name, dist) in fixedDistributions)
@@ -374,8 +386,9 @@ public sealed partial class Study
             {
                 if (Storage is InMemoryStorage memory)
                 {
-                    // The final values are this method's own array (a copy, or the optimize loop's): kept, not copied.
-                    memory.SetTrialStateValues(trialId, finalState, finalValues, adopt: true);
+                    // The final values are this method's own array (a copy, or the optimize loop's): kept, not copied;
+                    // the stored completion time is the live trial's.
+                    memory.SetTrialStateValues(trialId, finalState, finalValues, adopt: true, completed);
                 }
                 else
                 {

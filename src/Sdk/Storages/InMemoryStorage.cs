@@ -154,52 +154,79 @@ public sealed class InMemoryStorage : IStorage
 
         lock (_lock)
         {
+            return CreateNewTrialLocked(studyId, GetStudy(studyId), templateTrial);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="IStorage.ClaimOrCreateTrial"/> for a live trial of this process, under one lock: claims the oldest
+    /// WAITING trial or creates a RUNNING one, and reads what <see cref="TryGetNewTrial"/> reads.
+    /// </summary>
+    /// <param name="studyId">The study id.</param>
+    /// <param name="number">Receives the trial number.</param>
+    /// <param name="datetimeStart">Receives the start time.</param>
+    /// <param name="table">Receives the trial's parameter table when the trial holds nothing yet (see <see cref="TryGetNewTrial"/>); otherwise null, and the caller reads the trial with <see cref="GetTrial"/>.</param>
+    /// <returns>The trial id.</returns>
+    internal int ClaimOrCreateTrial(int studyId, out int number, out DateTime? datetimeStart, out ParamTable? table)
+    {
+        lock (_lock)
+        {
             var study = GetStudy(studyId);
-            int trialId = _trialsById.Count;
-            int number = study.Trials.Count;
-            TrialRecord record;
-            if (templateTrial is null)
-            {
-                // Laid out as the last finished trial: the same parameters allocate only their values.
-                record = new TrialRecord(trialId, number, studyId, study.LastFinishedParams) { DatetimeStart = DateTime.UtcNow };
-            }
-            else
-            {
-                record = new TrialRecord(trialId, number, studyId, null)
-                {
-                    State = templateTrial.State,
-                    ObjectiveValues = templateTrial.Values is null ? null : [.. templateTrial.Values],
-                    DatetimeStart = templateTrial.DatetimeStart,
-                    DatetimeComplete = templateTrial.DatetimeComplete,
-                    UserAttrs = Copy(templateTrial.UserAttrs),
-                    SystemAttrs = Copy(templateTrial.SystemAttrs),
-                };
-                foreach (var (name, dist) in templateTrial.Distributions)
-                {
-                    CheckAndRecordDistribution(study, name, dist);
-                    record.Set(name, templateTrial.InternalParams[name], dist);
-                }
-
-                foreach (var (step, v) in templateTrial.IntermediateValues)
-                {
-                    (record.Intermediate ??= [])[step] = v;
-                }
-            }
-
-            study.Trials.Add(record);
-            _trialsById.Add(record);
-            if (record.State == TrialState.Waiting)
-            {
-                study.WaitingCount++;
-            }
-
-            if (record.State == TrialState.Complete)
-            {
-                UpdateBest(study, record);
-            }
-
+            int trialId = (study.WaitingCount > 0 ? PopWaitingTrialId(studyId) : null) ?? CreateNewTrialLocked(studyId, study, null);
+            var t = GetTrialRecord(trialId);
+            number = t.Number;
+            datetimeStart = t.DatetimeStart;
+            table = IsNew(t) ? t : null;
             return trialId;
         }
+    }
+
+    private int CreateNewTrialLocked(int studyId, StudyRecord study, FrozenTrial? templateTrial)
+    {
+        int trialId = _trialsById.Count;
+        int number = study.Trials.Count;
+        TrialRecord record;
+        if (templateTrial is null)
+        {
+            // Laid out as the last finished trial: the same parameters allocate only their values.
+            record = new TrialRecord(trialId, number, studyId, study.LastFinishedParams) { DatetimeStart = DateTime.UtcNow };
+        }
+        else
+        {
+            record = new TrialRecord(trialId, number, studyId, null)
+            {
+                State = templateTrial.State,
+                ObjectiveValues = templateTrial.Values is null ? null : [.. templateTrial.Values],
+                DatetimeStart = templateTrial.DatetimeStart,
+                DatetimeComplete = templateTrial.DatetimeComplete,
+                UserAttrs = Copy(templateTrial.UserAttrs),
+                SystemAttrs = Copy(templateTrial.SystemAttrs),
+            };
+            foreach (var (name, dist) in templateTrial.Distributions)
+            {
+                CheckAndRecordDistribution(study, name, dist);
+                record.Set(name, templateTrial.InternalParams[name], dist);
+            }
+
+            foreach (var (step, v) in templateTrial.IntermediateValues)
+            {
+                (record.Intermediate ??= [])[step] = v;
+            }
+        }
+
+        study.Trials.Add(record);
+        _trialsById.Add(record);
+        if (record.State == TrialState.Waiting)
+        {
+            study.WaitingCount++;
+        }
+
+        if (record.State == TrialState.Complete)
+        {
+            UpdateBest(study, record);
+        }
+
+        return trialId;
     }
 
     /// <inheritdoc/>
@@ -267,14 +294,15 @@ public sealed class InMemoryStorage : IStorage
 
     /// <inheritdoc/>
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null) =>
-        SetTrialStateValues(trialId, state, values, adopt: false);
+        SetTrialStateValues(trialId, state, values, adopt: false, default);
 
     /// <summary>
-    /// <see cref="SetTrialStateValues(int, TrialState, IReadOnlyList{double})"/> for a caller that hands over its
-    /// values: with <paramref name="adopt"/>, an array is kept as it is instead of copied (the study's tell, whose
-    /// array of final values nothing writes again).
+    /// <see cref="SetTrialStateValues(int, TrialState, IReadOnlyList{double})"/> for the study's tell, which hands over
+    /// its values and its time: with <paramref name="adopt"/>, an array is kept as it is instead of copied (nothing
+    /// writes the tell's array of final values again), and a finished trial is stamped <paramref name="completed"/>,
+    /// the time the live trial records too, unless it is <see langword="default"/>.
     /// </summary>
-    internal bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, bool adopt)
+    internal bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, bool adopt, DateTime completed)
     {
         lock (_lock)
         {
@@ -304,7 +332,7 @@ public sealed class InMemoryStorage : IStorage
 
             if (state.IsFinished())
             {
-                trial.DatetimeComplete = DateTime.UtcNow;
+                trial.DatetimeComplete = completed == default ? DateTime.UtcNow : completed;
 
                 // The finished trial's parameters never change again: keep them compactly, sharing the layout of the
                 // previous finished trial when it is the same.
@@ -390,9 +418,12 @@ public sealed class InMemoryStorage : IStorage
             number = t.Number;
             datetimeStart = t.DatetimeStart;
             table = t;
-            return t.State == TrialState.Running && t.Count == 0 && t.Intermediate is null && t.UserAttrs.Count == 0 && t.SystemAttrs.Count == 0;
+            return IsNew(t);
         }
     }
+
+    // A RUNNING trial that holds nothing yet: no parameters, reports or attributes.
+    private static bool IsNew(TrialRecord t) => t.State == TrialState.Running && t.Count == 0 && t.HasNothingElse;
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> GetTrialSystemAttrs(int trialId)
@@ -684,6 +715,9 @@ public sealed class InMemoryStorage : IStorage
         }
 
         public FrozenTrial? Frozen { get; set; }
+
+        /// <summary>Gets a value indicating whether the trial has no reports and no attributes.</summary>
+        public bool HasNothingElse => _rare is null || (_rare.Intermediate is null && _rare.UserAttrs is not { Count: > 0 } && _rare.SystemAttrs is not { Count: > 0 });
 
         private sealed class Rare
         {
