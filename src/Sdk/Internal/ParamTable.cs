@@ -70,6 +70,17 @@ internal class ParamTable
 
     public bool Contains(string name) => IndexOf(name) >= 0;
 
+    /// <summary>
+    /// Gets a value indicating whether <see cref="Set"/> of this name and distribution appends the next entry of the
+    /// shared layout (the same name, and the very same distribution object, at the next position).
+    /// </summary>
+    /// <param name="name">The parameter name.</param>
+    /// <param name="distribution">The distribution.</param>
+    /// <returns>Whether the layout holds them next.</returns>
+    public bool ExtendsLayout(string name, Distribution distribution) =>
+        _shared && _count < _names.Length && _count < _values.Length
+        && ReferenceEquals(_dists[_count], distribution) && SameName(_names[_count], name);
+
     public void Set(string name, double value, Distribution distribution)
     {
         int i = IndexOf(name);
@@ -85,8 +96,7 @@ internal class ParamTable
             return;
         }
 
-        if (_shared && _count < _names.Length && _count < _values.Length
-            && ReferenceEquals(_dists[_count], distribution) && SameName(_names[_count], name))
+        if (ExtendsLayout(name, distribution))
         {
             // The shared layout already holds this name and distribution here.
             _values[_count] = value;

@@ -248,8 +248,14 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock)
         {
             var trial = GetUpdatableTrial(trialId);
-            var study = _studies[trial.StudyId];
-            CheckAndRecordDistribution(study, paramName, distribution);
+            if (!trial.ExtendsLayout(paramName, distribution))
+            {
+                // A parameter that the trial's layout (a finished trial of this study) holds with this very
+                // distribution object was recorded and checked then; compatibility is an equivalence, so there is
+                // nothing to check or record again.
+                CheckAndRecordDistribution(_studies[trial.StudyId], paramName, distribution);
+            }
+
             trial.Set(paramName, internalValue, distribution);
             trial.Frozen = null;
         }
