@@ -277,14 +277,26 @@ public sealed partial class Study
     /// <summary>
     /// Tells a trial: <paramref name="live"/> is this process's live trial (known without reading it back; it
     /// receives the finished trial in <see cref="Trial.Finished"/>), or <see langword="null"/> for a trial told by
-    /// number, which is read once. Returns the state the trial finished in.
+    /// number, which is read once. Returns the state the trial finished in. <paramref name="single"/> is the optimize
+    /// loop's single objective value (with <paramref name="values"/> and <paramref name="state"/> null): a plain
+    /// completion of a single-objective trial then stores it without making an array of it.
     /// </summary>
     internal TrialState TellCore(
-        Trial? live, int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage, bool valuesOwned = false)
+        Trial? live, int trialId, IReadOnlyList<double>? values, TrialState? state, bool skipIfFinished, bool suppressWarning, out string? failureMessage, double? single = null)
     {
         failureMessage = null;
+        // The caller's list is copied below; an array made here is not.
+        bool valuesOwned = false;
         // A live trial that has not finished is running: its snapshot is taken only when something reads it.
         var frozen = live is null ? Storage.GetTrial(trialId) : live.Finished;
+        if (single is { } one && (live is null || frozen is not null || double.IsNaN(one) || ObjectiveCount != 1))
+        {
+            // Anything but a plain completion (a finished trial, NaN, several objectives) takes the path of a list.
+            values = [one];
+            valuesOwned = true;
+            single = null;
+        }
+
         if (frozen is not null && frozen.State.IsFinished() && skipIfFinished)
         {
             Log.TellSkipped(
@@ -348,7 +360,7 @@ public sealed partial class Study
         }
         else if (state is null)
         {
-            failureMessage = values is null ? "The value None could not be cast to float." : CheckValues(values);
+            failureMessage = single is not null ? null : values is null ? "The value None could not be cast to float." : CheckValues(values);
             if (failureMessage is null)
             {
                 state = TrialState.Complete;
@@ -379,20 +391,27 @@ public sealed partial class Study
                 if (SnapshotFreeSampler is null)
                 {
                     frozen ??= live!.ToFrozen();
-                    Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, finalState, finalValues);
+                    Sampler.AfterTrial(Pruner.FilterStudy(this, frozen), frozen, finalState, finalValues ??= ListOf(single));
                 }
             }
             finally
             {
                 if (Storage is InMemoryStorage memory)
                 {
-                    // The final values are this method's own array (a copy, or the optimize loop's): kept, not copied;
-                    // the stored completion time is the live trial's.
-                    memory.SetTrialStateValues(trialId, finalState, finalValues, adopt: true, completed);
+                    // The final values are this method's own array (a copy), kept rather than copied again, or the
+                    // single value; the stored completion time is the live trial's.
+                    if (finalValues is null && single is { } value)
+                    {
+                        memory.SetTrialStateValue(trialId, finalState, value, completed);
+                    }
+                    else
+                    {
+                        memory.SetTrialStateValues(trialId, finalState, finalValues, adopt: true, completed);
+                    }
                 }
                 else
                 {
-                    Storage.SetTrialStateValues(trialId, finalState, finalValues);
+                    Storage.SetTrialStateValues(trialId, finalState, finalValues ??= ListOf(single));
                 }
             }
         }
@@ -412,7 +431,7 @@ public sealed partial class Study
 
         if (live is not null)
         {
-            live.SetFinished(finalState, finalValues, completed);
+            live.SetFinished(finalState, finalValues, completed, finalValues is null ? single : null);
             if (live.Study.History.IsRead)
             {
                 live.Study.History.OnFinished(live.Finished!);
@@ -423,6 +442,8 @@ public sealed partial class Study
 
         return finalState;
     }
+
+    private static double[]? ListOf(double? single) => single is { } value ? [value] : null;
 
     private string? CheckValues(IReadOnlyList<double> values)
     {

@@ -335,7 +335,10 @@ public sealed partial class Study
     /// <summary>Tells the outcome of an objective run and logs it as Optuna does.</summary>
     private TrialState FinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
     {
-        var finalState = TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning, valuesOwned: !result.IsSequence);
+        // A single value goes to the tell as a number: a plain completion then allocates no array of values.
+        var finalState = !result.IsSingle || state is not null
+            ? TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning)
+            : TellCore(trial, trial.TrialId, null, null, skipIfFinished: false, suppressWarning: true, out warning, single: result.Value);
         if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
         {
             LogOutcome(trial, result, error, failReason);
@@ -664,14 +667,14 @@ public sealed partial class Study
         return trial.TrialId;
     }
 
-    // Values of a single-objective result are an array of this loop's own (handed to the storage and the finished
-    // trial without a copy); a sequence is the objective's array, which TellCore copies.
-    private readonly record struct ObjectiveResult(double[]? Values, bool IsSequence)
+    // A single-objective result is the number itself (Value, with IsSingle); a sequence is the objective's array
+    // (Values, null for None), which TellCore copies. The default result (the objective threw) is None.
+    private readonly record struct ObjectiveResult(double[]? Values, double Value, bool IsSingle)
     {
-        public static ObjectiveResult Single(double value) => new([value], false);
+        public static ObjectiveResult Single(double value) => new(null, value, true);
 
-        public static ObjectiveResult Many(double[]? values) => new(values, true);
+        public static ObjectiveResult Many(double[]? values) => new(values, 0, false);
 
-        public string Repr() => Values is null ? "None" : IsSequence ? PyFormat.Repr(Values) : PyFormat.FloatRepr(Values[0]);
+        public string Repr() => IsSingle ? PyFormat.FloatRepr(Value) : Values is null ? "None" : PyFormat.Repr(Values);
     }
 }

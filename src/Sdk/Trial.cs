@@ -31,7 +31,9 @@ public sealed class Trial : ITrial
     private FrozenTrial? _finished;
     private IReadOnlyList<double>? _finishedValues;
     private DateTime _finishedCompleted;
+    private double _finishedValue;
     private TrialState _finishedState;
+    private bool _finishedWithValue; // the only value is _finishedValue (_finishedValues is null)
 
     /// <summary>
     /// Starts the live trial of a trial this process has just created or claimed: <paramref name="frozen"/> is the
@@ -458,7 +460,7 @@ public sealed class Trial : ITrial
         {
             if (_finished is null && _finishedCompleted != default)
             {
-                _finished = ToFinished(_finishedState, _finishedValues, _finishedCompleted);
+                _finished = ToFinished(_finishedState, _finishedValues ?? (_finishedWithValue ? [_finishedValue] : null), _finishedCompleted);
             }
 
             return _finished;
@@ -468,6 +470,7 @@ public sealed class Trial : ITrial
         {
             _finished = value;
             _finishedValues = null;
+            _finishedWithValue = false;
             _finishedCompleted = default;
         }
     }
@@ -475,12 +478,17 @@ public sealed class Trial : ITrial
     /// <summary>Gets a value indicating whether the trial has been told (see <see cref="Finished"/>).</summary>
     internal bool HasFinished => _finished is not null || _finishedCompleted != default;
 
-    /// <summary>Records that the storage accepted the trial's final state; <see cref="Finished"/> is built from it when read.</summary>
-    internal void SetFinished(TrialState state, IReadOnlyList<double>? values, DateTime datetimeComplete)
+    /// <summary>
+    /// Records that the storage accepted the trial's final state; <see cref="Finished"/> is built from it when read.
+    /// The values are <paramref name="values"/>, or the one value <paramref name="single"/> when that is given.
+    /// </summary>
+    internal void SetFinished(TrialState state, IReadOnlyList<double>? values, DateTime datetimeComplete, double? single = null)
     {
         _finished = null;
         _finishedState = state;
         _finishedValues = values;
+        _finishedWithValue = single.HasValue;
+        _finishedValue = single.GetValueOrDefault();
         _finishedCompleted = datetimeComplete;
     }
 

@@ -312,48 +312,68 @@ public sealed class InMemoryStorage : IStorage
     {
         lock (_lock)
         {
-            var trial = GetUpdatableTrial(trialId);
-            var study = _studies[trial.StudyId];
-            if (state == TrialState.Running)
-            {
-                if (trial.State != TrialState.Waiting)
-                {
-                    return false;
-                }
-
-                study.WaitingCount--;
-                trial.DatetimeStart = DateTime.UtcNow;
-            }
-
-            if (state == TrialState.Waiting && trial.State != TrialState.Waiting)
-            {
-                study.WaitingCount++;
-            }
-
-            trial.State = state;
-            if (values is not null)
-            {
-                trial.ObjectiveValues = adopt && values is double[] array ? array : CopyValues(values);
-            }
-
-            if (state.IsFinished())
-            {
-                trial.DatetimeComplete = completed == default ? DateTime.UtcNow : completed;
-
-                // The finished trial's parameters never change again: keep them compactly, sharing the layout of the
-                // previous finished trial when it is the same.
-                trial.Compact(study.LastFinishedParams);
-                study.LastFinishedParams = trial;
-            }
-
-            trial.Frozen = null;
-            if (state == TrialState.Complete)
-            {
-                UpdateBest(study, trial);
-            }
-
-            return true;
+            return SetTrialStateLocked(GetUpdatableTrial(trialId), state, values, adopt, completed, null);
         }
+    }
+
+    /// <summary>
+    /// Completes a trial with its single objective value (the study's tell of a single-objective trial), kept as a
+    /// number rather than an array, and stamps it <paramref name="completed"/>.
+    /// </summary>
+    internal void SetTrialStateValue(int trialId, TrialState state, double value, DateTime completed)
+    {
+        lock (_lock)
+        {
+            SetTrialStateLocked(GetUpdatableTrial(trialId), state, null, adopt: false, completed, value);
+        }
+    }
+
+    private bool SetTrialStateLocked(TrialRecord trial, TrialState state, IReadOnlyList<double>? values, bool adopt, DateTime completed, double? single)
+    {
+        var study = _studies[trial.StudyId];
+        if (state == TrialState.Running)
+        {
+            if (trial.State != TrialState.Waiting)
+            {
+                return false;
+            }
+
+            study.WaitingCount--;
+            trial.DatetimeStart = DateTime.UtcNow;
+        }
+
+        if (state == TrialState.Waiting && trial.State != TrialState.Waiting)
+        {
+            study.WaitingCount++;
+        }
+
+        trial.State = state;
+        if (single is { } value)
+        {
+            trial.SetSingleObjectiveValue(value);
+        }
+        else if (values is not null)
+        {
+            trial.ObjectiveValues = adopt && values is double[] array ? array : CopyValues(values);
+        }
+
+        if (state.IsFinished())
+        {
+            trial.DatetimeComplete = completed == default ? DateTime.UtcNow : completed;
+
+            // The finished trial's parameters never change again: keep them compactly, sharing the layout of the
+            // previous finished trial when it is the same.
+            trial.Compact(study.LastFinishedParams);
+            study.LastFinishedParams = trial;
+        }
+
+        trial.Frozen = null;
+        if (state == TrialState.Complete)
+        {
+            UpdateBest(study, trial);
+        }
+
+        return true;
     }
 
     /// <inheritdoc/>
@@ -549,9 +569,10 @@ public sealed class InMemoryStorage : IStorage
 
     private static void UpdateBest(StudyRecord study, TrialRecord trial)
     {
-        if (study.Directions.Length != 1 || trial.ObjectiveValues is null || trial.ObjectiveValues.Length != 1)
+        int count = trial.ObjectiveValueCount;
+        if (study.Directions.Length != 1 || count != 1)
         {
-            if (study.BestTrialId is null && trial.ObjectiveValues is not null)
+            if (study.BestTrialId is null && count >= 0)
             {
                 study.BestTrialId = trial.TrialId;
             }
@@ -559,7 +580,7 @@ public sealed class InMemoryStorage : IStorage
             return;
         }
 
-        double v = trial.ObjectiveValues[0];
+        double v = trial.FirstObjectiveValue;
         if (study.BestTrialId is null || study.BestValue is not { } best)
         {
             study.BestTrialId = trial.TrialId;
@@ -659,6 +680,9 @@ public sealed class InMemoryStorage : IStorage
         private DateTime _datetimeStart;
         private DateTime _datetimeComplete;
         private Rare? _rare;
+        private double[]? _objectiveValues;
+        private double _singleValue;
+        private bool _hasSingleValue;
 
         public int TrialId { get; } = trialId;
 
@@ -668,8 +692,44 @@ public sealed class InMemoryStorage : IStorage
 
         public TrialState State { get; set; } = TrialState.Running;
 
-        /// <summary>Gets or sets the objective values, or null before the trial completes.</summary>
-        public double[]? ObjectiveValues { get; set; }
+        /// <summary>
+        /// Gets or sets the objective values, or null before the trial completes. A single value set by
+        /// <see cref="SetSingleObjectiveValue"/> is made an array at the first read (a read of the stored trial).
+        /// </summary>
+        public double[]? ObjectiveValues
+        {
+            get
+            {
+                if (_hasSingleValue)
+                {
+                    _objectiveValues = [_singleValue];
+                    _hasSingleValue = false;
+                }
+
+                return _objectiveValues;
+            }
+
+            set
+            {
+                _objectiveValues = value;
+                _hasSingleValue = false;
+            }
+        }
+
+        /// <summary>Gets the number of objective values, or -1 before the trial has any, without making an array.</summary>
+        public int ObjectiveValueCount => _hasSingleValue ? 1 : _objectiveValues?.Length ?? -1;
+
+        /// <summary>Gets the first objective value (the trial has one, see <see cref="ObjectiveValueCount"/>).</summary>
+        public double FirstObjectiveValue => _hasSingleValue ? _singleValue : _objectiveValues![0];
+
+        /// <summary>Sets one objective value, kept as a number (no array object per trial).</summary>
+        /// <param name="value">The value.</param>
+        public void SetSingleObjectiveValue(double value)
+        {
+            _objectiveValues = null;
+            _singleValue = value;
+            _hasSingleValue = true;
+        }
 
         public DateTime? DatetimeStart
         {

@@ -1,0 +1,132 @@
+using Sharptune.Samplers;
+using Sharptune.Storages;
+
+namespace Sharptune.Tests.Core;
+
+/// <summary>
+/// The in-memory storage's short trial path: one lock for the ask, a live trial that reads the storage's own parameter
+/// table, a single objective value stored as a number and made a list only when read, and the stored completion time
+/// shared with the live trial. Each test checks that what a reader sees is what the general path gives.
+/// </summary>
+public sealed class InMemoryTrialPathTests
+{
+    [Fact]
+    public void OptimizeLoopStoresEachSingleValue_AndTheBestTrial_AsTheLiveTrialSawThem()
+    {
+        var seen = new List<FrozenTrial>();
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 3), Direction = StudyDirection.Maximize });
+        study.Optimize(t => t.SuggestFloat("x", -2, 2) + t.SuggestFloat("y", -2, 2), new OptimizeOptions { NTrials = 20, Callbacks = [(_, t) => seen.Add(t)] });
+
+        var stored = study.Trials;
+        Assert.Equal(20, stored.Count);
+        for (int i = 0; i < stored.Count; i++)
+        {
+            var t = stored[i];
+            Assert.Equal(TrialState.Complete, t.State);
+            Assert.Equal((double)t.Params["x"]! + (double)t.Params["y"]!, Assert.Single(t.Values!), 12);
+
+            // The callback received the live trial's view of the finished trial: the same values and the same time.
+            Assert.Equal(t.Values, seen[i].Values);
+            Assert.Equal(t.DatetimeComplete, seen[i].DatetimeComplete);
+            Assert.Equal(t.Params, seen[i].Params);
+        }
+
+        // A second read gives the same values (the stored number became a list at the first read).
+        Assert.Equal(stored[7].Values, study.Storage.GetTrial(stored[7].TrialId).Values);
+        var best = stored.MaxBy(t => t.Values![0])!;
+        Assert.Equal(best.Number, study.BestTrial.Number);
+        Assert.Equal(best.Values![0], study.BestValue);
+    }
+
+    [Fact]
+    public void LiveTrialReadsTheParametersTheStorageHolds()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 5) });
+        study.Optimize(t => t.SuggestFloat("a", 0, 1), nTrials: 2); // a finished trial gives the next ones its layout
+
+        var trial = study.Ask();
+        double a = trial.SuggestFloat("a", 0, 1);
+        int n = trial.SuggestInt("n", 1, 9);
+        Assert.Equal(a, trial.SuggestFloat("a", 0, 1)); // suggested again: the value held, not a new draw
+        Assert.Equal(n, trial.SuggestInt("n", 1, 9));
+
+        var held = study.Storage.GetTrial(trial.TrialId);
+        Assert.Equal(2, held.Params.Count);
+        Assert.Equal(held.Params, trial.Params);
+        Assert.Equal(held.Distributions, trial.Distributions);
+
+        study.Tell(trial, a + n);
+        var told = study.Storage.GetTrial(trial.TrialId);
+        Assert.Equal([a + n], told.Values);
+        Assert.Equal(held.Params, told.Params);
+    }
+
+    [Fact]
+    public void AnIncompatibleSuggestionOnTheSharedTableFailsAndLeavesTheTrialAsItWas()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 2) });
+        study.Optimize(t => t.SuggestFloat("a", 0, 1) + t.SuggestFloat("b", 1, 10, log: true), nTrials: 1);
+
+        // The layout of the finished trial holds "a" as a float: an int of that name is checked, and refused.
+        var trial = study.Ask();
+        var error = Assert.Throws<ArgumentException>(() => trial.SuggestInt("a", 0, 1));
+        Assert.Equal("Cannot set different distribution kind to the same parameter name.", error.Message);
+        Assert.Empty(trial.Params);
+        Assert.Empty(study.Storage.GetTrial(trial.TrialId).Params);
+
+        // A different log setting for "b", after "a" extended the layout, is refused as well.
+        double a = trial.SuggestFloat("a", 0, 1);
+        error = Assert.Throws<ArgumentException>(() => trial.SuggestFloat("b", 1, 10));
+        Assert.Equal("Cannot set different log configuration to the same parameter name.", error.Message);
+        Assert.Equal(a, (double)Assert.Single(trial.Params).Value!);
+        Assert.Single(study.Storage.GetTrial(trial.TrialId).Params);
+    }
+
+    [Fact]
+    public void AskClaimsAnEnqueuedTrialWithItsFixedParameters()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 4) });
+        study.Optimize(t => t.SuggestFloat("x", 0, 10), nTrials: 3);
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = 7.5 });
+
+        var claimed = study.Ask();
+        Assert.Equal(3, claimed.Number);
+        Assert.Equal(7.5, claimed.SuggestFloat("x", 0, 10));
+        study.Tell(claimed, 1.0);
+
+        var next = study.Ask();
+        Assert.Equal(4, next.Number);
+        Assert.Empty(next.Params);
+        Assert.Equal(TrialState.Complete, study.Storage.GetTrial(claimed.TrialId).State);
+        Assert.Equal(7.5, study.Storage.GetTrial(claimed.TrialId).Params["x"]);
+    }
+
+    [Fact]
+    public void NaNFails_SeveralObjectivesKeepAll_AndAnErrorStoresNoValue()
+    {
+        var single = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 1) });
+        single.Optimize(t => t.SuggestFloat("x", 0, 1) > 2 ? 0 : double.NaN, nTrials: 1);
+        single.Optimize(t => t.SuggestFloat("x", 0, 1) > 2 ? 0 : throw new InvalidOperationException("boom"), new OptimizeOptions { NTrials = 1, Catch = [typeof(InvalidOperationException)] });
+        Assert.All(single.Trials, t => Assert.Equal(TrialState.Fail, t.State));
+        Assert.All(single.Trials, t => Assert.Null(t.Values));
+        Assert.Throws<InvalidOperationException>(() => single.BestTrial);
+
+        var multi = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 1), Directions = [StudyDirection.Minimize, StudyDirection.Maximize] });
+        multi.Optimize(t => { double x = t.SuggestFloat("x", 0, 1); return [x, 1 - x]; }, nTrials: 3);
+        Assert.All(multi.Trials, t => Assert.Equal(1.0, t.Values![0] + t.Values[1], 12));
+    }
+
+    [Fact]
+    public void ThePublicStateWriteCopiesTheCallersValues()
+    {
+        var storage = new InMemoryStorage();
+        int studyId = storage.CreateNewStudy([StudyDirection.Minimize]);
+        int trialId = storage.CreateNewTrial(studyId);
+        double[] values = [2.5];
+        Assert.True(storage.SetTrialStateValues(trialId, TrialState.Complete, values));
+        values[0] = 99;
+
+        Assert.Equal([2.5], storage.GetTrial(trialId).Values);
+        Assert.Equal(trialId, storage.GetBestTrial(studyId).TrialId);
+    }
+}
