@@ -13,15 +13,14 @@ namespace Sharptune;
 /// </summary>
 public sealed class Trial : ITrial
 {
-    // A trial object per trial is the optimize loop's main allocation: the fields most trials leave empty (reports, fixed
-    // parameters, the per-trial timeout) live in a side object created at first use, and no field is a nullable struct.
+    // A trial object per trial is the optimize loop's main allocation: the fields most trials leave empty (attributes,
+    // reports, fixed parameters, the per-trial timeout) live in a side object created at first use, and no field is a
+    // nullable struct.
     private readonly ParamTable _table;
     // The in-memory storage's own table of this trial (see InMemoryStorage.TryGetNewTrial): the storage appends to it
     // as it records each suggestion, and this object reads it; otherwise the trial keeps a table of its own.
     private readonly bool _tableIsStorages;
     private readonly DateTime _datetimeStart;
-    private IReadOnlyDictionary<string, object?> _userAttrs;
-    private IReadOnlyDictionary<string, object?> _systemAttrs;
     // What a sampler that reads the trial keeps here (the snapshot, the joint draw); RandomSampler reads neither.
     private SamplerView? _view;
     private Rare? _rare;
@@ -66,8 +65,6 @@ public sealed class Trial : ITrial
         // Laid out as the last trial this process finished: the same suggestions allocate only their values.
         _tableIsStorages = storageTable is not null;
         _table = storageTable ?? new ParamTable(study.ParamLayout);
-        _userAttrs = FrozenTrial.EmptyAttrs;
-        _systemAttrs = FrozenTrial.EmptyAttrs;
         if (frozen is not null)
         {
             foreach (var (k, v) in frozen.InternalParams)
@@ -85,8 +82,16 @@ public sealed class Trial : ITrial
                 (RareFields.IntermediateVectors ??= [])[k] = [.. v];
             }
 
-            _userAttrs = frozen.UserAttrs;
-            _systemAttrs = frozen.SystemAttrs;
+            if (frozen.UserAttrs.Count > 0)
+            {
+                RareFields.UserAttrs = frozen.UserAttrs;
+            }
+
+            if (frozen.SystemAttrs.Count > 0)
+            {
+                RareFields.SystemAttrs = frozen.SystemAttrs;
+            }
+
             if (frozen.SystemAttrs.TryGetValue("fixed_params", out object? fixedParams) && fixedParams is IReadOnlyDictionary<string, object?> fp)
             {
                 RareFields.FixedParams = fp;
@@ -404,7 +409,7 @@ public sealed class Trial : ITrial
     {
         ArgumentNullException.ThrowIfNull(key);
         Study.Storage.SetTrialUserAttr(TrialId, key, value);
-        _userAttrs = Attrs.With(_userAttrs, key, value);
+        RareFields.UserAttrs = Attrs.With(UserAttrsHeld, key, value);
         InvalidateSnapshot();
     }
 
@@ -415,7 +420,7 @@ public sealed class Trial : ITrial
     {
         ArgumentNullException.ThrowIfNull(key);
         Study.Storage.SetTrialSystemAttr(TrialId, key, value);
-        _systemAttrs = Attrs.With(_systemAttrs, key, value);
+        RareFields.SystemAttrs = Attrs.With(SystemAttrsHeld, key, value);
         InvalidateSnapshot();
     }
 
@@ -429,7 +434,7 @@ public sealed class Trial : ITrial
         }
 
         string attrKey = "constraints:" + key;
-        if (_systemAttrs.ContainsKey(attrKey))
+        if (SystemAttrsHeld.ContainsKey(attrKey))
         {
             Log.ConstraintAlreadySet(Study.Logger, PyFormat.Repr(key));
             return;
@@ -509,8 +514,8 @@ public sealed class Trial : ITrial
             datetimeComplete,
             s?.InternalParams ?? _table.Values,
             s?.Distributions ?? _table.Distributions,
-            _userAttrs,
-            _systemAttrs,
+            UserAttrsHeld,
+            SystemAttrsHeld,
             s?.IntermediateValues ?? IntermediateSnapshot());
     }
 
@@ -530,8 +535,8 @@ public sealed class Trial : ITrial
             null,
             _table.Values,
             _table.Distributions,
-            _userAttrs,
-            _systemAttrs,
+            UserAttrsHeld,
+            SystemAttrsHeld,
             IntermediateSnapshot())
         {
             Live = this,
@@ -545,6 +550,10 @@ public sealed class Trial : ITrial
         _rare?.Intermediate is not { Count: > 0 } intermediate ? FrozenTrial.EmptyIntermediate : new ReadOnlyDictionary<int, double>(new SortedList<int, double>(intermediate));
 
     private Rare RareFields => _rare ??= new Rare();
+
+    private IReadOnlyDictionary<string, object?> UserAttrsHeld => _rare?.UserAttrs ?? FrozenTrial.EmptyAttrs;
+
+    private IReadOnlyDictionary<string, object?> SystemAttrsHeld => _rare?.SystemAttrs ?? FrozenTrial.EmptyAttrs;
 
     private SamplerView View => _view ??= new SamplerView();
 
@@ -566,9 +575,13 @@ public sealed class Trial : ITrial
         public IReadOnlyDictionary<string, double>? RelativeParams { get; set; }
     }
 
-    /// <summary>The fields most trials never set: reports, fixed parameters, the per-trial timeout.</summary>
+    /// <summary>The fields most trials never set: attributes, reports, fixed parameters, the per-trial timeout.</summary>
     private sealed class Rare
     {
+        public IReadOnlyDictionary<string, object?>? UserAttrs { get; set; }
+
+        public IReadOnlyDictionary<string, object?>? SystemAttrs { get; set; }
+
         public SortedList<int, double>? Intermediate { get; set; }
 
         public Dictionary<int, double[]>? IntermediateVectors { get; set; }
