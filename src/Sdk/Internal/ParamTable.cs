@@ -216,6 +216,13 @@ internal class ParamTable
 
     private int IndexOf(string name)
     {
+        if (_shared && _count < _names.Length && ReferenceEquals(_names[_count], name))
+        {
+            // The next name of the shared layout (the usual suggestion, the same string object): table and layout
+            // have the same first names, each once, so it is not among them.
+            return -1;
+        }
+
         if (_index is not null)
         {
             return _index.TryGetValue(name, out int i) ? i : -1;

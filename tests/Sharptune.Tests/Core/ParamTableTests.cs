@@ -103,6 +103,32 @@ public sealed class ParamTableTests
     }
 
     [Fact]
+    public void LookupsOnALaidOutTableSeeOnlyWhatWasAppended()
+    {
+        var layout = Table(("x", 0.25, X), ("y", -0.5, Y), ("z", 1.5, X));
+        layout.Seal();
+        var next = new ParamTable(layout);
+        Assert.False(next.TryGet("x", out _, out _)); // the layout's next name: not in the table yet
+        next.Set("x", 0.75, X);
+        Assert.False(next.TryGet("y", out _, out _));
+        Assert.False(next.TryGet("z", out _, out _)); // further on in the layout
+        Assert.False(next.Contains(new string('y', 1))); // the same name as another string object
+        Assert.True(next.TryGet("x", out double x, out var dx));
+        Assert.Equal(0.75, x);
+        Assert.Same(X, dx);
+        next.Set("y", 0.5, Y);
+        Assert.True(next.TryGet(new string('y', 1), out double y, out _));
+        Assert.Equal(0.5, y);
+        Assert.False(next.TryGet("z", out _, out _));
+
+        // Off the layout (another name), the table has its own arrays: the lookups are the same.
+        next.Set("w", 2.0, Y);
+        Assert.False(next.TryGet("z", out _, out _));
+        Assert.True(next.TryGet("w", out double w, out _));
+        Assert.Equal(2.0, w);
+    }
+
+    [Fact]
     public void ATableThatLeavesItsLayoutCopiesItAndLeavesTheLayoutAlone()
     {
         var layout = Table(("x", 0.25, X), ("y", -0.5, Y));
