@@ -677,12 +677,15 @@ public sealed class InMemoryStorage : IStorage
     /// </summary>
     private sealed class TrialRecord(int trialId, int number, int studyId, ParamTable? paramLayout) : ParamTable(paramLayout)
     {
+        private static readonly double[] SingleValue = [];
+
         private DateTime _datetimeStart;
         private DateTime _datetimeComplete;
         private Rare? _rare;
+        // The objective values; SingleValue (a marker, never read) when the only value is _singleValue. A marker
+        // rather than a flag: one bool more would make every stored trial 8 bytes larger.
         private double[]? _objectiveValues;
         private double _singleValue;
-        private bool _hasSingleValue;
 
         public int TrialId { get; } = trialId;
 
@@ -700,35 +703,29 @@ public sealed class InMemoryStorage : IStorage
         {
             get
             {
-                if (_hasSingleValue)
+                if (ReferenceEquals(_objectiveValues, SingleValue))
                 {
                     _objectiveValues = [_singleValue];
-                    _hasSingleValue = false;
                 }
 
                 return _objectiveValues;
             }
 
-            set
-            {
-                _objectiveValues = value;
-                _hasSingleValue = false;
-            }
+            set => _objectiveValues = value;
         }
 
         /// <summary>Gets the number of objective values, or -1 before the trial has any, without making an array.</summary>
-        public int ObjectiveValueCount => _hasSingleValue ? 1 : _objectiveValues?.Length ?? -1;
+        public int ObjectiveValueCount => ReferenceEquals(_objectiveValues, SingleValue) ? 1 : _objectiveValues?.Length ?? -1;
 
         /// <summary>Gets the first objective value (the trial has one, see <see cref="ObjectiveValueCount"/>).</summary>
-        public double FirstObjectiveValue => _hasSingleValue ? _singleValue : _objectiveValues![0];
+        public double FirstObjectiveValue => ReferenceEquals(_objectiveValues, SingleValue) ? _singleValue : _objectiveValues![0];
 
         /// <summary>Sets one objective value, kept as a number (no array object per trial).</summary>
         /// <param name="value">The value.</param>
         public void SetSingleObjectiveValue(double value)
         {
-            _objectiveValues = null;
+            _objectiveValues = SingleValue;
             _singleValue = value;
-            _hasSingleValue = true;
         }
 
         public DateTime? DatetimeStart
