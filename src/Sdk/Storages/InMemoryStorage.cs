@@ -14,7 +14,12 @@ public sealed class InMemoryStorage : IStorage
     private readonly Lock _lock = new();
     private readonly Dictionary<int, StudyRecord> _studies = [];
     private readonly Dictionary<string, int> _studyNameToId = new(StringComparer.Ordinal);
-    private readonly ChunkedList<TrialRecord?> _trialsById = new();
+    // Trial ids are issued in one sequence over all studies. While the storage has held a single study, a trial's id is
+    // its number in that study and _onlyStudy's list finds it; the list by id is made when a second study is created
+    // or a study is deleted (a slot per trial less in the usual storage of one study).
+    private ChunkedList<TrialRecord?>? _trialsById;
+    private StudyRecord? _onlyStudy;
+    private int _nextTrialId;
     private int _maxStudyId = -1;
 
     /// <inheritdoc/>
@@ -35,7 +40,17 @@ public sealed class InMemoryStorage : IStorage
             }
 
             int id = ++_maxStudyId;
-            _studies[id] = new StudyRecord(studyName, [.. directions]);
+            var study = new StudyRecord(studyName, [.. directions]);
+            if (id == 0 && _nextTrialId == 0)
+            {
+                _onlyStudy = study;
+            }
+            else
+            {
+                TrialsById();
+            }
+
+            _studies[id] = study;
             _studyNameToId[studyName] = id;
             return id;
         }
@@ -47,9 +62,10 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock)
         {
             var study = GetStudy(studyId);
+            var byId = TrialsById();
             foreach (var t in study.Trials)
             {
-                _trialsById[t.TrialId] = null;
+                byId[t.TrialId] = null;
             }
 
             _studyNameToId.Remove(study.Name);
@@ -183,7 +199,7 @@ public sealed class InMemoryStorage : IStorage
 
     private int CreateNewTrialLocked(int studyId, StudyRecord study, FrozenTrial? templateTrial)
     {
-        int trialId = _trialsById.Count;
+        int trialId = _nextTrialId;
         int number = study.Trials.Count;
         TrialRecord record;
         if (templateTrial is null)
@@ -215,7 +231,8 @@ public sealed class InMemoryStorage : IStorage
         }
 
         study.Trials.Add(record);
-        _trialsById.Add(record);
+        _nextTrialId++;
+        _trialsById?.Add(record);
         if (record.State == TrialState.Waiting)
         {
             study.WaitingCount++;
@@ -596,13 +613,47 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    // The list of trials by id, made from the only study's trials (ids 0 to n - 1, in order) when first needed.
+    private ChunkedList<TrialRecord?> TrialsById()
+    {
+        if (_trialsById is null)
+        {
+            var byId = new ChunkedList<TrialRecord?>();
+            if (_onlyStudy is { } only)
+            {
+                foreach (var t in only.Trials)
+                {
+                    byId.Add(t);
+                }
+            }
+
+            _trialsById = byId;
+            _onlyStudy = null;
+        }
+
+        return _trialsById;
+    }
+
     private StudyRecord GetStudy(int studyId) =>
         _studies.TryGetValue(studyId, out var s) ? s : throw new KeyNotFoundException($"No study with study_id {studyId} exists.");
 
-    private TrialRecord GetTrialRecord(int trialId) =>
-        trialId >= 0 && trialId < _trialsById.Count && _trialsById[trialId] is { } t
-            ? t
-            : throw new KeyNotFoundException($"No trial with trial_id {trialId} exists.");
+    private TrialRecord GetTrialRecord(int trialId)
+    {
+        TrialRecord? t = null;
+        if (_trialsById is null)
+        {
+            if (_onlyStudy is { } only && (uint)trialId < (uint)only.Trials.Count)
+            {
+                t = only.Trials[trialId]; // one study: the id is the number
+            }
+        }
+        else if ((uint)trialId < (uint)_trialsById.Count)
+        {
+            t = _trialsById[trialId];
+        }
+
+        return t ?? throw new KeyNotFoundException($"No trial with trial_id {trialId} exists.");
+    }
 
     private TrialRecord GetUpdatableTrial(int trialId)
     {

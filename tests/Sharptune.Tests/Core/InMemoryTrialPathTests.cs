@@ -117,6 +117,54 @@ public sealed class InMemoryTrialPathTests
     }
 
     [Fact]
+    public void TrialIdsRunOverAllStudies_BeforeAndAfterASecondStudy_AndADeletion()
+    {
+        var storage = new InMemoryStorage();
+        int first = storage.CreateNewStudy([StudyDirection.Minimize], "first");
+        int[] firstIds = [storage.CreateNewTrial(first), storage.CreateNewTrial(first), storage.CreateNewTrial(first)];
+        Assert.Equal([0, 1, 2], firstIds);
+        Assert.Equal(2, storage.GetTrial(2).Number);
+        Assert.Throws<KeyNotFoundException>(() => storage.GetTrial(3));
+        Assert.Throws<KeyNotFoundException>(() => storage.GetTrial(-1));
+
+        // A second study: its trials take the next ids, and every id still finds its trial.
+        int second = storage.CreateNewStudy([StudyDirection.Maximize], "second");
+        int a = storage.CreateNewTrial(second);
+        int b = storage.CreateNewTrial(first);
+        Assert.Equal((3, 4), (a, b));
+        Assert.Equal((0, 3), (storage.GetTrial(a).Number, storage.GetTrial(b).Number));
+        Assert.Equal(first, storage.GetStudyIdFromName("first"));
+        Assert.Equal(1, storage.GetTrialIdFromStudyIdTrialNumber(first, 1));
+        Assert.Equal(a, storage.GetTrialIdFromStudyIdTrialNumber(second, 0));
+
+        // Deleting the first study removes its ids; the ids go on from there.
+        storage.DeleteStudy(first);
+        Assert.Throws<KeyNotFoundException>(() => storage.GetTrial(0));
+        Assert.Throws<KeyNotFoundException>(() => storage.GetTrial(b));
+        Assert.Equal(0, storage.GetTrial(a).Number);
+        int third = storage.CreateNewStudy([StudyDirection.Minimize], "third");
+        Assert.Equal(5, storage.CreateNewTrial(third));
+        Assert.Equal(6, storage.CreateNewTrial(second));
+        Assert.Equal(1, storage.GetTrial(6).Number);
+    }
+
+    [Fact]
+    public void DeletingTheOnlyStudyLeavesNoTrial_AndANewStudyGoesOnWithTheIds()
+    {
+        var storage = new InMemoryStorage();
+        int only = storage.CreateNewStudy([StudyDirection.Minimize]);
+        storage.CreateNewTrial(only);
+        storage.CreateNewTrial(only);
+        storage.DeleteStudy(only);
+        Assert.Throws<KeyNotFoundException>(() => storage.GetTrial(1));
+
+        int next = storage.CreateNewStudy([StudyDirection.Minimize]);
+        Assert.Equal(2, storage.CreateNewTrial(next));
+        Assert.Equal(0, storage.GetTrial(2).Number);
+        Assert.Throws<KeyNotFoundException>(() => storage.GetTrial(0));
+    }
+
+    [Fact]
     public void ThePublicStateWriteCopiesTheCallersValues()
     {
         var storage = new InMemoryStorage();
