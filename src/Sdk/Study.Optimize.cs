@@ -122,26 +122,37 @@ public sealed partial class Study
         }
 
         // Claiming a trial and creating it form one step, so a component that stops the study while a trial is
-        // created (GridSampler handing out its last point) is seen by the next claim of every other worker.
+        // created (GridSampler handing out its last point) is seen by the next claim of every other worker. A loop
+        // of one worker has no other worker to order its claims against, and takes no lock.
         Trial? ClaimAndAsk()
         {
+            if (nJobs == 1)
+            {
+                return ClaimAndAskAlone();
+            }
+
             lock (claimLock)
             {
-                if (!TryClaim())
-                {
-                    return null;
-                }
-
-                FailStaleTrialsIfHeartbeat();
-                var trial = AskWithinLimit(gate);
-                if (trial is null)
-                {
-                    // The MaxTrialsCallback cap is reached across every worker and process.
-                    _stopFlag = true;
-                }
-
-                return trial;
+                return ClaimAndAskAlone();
             }
+        }
+
+        Trial? ClaimAndAskAlone()
+        {
+            if (!TryClaim())
+            {
+                return null;
+            }
+
+            FailStaleTrialsIfHeartbeat();
+            var trial = AskWithinLimit(gate);
+            if (trial is null)
+            {
+                // The MaxTrialsCallback cap is reached across every worker and process.
+                _stopFlag = true;
+            }
+
+            return trial;
         }
 
         void Worker(bool reseed)

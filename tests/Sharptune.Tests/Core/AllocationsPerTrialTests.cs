@@ -6,8 +6,8 @@ namespace Sharptune.Tests.Core;
 /// Pins how many bytes one in-memory trial allocates on its thread (ask, five suggestions, tell), averaged over many
 /// trials after a warm-up: objects per trial are most of a fresh process's cost beyond the sampling itself (the GC
 /// and first-touch memory), so a change that adds them fails here instead of creeping into the speed figures.
-/// The budgets sit about a quarter above what the trial path allocates today (Random 0.63 KB through Ask and Tell, which
-/// builds the told trial, and 0.33 KB through the optimize loop; TPE 3.4 KB here at 300–500 trials).
+/// The budgets sit about a quarter above what the trial path allocates today (Random 0.60 KB through Ask and Tell, which
+/// builds the told trial, and 0.30 KB through the optimize loop; TPE 3.4 KB here at 300–500 trials).
 /// </summary>
 public sealed class AllocationsPerTrialTests(ITestOutputHelper output)
 {
