@@ -196,7 +196,14 @@ public sealed partial class Study
                 newTable = table;
             }
 
-            var trial = newTable is not null ? new Trial(this, trialId, newNumber, newStart, newTable) : new Trial(this, Storage.GetTrial(trialId));
+            // Under RandomSampler, which reads no trial, the live trial reads the storage's parameter table instead of
+            // keeping a copy: a Random trial is mostly plumbing, and the copy was a third of what it allocated. Under
+            // the samplers that read the trials, it keeps its own: measured with TPE, sharing made a long process's
+            // runs about 5% slower through the garbage collector (the same speed with collections held off), for no
+            // gain in the first run.
+            var trial = newTable is not null
+                ? new Trial(this, trialId, newNumber, newStart, SnapshotFreeSampler is not null ? newTable : null)
+                : new Trial(this, Storage.GetTrial(trialId));
             if (fixedDistributions is not null)
             {
                 foreach (var (name, dist) in fixedDistributions)

@@ -5,8 +5,9 @@ namespace Sharptune.Tests.Core;
 
 /// <summary>
 /// The in-memory storage's short trial path: one lock for the ask, a live trial that reads the storage's own parameter
-/// table, a single objective value stored as a number and made a list only when read, and the stored completion time
-/// shared with the live trial. Each test checks that what a reader sees is what the general path gives.
+/// table (under RandomSampler; other samplers keep a copy), a single objective value stored as a number and made a list
+/// only when read, the stored completion time shared with the live trial, and trial ids found in the only study's list
+/// until there is a second study. Each test checks that what a reader sees is what the general path gives.
 /// </summary>
 public sealed class InMemoryTrialPathTests
 {
@@ -38,10 +39,15 @@ public sealed class InMemoryTrialPathTests
         Assert.Equal(best.Values![0], study.BestValue);
     }
 
-    [Fact]
-    public void LiveTrialReadsTheParametersTheStorageHolds()
+    // RandomSampler: the live trial reads the storage's table; TPE: the live trial keeps its own. Both read the same.
+    private static ISampler SamplerOf(string kind, int seed) => kind == "random" ? new RandomSampler(seed) : new TpeSampler(seed: seed);
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("tpe")]
+    public void LiveTrialReadsTheParametersTheStorageHolds(string sampler)
     {
-        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 5) });
+        var study = Study.Create(new StudyOptions { Sampler = SamplerOf(sampler, 5) });
         study.Optimize(t => t.SuggestFloat("a", 0, 1), nTrials: 2); // a finished trial gives the next ones its layout
 
         var trial = study.Ask();
@@ -61,10 +67,12 @@ public sealed class InMemoryTrialPathTests
         Assert.Equal(held.Params, told.Params);
     }
 
-    [Fact]
-    public void AnIncompatibleSuggestionOnTheSharedTableFailsAndLeavesTheTrialAsItWas()
+    [Theory]
+    [InlineData("random")]
+    [InlineData("tpe")]
+    public void AnIncompatibleSuggestionFailsAndLeavesTheTrialAsItWas(string sampler)
     {
-        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(seed: 2) });
+        var study = Study.Create(new StudyOptions { Sampler = SamplerOf(sampler, 2) });
         study.Optimize(t => t.SuggestFloat("a", 0, 1) + t.SuggestFloat("b", 1, 10, log: true), nTrials: 1);
 
         // The layout of the finished trial holds "a" as a float: an int of that name is checked, and refused.
