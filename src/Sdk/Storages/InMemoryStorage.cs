@@ -449,8 +449,9 @@ public sealed class InMemoryStorage : IStorage
     /// <param name="number">Receives the trial number.</param>
     /// <param name="datetimeStart">Receives the start time.</param>
     /// <param name="table">
-    /// Receives the trial's parameter table in this storage, which the live trial reads instead of keeping a copy:
-    /// <see cref="SetTrialParam"/> appends to it, and it is never written otherwise while the trial runs.
+    /// Receives the trial's parameter table in this storage, which the live trial may read instead of keeping a copy
+    /// (the study decides: under RandomSampler it does): <see cref="SetTrialParam"/> appends to it, and it is never
+    /// written otherwise while the trial runs.
     /// </param>
     /// <returns>Whether the trial is such a trial; otherwise the caller reads it with <see cref="GetTrial"/>.</returns>
     internal bool TryGetNewTrial(int trialId, out int number, out DateTime? datetimeStart, [NotNullWhen(true)] out ParamTable? table)
