@@ -19,7 +19,7 @@ public sealed class Trial : ITrial
     private readonly ParamTable _table;
     // The in-memory storage's own table of this trial (see InMemoryStorage.TryGetNewTrial): the storage appends to it
     // as it records each suggestion, and this object reads it; otherwise the trial keeps a table of its own.
-    private readonly bool _tableIsStorages;
+    private readonly bool _sharesStorageTable;
     private readonly DateTime _datetimeStart;
     // What a sampler that reads the trial keeps here (the snapshot, the joint draw); RandomSampler reads neither.
     private SamplerView? _view;
@@ -63,7 +63,7 @@ public sealed class Trial : ITrial
         _datetimeStart = datetimeStart ?? default;
 
         // Laid out as the last trial this process finished: the same suggestions allocate only their values.
-        _tableIsStorages = storageTable is not null;
+        _sharesStorageTable = storageTable is not null;
         _table = storageTable ?? new ParamTable(study.ParamLayout);
         if (frozen is not null)
         {
@@ -252,7 +252,7 @@ public sealed class Trial : ITrial
         }
 
         Study.Storage.SetTrialParam(TrialId, name, value, distribution);
-        if (!_tableIsStorages)
+        if (!_sharesStorageTable)
         {
             _table.Set(name, value, distribution);
         }
