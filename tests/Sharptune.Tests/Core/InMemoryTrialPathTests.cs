@@ -124,6 +124,40 @@ public sealed class InMemoryTrialPathTests
         Assert.All(multi.Trials, t => Assert.Equal(1.0, t.Values![0] + t.Values[1], 12));
     }
 
+    [Theory]
+    [InlineData("random")]
+    [InlineData("tpe")]
+    public void WorkersInParallelEachStoreTheValueOfTheirOwnParameters(string sampler)
+    {
+        // Four threads, each live trial reading (Random) or keeping (TPE) its parameters while the others write theirs:
+        // every stored value must be the objective of that trial's stored parameters.
+        string[] names = ["x0", "x1", "x2", "x3", "x4"];
+        var study = Study.Create(new StudyOptions { Sampler = SamplerOf(sampler, 9) });
+        study.Optimize(
+            t =>
+            {
+                double sum = 0;
+                foreach (string name in names)
+                {
+                    double x = t.SuggestFloat(name, -5, 5);
+                    sum += x * x;
+                }
+
+                return sum;
+            },
+            new OptimizeOptions { NTrials = sampler == "random" ? 2000 : 120, Concurrency = 4 });
+
+        var trials = study.Trials;
+        Assert.Equal(sampler == "random" ? 2000 : 120, trials.Count);
+        Assert.Equal(trials.Count, trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(trials, t =>
+        {
+            Assert.Equal(TrialState.Complete, t.State);
+            Assert.Equal(names, t.Params.Keys);
+            Assert.Equal(t.Params.Values.Sum(v => (double)v! * (double)v!), Assert.Single(t.Values!), 12);
+        });
+    }
+
     [Fact]
     public void TrialIdsRunOverAllStudies_BeforeAndAfterASecondStudy_AndADeletion()
     {
