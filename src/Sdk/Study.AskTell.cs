@@ -384,7 +384,7 @@ public sealed partial class Study
             }
         }
 
-        // The caller's list is copied, unless the optimize loop hands over an array of its own.
+        // The caller's list is copied, unless this method made it.
         IReadOnlyList<double>? finalValues = valuesOwned ? values : values?.ToArray();
         DateTime completed = DateTime.UtcNow;
         // Decided by the checks above (GetValueOrDefault rather than Value: Value is a generic call over this
@@ -407,14 +407,7 @@ public sealed partial class Study
                 {
                     // The final values are this method's own array (a copy), kept rather than copied again, or the
                     // single value; the stored completion time is the live trial's.
-                    if (finalValues is null && single is { } value)
-                    {
-                        memory.SetTrialStateValue(trialId, finalState, value, completed);
-                    }
-                    else
-                    {
-                        memory.SetTrialStateValues(trialId, finalState, finalValues, adopt: true, completed);
-                    }
+                    memory.SetTrialStateValues(trialId, finalState, finalValues, adopt: true, completed, finalValues is null ? single : null);
                 }
                 else
                 {

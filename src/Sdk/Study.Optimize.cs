@@ -347,9 +347,9 @@ public sealed partial class Study
     private TrialState FinishTrial(Trial trial, ObjectiveResult result, TrialState? state, Exception? error, string? failReason = null)
     {
         // A single value goes to the tell as a number: a plain completion then allocates no array of values.
-        var finalState = !result.IsSingle || state is not null
-            ? TellCore(trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning)
-            : TellCore(trial, trial.TrialId, null, null, skipIfFinished: false, suppressWarning: true, out warning, single: result.Value);
+        var finalState = TellCore(
+            trial, trial.TrialId, state is null ? result.Values : null, state, skipIfFinished: false, suppressWarning: true, out string? warning,
+            single: state is null && result.IsSingle ? result.Value : null);
         if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) || Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
         {
             LogOutcome(trial, result, error, failReason);

@@ -317,31 +317,21 @@ public sealed class InMemoryStorage : IStorage
 
     /// <inheritdoc/>
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null) =>
-        SetTrialStateValues(trialId, state, values, adopt: false, default);
+        SetTrialStateValues(trialId, state, values, adopt: false, default, null);
 
     /// <summary>
     /// <see cref="SetTrialStateValues(int, TrialState, IReadOnlyList{double})"/> for the study's tell, which hands over
     /// its values and its time: with <paramref name="adopt"/>, an array is kept as it is instead of copied (nothing
-    /// writes the tell's array of final values again), and a finished trial is stamped <paramref name="completed"/>,
-    /// the time the live trial records too, unless it is <see langword="default"/>.
+    /// writes the tell's array of final values again); <paramref name="single"/>, when given instead of
+    /// <paramref name="values"/>, is the only objective value, kept as a number rather than an array; and a finished
+    /// trial is stamped <paramref name="completed"/>, the time the live trial records too, unless it is
+    /// <see langword="default"/>.
     /// </summary>
-    internal bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, bool adopt, DateTime completed)
+    internal bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, bool adopt, DateTime completed, double? single)
     {
         lock (_lock)
         {
-            return SetTrialStateLocked(GetUpdatableTrial(trialId), state, values, adopt, completed, null);
-        }
-    }
-
-    /// <summary>
-    /// Completes a trial with its single objective value (the study's tell of a single-objective trial), kept as a
-    /// number rather than an array, and stamps it <paramref name="completed"/>.
-    /// </summary>
-    internal void SetTrialStateValue(int trialId, TrialState state, double value, DateTime completed)
-    {
-        lock (_lock)
-        {
-            SetTrialStateLocked(GetUpdatableTrial(trialId), state, null, adopt: false, completed, value);
+            return SetTrialStateLocked(GetUpdatableTrial(trialId), state, values, adopt, completed, single);
         }
     }
 
